@@ -1,0 +1,3 @@
+from autoui.cli import main
+
+raise SystemExit(main())

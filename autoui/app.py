@@ -1,0 +1,73 @@
+"""`build_app`: the whole pipeline, from a spec source to a ready `gr.Blocks`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import gradio as gr
+
+from autoui.builder import build_blocks
+from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.errors import ConfigError
+from autoui.ir import Api
+from autoui.loader import Source, load_spec
+from autoui.loader.validate import validate
+from autoui.mapper import plan_api
+
+log = logging.getLogger("autoui")
+
+DEFAULT_CONCURRENCY = 64
+
+
+def build_app(
+    source: Source | Api,
+    base_url: str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
+    strict: bool = False,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> gr.Blocks:
+    """A Gradio app for every operation of the API described by `source`.
+
+    `source` is a URL, a file path, a dict or an already loaded `Api`. Unless `strict`,
+    the spec is validated in the background and its problems are logged, so a large
+    spec's UI is up before the seconds its validation takes.
+    """
+    if isinstance(source, Api):
+        api = source
+    else:
+        api = load_spec(source, strict=strict, validate_spec=strict)
+        if not strict:
+            _validate_later(api)
+    base = resolve_base_url(api, base_url)
+    dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
+    plan = plan_api(api)
+    return build_blocks(plan, dispatcher.call, base_url=base, concurrency=concurrency)
+
+
+def resolve_base_url(api: Api, base_url: str | None) -> str:
+    """`base_url` if given, else the spec's first server; it must be an absolute http(s) URL."""
+    chosen = base_url or api.base_url
+    parts = urlsplit(chosen)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        where = "--base-url" if base_url else f"the spec's server {chosen or '(none)'!r}"
+        raise ConfigError(f"no usable base URL: {where} is not an absolute http(s) URL; "
+                          "pass --base-url http://HOST:PORT")
+    return chosen
+
+
+def _validate_later(api: Api) -> None:
+    def run() -> None:
+        problems = validate(api.schemas.document, api.schemas.dialect)
+        api.problems.extend(problems)
+        if problems:
+            log.warning("%s: %d problem(s) in the spec; the first: %s (see `autoui inspect`)",
+                        api.source, len(problems), problems[0])
+        else:
+            log.info("%s: the spec is valid", api.source)
+
+    threading.Thread(target=run, name="autoui-validate", daemon=True).start()

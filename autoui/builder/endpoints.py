@@ -1,0 +1,127 @@
+"""One named Gradio API endpoint per operation, for gradio_client and MCP.
+
+The endpoint function gets a synthesised signature, one keyword per field (its
+`api_param`), typed from the schema, so `Client(url).predict(prompt="hi",
+api_name="/generate")` works and MCP tools get typed, described parameters. It returns
+the primary value only and raises `gr.Error` with the one-line message on failure.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import gradio as gr
+from gradio.utils import get_upload_folder
+
+from autoui.builder.present import write_temp
+from autoui.dispatcher.reply import Reply
+from autoui.mapper.plan import Field, OperationPlan
+
+CallFn = Callable[[OperationPlan, Mapping[str, Any]], Reply]
+_SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
+_MEDIA_KINDS = ("image", "audio", "video", "file")
+
+
+def annotation(field: Field) -> Any:
+    if field.encoding in ("base64", "file"):
+        return gr.FileData
+    if field.component in ("dropdown",) and field.choices and all(
+            isinstance(c, (str, int, float, bool)) for c in field.choices):
+        return Literal[tuple(field.choices)]  # type: ignore[misc] # an enum for clients and MCP
+    if field.component in ("multiselect", "list"):
+        item = _SCALARS.get(field.item_type, Any)
+        return list[item]  # type: ignore[valid-type]
+    if field.value_type == "object":
+        return dict[str, Any]
+    if field.value_type == "array":
+        return list[Any]
+    return _SCALARS.get(field.value_type, Any)
+
+
+def return_annotation(plan: OperationPlan) -> Any:
+    kind = plan.outputs[0].component if plan.outputs else "auto"
+    if kind in _MEDIA_KINDS:
+        return gr.FileData
+    if kind in ("textbox", "markdown", "html", "stream"):
+        return str
+    return Any
+
+
+def signature(plan: OperationPlan) -> inspect.Signature:
+    required = [f for f in plan.fields if f.required]
+    optional = [f for f in plan.fields if not f.required]
+    params = [
+        inspect.Parameter(f.api_param, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                          annotation=annotation(f),
+                          default=inspect.Parameter.empty if f.required else None)
+        for f in required + optional
+    ]
+    return inspect.Signature(params, return_annotation=return_annotation(plan))
+
+
+def docstring(plan: OperationPlan) -> str:
+    """Summary, description and an Args section: Gradio reads it for the API page and MCP."""
+    op = plan.operation
+    lines = [op.summary or op.label]
+    if op.description and op.description != op.summary:
+        lines += ["", op.description.strip()]
+    if plan.fields:
+        lines += ["", "Args:"]
+        for f in plan.fields:
+            text = " ".join((f.info or f.label.removesuffix(" *")).split())
+            lines.append(f"    {f.api_param}: {text}")
+    return "\n".join(lines)
+
+
+def uploaded_path(value: Any) -> Any:
+    """The local path of a file a client uploaded, refusing paths outside Gradio's uploads.
+
+    The endpoint skips Gradio's preprocessing, so without this check a client could
+    name any file on the server (`{"path": "/etc/passwd"}`) and have it sent on.
+    """
+    if not isinstance(value, Mapping) or "path" not in value:
+        return value
+    path = os.path.realpath(str(value["path"]))
+    folder = os.path.realpath(get_upload_folder())
+    if os.path.commonpath([path, folder]) != folder:
+        raise gr.Error("files must be uploaded with the request (gradio_client.handle_file)",
+                       print_exception=False)
+    return {**value, "path": path}
+
+
+def api_value(reply: Reply) -> Any:
+    if isinstance(reply.primary, (bytes, bytearray)):
+        path = write_temp(bytes(reply.primary), reply.media_type, reply.filename)
+        return gr.FileData(path=path, orig_name=os.path.basename(path),
+                           mime_type=reply.media_type or None)
+    return reply.primary
+
+
+def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
+    sig = signature(plan)
+    files = {f.api_param for f in plan.fields if f.encoding in ("base64", "file")}
+
+    def endpoint(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind(*args, **kwargs)
+        values = {name: uploaded_path(v) if name in files else v
+                  for name, v in bound.arguments.items()}
+        reply = call(plan, values)
+        if not reply.ok:
+            raise gr.Error(reply.error or "the call failed", print_exception=False)
+        return api_value(reply)
+
+    endpoint.__signature__ = sig  # type: ignore[attr-defined]
+    endpoint.__annotations__ = {p.name: p.annotation for p in sig.parameters.values()}
+    endpoint.__annotations__["return"] = sig.return_annotation
+    endpoint.__doc__ = docstring(plan)
+    endpoint.__name__ = plan.api_name
+    return endpoint
+
+
+def add_endpoint(plan: OperationPlan, call: CallFn, concurrency: int | None) -> None:
+    gr.api(endpoint_function(plan, call), api_name=plan.api_name,
+           api_description=docstring(plan), concurrency_limit=concurrency,
+           concurrency_id="autoui-calls")

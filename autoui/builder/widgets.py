@@ -1,0 +1,120 @@
+"""Gradio components for the plan's component kinds: one small factory per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from autoui.mapper.plan import NO_DEFAULT, Field
+
+Factory = Callable[[Field], gr.components.Component]
+
+
+def _common(field: Field) -> dict[str, Any]:
+    return {"label": field.label, "elem_id": f"in-{field.key}".replace(".", "-")}
+
+
+def _value(field: Field, fallback: Any = None) -> Any:
+    return fallback if field.default is NO_DEFAULT else field.default
+
+
+def _info(field: Field) -> str | None:
+    return field.info or None
+
+
+def _textbox(field: Field, **extra: Any) -> gr.Textbox:
+    default = _value(field)
+    return gr.Textbox(value=None if default is None else str(default), info=_info(field),
+                      placeholder=field.placeholder or None, **_common(field), **extra)
+
+
+def textbox(field: Field) -> gr.Textbox:
+    return _textbox(field, lines=1)
+
+
+def textarea(field: Field) -> gr.Textbox:
+    return _textbox(field, lines=4, max_lines=30)
+
+
+def password(field: Field) -> gr.Textbox:
+    return _textbox(field, type="password")
+
+
+def number(field: Field) -> gr.Number:
+    return gr.Number(value=_value(field), info=_info(field), minimum=field.minimum,
+                     maximum=field.maximum, step=field.step or 1,
+                     precision=0 if field.value_type == "integer" else None,
+                     placeholder=field.placeholder or None, **_common(field))
+
+
+def slider(field: Field) -> gr.Slider:
+    assert field.minimum is not None and field.maximum is not None
+    return gr.Slider(minimum=field.minimum, maximum=field.maximum, step=field.step,
+                     value=_value(field, field.minimum), info=_info(field), **_common(field))
+
+
+def checkbox(field: Field) -> gr.Checkbox:
+    return gr.Checkbox(value=bool(_value(field, False)), info=_info(field), **_common(field))
+
+
+def dropdown(field: Field) -> gr.Dropdown:
+    choices = list(field.choices or [])
+    return gr.Dropdown(choices=choices, value=_value(field, choices[0] if field.required and
+                                                      len(choices) == 1 else None),
+                       info=_info(field), **_common(field))
+
+
+def multiselect(field: Field) -> gr.Dropdown:
+    return gr.Dropdown(choices=list(field.choices or []), value=_value(field, []),
+                       multiselect=True, info=_info(field), **_common(field))
+
+
+def list_input(field: Field) -> gr.Dropdown:
+    """Free entries: type a value and press Enter to add it."""
+    default = _value(field, [])
+    return gr.Dropdown(choices=[], value=default if isinstance(default, list) else [],
+                       multiselect=True, allow_custom_value=True,
+                       info=(_info(field) or "") + " (type a value, press Enter to add)",
+                       **_common(field))
+
+
+def image(field: Field) -> gr.Image:
+    # image_mode=None and type="filepath" hand over the uploaded file untouched.
+    return gr.Image(type="filepath", image_mode=None, sources=["upload", "clipboard"],
+                    **_common(field))
+
+
+def audio(field: Field) -> gr.Audio:
+    return gr.Audio(type="filepath", sources=["upload", "microphone"], **_common(field))
+
+
+def file(field: Field) -> gr.File:
+    return gr.File(type="filepath", **_common(field))
+
+
+def json_editor(field: Field) -> gr.Code:
+    return gr.Code(value=_value(field), language="json", lines=4, max_lines=30,
+                   interactive=True, **_common(field))
+
+
+FACTORIES: dict[str, Factory] = {
+    "textbox": textbox,
+    "textarea": textarea,
+    "password": password,
+    "number": number,
+    "slider": slider,
+    "checkbox": checkbox,
+    "dropdown": dropdown,
+    "multiselect": multiselect,
+    "list": list_input,
+    "image": image,
+    "audio": audio,
+    "file": file,
+    "json": json_editor,
+}
+
+
+def input_component(field: Field) -> gr.components.Component:
+    return FACTORIES.get(field.component, textbox)(field)

@@ -1,0 +1,144 @@
+"""The `autoui` command: serve, inspect, demo.
+
+Errors a user can fix (an unreachable spec, broken YAML, a missing base URL) are
+printed as one line and exit with status 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from autoui.errors import AutouiError, ConfigError
+
+log = logging.getLogger("autoui")
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autoui",
+        description="A working Gradio web UI for any HTTP API with an OpenAPI document.",
+        epilog="Example: autoui serve http://127.0.0.1:5000/openapi.json",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="log every call")
+    parser.add_argument("--quiet", "-q", action="store_true", help="log only errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="serve a UI for an API",
+        description="Build a UI from SPEC (a URL, a file path; JSON or YAML; Swagger 2.0 or "
+                    "OpenAPI 3.x) and serve it until interrupted.")
+    _spec_arguments(serve)
+    _server_arguments(serve, default_port=7860)
+    serve.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                       help="seconds to wait for the API to answer a call (default 60)")
+    serve.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
+                       help="a header sent with every call (repeatable), e.g. an API key")
+    serve.add_argument("--concurrency", type=int, default=64, metavar="N",
+                       help="calls to the API that may run at once, over all users "
+                            "(default 64)")
+
+    inspect = commands.add_parser(
+        "inspect", help="show how a spec is understood and mapped",
+        description="Print every operation of SPEC with its api_name, its input fields "
+                    "(component, rule, required) and its outputs, and the spec's problems.")
+    _spec_arguments(inspect)
+    inspect.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    demo = commands.add_parser(
+        "demo", help="run the bundled example model API and its UI",
+        description="Start the example model API on a free loopback port and serve its UI.")
+    _server_arguments(demo, default_port=7860)
+    return parser
+
+
+def _spec_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", metavar="SPEC", help="URL or path of the OpenAPI document")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="where to send calls (default: the spec's servers, resolved "
+                             "against the URL the spec came from)")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse a spec that fails OpenAPI validation")
+
+
+def _server_arguments(parser: argparse.ArgumentParser, default_port: int) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=default_port,
+                        help=f"port to listen on (default {default_port})")
+
+
+def parse_headers(items: Sequence[str]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip() or any(c in item for c in "\r\n"):
+            raise ConfigError(f"--header {name.strip() or item!r}: expected 'Name: value'")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from autoui.app import build_app
+    from autoui.serve import serve
+
+    demo = build_app(args.spec, args.base_url, timeout=args.timeout,
+                     headers=parse_headers(args.header), strict=args.strict,
+                     concurrency=args.concurrency)
+    _announce(args.host, args.port)
+    serve(demo, host=args.host, port=args.port, concurrency=args.concurrency)
+    return 0
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from autoui.app import resolve_base_url
+    from autoui.loader import load_spec
+    from autoui.mapper import plan_api
+    from autoui.report import json_report, text_report
+
+    api = load_spec(args.spec, strict=args.strict)
+    try:
+        base_url = resolve_base_url(api, args.base_url)
+    except ConfigError:
+        base_url = ""
+    plan = plan_api(api)
+    print(json_report(plan, base_url) if args.json else text_report(plan, base_url))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from autoui.app import build_app
+    from autoui.demo import start_example_api
+    from autoui.serve import serve
+
+    api_url = start_example_api()
+    log.warning("example model API running at %s (its docs: %s/docs)", api_url, api_url)
+    demo = build_app(f"{api_url}/openapi.json")
+    _announce(args.host, args.port)
+    serve(demo, host=args.host, port=args.port)
+    return 0
+
+
+def _announce(host: str, port: int) -> None:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    log.warning("autoui UI: http://%s:%d  (Ctrl+C to stop)", shown, port)
+
+
+_COMMANDS = {"serve": _serve, "inspect": _inspect, "demo": _demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    level = logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="autoui: %(message)s")
+    try:
+        return _COMMANDS[args.command](args)
+    except AutouiError as exc:
+        print(f"autoui: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,25 @@
+"""Exceptions that carry a one-line message a user can act on.
+
+Every error autoui raises on purpose names *what* went wrong and *where* (the spec
+source, a JSON pointer, a field), so the CLI can print it as one line and the UI can
+show it without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class AutouiError(Exception):
+    """Base class: `str(err)` is the complete, user-facing, one-line message."""
+
+
+class SpecError(AutouiError):
+    """The OpenAPI document cannot be used at all (unreadable, not OpenAPI, too big)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"cannot load {source}: {reason}")
+
+
+class ConfigError(AutouiError):
+    """A value given on the command line or to `build_app` is not usable."""

@@ -1,0 +1,176 @@
+"""The intermediate representation of an API: one shape for Swagger 2.0 and OpenAPI 3.x.
+
+Everything after the loader reads only these dataclasses. They hold no Gradio and no
+HTTP, so the mapper and the dispatcher can be tested with a hand-written `Api`.
+
+Schemas stay the document's own dicts (with their `$ref`s) and are read through
+`Api.schemas.resolve()`, which follows references and normalises each node to
+3.1-style JSON Schema on demand. Copying and normalising every schema up front would
+cost seconds on a 4 MB spec and never terminate on a recursive one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from autoui.schemas import Schemas
+
+Location = Literal["path", "query", "header", "cookie"]
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass
+class Problem:
+    """Something wrong with the document that autoui worked around."""
+
+    message: str
+    where: str = ""  # a JSON pointer into the document, or "" for the whole document
+    severity: Literal["error", "warning"] = "warning"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass
+class ServerVariable:
+    default: str
+    enum: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class Server:
+    """A base URL; `url` is absolute once the loader has resolved it against the source."""
+
+    url: str
+    description: str = ""
+    variables: dict[str, ServerVariable] = field(default_factory=dict)
+
+    def expand(self, values: dict[str, str] | None = None) -> str:
+        url = self.url
+        for name, var in self.variables.items():
+            url = url.replace("{" + name + "}", (values or {}).get(name, var.default))
+        return url
+
+
+@dataclass
+class Example:
+    name: str
+    value: Any
+    summary: str = ""
+
+
+@dataclass
+class Parameter:
+    name: str
+    location: Location
+    schema: Any  # a JSON Schema node (dict or bool), possibly a {"$ref": ...}
+    required: bool = False
+    description: str = ""
+    style: str = "form"
+    explode: bool = True
+    allow_reserved: bool = False
+    deprecated: bool = False
+    examples: list[Example] = field(default_factory=list)
+    # A parameter described by `content` instead of `schema` is sent as that media type.
+    media_type: str | None = None
+
+
+@dataclass
+class Encoding:
+    """Per-property encoding of a form or multipart body (OpenAPI 3 `encoding`)."""
+
+    content_type: str | None = None
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+
+
+@dataclass
+class MediaType:
+    name: str  # e.g. "application/json", lower case, without parameters
+    schema: Any = None
+    examples: list[Example] = field(default_factory=list)
+    encoding: dict[str, Encoding] = field(default_factory=dict)
+
+
+@dataclass
+class Body:
+    content: dict[str, MediaType]  # in the document's order
+    required: bool = False
+    description: str = ""
+
+
+@dataclass
+class Response:
+    status: str  # "200", "2XX" or "default"
+    description: str = ""
+    content: dict[str, MediaType] = field(default_factory=dict)
+
+
+@dataclass
+class SecurityScheme:
+    name: str
+    type: str  # apiKey | http | oauth2 | openIdConnect | mutualTLS
+    description: str = ""
+    location: str = ""  # apiKey: header | query | cookie
+    param_name: str = ""  # apiKey: the header, query or cookie name
+    scheme: str = ""  # http: basic | bearer | ...
+    bearer_format: str = ""
+    flows: dict[str, Any] = field(default_factory=dict)  # oauth2, as in OpenAPI 3
+    openid_connect_url: str = ""
+
+
+# One alternative of a `security` list: every scheme in it applies together.
+SecurityRequirement = dict[str, list[str]]
+
+
+@dataclass
+class Operation:
+    method: str  # upper case
+    path: str
+    operation_id: str = ""
+    summary: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    parameters: list[Parameter] = field(default_factory=list)
+    body: Body | None = None
+    responses: list[Response] = field(default_factory=list)
+    # None: the document's top-level `security` applies.
+    security: list[SecurityRequirement] | None = None
+    servers: list[Server] = field(default_factory=list)
+    deprecated: bool = False
+    extensions: dict[str, Any] = field(default_factory=dict)
+    pointer: str = ""  # JSON pointer of the operation object, for messages
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass
+class Tag:
+    name: str
+    description: str = ""
+
+
+@dataclass
+class Api:
+    title: str
+    version: str
+    openapi_version: str  # "2.0", "3.0.3", "3.1.0", ...
+    schemas: Schemas
+    description: str = ""
+    servers: list[Server] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+    security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
+    security: list[SecurityRequirement] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    source: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return self.servers[0].expand() if self.servers else ""

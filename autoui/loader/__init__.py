@@ -1,0 +1,87 @@
+"""Loading an OpenAPI document from a URL, a file or a dict into the IR (`autoui.ir.Api`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from autoui.errors import SpecError
+from autoui.ir import Api, Problem
+from autoui.loader import openapi3, swagger2
+from autoui.loader.bundle import Bundler, has_external_refs
+from autoui.loader.common import Reader
+from autoui.loader.fetch import display_name, fetch, is_url
+from autoui.loader.parse import parse
+from autoui.loader.validate import validate
+from autoui.schemas import Dialect, Schemas
+
+log = logging.getLogger("autoui")
+
+Source = str | Path | Mapping[str, Any]
+
+
+def load_spec(source: Source, *, strict: bool = False, validate_spec: bool = True,
+              source_url: str | None = None) -> Api:
+    """Read, bundle, check and convert a document; raise SpecError if it is unusable.
+
+    `source_url` tells where a dict or a file really came from, so that relative
+    server URLs and references resolve against it.
+    """
+    name = "<dict>" if isinstance(source, Mapping) else display_name(str(source))
+    document, uri, text = _read(source, name)
+    if source_url:
+        uri = source_url
+    dialect = dialect_of(document, name)
+    problems: list[Problem] = []
+    if text is not None and has_external_refs(text):
+        problems += Bundler(document, uri, lambda u: _read_external(u)).run()
+    reader = Reader(document, Schemas(document, dialect), uri)
+    api = (swagger2 if dialect == "2.0" else openapi3).read(reader)
+    api.source = name
+    api.problems = problems + reader.problems
+    if validate_spec or strict:
+        api.problems += validate(document, dialect, uri)
+    if strict and any(p.severity == "error" for p in api.problems):
+        first = next(p for p in api.problems if p.severity == "error")
+        raise SpecError(name, f"invalid OpenAPI ({len(api.problems)} problems; first: {first})")
+    if not any(s.url.startswith(("http://", "https://")) for s in api.servers):
+        api.problems.append(Problem(
+            "the servers give no absolute URL (the spec was not fetched from one): "
+            "pass --base-url"))
+    return api
+
+
+def dialect_of(document: Any, name: str) -> Dialect:
+    if not isinstance(document, Mapping):
+        raise SpecError(name, f"not an OpenAPI document (a {type(document).__name__}, not an object)")
+    swagger, openapi = document.get("swagger"), document.get("openapi")
+    if swagger is not None:
+        if str(swagger).startswith("2"):
+            return "2.0"
+        raise SpecError(name, f"swagger {swagger} is not supported (only 2.0)")
+    if openapi is None:
+        raise SpecError(name, "not an OpenAPI document (no 'openapi' or 'swagger' field)")
+    version = str(openapi)
+    if version.startswith("3.0"):
+        return "3.0"
+    if version.startswith(("3.1", "3.2")):
+        return "3.1"
+    raise SpecError(name, f"openapi {version} is not supported (2.0, 3.0 and 3.1 are)")
+
+
+def _read(source: Source, name: str) -> tuple[Any, str, str | None]:
+    if isinstance(source, Mapping):
+        return dict(source), "", None
+    fetched = fetch(str(source))
+    text = fetched.data.decode("utf-8", "replace")
+    return parse(fetched.data, name, fetched.content_type), fetched.uri, text
+
+
+def _read_external(uri: str) -> Any:
+    fetched = fetch(uri)
+    return parse(fetched.data, uri, fetched.content_type)
+
+
+__all__ = ["Source", "dialect_of", "is_url", "load_spec"]

@@ -1,0 +1,46 @@
+"""From the IR to a UI plan: which widgets, which names, which output (no Gradio here)."""
+
+from __future__ import annotations
+
+from autoui.ir import Api, Operation
+from autoui.mapper.inputs import plan_form
+from autoui.mapper.naming import unique_names
+from autoui.mapper.outputs import plan_outputs
+from autoui.mapper.plan import NO_DEFAULT, AppPlan, Field, OperationPlan, Output
+
+_TITLE_LENGTH = 48
+
+
+def plan_operation(api: Api, operation: Operation, api_name: str) -> OperationPlan:
+    form = plan_form(api, operation)
+    return OperationPlan(
+        operation=operation,
+        api_name=api_name,
+        title=title_of(operation),
+        fields=form.fields,
+        body_media_type=form.media_type,
+        required_objects=form.required_objects,
+        outputs=plan_outputs(api, operation),
+        notes=form.notes,
+    )
+
+
+def plan_api(api: Api) -> AppPlan:
+    names = unique_names(api.operations)
+    return AppPlan(
+        api=api,
+        operations=[plan_operation(api, op, name) for op, name in zip(api.operations, names,
+                                                                       strict=True)],
+        title=api.title,
+        description=api.description,
+    )
+
+
+def title_of(operation: Operation) -> str:
+    """A short label: the summary when there is one, else `METHOD /path`."""
+    text = " ".join(operation.summary.split()) or operation.label
+    return text if len(text) <= _TITLE_LENGTH else text[: _TITLE_LENGTH - 1] + "…"
+
+
+__all__ = ["NO_DEFAULT", "AppPlan", "Field", "OperationPlan", "Output", "plan_api",
+           "plan_operation", "title_of"]

@@ -1,0 +1,94 @@
+"""Names for endpoints (`api_name`) and keyword arguments (`api_param`).
+
+Both are what a `gradio_client` or MCP user types, so they must be valid Python
+identifiers, unique, stable across runs, and guessable from the spec.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from autoui.ir import Operation
+
+# Names gradio_client uses for its own keyword arguments.
+_RESERVED = frozenset({"api_name", "fn_index", "result_callbacks"})
+_NON_WORD = re.compile(r"\W+")
+
+
+def identifier(name: str) -> str:
+    """`petId` -> `petId`; `X-API-Key` -> `x_api_key`; `a.b` -> `a_b`; `from` -> `from_`.
+
+    A name that is already an identifier is kept as the spec spells it. Any other
+    name has each run of other characters replaced by one underscore and is lower
+    cased. A leading digit gets an underscore in front; Python keywords and
+    gradio_client's own argument names get one behind.
+    """
+    ident = name.strip()
+    if not ident.isidentifier() or not ident.isascii():
+        ident = _NON_WORD.sub("_", ident).strip("_").lower() or "value"
+    if ident[0].isdigit():
+        ident = "_" + ident
+    if keyword.iskeyword(ident) or ident in _RESERVED:
+        ident += "_"
+    return ident
+
+
+def fastapi_function_name(operation: Operation) -> str | None:
+    """The route function's name, when the operationId is FastAPI's generated one.
+
+    FastAPI's default id is `<function>` + `<path with non-word characters as _>` +
+    `_<method>`, e.g. `generate_generate_post` for `def generate` on POST /generate.
+    """
+    suffix = re.sub(r"\W", "_", operation.path) + "_" + operation.method.lower()
+    op_id = operation.operation_id
+    if op_id.endswith(suffix) and len(op_id) > len(suffix):
+        return op_id[: -len(suffix)]
+    return None
+
+
+def base_api_name(operation: Operation) -> str:
+    if operation.operation_id:
+        name = fastapi_function_name(operation) or operation.operation_id
+    else:
+        name = f"{operation.method.lower()}_{operation.path}"
+    return _NON_WORD.sub("_", name).strip("_") or operation.method.lower()
+
+
+def unique_names(operations: list[Operation]) -> list[str]:
+    """One api_name per operation, in order; repeats get `_2`, `_3`, ..."""
+    taken: set[str] = set()
+    names = []
+    for operation in operations:
+        name = base = base_api_name(operation)
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+def unique_params(candidates: list[tuple[str, str]]) -> list[str]:
+    """Keyword names for (name, location) pairs, unique within one operation.
+
+    A name that occurs once keeps its plain identifier (`prompt`). When two fields
+    would share one (a path `id` and a body `id`), each is prefixed with its location
+    (`path_id`, `body_id`), so no value can silently take another's place.
+    """
+    plain = [identifier(name) for name, _ in candidates]
+    counts: dict[str, int] = {}
+    for ident in plain:
+        counts[ident] = counts.get(ident, 0) + 1
+    result: list[str] = []
+    taken: set[str] = set()
+    for ident, (_, location) in zip(plain, candidates, strict=True):
+        name = ident if counts[ident] == 1 else identifier(f"{location}_{ident}")
+        base, n = name, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name)
+        result.append(name)
+    return result

@@ -1,0 +1,118 @@
+"""Which part of a reply is the answer, and how to show it.
+
+A model API answers `{"response": "..."}`; the user wants the text, not the envelope.
+The same rule is applied to the response schema when planning and, when the schema
+says nothing (FastAPI's `dict` return type), to the actual JSON at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from autoui.ir import Api, MediaType, Operation, Response
+from autoui.mapper.plan import Output
+from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
+from autoui.mapper.naming import identifier
+from autoui.mapper.shapes import main_type, prepare
+
+PRIMARY_NAMES = (
+    "response", "result", "output", "text", "answer", "generated_text", "content",
+    "description", "message", "caption", "summary",
+)
+_SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX", "DEFAULT")
+
+
+def primary_name(kinds: Mapping[str, str]) -> str | None:
+    """The field that is the answer, given each field's JSON type.
+
+    The only field; else the only string field; else the first of PRIMARY_NAMES.
+    """
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    strings = [name for name, kind in kinds.items() if kind == "string"]
+    if len(strings) == 1:
+        return strings[0]
+    for name in PRIMARY_NAMES:
+        if name in kinds:
+            return name
+    return None
+
+
+def success_response(operation: Operation) -> Response | None:
+    by_status = {r.status: r for r in operation.responses}
+    for status in _SUCCESS_ORDER:
+        if status in by_status:
+            return by_status[status]
+    return next((r for r in operation.responses if r.status.startswith("2")), None)
+
+
+def is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def pick_media(content: Mapping[str, MediaType]) -> MediaType | None:
+    """JSON when offered (it can be taken apart), else the first declared type."""
+    for name, media in content.items():
+        if is_json(name):
+            return media
+    return next(iter(content.values()), None)
+
+
+def component_for_media_type(media_type: str) -> str:
+    """The output widget for a whole reply of this media type."""
+    main = media_type.split("/", 1)[0]
+    if main in ("image", "audio", "video"):
+        return main
+    if media_type in ("text/event-stream", "application/x-ndjson", "application/jsonl",
+                      "application/x-jsonlines"):
+        return "stream"
+    if media_type == "text/markdown":
+        return "markdown"
+    if media_type == "text/html":
+        return "html"
+    if main == "text" or media_type.endswith(("xml", "yaml")):
+        return "textbox"
+    if is_json(media_type):
+        return "json"
+    return "file"
+
+
+def plan_outputs(api: Api, operation: Operation) -> list[Output]:
+    response = success_response(operation)
+    media = pick_media(response.content) if response else None
+    if media is None:
+        return [Output("auto", rule="no response schema: decided by the reply's Content-Type")]
+    if not is_json(media.name):
+        return [Output(component_for_media_type(media.name), media_type=media.name,
+                       rule=f"media type {media.name}")]
+    schema, _ = prepare(api.schemas, media.schema)
+    kind = main_type(schema)
+    properties = schema.get("properties")
+    if kind == "object" and isinstance(properties, Mapping) and properties:
+        fields = {name: prepare(api.schemas, node)[0] for name, node in properties.items()}
+        readable = {n: s for n, s in fields.items() if not s.get("writeOnly")}
+        name = primary_name({n: main_type(s) for n, s in readable.items()})
+        if name is not None:
+            return [Output(_field_component(name, readable[name]), field=name,
+                           media_type=media.name, rule="primary field")]
+        return [Output("json", media_type=media.name, rule="object without a primary field")]
+    if kind in ("string", "integer", "number", "boolean"):
+        return [Output("textbox", media_type=media.name, rule=f"JSON {kind}")]
+    if kind == "object" or kind == "array":
+        return [Output("json", media_type=media.name, rule=f"JSON {kind}")]
+    return [Output("auto", media_type=media.name, rule="JSON of unknown shape")]
+
+
+def _field_component(name: str, schema: Mapping[str, Any]) -> str:
+    kind = main_type(schema)
+    media = str(schema.get("contentMediaType", ""))
+    encoded = schema.get("format") in ("byte", "base64") or schema.get("contentEncoding") == "base64"
+    ident = identifier(name)
+    if kind == "string" and (media.startswith("image/") or (encoded and ident in IMAGE_NAMES)):
+        return "image"
+    if kind == "string" and (media.startswith("audio/") or (encoded and ident in AUDIO_NAMES)):
+        return "audio"
+    if kind in ("object", "array"):
+        return "json"
+    return "textbox"

@@ -1,0 +1,98 @@
+"""The UI plan: which input and output widgets an operation gets, as plain data.
+
+The plan is what `autoui inspect` prints and what the builder and the dispatcher read.
+It names components by kind ("textbox", "image", ...) rather than holding Gradio
+objects, so it can be computed, tested and printed without Gradio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from autoui.ir import Api, Operation, Parameter
+
+FieldLocation = Literal["path", "query", "header", "cookie", "body"]
+
+# How a widget's value becomes the value sent on the wire.
+#   plain  - the value as is (str, number, bool, list) after type coercion
+#   json   - text typed into a JSON editor, parsed before sending
+#   base64 - a file (path) whose bytes are sent as a base64 string
+#   file   - a file (path) sent as a file part or as the raw body
+Encoding = Literal["plain", "json", "base64", "file"]
+
+
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+@dataclass
+class Field:
+    """One input widget and where its value goes in the request."""
+
+    key: str  # unique in the operation: "path.id", "body.options.temperature"
+    api_param: str  # the keyword argument name for gradio_client / MCP
+    label: str
+    location: FieldLocation
+    name: str  # the wire name: the parameter name, or the body property name
+    component: str  # textbox | textarea | password | number | slider | checkbox |
+    # dropdown | multiselect | image | file | json | datetime
+    value_type: str  # string | integer | number | boolean | array | object | any
+    item_type: str = ""  # for arrays of scalars: the items' type
+    encoding: Encoding = "plain"
+    required: bool = False
+    info: str = ""
+    default: Any = NO_DEFAULT
+    placeholder: str = ""
+    choices: list[Any] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    schema: dict[str, Any] = field(default_factory=dict)  # resolved, for validation
+    body_path: tuple[str, ...] = ()  # where in the request body (() is the whole body)
+    parameter: Parameter | None = None  # for path/query/header/cookie fields
+    rule: str = ""  # the mapping rule that chose the component, shown by inspect
+
+
+@dataclass
+class Output:
+    """How the reply is shown. The first output of an operation is its primary one."""
+
+    component: str  # textbox | markdown | image | audio | video | file | json | html
+    field: str | None = None  # dotted path of the primary value in a JSON reply
+    media_type: str | None = None
+    rule: str = ""
+
+
+@dataclass
+class OperationPlan:
+    operation: Operation
+    api_name: str  # unique, without the leading "/"
+    title: str  # short label for a tab or a list entry
+    fields: list[Field] = field(default_factory=list)
+    body_media_type: str | None = None  # the media type the body is sent as
+    # Body objects that are sent (possibly empty) even when none of their fields is set.
+    required_objects: list[tuple[str, ...]] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was simplified, for the user
+
+    def field_by_param(self, api_param: str) -> Field:
+        for f in self.fields:
+            if f.api_param == api_param:
+                return f
+        raise KeyError(api_param)
+
+
+@dataclass
+class AppPlan:
+    api: Api
+    operations: list[OperationPlan] = field(default_factory=list)
+    title: str = ""
+    description: str = ""

@@ -1,0 +1,273 @@
+"""The rules that pick an input widget for one schema: one small function per kind.
+
+`RULES` is tried in order and the first rule that returns a `Widget` decides; its
+name is recorded in the plan so `autoui inspect` can say why a field got its widget.
+A new kind of field is a new function in this list, not a new branch elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from autoui.mapper.naming import identifier
+from autoui.mapper.plan import Encoding, FieldLocation
+from autoui.mapper.shapes import main_type
+from autoui.schemas import Schemas, types_of
+
+IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
+AUDIO_NAMES = frozenset({"audio", "sound", "speech", "voice", "wav", "recording"})
+FILE_NAMES = frozenset({"file", "document", "pdf", "attachment", "upload", "archive"})
+LONG_TEXT_NAMES = frozenset({
+    "prompt", "text", "content", "description", "message", "body", "context", "system",
+    "instructions", "instruction", "input", "inputs", "query", "question", "document_text",
+    "negative_prompt", "system_prompt", "template", "code", "comment", "notes", "summary",
+})
+SECRET_WORDS = ("password", "passwd", "secret", "api_key", "apikey", "token")
+_SLIDER_MAX_SPAN = 1e6
+
+
+@dataclass
+class Candidate:
+    """What a rule looks at: one parameter or body property."""
+
+    name: str
+    schema: dict[str, Any]  # resolved, allOf merged, `null` split off
+    location: FieldLocation
+    media_type: str | None  # the body's media type, for body fields
+    schemas: Schemas
+    required: bool = False
+
+    @property
+    def ident(self) -> str:
+        return identifier(self.name)
+
+    @property
+    def kind(self) -> str:
+        return main_type(self.schema)
+
+    @property
+    def multipart(self) -> bool:
+        return self.media_type == "multipart/form-data"
+
+    @property
+    def raw_body(self) -> bool:
+        """The whole body is this one value (binary or text), not a JSON/form document."""
+        return self.location == "body" and self.media_type is not None and not (
+            _is_json(self.media_type) or self.media_type in (
+                "multipart/form-data", "application/x-www-form-urlencoded")
+        )
+
+
+@dataclass
+class Widget:
+    component: str
+    value_type: str
+    encoding: Encoding = "plain"
+    choices: list[Any] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    item_type: str = ""
+
+
+Rule = Callable[[Candidate], Widget | None]
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _named(ident: str, names: frozenset[str]) -> bool:
+    return ident in names or any(ident.endswith("_" + n) for n in names)
+
+
+def _media(schema: Mapping[str, Any]) -> str:
+    value = schema.get("contentMediaType")
+    return value.lower() if isinstance(value, str) else ""
+
+
+def _is_encoded_bytes(schema: Mapping[str, Any]) -> bool:
+    return schema.get("format") in ("byte", "base64") or schema.get("contentEncoding") == "base64"
+
+
+def _is_binary(c: Candidate) -> bool:
+    return c.kind == "string" and (c.schema.get("format") == "binary" or (
+        c.multipart and bool(_media(c.schema)) and not _media(c.schema).startswith("text/")))
+
+
+def _bytes_encoding(c: Candidate) -> Encoding:
+    """How file bytes travel: as a file part or raw body, or as base64 text in JSON."""
+    return "file" if c.multipart or c.raw_body else "base64"
+
+
+def const_rule(c: Candidate) -> Widget | None:
+    if "const" not in c.schema:
+        return None
+    return Widget("dropdown", c.kind or "any", choices=[c.schema["const"]])
+
+
+def enum_rule(c: Candidate) -> Widget | None:
+    enum = c.schema.get("enum")
+    if not isinstance(enum, list) or not [v for v in enum if v is not None]:
+        return None
+    return Widget("dropdown", c.kind or "string", choices=[v for v in enum if v is not None])
+
+
+def enum_array_rule(c: Candidate) -> Widget | None:
+    if c.kind != "array":
+        return None
+    items = c.schemas.resolve(c.schema.get("items", {}))
+    enum = items.get("enum")
+    if not isinstance(enum, list) or not enum:
+        return None
+    return Widget("multiselect", "array", choices=[v for v in enum if v is not None],
+                  item_type=main_type(items))
+
+
+def _media_hint(c: Candidate) -> str:
+    """The media type the value is said to have: its own, or the whole body's."""
+    return _media(c.schema) or ((c.media_type or "") if c.raw_body else "")
+
+
+def _is_textual(media_type: str) -> bool:
+    return media_type.startswith("text/") or media_type.endswith(("/xml", "+xml", "/yaml",
+                                                                 "/x-yaml", "/javascript"))
+
+
+def text_body_rule(c: Candidate) -> Widget | None:
+    """A text/plain, XML or YAML body is typed as text, whatever its schema says."""
+    if c.raw_body and _is_textual(c.media_type or ""):
+        return Widget("textarea", "string")
+    return None
+
+
+def image_rule(c: Candidate) -> Widget | None:
+    """A picture: by media type, by name (`image`, `photo`, `*_image`) or by base64 format.
+
+    Real model APIs often declare just `image: string`; the name is the only hint.
+    """
+    if c.location != "body" or not (c.kind == "string" or c.raw_body):
+        return None
+    media = _media_hint(c)
+    if media.startswith("image/"):
+        return Widget("image", "string", _bytes_encoding(c))
+    if media or c.schema.get("format") in ("uri", "url", "uri-reference"):
+        return None
+    if _named(c.ident, AUDIO_NAMES) or _named(c.ident, FILE_NAMES):
+        return None
+    if _named(c.ident, IMAGE_NAMES) or _is_encoded_bytes(c.schema):
+        return Widget("image", "string", _bytes_encoding(c))
+    return None
+
+
+def audio_rule(c: Candidate) -> Widget | None:
+    if c.location != "body" or not (c.kind == "string" or c.raw_body):
+        return None
+    named = _named(c.ident, AUDIO_NAMES) and (
+        _is_encoded_bytes(c.schema) or _is_binary(c) or c.raw_body)
+    if _media_hint(c).startswith("audio/") or named:
+        return Widget("audio", "string", _bytes_encoding(c))
+    return None
+
+
+def file_rule(c: Candidate) -> Widget | None:
+    """Bytes that are not a picture or a sound: a file upload."""
+    if c.raw_body or (c.kind == "string" and (_is_binary(c) or _is_encoded_bytes(c.schema))):
+        return Widget("file", "string", _bytes_encoding(c))
+    return None
+
+
+def password_rule(c: Candidate) -> Widget | None:
+    if c.kind != "string":
+        return None
+    if c.schema.get("format") == "password" or any(w in c.ident for w in SECRET_WORDS):
+        return Widget("password", "string")
+    return None
+
+
+def boolean_rule(c: Candidate) -> Widget | None:
+    return Widget("checkbox", "boolean") if c.kind == "boolean" else None
+
+
+def _bound(schema: Mapping[str, Any], inclusive: str, exclusive: str) -> float | None:
+    for key in (inclusive, exclusive):
+        value = schema.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return None
+
+
+def _step(c: Candidate) -> float | None:
+    multiple = c.schema.get("multipleOf")
+    if isinstance(multiple, (int, float)) and not isinstance(multiple, bool) and multiple > 0:
+        return float(multiple)
+    return 1.0 if c.kind == "integer" else None
+
+
+def slider_rule(c: Candidate) -> Widget | None:
+    if c.kind not in ("integer", "number"):
+        return None
+    low = _bound(c.schema, "minimum", "exclusiveMinimum")
+    high = _bound(c.schema, "maximum", "exclusiveMaximum")
+    if low is None or high is None or not 0 < high - low <= _SLIDER_MAX_SPAN:
+        return None
+    if not c.required and "default" not in c.schema:
+        return None  # a slider always has a value; an optional one would always send it
+    step = _step(c) or (high - low) / 100
+    return Widget("slider", c.kind, minimum=low, maximum=high, step=step)
+
+
+def number_rule(c: Candidate) -> Widget | None:
+    if c.kind not in ("integer", "number"):
+        return None
+    return Widget("number", c.kind,
+                  minimum=_bound(c.schema, "minimum", "exclusiveMinimum"),
+                  maximum=_bound(c.schema, "maximum", "exclusiveMaximum"), step=_step(c))
+
+
+def long_text_rule(c: Candidate) -> Widget | None:
+    if c.kind != "string":
+        return None
+    max_length = c.schema.get("maxLength")
+    long = isinstance(max_length, int) and max_length > 200
+    if long or _named(c.ident, LONG_TEXT_NAMES) or c.schema.get("format") == "textarea":
+        return Widget("textarea", "string")
+    return None
+
+
+def list_rule(c: Candidate) -> Widget | None:
+    """An array of strings or numbers: a list the user adds entries to."""
+    if c.kind != "array":
+        return None
+    item_types = types_of(c.schemas.resolve(c.schema.get("items", {})))
+    kinds = [t for t in item_types if t != "null"]
+    if len(kinds) == 1 and kinds[0] in ("string", "integer", "number"):
+        return Widget("list", "array", item_type=kinds[0])
+    return None
+
+
+def text_rule(c: Candidate) -> Widget | None:
+    return Widget("textbox", "string") if c.kind == "string" else None
+
+
+def json_rule(c: Candidate) -> Widget:
+    """Anything else (objects, mixed arrays, oneOf, unknown): a JSON editor."""
+    return Widget("json", c.kind or "any", "json")
+
+
+RULES: list[Rule] = [
+    text_body_rule, const_rule, enum_rule, enum_array_rule, image_rule, audio_rule, file_rule, password_rule,
+    boolean_rule, slider_rule, number_rule, long_text_rule, list_rule, text_rule, json_rule,
+]
+
+
+def choose(c: Candidate) -> tuple[Widget, str]:
+    """The first rule's widget and the rule's name."""
+    for rule in RULES:
+        widget = rule(c)
+        if widget is not None:
+            return widget, rule.__name__.removesuffix("_rule")
+    raise AssertionError("json_rule always matches")  # pragma: no cover

@@ -1,0 +1,75 @@
+"""`autoui inspect`: what autoui understood of a spec and how it maps each field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from autoui.ir import Api
+from autoui.mapper import AppPlan
+
+
+def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
+    api = plan.api
+    return {
+        "title": api.title,
+        "version": api.version,
+        "openapi": api.openapi_version,
+        "source": api.source,
+        "base_url": base_url,
+        "operations": [
+            {
+                "method": op.operation.method,
+                "path": op.operation.path,
+                "api_name": op.api_name,
+                "summary": op.operation.summary,
+                "body_media_type": op.body_media_type,
+                "inputs": [
+                    {
+                        "name": f.key.split(".", 1)[1],
+                        "in": f.location,
+                        "api_param": f.api_param,
+                        "component": f.component,
+                        "required": f.required,
+                        "rule": f.rule,
+                    }
+                    for f in op.fields
+                ],
+                "outputs": [
+                    {"component": o.component, "field": o.field, "media_type": o.media_type,
+                     "rule": o.rule}
+                    for o in op.outputs
+                ],
+            }
+            for op in plan.operations
+        ],
+        "problems": [{"where": p.where, "message": p.message, "severity": p.severity}
+                     for p in api.problems],
+    }
+
+
+def json_report(plan: AppPlan, base_url: str) -> str:
+    return json.dumps(plan_report(plan, base_url), indent=2, ensure_ascii=False)
+
+
+def text_report(plan: AppPlan, base_url: str) -> str:
+    api: Api = plan.api
+    lines = [
+        f"{api.title} {api.version} (OpenAPI {api.openapi_version}) from {api.source}",
+        f"base URL: {base_url or '(none: pass --base-url)'}",
+        f"{len(plan.operations)} operation(s)",
+    ]
+    for op in plan.operations:
+        lines += ["", f"{op.operation.method} {op.operation.path}  ->  api_name=/{op.api_name}"
+                  + (f"  ({op.operation.summary})" if op.operation.summary else "")]
+        for f in op.fields:
+            flag = " required" if f.required else ""
+            lines.append(f"    {f.api_param:<24} {f.location:<6} {f.component:<11} "
+                         f"[rule: {f.rule}]{flag}")
+        for o in op.outputs:
+            target = f" field {o.field!r}" if o.field else ""
+            lines.append(f"    => {o.component}{target} [{o.rule}]")
+    if api.problems:
+        lines += ["", f"{len(api.problems)} problem(s) in the spec:"]
+        lines += [f"    {p.severity}: {p}" for p in api.problems]
+    return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""On-demand `$ref` resolution and 3.1-style normalisation of one document's schemas.
+
+A node is resolved only when something reads it, and the result is cached, so a 4 MB
+spec costs only what the open operations touch, and a recursive schema never loops:
+the reader decides how deep to go (see `autoui.mapper`).
+
+References are JSON pointers into the one document: the loader bundles documents
+reached through relative files or URLs into it before this class sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import unquote
+
+Dialect = Literal["2.0", "3.0", "3.1"]
+
+# Siblings of a `$ref` that only annotate it; anything else beside a `$ref` is a
+# constraint and is combined with the target through `allOf`.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "default", "example", "examples", "readOnly", "writeOnly",
+     "deprecated", "nullable", "x-nullable", "summary"}
+)
+_MAX_REF_CHAIN = 64
+UNRESOLVED = "x-autoui-unresolved"
+
+
+class Schemas:
+    """Resolves schema nodes of `document`, normalised to JSON Schema 2020-12 idioms."""
+
+    def __init__(self, document: Mapping[str, Any], dialect: Dialect) -> None:
+        self.document = document
+        self.dialect = dialect
+        self._pointers: dict[str, Any] = {}
+        self._resolved: dict[int, dict[str, Any]] = {}
+        self._keep_alive: list[Any] = []  # nodes whose id() keys the cache
+
+    def lookup(self, ref: str) -> Any:
+        """The node a local reference (`#/components/schemas/Pet`) points at.
+
+        Raises KeyError with a readable message when the target does not exist.
+        """
+        if ref in self._pointers:
+            return self._pointers[ref]
+        if not ref.startswith("#"):
+            raise KeyError(f"reference {ref!r} is not inside this document")
+        node: Any = self.document
+        for raw in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
+            part = unquote(raw).replace("~1", "/").replace("~0", "~")
+            if isinstance(node, Mapping) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise KeyError(f"reference {ref!r} points at nothing")
+        self._pointers[ref] = node
+        return node
+
+    def deref(self, node: Any) -> Any:
+        """Follow a chain of `$ref`-only objects to the first real node (no merging)."""
+        seen: set[str] = set()
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen or len(seen) >= _MAX_REF_CHAIN:
+                raise KeyError(f"reference {ref!r} refers to itself")
+            seen.add(ref)
+            node = self.lookup(ref)
+        return node
+
+    def resolve(self, node: Any) -> dict[str, Any]:
+        """A normalised schema dict for `node`; never raises.
+
+        A reference that cannot be followed resolves to an open schema carrying
+        `x-autoui-unresolved: <reason>`, so a UI can still be built around it.
+        """
+        key = id(node)
+        cached = self._resolved.get(key)
+        if cached is not None:
+            return cached
+        result = self._resolve(node)
+        self._resolved[key] = result
+        self._keep_alive.append(node)
+        return result
+
+    def ref_of(self, node: Any) -> str | None:
+        """The `$ref` string of a reference node, else None (used to detect recursion)."""
+        if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            return str(node["$ref"])
+        return None
+
+    def _resolve(self, node: Any) -> dict[str, Any]:
+        ref = self.ref_of(node)
+        if ref is None:
+            return normalize(node, self.dialect)
+        assert isinstance(node, Mapping)
+        try:
+            target = self.deref(node)
+        except KeyError as exc:
+            return {UNRESOLVED: str(exc).strip("'\"")}
+        base = self.resolve(target)
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        if not siblings:
+            return base
+        constraints = {k: v for k, v in siblings.items() if k not in _ANNOTATIONS}
+        merged = {"allOf": [base, constraints]} if constraints else dict(base)
+        for k, v in siblings.items():
+            if k in _ANNOTATIONS:
+                merged[k] = v
+        return normalize(merged, self.dialect)
+
+
+def normalize(node: Any, dialect: Dialect) -> dict[str, Any]:
+    """One schema object (not its children) in 2020-12 idioms.
+
+    2.0/3.0 `nullable`/`x-nullable` become a `null` type, a boolean
+    `exclusiveMinimum` becomes a number, `example` becomes `examples`, 2.0's
+    `type: file` becomes a binary string and its string `discriminator` an object.
+    """
+    if node is True or node is None:
+        return {}
+    if node is False:
+        return {"not": {}}
+    if not isinstance(node, Mapping):
+        return {UNRESOLVED: f"a schema must be an object, not {type(node).__name__}"}
+    out = dict(node)
+    if dialect != "3.1":
+        _fix_exclusive_bounds(out)
+        if out.get("type") == "file":
+            out["type"] = "string"
+            out["format"] = "binary"
+        if isinstance(out.get("discriminator"), str):
+            out["discriminator"] = {"propertyName": out["discriminator"]}
+    if "example" in out and "examples" not in out:
+        out["examples"] = [out["example"]]
+    if not isinstance(out.get("examples", []), list):
+        # OpenAPI's named-examples map is not valid here; keep only the values.
+        out["examples"] = [
+            ex.get("value") if isinstance(ex, Mapping) else ex
+            for ex in out["examples"].values()
+        ] if isinstance(out["examples"], Mapping) else []
+    if out.pop("nullable", False) is True or out.pop("x-nullable", False) is True:
+        _make_nullable(out)
+    return out
+
+
+def _fix_exclusive_bounds(out: dict[str, Any]) -> None:
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        value = out.get(flag)
+        if value is True and bound in out:
+            out[flag] = out.pop(bound)
+        elif isinstance(value, bool):
+            del out[flag]
+
+
+def _make_nullable(out: dict[str, Any]) -> None:
+    kind = out.get("type")
+    if isinstance(kind, str):
+        out["type"] = [kind, "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+    elif isinstance(kind, list):
+        if "null" not in kind:
+            out["type"] = [*kind, "null"]
+    else:
+        inner = {k: v for k, v in out.items() if k not in _ANNOTATIONS}
+        for k in inner:
+            del out[k]
+        out["anyOf"] = [inner, {"type": "null"}]
+
+
+def types_of(schema: Mapping[str, Any]) -> list[str]:
+    """The `type` keyword as a list (empty when absent)."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    if isinstance(kind, list):
+        return [k for k in kind if isinstance(k, str)]
+    return []

@@ -1,0 +1,83 @@
+"""Shared fixtures and hooks for autoui's tests.
+
+Helpers live in `tests/support/` (imported as `support`, since pytest puts this
+directory on sys.path): real loopback servers in `support.servers`, Gradio page
+helpers in `support.browser`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Generator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from support.browser import INSTALL_HINT, find_chromium, launch_chromium
+
+# Before any test module imports gradio (nothing above does): no telemetry calls out
+# of a closed network, and Gradio apps bind loopback only.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
+
+# `pytester` lets tests/test_infra.py check that a missing browser fails a run.
+pytest_plugins = ["pytester"]
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the browser, and tag it in the JUnit XML.
+
+    `.ci/run` reads the `marker=browser` property from the JUnit XML to insist that
+    at least one browser test really passed, so a run that silently deselected or
+    skipped them all cannot pass CI.
+    """
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") is not None:
+            item.user_properties.append(("marker", "browser"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the item so fixtures can tell whether the test failed."""
+    report: pytest.TestReport = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session; fails (never skips) when none is installed."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(f"no Chromium found for the browser tests: {INSTALL_HINT}", pytrace=False)
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch_chromium(playwright, executable)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page in a fresh context; on failure its screenshot goes to tests/artifacts/."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        yield page
+        report = request.node.stash.get(_REPORTS, {}).get("call")
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
