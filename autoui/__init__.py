@@ -1,16 +1,30 @@
 """autoui: a working Gradio web UI for any HTTP API that has an OpenAPI document.
 
-    import autoui
-    api = autoui.load_spec("http://127.0.0.1:5000/openapi.json")
-    demo = autoui.build_app(api)
-    demo.launch()
+import autoui
+api = autoui.load_spec("http://127.0.0.1:5000/openapi.json")
+demo = autoui.build_app(api)
+demo.launch()
 """
 
-from autoui.app import build_app
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from autoui.errors import AutouiError, ConfigError, SpecError
 from autoui.ir import Api, Operation
 from autoui.loader import load_spec
 
+if TYPE_CHECKING:
+    from autoui.app import build_app
+
 __version__ = "0.1.0"
-__all__ = ["Api", "AutouiError", "ConfigError", "Operation", "SpecError", "build_app",
-           "load_spec"]
+__all__ = ["Api", "AutouiError", "ConfigError", "Operation", "SpecError", "build_app", "load_spec"]
+
+
+def __getattr__(name: str) -> Any:
+    # Gradio takes seconds to import; `autoui inspect` and spec errors need none of it.
+    if name == "build_app":
+        from autoui.app import build_app
+
+        return build_app
+    raise AttributeError(f"module 'autoui' has no attribute {name!r}")

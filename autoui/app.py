@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 import gradio as gr
 
 from autoui.builder import build_blocks
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
-from autoui.errors import ConfigError
 from autoui.ir import Api
-from autoui.loader import Source, load_spec
+from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
 from autoui.mapper import plan_api
 
@@ -49,24 +47,17 @@ def build_app(
     return build_blocks(plan, dispatcher.call, base_url=base, concurrency=concurrency)
 
 
-def resolve_base_url(api: Api, base_url: str | None) -> str:
-    """`base_url` if given, else the spec's first server; it must be an absolute http(s) URL."""
-    chosen = base_url or api.base_url
-    parts = urlsplit(chosen)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        where = "--base-url" if base_url else f"the spec's server {chosen or '(none)'!r}"
-        raise ConfigError(f"no usable base URL: {where} is not an absolute http(s) URL; "
-                          "pass --base-url http://HOST:PORT")
-    return chosen
-
-
 def _validate_later(api: Api) -> None:
     def run() -> None:
         problems = validate(api.schemas.document, api.schemas.dialect)
         api.problems.extend(problems)
         if problems:
-            log.warning("%s: %d problem(s) in the spec; the first: %s (see `autoui inspect`)",
-                        api.source, len(problems), problems[0])
+            log.warning(
+                "%s: %d problem(s) in the spec; the first: %s (see `autoui inspect`)",
+                api.source,
+                len(problems),
+                problems[0],
+            )
         else:
             log.info("%s: the spec is valid", api.source)
 

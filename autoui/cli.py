@@ -29,47 +29,75 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
-        "serve", help="serve a UI for an API",
+        "serve",
+        help="serve a UI for an API",
         description="Build a UI from SPEC (a URL, a file path; JSON or YAML; Swagger 2.0 or "
-                    "OpenAPI 3.x) and serve it until interrupted.")
+        "OpenAPI 3.x) and serve it until interrupted.",
+    )
     _spec_arguments(serve)
     _server_arguments(serve, default_port=7860)
-    serve.add_argument("--timeout", type=float, default=60.0, metavar="S",
-                       help="seconds to wait for the API to answer a call (default 60)")
-    serve.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
-                       help="a header sent with every call (repeatable), e.g. an API key")
-    serve.add_argument("--concurrency", type=int, default=64, metavar="N",
-                       help="calls to the API that may run at once, over all users "
-                            "(default 64)")
+    serve.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="seconds to wait for the API to answer a call (default 60)",
+    )
+    serve.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a header sent with every call (repeatable), e.g. an API key",
+    )
+    serve.add_argument(
+        "--concurrency",
+        type=int,
+        default=64,
+        metavar="N",
+        help="calls to the API that may run at once, over all users (default 64)",
+    )
 
     inspect = commands.add_parser(
-        "inspect", help="show how a spec is understood and mapped",
+        "inspect",
+        help="show how a spec is understood and mapped",
         description="Print every operation of SPEC with its api_name, its input fields "
-                    "(component, rule, required) and its outputs, and the spec's problems.")
+        "(component, rule, required) and its outputs, and the spec's problems.",
+    )
     _spec_arguments(inspect)
     inspect.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     demo = commands.add_parser(
-        "demo", help="run the bundled example model API and its UI",
-        description="Start the example model API on a free loopback port and serve its UI.")
+        "demo",
+        help="run the bundled example model API and its UI",
+        description="Start the example model API on a free loopback port and serve its UI.",
+    )
     _server_arguments(demo, default_port=7860)
     return parser
 
 
 def _spec_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC", help="URL or path of the OpenAPI document")
-    parser.add_argument("--base-url", metavar="URL",
-                        help="where to send calls (default: the spec's servers, resolved "
-                             "against the URL the spec came from)")
-    parser.add_argument("--strict", action="store_true",
-                        help="refuse a spec that fails OpenAPI validation")
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where to send calls (default: the spec's servers, resolved "
+        "against the URL the spec came from)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="refuse a spec that fails OpenAPI validation"
+    )
 
 
 def _server_arguments(parser: argparse.ArgumentParser, default_port: int) -> None:
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this machine only)")
-    parser.add_argument("--port", type=int, default=default_port,
-                        help=f"port to listen on (default {default_port})")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=default_port, help=f"port to listen on (default {default_port})"
+    )
 
 
 def parse_headers(items: Sequence[str]) -> dict[str, str]:
@@ -86,17 +114,21 @@ def _serve(args: argparse.Namespace) -> int:
     from autoui.app import build_app
     from autoui.serve import serve
 
-    demo = build_app(args.spec, args.base_url, timeout=args.timeout,
-                     headers=parse_headers(args.header), strict=args.strict,
-                     concurrency=args.concurrency)
+    demo = build_app(
+        args.spec,
+        args.base_url,
+        timeout=args.timeout,
+        headers=parse_headers(args.header),
+        strict=args.strict,
+        concurrency=args.concurrency,
+    )
     _announce(args.host, args.port)
     serve(demo, host=args.host, port=args.port, concurrency=args.concurrency)
     return 0
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from autoui.app import resolve_base_url
-    from autoui.loader import load_spec
+    from autoui.loader import load_spec, resolve_base_url
     from autoui.mapper import plan_api
     from autoui.report import json_report, text_report
 

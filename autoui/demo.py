@@ -23,8 +23,7 @@ def start_example_api(host: str = "127.0.0.1", port: int = 0) -> str:
     from autoui_examples.model_api import create_app
 
     port = port or free_port(host)
-    server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="example-api", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

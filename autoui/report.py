@@ -36,15 +36,20 @@ def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
                     for f in op.fields
                 ],
                 "outputs": [
-                    {"component": o.component, "field": o.field, "media_type": o.media_type,
-                     "rule": o.rule}
+                    {
+                        "component": o.component,
+                        "field": o.field,
+                        "media_type": o.media_type,
+                        "rule": o.rule,
+                    }
                     for o in op.outputs
                 ],
             }
             for op in plan.operations
         ],
-        "problems": [{"where": p.where, "message": p.message, "severity": p.severity}
-                     for p in api.problems],
+        "problems": [
+            {"where": p.where, "message": p.message, "severity": p.severity} for p in api.problems
+        ],
     }
 
 
@@ -60,12 +65,16 @@ def text_report(plan: AppPlan, base_url: str) -> str:
         f"{len(plan.operations)} operation(s)",
     ]
     for op in plan.operations:
-        lines += ["", f"{op.operation.method} {op.operation.path}  ->  api_name=/{op.api_name}"
-                  + (f"  ({op.operation.summary})" if op.operation.summary else "")]
+        lines += [
+            "",
+            f"{op.operation.method} {op.operation.path}  ->  api_name=/{op.api_name}"
+            + (f"  ({op.operation.summary})" if op.operation.summary else ""),
+        ]
         for f in op.fields:
             flag = " required" if f.required else ""
-            lines.append(f"    {f.api_param:<24} {f.location:<6} {f.component:<11} "
-                         f"[rule: {f.rule}]{flag}")
+            lines.append(
+                f"    {f.api_param:<24} {f.location:<6} {f.component:<11} [rule: {f.rule}]{flag}"
+            )
         for o in op.outputs:
             target = f" field {o.field!r}" if o.field else ""
             lines.append(f"    => {o.component}{target} [{o.rule}]")

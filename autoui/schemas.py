@@ -19,8 +19,19 @@ Dialect = Literal["2.0", "3.0", "3.1"]
 # Siblings of a `$ref` that only annotate it; anything else beside a `$ref` is a
 # constraint and is combined with the target through `allOf`.
 _ANNOTATIONS = frozenset(
-    {"description", "title", "default", "example", "examples", "readOnly", "writeOnly",
-     "deprecated", "nullable", "x-nullable", "summary"}
+    {
+        "description",
+        "title",
+        "default",
+        "example",
+        "examples",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "nullable",
+        "x-nullable",
+        "summary",
+    }
 )
 _MAX_REF_CHAIN = 64
 UNRESOLVED = "x-autoui-unresolved"
@@ -35,6 +46,7 @@ class Schemas:
         self._pointers: dict[str, Any] = {}
         self._resolved: dict[int, dict[str, Any]] = {}
         self._keep_alive: list[Any] = []  # nodes whose id() keys the cache
+        self._resolving: set[int] = set()  # nodes being resolved: a chain back to one is a loop
 
     def lookup(self, ref: str) -> Any:
         """The node a local reference (`#/components/schemas/Pet`) points at.
@@ -78,7 +90,15 @@ class Schemas:
         cached = self._resolved.get(key)
         if cached is not None:
             return cached
-        result = self._resolve(node)
+        if key in self._resolving:
+            return {UNRESOLVED: f"reference {self.ref_of(node)!r} refers to itself"}
+        if len(self._resolving) >= _MAX_REF_CHAIN:
+            return {UNRESOLVED: f"more than {_MAX_REF_CHAIN} references in a chain"}
+        self._resolving.add(key)
+        try:
+            result = self._resolve(node)
+        finally:
+            self._resolving.discard(key)
         self._resolved[key] = result
         self._keep_alive.append(node)
         return result
@@ -95,7 +115,9 @@ class Schemas:
             return normalize(node, self.dialect)
         assert isinstance(node, Mapping)
         try:
-            target = self.deref(node)
+            # One hop only, not `deref`: a target that is itself a `$ref` with siblings
+            # (`Name: {$ref: Base, description: ..., maxLength: 5}`) keeps them.
+            target = self.lookup(ref)
         except KeyError as exc:
             return {UNRESOLVED: str(exc).strip("'\"")}
         base = self.resolve(target)
@@ -135,10 +157,11 @@ def normalize(node: Any, dialect: Dialect) -> dict[str, Any]:
         out["examples"] = [out["example"]]
     if not isinstance(out.get("examples", []), list):
         # OpenAPI's named-examples map is not valid here; keep only the values.
-        out["examples"] = [
-            ex.get("value") if isinstance(ex, Mapping) else ex
-            for ex in out["examples"].values()
-        ] if isinstance(out["examples"], Mapping) else []
+        out["examples"] = (
+            [ex.get("value") if isinstance(ex, Mapping) else ex for ex in out["examples"].values()]
+            if isinstance(out["examples"], Mapping)
+            else []
+        )
     if out.pop("nullable", False) is True or out.pop("x-nullable", False) is True:
         _make_nullable(out)
     return out

@@ -25,11 +25,20 @@ def asgi_app(demo: gr.Blocks, *, auth: tuple[str, str] | None = None) -> FastAPI
     return gr.mount_gradio_app(app, demo, path="", auth=auth)
 
 
-def serve(demo: gr.Blocks, *, host: str = LOOPBACK, port: int = 7860,
-          concurrency: int = 64, auth: tuple[str, str] | None = None) -> None:
+def serve(
+    demo: gr.Blocks,
+    *,
+    host: str = LOOPBACK,
+    port: int = 7860,
+    concurrency: int = 64,
+    auth: tuple[str, str] | None = None,
+) -> None:
     """Serve until interrupted. Gradio's worker threads are sized to `concurrency`."""
     if host not in (LOOPBACK, "localhost", "::1"):
-        log.warning("listening on %s: anyone who can reach this address can use the page and "
-                    "call the API through it", host)
+        log.warning(
+            "listening on %s: anyone who can reach this address can use the page and "
+            "call the API through it",
+            host,
+        )
     demo.max_threads = max(concurrency, 40)
     uvicorn.run(asgi_app(demo, auth=auth), host=host, port=port, log_level="warning")

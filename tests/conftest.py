@@ -81,3 +81,34 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def example_api() -> Iterator[str]:
+    """The bundled example model API, served for real on a loopback port."""
+    from autoui_examples.model_api import create_app
+    from support.servers import serve_asgi
+
+    with serve_asgi(create_app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def autoui_server(example_api: str) -> Iterator[str]:
+    """`autoui serve` started for real, as a user would, in front of the example API."""
+    import sys
+
+    from support.servers import free_port, run_process
+
+    port = free_port()
+    args = [
+        sys.executable,
+        "-m",
+        "autoui",
+        "serve",
+        f"{example_api}/openapi.json",
+        "--port",
+        str(port),
+    ]
+    with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}"

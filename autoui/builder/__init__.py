@@ -13,15 +13,24 @@ from autoui.mapper.plan import AppPlan, OperationPlan
 _UNTAGGED = "Other"
 
 
-def build_blocks(plan: AppPlan, call: CallFn, *, base_url: str, concurrency: int | None = 64,
-                 notes: Iterable[str] = ()) -> gr.Blocks:
+def build_blocks(
+    plan: AppPlan,
+    call: CallFn,
+    *,
+    base_url: str,
+    concurrency: int | None = 64,
+    notes: Iterable[str] = (),
+) -> gr.Blocks:
     """The whole page: a header, one tab per operation (grouped by tag), API endpoints."""
-    with gr.Blocks(title=plan.title or "autoui", delete_cache=(3600, 3600),
-                   analytics_enabled=False) as demo:
+    with gr.Blocks(
+        title=plan.title or "autoui", delete_cache=(3600, 3600), analytics_enabled=False
+    ) as demo:
         gr.Markdown(_page_header(plan, base_url, notes), elem_classes=["autoui-header"])
         if not plan.operations:
-            gr.Markdown("**This document describes no operations**, so there is nothing to "
-                        "call. (It may hold only components or webhooks.)")
+            gr.Markdown(
+                "**This document describes no operations**, so there is nothing to "
+                "call. (It may hold only components or webhooks.)"
+            )
         groups = _by_tag(plan)
         if len(groups) > 1:
             with gr.Tabs():
@@ -36,8 +45,7 @@ def build_blocks(plan: AppPlan, call: CallFn, *, base_url: str, concurrency: int
     return demo
 
 
-def _operation_tabs(operations: list[OperationPlan], call: CallFn,
-                    concurrency: int | None) -> None:
+def _operation_tabs(operations: list[OperationPlan], call: CallFn, concurrency: int | None) -> None:
     with gr.Tabs():
         for op in operations:
             with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
@@ -51,8 +59,9 @@ def _by_tag(plan: AppPlan) -> dict[str, list[OperationPlan]]:
     for op in plan.operations:
         tag = op.operation.tags[0] if op.operation.tags else _UNTAGGED
         groups.setdefault(tag, []).append(op)
-    ranked = sorted(groups, key=lambda t: (order.index(t) if t in order else len(order),
-                                           t == _UNTAGGED))
+    ranked = sorted(
+        groups, key=lambda t: (order.index(t) if t in order else len(order), t == _UNTAGGED)
+    )
     return {t: groups[t] for t in ranked}
 
 

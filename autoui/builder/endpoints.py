@@ -28,9 +28,12 @@ _MEDIA_KINDS = ("image", "audio", "video", "file")
 def annotation(field: Field) -> Any:
     if field.encoding in ("base64", "file"):
         return gr.FileData
-    if field.component in ("dropdown",) and field.choices and all(
-            isinstance(c, (str, int, float, bool)) for c in field.choices):
-        return Literal[tuple(field.choices)]  # type: ignore[misc] # an enum for clients and MCP
+    if (
+        field.component in ("dropdown",)
+        and field.choices
+        and all(isinstance(c, (str, int, float, bool)) for c in field.choices)
+    ):
+        return Literal[tuple(field.choices)]  # an enum for clients and MCP
     if field.component in ("multiselect", "list"):
         item = _SCALARS.get(field.item_type, Any)
         return list[item]  # type: ignore[valid-type]
@@ -54,9 +57,12 @@ def signature(plan: OperationPlan) -> inspect.Signature:
     required = [f for f in plan.fields if f.required]
     optional = [f for f in plan.fields if not f.required]
     params = [
-        inspect.Parameter(f.api_param, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                          annotation=annotation(f),
-                          default=inspect.Parameter.empty if f.required else None)
+        inspect.Parameter(
+            f.api_param,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=annotation(f),
+            default=inspect.Parameter.empty if f.required else None,
+        )
         for f in required + optional
     ]
     return inspect.Signature(params, return_annotation=return_annotation(plan))
@@ -87,16 +93,19 @@ def uploaded_path(value: Any) -> Any:
     path = os.path.realpath(str(value["path"]))
     folder = os.path.realpath(get_upload_folder())
     if os.path.commonpath([path, folder]) != folder:
-        raise gr.Error("files must be uploaded with the request (gradio_client.handle_file)",
-                       print_exception=False)
+        raise gr.Error(
+            "files must be uploaded with the request (gradio_client.handle_file)",
+            print_exception=False,
+        )
     return {**value, "path": path}
 
 
 def api_value(reply: Reply) -> Any:
     if isinstance(reply.primary, (bytes, bytearray)):
         path = write_temp(bytes(reply.primary), reply.media_type, reply.filename)
-        return gr.FileData(path=path, orig_name=os.path.basename(path),
-                           mime_type=reply.media_type or None)
+        return gr.FileData(
+            path=path, orig_name=os.path.basename(path), mime_type=reply.media_type or None
+        )
     return reply.primary
 
 
@@ -106,8 +115,9 @@ def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
 
     def endpoint(*args: Any, **kwargs: Any) -> Any:
         bound = sig.bind(*args, **kwargs)
-        values = {name: uploaded_path(v) if name in files else v
-                  for name, v in bound.arguments.items()}
+        values = {
+            name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
+        }
         reply = call(plan, values)
         if not reply.ok:
             raise gr.Error(reply.error or "the call failed", print_exception=False)
@@ -122,6 +132,10 @@ def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
 
 
 def add_endpoint(plan: OperationPlan, call: CallFn, concurrency: int | None) -> None:
-    gr.api(endpoint_function(plan, call), api_name=plan.api_name,
-           api_description=docstring(plan), concurrency_limit=concurrency,
-           concurrency_id="autoui-calls")
+    gr.api(
+        endpoint_function(plan, call),
+        api_name=plan.api_name,
+        api_description=docstring(plan),
+        concurrency_limit=concurrency,
+        concurrency_id="autoui-calls",
+    )

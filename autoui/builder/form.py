@@ -34,7 +34,9 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
     gr.Markdown(header_markdown(plan), elem_classes=["autoui-op-header"])
     with gr.Row(equal_height=False):
         with gr.Column():
-            inputs = {field.api_param: input_component(field) for field in plan.fields}
+            inputs: dict[str, gr.blocks.Block] = {
+                field.api_param: input_component(field) for field in plan.fields
+            }
             if not inputs:
                 gr.Markdown("*This operation takes no input.*")
             send = gr.Button("Send", variant="primary", elem_id=f"send-{plan.api_name}")
@@ -48,6 +50,11 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
             log.exception("autoui failed on %s", plan.operation.label)
             return area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
 
-    send.click(handler, inputs_kwargs=inputs, outputs=area.components,
-               api_visibility="private", concurrency_limit=concurrency,
-               concurrency_id="autoui-calls")
+    send.click(
+        handler,
+        inputs_kwargs=inputs,
+        outputs=area.components,
+        api_visibility="private",
+        concurrency_limit=concurrency,
+        concurrency_id="autoui-calls",
+    )

@@ -22,8 +22,14 @@ from autoui.mapper.plan import OperationPlan
 
 _RAW_LIMIT = 200_000  # characters of a reply body shown in the raw view
 # The kind shown instead when an operation's output area has no component of a kind.
-_FALLBACK = {"markdown": "textbox", "html": "textbox", "stream": "textbox", "image": "file",
-             "audio": "file", "video": "file"}
+_FALLBACK = {
+    "markdown": "textbox",
+    "html": "textbox",
+    "stream": "textbox",
+    "image": "file",
+    "audio": "file",
+    "video": "file",
+}
 # Planned kinds without a component of their own yet, and what shows them meanwhile.
 _PLANNED_AS = {"stream": "textbox", "html": "textbox"}
 _ALWAYS = ("textbox", "json", "file")
@@ -41,8 +47,9 @@ def output_kinds(plan: OperationPlan) -> list[str]:
 def _make(kind: str, visible: bool) -> gr.components.Component:
     label = "Result"
     if kind == "textbox":
-        return gr.Textbox(label=label, lines=3, max_lines=40, interactive=False,
-                          buttons=["copy"], visible=visible)
+        return gr.Textbox(
+            label=label, lines=3, max_lines=40, interactive=False, buttons=["copy"], visible=visible
+        )
     if kind == "markdown":
         return gr.Markdown(label=label, visible=visible, sanitize_html=True)
     if kind == "json":
@@ -70,8 +77,9 @@ class OutputArea:
         kinds = output_kinds(plan)
         results = {kind: _make(kind, visible=i == 0) for i, kind in enumerate(kinds)}
         with gr.Accordion("Raw response", open=False):
-            raw = gr.Code(language="json", interactive=False, label="Raw response", lines=4,
-                          max_lines=40)
+            raw = gr.Code(
+                language="json", interactive=False, label="Raw response", lines=4, max_lines=40
+            )
         return cls(status, results, raw)
 
     @property
@@ -81,13 +89,11 @@ class OutputArea:
     def show(self, reply: Reply) -> dict[gr.components.Component, Any]:
         """Updates for every component of the area."""
         kind = self._available(reply.kind)
-        updates: dict[gr.components.Component, Any] = {
-            self.status: status_markdown(reply)}
-        for name, component in self.results.items():
+        updates: dict[gr.components.Component, Any] = {self.status: status_markdown(reply)}
+        for component in self.results.values():
             updates[component] = gr.update(visible=False, value=None)
         if reply.status is not None and (reply.ok or reply.primary not in (None, "", b"")):
-            updates[self.results[kind]] = gr.update(visible=True,
-                                                    value=ui_value(reply, kind))
+            updates[self.results[kind]] = gr.update(visible=True, value=ui_value(reply, kind))
         if self.raw is not None:
             updates[self.raw] = raw_text(reply)
         return updates

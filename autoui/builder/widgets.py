@@ -26,8 +26,13 @@ def _info(field: Field) -> str | None:
 
 def _textbox(field: Field, **extra: Any) -> gr.Textbox:
     default = _value(field)
-    return gr.Textbox(value=None if default is None else str(default), info=_info(field),
-                      placeholder=field.placeholder or None, **_common(field), **extra)
+    return gr.Textbox(
+        value=None if default is None else str(default),
+        info=_info(field),
+        placeholder=field.placeholder or None,
+        **_common(field),
+        **extra,
+    )
 
 
 def textbox(field: Field) -> gr.Textbox:
@@ -43,16 +48,28 @@ def password(field: Field) -> gr.Textbox:
 
 
 def number(field: Field) -> gr.Number:
-    return gr.Number(value=_value(field), info=_info(field), minimum=field.minimum,
-                     maximum=field.maximum, step=field.step or 1,
-                     precision=0 if field.value_type == "integer" else None,
-                     placeholder=field.placeholder or None, **_common(field))
+    return gr.Number(
+        value=_value(field),
+        info=_info(field),
+        minimum=field.minimum,
+        maximum=field.maximum,
+        step=field.step or 1,
+        precision=0 if field.value_type == "integer" else None,
+        placeholder=field.placeholder or None,
+        **_common(field),
+    )
 
 
 def slider(field: Field) -> gr.Slider:
     assert field.minimum is not None and field.maximum is not None
-    return gr.Slider(minimum=field.minimum, maximum=field.maximum, step=field.step,
-                     value=_value(field, field.minimum), info=_info(field), **_common(field))
+    return gr.Slider(
+        minimum=field.minimum,
+        maximum=field.maximum,
+        step=field.step,
+        value=_value(field, field.minimum),
+        info=_info(field),
+        **_common(field),
+    )
 
 
 def checkbox(field: Field) -> gr.Checkbox:
@@ -61,29 +78,42 @@ def checkbox(field: Field) -> gr.Checkbox:
 
 def dropdown(field: Field) -> gr.Dropdown:
     choices = list(field.choices or [])
-    return gr.Dropdown(choices=choices, value=_value(field, choices[0] if field.required and
-                                                      len(choices) == 1 else None),
-                       info=_info(field), **_common(field))
+    return gr.Dropdown(
+        choices=choices,
+        value=_value(field, choices[0] if field.required and len(choices) == 1 else None),
+        info=_info(field),
+        **_common(field),
+    )
 
 
 def multiselect(field: Field) -> gr.Dropdown:
-    return gr.Dropdown(choices=list(field.choices or []), value=_value(field, []),
-                       multiselect=True, info=_info(field), **_common(field))
+    return gr.Dropdown(
+        choices=list(field.choices or []),
+        value=_value(field, []),
+        multiselect=True,
+        info=_info(field),
+        **_common(field),
+    )
 
 
 def list_input(field: Field) -> gr.Dropdown:
     """Free entries: type a value and press Enter to add it."""
     default = _value(field, [])
-    return gr.Dropdown(choices=[], value=default if isinstance(default, list) else [],
-                       multiselect=True, allow_custom_value=True,
-                       info=(_info(field) or "") + " (type a value, press Enter to add)",
-                       **_common(field))
+    return gr.Dropdown(
+        choices=[],
+        value=default if isinstance(default, list) else [],
+        multiselect=True,
+        allow_custom_value=True,
+        info=(_info(field) or "") + " (type a value, press Enter to add)",
+        **_common(field),
+    )
 
 
 def image(field: Field) -> gr.Image:
     # image_mode=None and type="filepath" hand over the uploaded file untouched.
-    return gr.Image(type="filepath", image_mode=None, sources=["upload", "clipboard"],
-                    **_common(field))
+    return gr.Image(
+        type="filepath", image_mode=None, sources=["upload", "clipboard"], **_common(field)
+    )
 
 
 def audio(field: Field) -> gr.Audio:
@@ -91,12 +121,22 @@ def audio(field: Field) -> gr.Audio:
 
 
 def file(field: Field) -> gr.File:
-    return gr.File(type="filepath", **_common(field))
+    return gr.File(
+        type="filepath",
+        file_count="multiple" if field.value_type == "array" else "single",
+        **_common(field),
+    )
 
 
 def json_editor(field: Field) -> gr.Code:
-    return gr.Code(value=_value(field), language="json", lines=4, max_lines=30,
-                   interactive=True, **_common(field))
+    return gr.Code(
+        value=_value(field),
+        language="json",
+        lines=4,
+        max_lines=30,
+        interactive=True,
+        **_common(field),
+    )
 
 
 FACTORIES: dict[str, Factory] = {

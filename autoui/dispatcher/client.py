@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 
 from autoui.dispatcher.reply import Reply, decode
 from autoui.dispatcher.request import build_request
@@ -43,9 +44,15 @@ def origin(url: str) -> str:
 class Dispatcher:
     """Turns (plan, values) into a request to `base_url` and the reply into a `Reply`."""
 
-    def __init__(self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT,
-                 headers: Mapping[str, str] | None = None, pool_size: int = 64,
-                 max_reply_bytes: int = MAX_REPLY_BYTES) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        pool_size: int = 64,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
+    ) -> None:
         self.base_url = base_url
         self.timeout = timeout
         self.headers = dict(headers or {})
@@ -63,8 +70,13 @@ class Dispatcher:
             request = build_request(plan, values, self.base_url)
         except ValueProblem as exc:
             return Reply(plan.operation.method, plan.operation.label, error=str(exc))
+        # The dispatcher's headers (`--header`) are defaults: a header the user filled in
+        # for this operation wins. Header names are case-insensitive, so `x-team` from the
+        # form must also shadow `X-Team` from the command line.
+        given = {name.lower() for name in request.headers}
         for name, value in self.headers.items():
-            request.headers.setdefault(name, value)
+            if name.lower() not in given:
+                request.headers[name] = value
         prepared = self.session.prepare_request(request)
         reply = Reply(prepared.method or plan.operation.method, prepared.url or "")
         started = time.perf_counter()
@@ -80,8 +92,15 @@ class Dispatcher:
         except requests.exceptions.ConnectionError as exc:
             reply.error = _connection_message(reply.url, exc)
         except requests.exceptions.Timeout:
-            reply.error = (f"no answer from {origin(reply.url)} within {self.timeout:g} s "
-                           "(raise it with --timeout)")
+            reply.error = (
+                f"no answer from {origin(reply.url)} within {self.timeout:g} s "
+                "(raise it with --timeout)"
+            )
+        except _Stalled:
+            reply.error = (
+                f"the reply from {origin(reply.url)} stopped: nothing more came "
+                f"within {self.timeout:g} s (raise it with --timeout)"
+            )
         except _TooBig as exc:
             reply.error = str(exc)
         except requests.exceptions.RequestException as exc:
@@ -89,16 +108,21 @@ class Dispatcher:
         reply.elapsed = time.perf_counter() - started
         if reply.error is None:
             decode(reply, output)
-        log.info("%s %s -> %s", reply.method, reply.url,
-                 reply.status if reply.status is not None else reply.error)
+        log.info(
+            "%s %s -> %s",
+            reply.method,
+            reply.url,
+            reply.status if reply.status is not None else reply.error,
+        )
         return reply
 
     def _send(self, prepared: requests.PreparedRequest, reply: Reply) -> requests.Response | None:
         """Send, following redirects only within the origin of the first URL."""
         home = origin(prepared.url or "")
         for _ in range(_MAX_REDIRECTS + 1):
-            response = self.session.send(prepared, timeout=self.timeout, stream=True,
-                                         allow_redirects=False)
+            response = self.session.send(
+                prepared, timeout=self.timeout, stream=True, allow_redirects=False
+            )
             location = response.headers.get("Location")
             if not response.is_redirect or not location:
                 return response
@@ -107,8 +131,10 @@ class Dispatcher:
                 response.close()
                 reply.status, reply.reason = response.status_code, response.reason or ""
                 reply.headers = dict(response.headers)
-                reply.error = (f"HTTP {response.status_code}: the API redirected to {target}, "
-                               f"outside {home}; not followed")
+                reply.error = (
+                    f"HTTP {response.status_code}: the API redirected to {target}, "
+                    f"outside {home}; not followed"
+                )
                 return None
             prepared = _redirected(prepared, response.status_code, target)
             response.close()
@@ -116,12 +142,23 @@ class Dispatcher:
         return None
 
     def _read(self, response: requests.Response) -> bytes:
+        """The body, up to the size cap.
+
+        requests reports a read timeout in the middle of a body as a ConnectionError
+        ("cannot reach the API" would be wrong: it answered, then stalled), so that one
+        is told apart here.
+        """
         chunks, size = [], 0
-        for chunk in response.iter_content(65536):
-            size += len(chunk)
-            if size > self.max_reply_bytes:
-                raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
-            chunks.append(chunk)
+        try:
+            for chunk in response.iter_content(65536):
+                size += len(chunk)
+                if size > self.max_reply_bytes:
+                    raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
+                chunks.append(chunk)
+        except requests.exceptions.ConnectionError as exc:
+            if exc.args and isinstance(exc.args[0], ReadTimeoutError):
+                raise _Stalled from exc
+            raise
         return b"".join(chunks)
 
 
@@ -129,8 +166,13 @@ class _TooBig(Exception):
     pass
 
 
-def _redirected(prepared: requests.PreparedRequest, status: int,
-                target: str) -> requests.PreparedRequest:
+class _Stalled(Exception):
+    """The reply began, then no more bytes came within the timeout."""
+
+
+def _redirected(
+    prepared: requests.PreparedRequest, status: int, target: str
+) -> requests.PreparedRequest:
     """The next request of a redirect, as browsers do it: 303 (and 301/302 after a POST)
     become a GET without a body; 307 and 308 repeat the request."""
     follow = prepared.copy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import json
 import re
 from collections.abc import Mapping
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
-from autoui.mapper.outputs import component_for_media_type, is_json, primary_name
+from autoui.dispatcher.streams import stream_text
+from autoui.mapper.outputs import answer_path, component_for_media_type, is_json, primary_name
 from autoui.mapper.plan import Output
 
 _TEXT_KINDS = ("textbox", "markdown", "html", "stream")
@@ -35,7 +37,9 @@ class Reply:
     media_type: str = ""
     content: bytes = b""
     data: Any = None  # the parsed JSON body, when there was one
-    kind: str = "textbox"  # how `primary` is shown: textbox|markdown|html|json|image|audio|video|file
+    kind: str = (
+        "textbox"  # how `primary` is shown: textbox|markdown|html|json|image|audio|video|file
+    )
     primary: Any = None  # str for text kinds, a JSON value for json, bytes for media and files
     filename: str | None = None
     error: str | None = None
@@ -86,8 +90,10 @@ def decode(reply: Reply, output: Output) -> Reply:
         except json.JSONDecodeError as exc:
             if reply.status is not None and reply.status < 400:
                 snippet = " ".join(text.split())[:120]
-                reply.error = (f"the API promised JSON but sent something else ({exc.msg} at "
-                               f"line {exc.lineno}, column {exc.colno}): {snippet!r}")
+                reply.error = (
+                    f"the API promised JSON but sent something else ({exc.msg} at "
+                    f"line {exc.lineno}, column {exc.colno}): {snippet!r}"
+                )
                 reply.kind, reply.primary = "textbox", text
                 return reply
     if reply.status is not None and reply.status >= 400:
@@ -98,13 +104,40 @@ def decode(reply: Reply, output: Output) -> Reply:
     if reply.data is not None or (text is not None and not text.strip()):
         _primary_from_json(reply, output)
         return reply
+    if not reply.content:
+        # 204 No Content (or an empty 200) has nothing to show: not an empty download.
+        reply.kind, reply.primary = "textbox", ""
+        return reply
     reply.kind = component_for_media_type(reply.media_type or "application/octet-stream")
-    if reply.kind in _TEXT_KINDS or reply.kind == "json":
+    if reply.kind == "stream":
+        reply.kind = "textbox"
+        reply.primary = stream_text(_text(reply, content_type), reply.media_type)
+    elif reply.kind in _TEXT_KINDS or reply.kind == "json":
         reply.kind = "textbox" if reply.kind == "json" else reply.kind
         reply.primary = _text(reply, content_type)
     else:
         reply.primary = reply.content
+    reply.error = _broken_promise(reply, output)
     return reply
+
+
+def _broken_promise(reply: Reply, output: Output) -> str | None:
+    """The error for a plain-text reply where the spec described a JSON one, or None.
+
+    Only a described shape counts as a promise: FastAPI documents every route as
+    `application/json` with an empty schema (an `auto` output), even one that returns a
+    PlainTextResponse, and such replies are simply shown as they came. Streams, images
+    and files are left alone too: a response that offers JSON often offers them as well
+    (`stream: true`, `?format=png`), and the plan names only the JSON one.
+    """
+    promised = output.media_type is not None and is_json(output.media_type)
+    if not promised or output.component == "auto" or not reply.content.strip():
+        return None
+    textual = reply.kind in ("textbox", "html", "markdown") and isinstance(reply.primary, str)
+    if not textual or component_for_media_type(reply.media_type or "text/plain") == "stream":
+        return None
+    snippet = " ".join(reply.primary.split())[:120]
+    return f"the API promised JSON but sent {reply.media_type or 'no Content-Type'}: {snippet!r}"
 
 
 def _looks_json(media_type: str, content: bytes, output: Output) -> bool:
@@ -122,10 +155,13 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
     data = reply.data
     value: Any = data
     if isinstance(data, Mapping):
+        known = answer_path(data)
         if output.field is not None and _has_path(data, output.field):
             value = _get_path(data, output.field)
+        elif known is not None:
+            value = _get_path(data, known)
         elif output.component in ("auto", "textbox", "markdown", "image", "audio"):
-            name = primary_name({k: _json_kind(v) for k, v in data.items()})
+            name = primary_name({k: _json_kind(v) for k, v in data.items()}, output.echoes)
             if name is not None:
                 value = data[name]
     if output.component in ("image", "audio") and isinstance(value, str):
@@ -197,12 +233,19 @@ def error_message(reply: Reply, text: str | None) -> str:
         body = text if text is not None else reply.content.decode("utf-8", "replace")
         detail = " ".join(body.split())
         if reply.media_type == "text/html":
-            detail = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+            detail = _html_text(body)
     if not detail:
         return head
     if len(detail) > _MAX_DETAIL:
         detail = detail[: _MAX_DETAIL - 1] + "…"
     return f"{head}: {detail}"
+
+
+def _html_text(page: str) -> str:
+    """The words of an HTML error page: scripts and styles dropped (debug pages are full of
+    them), tags removed, entities such as `&amp;` decoded, whitespace collapsed."""
+    page = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->", " ", page)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def _detail(data: Any) -> str | None:
@@ -216,8 +259,11 @@ def _detail(data: Any) -> str | None:
     if not isinstance(data, Mapping):
         return None
     if "loc" in data and "msg" in data:
-        loc = [str(p) for p in data.get("loc") or [] if p not in ("body", "query", "path",
-                                                                   "header", "cookie")]
+        loc = [
+            str(p)
+            for p in data.get("loc") or []
+            if p not in ("body", "query", "path", "header", "cookie")
+        ]
         return f"{'.'.join(loc)}: {data['msg']}" if loc else str(data["msg"])
     if "title" in data and "detail" in data:  # RFC 7807 problem details
         return f"{data['title']}: {_detail(data['detail'])}"

@@ -19,9 +19,12 @@ from autoui.mapper.plan import Field, OperationPlan
 
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
+_PATH_REQUIRED = "a value is required (it is part of the URL path)"
 
 
-def build_request(plan: OperationPlan, values: Mapping[str, Any], base_url: str) -> requests.Request:
+def build_request(
+    plan: OperationPlan, values: Mapping[str, Any], base_url: str
+) -> requests.Request:
     """A `requests.Request` for `plan` with `values` keyed by each field's api_param.
 
     Raises ValueProblem naming the field when a value cannot be sent.
@@ -31,7 +34,7 @@ def build_request(plan: OperationPlan, values: Mapping[str, Any], base_url: str)
         value = wire_value(field, values.get(field.api_param))
         if value is ABSENT:
             if field.location == "path":
-                raise ValueProblem(field, "a value is required (it is part of the URL path)")
+                raise ValueProblem(field, _PATH_REQUIRED)
             continue
         wire.append((field, value))
     path = plan.operation.path
@@ -47,14 +50,21 @@ def build_request(plan: OperationPlan, values: Mapping[str, Any], base_url: str)
             elif field.location == "path":
                 path = path.replace("{" + field.name + "}", _segment(field, value))
             elif field.location == "query":
-                query += styles.query_pairs(field.name, _param_value(field, value), param.style,
-                                            param.explode, param.allow_reserved)
+                query += styles.query_pairs(
+                    field.name,
+                    _param_value(field, value),
+                    param.style,
+                    param.explode,
+                    param.allow_reserved,
+                )
             elif field.location == "header":
-                headers[field.name] = styles.header_value(_param_value(field, value),
-                                                          param.explode, name=field.name)
+                headers[field.name] = styles.header_value(
+                    _param_value(field, value), param.explode, name=field.name
+                )
             elif field.location == "cookie":
-                cookies.append(styles.cookie_pair(field.name, _param_value(field, value),
-                                                  param.explode))
+                cookies.append(
+                    styles.cookie_pair(field.name, _param_value(field, value), param.explode)
+                )
         except ValueError as exc:
             raise ValueProblem(field, str(exc).split(": ", 1)[-1]) from None
     if cookies:
@@ -68,9 +78,17 @@ def build_request(plan: OperationPlan, values: Mapping[str, Any], base_url: str)
 
 
 def _segment(field: Field, value: Any) -> str:
+    """The path text for `field`; refuses text that would not fill exactly its segment.
+
+    An empty expansion (an empty required string, or an empty list in `simple` style)
+    would send `/items/` instead of `/items/{id}`: another route, or the collection.
+    """
     assert field.parameter is not None
-    text = styles.path_segment(field.name, _param_value(field, value), field.parameter.style,
-                               field.parameter.explode)
+    text = styles.path_segment(
+        field.name, _param_value(field, value), field.parameter.style, field.parameter.explode
+    )
+    if not text:
+        raise ValueError(_PATH_REQUIRED)
     if text in (".", ".."):
         raise ValueError(f"{text!r} would change the path, not fill it in")
     return text
@@ -83,8 +101,9 @@ def _param_value(field: Field, value: Any) -> Any:
     return value
 
 
-def _encode_body(request: requests.Request, plan: OperationPlan,
-                 values: list[tuple[Field, Any]]) -> None:
+def _encode_body(
+    request: requests.Request, plan: OperationPlan, values: list[tuple[Field, Any]]
+) -> None:
     media_type = plan.body_media_type
     body = plan.operation.body
     if media_type is None or body is None:
@@ -122,7 +141,8 @@ def _raw_body(request: requests.Request, media_type: str, value: Any) -> None:
     else:
         request.data = (value if isinstance(value, str) else json.dumps(value)).encode("utf-8")
         request.headers["Content-Type"] = media_type + (
-            "; charset=utf-8" if media_type.startswith("text/") else "")
+            "; charset=utf-8" if media_type.startswith("text/") else ""
+        )
 
 
 def _set(document: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -157,7 +177,8 @@ def _multipart(document: Mapping[str, Any]) -> list[tuple[str, tuple[str | None,
     parts: list[tuple[str, tuple[str | None, Any, str | None]]] = []
     for name, value in document.items():
         repeated = isinstance(value, list) and all(
-            isinstance(v, (FileValue, str, int, float, bool)) for v in value)
+            isinstance(v, (FileValue, str, int, float, bool)) for v in value
+        )
         for item in value if repeated else [value]:
             parts.append((name, _part(item)))
     return parts

@@ -63,7 +63,9 @@ def read_file(field: Field, value: Any, max_bytes: int = MAX_FILE_BYTES) -> File
     try:
         size = os.path.getsize(path)
         if size > max_bytes:
-            raise ValueProblem(field, f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+            raise ValueProblem(
+                field, f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit"
+            )
         content = Path(path).read_bytes()
     except OSError as exc:
         raise ValueProblem(field, f"cannot read the file ({exc.strerror or exc})") from None
@@ -77,13 +79,24 @@ def wire_value(field: Field, value: Any) -> Any:
     """The value to send for `field`, or ABSENT when the field was left empty."""
     if value is None or (isinstance(value, str) and value == "" and not field.required):
         return ABSENT
-    if field.encoding == "base64":
-        return base64.b64encode(read_file(field, value).content).decode("ascii")
-    if field.encoding == "file":
-        return read_file(field, value)
+    if field.encoding in ("base64", "file"):
+        return _files(field, value)
     if field.encoding == "json":
         return _json(field, value)
     return _CONVERTERS.get(field.value_type, _as_is)(field, value)
+
+
+def _files(field: Field, value: Any) -> Any:
+    """A file (or, for an array field, each file of a multi-file upload) as a FileValue for
+    a part or raw body, or as base64 text for a JSON document."""
+    if field.value_type == "array" and isinstance(value, (list, tuple)):
+        if not value and not field.required:
+            return ABSENT
+        return [_files(replace(field, value_type="string"), item) for item in value]
+    file = read_file(field, value)
+    if field.encoding == "base64":
+        return base64.b64encode(file.content).decode("ascii")
+    return file
 
 
 def _json(field: Field, value: Any) -> Any:

@@ -6,8 +6,9 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from autoui.errors import SpecError
+from autoui.errors import ConfigError, SpecError
 from autoui.ir import Api, Problem
 from autoui.loader import openapi3, swagger2
 from autoui.loader.bundle import Bundler, has_external_refs
@@ -22,8 +23,13 @@ log = logging.getLogger("autoui")
 Source = str | Path | Mapping[str, Any]
 
 
-def load_spec(source: Source, *, strict: bool = False, validate_spec: bool = True,
-              source_url: str | None = None) -> Api:
+def load_spec(
+    source: Source,
+    *,
+    strict: bool = False,
+    validate_spec: bool = True,
+    source_url: str | None = None,
+) -> Api:
     """Read, bundle, check and convert a document; raise SpecError if it is unusable.
 
     `source_url` tells where a dict or a file really came from, so that relative
@@ -47,28 +53,49 @@ def load_spec(source: Source, *, strict: bool = False, validate_spec: bool = Tru
         first = next(p for p in api.problems if p.severity == "error")
         raise SpecError(name, f"invalid OpenAPI ({len(api.problems)} problems; first: {first})")
     if not any(s.url.startswith(("http://", "https://")) for s in api.servers):
-        api.problems.append(Problem(
-            "the servers give no absolute URL (the spec was not fetched from one): "
-            "pass --base-url"))
+        api.problems.append(
+            Problem(
+                "the servers give no absolute URL (the spec was not fetched from one): "
+                "pass --base-url"
+            )
+        )
     return api
+
+
+def resolve_base_url(api: Api, base_url: str | None) -> str:
+    """`base_url` if given, else the spec's first server; it must be an absolute http(s) URL."""
+    chosen = base_url or api.base_url
+    parts = urlsplit(chosen)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        where = "--base-url" if base_url else f"the spec's server {chosen or '(none)'!r}"
+        raise ConfigError(
+            f"no usable base URL: {where} is not an absolute http(s) URL; "
+            "pass --base-url http://HOST:PORT"
+        )
+    return chosen
 
 
 def dialect_of(document: Any, name: str) -> Dialect:
     if not isinstance(document, Mapping):
-        raise SpecError(name, f"not an OpenAPI document (a {type(document).__name__}, not an object)")
+        raise SpecError(
+            name, f"not an OpenAPI document (a {type(document).__name__}, not an object)"
+        )
     swagger, openapi = document.get("swagger"), document.get("openapi")
-    if swagger is not None:
-        if str(swagger).startswith("2"):
-            return "2.0"
-        raise SpecError(name, f"swagger {swagger} is not supported (only 2.0)")
-    if openapi is None:
+    if swagger is None and openapi is None:
         raise SpecError(name, "not an OpenAPI document (no 'openapi' or 'swagger' field)")
-    version = str(openapi)
-    if version.startswith("3.0"):
-        return "3.0"
-    if version.startswith(("3.1", "3.2")):
-        return "3.1"
-    raise SpecError(name, f"openapi {version} is not supported (2.0, 3.0 and 3.1 are)")
+    # Some documents carry both (`openapi: 3.0.0` beside a stray `swagger: "3.0"`):
+    # whichever names a supported version decides, `openapi` first.
+    if openapi is not None:
+        version = str(openapi)
+        if version.startswith("3.0"):
+            return "3.0"
+        if version.startswith(("3.1", "3.2")):
+            return "3.1"
+        if swagger is None:
+            raise SpecError(name, f"openapi {version} is not supported (2.0, 3.0 and 3.1 are)")
+    if str(swagger).startswith("2"):
+        return "2.0"
+    raise SpecError(name, f"swagger {swagger} is not supported (only 2.0)")
 
 
 def _read(source: Source, name: str) -> tuple[Any, str, str | None]:
@@ -84,4 +111,4 @@ def _read_external(uri: str) -> Any:
     return parse(fetched.data, uri, fetched.content_type)
 
 
-__all__ = ["Source", "dialect_of", "is_url", "load_spec"]
+__all__ = ["Source", "dialect_of", "is_url", "load_spec", "resolve_base_url"]

@@ -24,6 +24,32 @@ BUNDLE_KEY = "x-autoui-bundled"
 MAX_DOCUMENTS = 200
 # Keys whose values are data, not OpenAPI or JSON Schema: a "$ref" inside them is text.
 _DATA_KEYS = frozenset({"example", "value", "default", "enum", "const"})
+# Maps whose keys are names chosen by the author, so a key there is never a data key:
+# `responses: {default: ...}`, `properties: {value: ...}`, `schemas: {Enum: ...}`.
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "definitions",
+        "$defs",
+        "dependentSchemas",
+        "responses",
+        "paths",
+        "webhooks",
+        "callbacks",
+        "headers",
+        "content",
+        "encoding",
+        "links",
+        "examples",
+        "schemas",
+        "parameters",
+        "requestBodies",
+        "securitySchemes",
+        "pathItems",
+        "variables",
+    }
+)
 # `$ref` followed by a value that does not start with "#": an external reference.
 _EXTERNAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
 
@@ -52,23 +78,26 @@ class Bundler:
         return self.problems
 
     def _walk(self, top: Any, uri: str, seen: set[int]) -> None:
-        stack = [top]
+        # (node, whether its keys are names, as in a `properties` or `responses` map)
+        stack: list[tuple[Any, bool]] = [(top, False)]
         while stack:
-            node = stack.pop()
+            node, named = stack.pop()
             if id(node) in seen:
                 continue
             seen.add(id(node))
             if isinstance(node, dict):
                 ref = node.get("$ref")
-                if isinstance(ref, str):
+                if isinstance(ref, str) and not named:
                     node["$ref"] = self._rewrite(ref, uri)
                 stack.extend(
-                    v for k, v in node.items()
-                    if isinstance(v, (dict, list)) and k not in _DATA_KEYS
+                    (v, not named and k in _NAME_MAPS)
+                    for k, v in node.items()
+                    if isinstance(v, (dict, list))
+                    and (named or k not in _DATA_KEYS)
                     and not (k == "examples" and isinstance(v, list))
                 )
             elif isinstance(node, list):
-                stack.extend(v for v in node if isinstance(v, (dict, list)))
+                stack.extend((v, False) for v in node if isinstance(v, (dict, list)))
 
     def _rewrite(self, ref: str, uri: str) -> str:
         if ref.startswith("#") and uri == self.root_uri:
@@ -98,10 +127,11 @@ class Bundler:
         self.pending.append((document, uri))
         return prefix
 
-
-    def _refuse(self, uri: str, message: str) -> None:
+    def _refuse(self, uri: str, message: str) -> str | None:
+        """Record why `uri` is not read; None, the prefix of a document left out."""
         self.problems.append(Problem(message, severity="error"))
         self.prefixes[uri] = None
+        return None
 
 
 def _same_origin(a: str, b: str) -> bool:

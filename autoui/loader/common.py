@@ -81,8 +81,10 @@ class Reader:
         for alternative in node:
             if isinstance(alternative, Mapping):
                 requirements.append(
-                    {str(k): [str(s) for s in (v or [])] if isinstance(v, list) else []
-                     for k, v in alternative.items()}
+                    {
+                        str(k): [str(s) for s in (v or [])] if isinstance(v, list) else []
+                        for k, v in alternative.items()
+                    }
                 )
         return requirements
 
@@ -113,15 +115,19 @@ def server_list(reader: Reader, node: Any, where: str) -> list[Server]:
             str(name): ServerVariable(
                 default=str(var.get("default", "")),
                 enum=[str(v) for v in var.get("enum", []) if v is not None]
-                if isinstance(var.get("enum"), list) else [],
+                if isinstance(var.get("enum"), list)
+                else [],
                 description=reader.text(var.get("description")),
             )
             for name, var in reader.items(entry.get("variables"), f"{where}/{i}/variables")
             if isinstance(var, Mapping)
         }
         servers.append(
-            Server(absolute_server(entry["url"], reader.source_uri),
-                   reader.text(entry.get("description")), variables)
+            Server(
+                absolute_server(entry["url"], reader.source_uri),
+                reader.text(entry.get("description")),
+                variables,
+            )
         )
     return servers
 

@@ -30,7 +30,9 @@ def is_url(source: str) -> bool:
     return urlsplit(source).scheme in ("http", "https")
 
 
-def fetch(source: str, *, max_bytes: int = MAX_SPEC_BYTES, timeout: float = FETCH_TIMEOUT) -> Fetched:
+def fetch(
+    source: str, *, max_bytes: int = MAX_SPEC_BYTES, timeout: float = FETCH_TIMEOUT
+) -> Fetched:
     """The bytes at `source`: an http(s) URL, a file:// URI or a file path."""
     if is_url(source):
         return _fetch_url(source, max_bytes, timeout)
@@ -44,7 +46,9 @@ def _read_file(source: str, path: Path, max_bytes: int) -> Fetched:
         if path.is_dir():
             raise SpecError(source, "is a directory, not a file")
         if size > max_bytes:
-            raise SpecError(source, f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+            raise SpecError(
+                source, f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise SpecError(source, "no such file") from None
@@ -84,7 +88,11 @@ def _connection_reason(url: str, exc: Exception) -> str:
     host = urlsplit(url).netloc
     if "Connection refused" in text or "Errno 111" in text:
         return f"connection refused: is the server running at {host}?"
-    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+    if (
+        "Name or service not known" in text
+        or "nodename nor servname" in text
+        or "getaddrinfo" in text
+    ):
         return f"unknown host {urlsplit(url).hostname!r}"
     return f"cannot connect to {host}"
 

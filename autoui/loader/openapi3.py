@@ -35,10 +35,12 @@ def read(reader: Reader) -> Api:
     )
     components = reader.obj(doc.get("components"), "#/components")
     schemes = {
-        name: security_scheme(name, reader.obj(raw, pointer("components", "securitySchemes", name)),
-                              reader)
-        for name, raw in reader.items(components.get("securitySchemes"),
-                                      "#/components/securitySchemes")
+        name: security_scheme(
+            name, reader.obj(raw, pointer("components", "securitySchemes", name)), reader
+        )
+        for name, raw in reader.items(
+            components.get("securitySchemes"), "#/components/securitySchemes"
+        )
     }
     return Api(
         title=reader.text(info.get("title")) or "API",
@@ -73,7 +75,8 @@ def _operations(reader: Reader) -> Any:
                 operation_id=reader.text(raw.get("operationId")),
                 summary=reader.text(raw.get("summary") or item.get("summary")),
                 description=reader.text(raw.get("description") or item.get("description")),
-                tags=[str(t) for t in raw.get("tags", []) if t] if isinstance(raw.get("tags"), list)
+                tags=[str(t) for t in raw.get("tags", []) if t]
+                if isinstance(raw.get("tags"), list)
                 else [],
                 parameters=merge_parameters(shared, own),
                 body=_body(reader, raw.get("requestBody"), op_where + "/requestBody"),
@@ -122,8 +125,7 @@ def _parameters(reader: Reader, node: Any, where: str) -> list[Parameter]:
                 description=reader.text(param.get("description")),
                 style=style,
                 # deepObject is only defined exploded, whatever its default says.
-                explode=explode if isinstance(explode, bool) else style in ("form",
-                                                                            "deepObject"),
+                explode=explode if isinstance(explode, bool) else style in ("form", "deepObject"),
                 allow_reserved=param.get("allowReserved") is True,
                 deprecated=param.get("deprecated") is True,
                 examples=reader.examples(param, f"{where}/{i}"),
@@ -140,7 +142,8 @@ def _content(reader: Reader, node: Any, where: str) -> dict[str, MediaType]:
         media = reader.obj(raw, at)
         encoding = {
             str(prop): Encoding(
-                content_type=enc.get("contentType") if isinstance(enc.get("contentType"), str)
+                content_type=enc.get("contentType")
+                if isinstance(enc.get("contentType"), str)
                 else None,
                 style=enc.get("style") if isinstance(enc.get("style"), str) else None,
                 explode=enc.get("explode") if isinstance(enc.get("explode"), bool) else None,

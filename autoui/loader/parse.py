@@ -15,7 +15,7 @@ import yaml
 
 from autoui.errors import SpecError
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # YAML aliases let a small file describe an enormous tree ("billion laughs"). PyYAML
 # shares aliased nodes instead of copying them, so loading is cheap, but anything
@@ -37,7 +37,7 @@ def parse(data: bytes, source: str, content_type: str = "") -> Any:
         except json.JSONDecodeError as exc:
             json_error = exc  # JSON is YAML: YAML-ish JSON (comments, tabs) may still load
     try:
-        document = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        document = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         if json_error is not None:
             raise SpecError(source, _json_reason(json_error)) from None

@@ -34,9 +34,24 @@ from autoui.loader.openapi3 import merge_parameters
 
 # Keywords a non-body 2.0 parameter shares with JSON Schema.
 _SCHEMA_KEYS = (
-    "type", "format", "items", "default", "maximum", "exclusiveMaximum", "minimum",
-    "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems",
-    "uniqueItems", "enum", "multipleOf", "x-nullable", "description",
+    "type",
+    "format",
+    "items",
+    "default",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "enum",
+    "multipleOf",
+    "x-nullable",
+    "description",
 )
 # collectionFormat -> (style, explode); tsv has no OpenAPI 3 style of its own.
 _COLLECTION_STYLES = {
@@ -66,8 +81,9 @@ def read(reader: Reader) -> Api:
         servers=_servers(reader),
         operations=list(_operations(reader)),
         security_schemes={
-            name: security_scheme(name, _scheme_as_v3(reader.obj(raw, pointer(
-                "securityDefinitions", name))), reader)
+            name: security_scheme(
+                name, _scheme_as_v3(reader.obj(raw, pointer("securityDefinitions", name))), reader
+            )
             for name, raw in reader.items(doc.get("securityDefinitions"), "#/securityDefinitions")
         },
         security=reader.security(doc.get("security"), "#/security") or [],
@@ -79,7 +95,8 @@ def read(reader: Reader) -> Api:
 def _servers(reader: Reader) -> list[Server]:
     doc = reader.document
     source = urlsplit(reader.source_uri)
-    base_path = doc.get("basePath") if isinstance(doc.get("basePath"), str) else "/"
+    found_path = doc.get("basePath")
+    base_path = found_path if isinstance(found_path, str) else "/"
     host = doc.get("host") if isinstance(doc.get("host"), str) else None
     if host is None:
         return [Server(absolute_server(base_path, reader.source_uri))]
@@ -87,7 +104,11 @@ def _servers(reader: Reader) -> list[Server]:
     if source.scheme in schemes:
         schemes.remove(source.scheme)
         schemes.insert(0, source.scheme)
-    return [Server(f"{scheme}://{host}{base_path}") for scheme in schemes or ["https"]]
+    if not schemes:
+        # 2.0: "If the schemes is not included, the default scheme to be used is the
+        # one used to access the Swagger definition itself."
+        schemes = [source.scheme if source.scheme in ("http", "https") else "https"]
+    return [Server(f"{scheme}://{host}{base_path}") for scheme in schemes]
 
 
 def _scheme_as_v3(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -126,12 +147,15 @@ def _operations(reader: Reader) -> Any:
                 summary=reader.text(raw.get("summary")),
                 description=reader.text(raw.get("description")),
                 tags=[str(t) for t in raw.get("tags", []) if t]
-                if isinstance(raw.get("tags"), list) else [],
-                parameters=merge_parameters([], [_parameter(reader, p) for p in params
-                                                 if p.get("in") in _LOCATIONS]),
+                if isinstance(raw.get("tags"), list)
+                else [],
+                parameters=merge_parameters(
+                    [], [_parameter(reader, p) for p in params if p.get("in") in _LOCATIONS]
+                ),
                 body=_body(reader, params, consumes),
-                responses=_responses(reader, raw.get("responses"), produces,
-                                     op_where + "/responses"),
+                responses=_responses(
+                    reader, raw.get("responses"), produces, op_where + "/responses"
+                ),
                 security=reader.security(raw.get("security"), op_where + "/security"),
                 deprecated=raw.get("deprecated") is True,
                 extensions={k: v for k, v in raw.items() if k.startswith("x-")},
@@ -143,7 +167,9 @@ _LOCATIONS = ("path", "query", "header", "cookie")
 
 
 def _media_list(node: Any) -> list[str]:
-    return [media_type_name(m) for m in node if isinstance(m, str)] if isinstance(node, list) else []
+    return (
+        [media_type_name(m) for m in node if isinstance(m, str)] if isinstance(node, list) else []
+    )
 
 
 def _raw_parameters(reader: Reader, node: Any, where: str) -> list[dict[str, Any]]:
@@ -152,8 +178,11 @@ def _raw_parameters(reader: Reader, node: Any, where: str) -> list[dict[str, Any
     found = []
     for i, raw in enumerate(node):
         param = reader.obj(raw, f"{where}/{i}")
-        if isinstance(param.get("name"), str) and param.get("in") in (*_LOCATIONS, "body",
-                                                                        "formData"):
+        if isinstance(param.get("name"), str) and param.get("in") in (
+            *_LOCATIONS,
+            "body",
+            "formData",
+        ):
             found.append(param)
         else:
             reader.problem(f"{where}/{i}", "a parameter needs a name and a valid 'in'", "error")
@@ -161,15 +190,24 @@ def _raw_parameters(reader: Reader, node: Any, where: str) -> list[dict[str, Any
 
 
 def _schema_of(param: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: param[k] for k in _SCHEMA_KEYS if k in param and k != "description"}
+    """The JSON Schema of a non-body parameter; `type: file` is a binary string in 3.x.
+
+    The form body built from `formData` parameters is a schema autoui makes, not a node
+    of the document, so it is written in 3.x terms here rather than left to `normalize`.
+    """
+    schema = {k: param[k] for k in _SCHEMA_KEYS if k in param and k != "description"}
+    if schema.get("type") == "file":
+        schema.update(type="string", format="binary")
+    return schema
 
 
 def _parameter(reader: Reader, param: dict[str, Any]) -> Parameter:
     location = param["in"]
     simple_location = location in ("path", "header")
     if param.get("type") == "array":
-        style, explode = _COLLECTION_STYLES.get(str(param.get("collectionFormat", "csv")),
-                                                ("form", False))
+        style, explode = _COLLECTION_STYLES.get(
+            str(param.get("collectionFormat", "csv")), ("form", False)
+        )
         if simple_location and style == "form":
             style = "simple"
     else:
@@ -203,26 +241,38 @@ def _body(reader: Reader, params: list[dict[str, Any]], consumes: list[str]) -> 
         return None
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {p["name"]: {**_schema_of(p), **(
-            {"description": p["description"]} if isinstance(p.get("description"), str) else {})}
-            for p in form},
+        "properties": {
+            p["name"]: {
+                **_schema_of(p),
+                **(
+                    {"description": p["description"]}
+                    if isinstance(p.get("description"), str)
+                    else {}
+                ),
+            }
+            for p in form
+        },
     }
     required = [p["name"] for p in form if p.get("required") is True]
     if required:
         schema["required"] = required
     encoding = {
         p["name"]: Encoding(style=style, explode=explode)
-        for p in form if p.get("type") == "array"
-        for style, explode in [_COLLECTION_STYLES.get(str(p.get("collectionFormat", "csv")),
-                                                      ("form", False))]
+        for p in form
+        if p.get("type") == "array"
+        for style, explode in [
+            _COLLECTION_STYLES.get(str(p.get("collectionFormat", "csv")), ("form", False))
+        ]
     }
     has_file = any(p.get("type") == "file" for p in form)
-    form_types = [m for m in consumes if m in ("multipart/form-data",
-                                               "application/x-www-form-urlencoded")]
+    form_types = [
+        m for m in consumes if m in ("multipart/form-data", "application/x-www-form-urlencoded")
+    ]
     if has_file or not form_types:
         form_types = ["multipart/form-data"] if has_file else ["application/x-www-form-urlencoded"]
-    return Body({m: MediaType(m, schema, encoding=encoding) for m in form_types},
-                required=bool(required))
+    return Body(
+        {m: MediaType(m, schema, encoding=encoding) for m in form_types}, required=bool(required)
+    )
 
 
 def _responses(reader: Reader, node: Any, produces: list[str], where: str) -> list[Response]:
@@ -232,7 +282,8 @@ def _responses(reader: Reader, node: Any, produces: list[str], where: str) -> li
             continue
         raw = reader.obj(value, f"{where}/{status}")
         schema = raw.get("schema")
-        examples = raw.get("examples") if isinstance(raw.get("examples"), Mapping) else {}
+        found_examples = raw.get("examples")
+        examples: Mapping[str, Any] = found_examples if isinstance(found_examples, Mapping) else {}
         if schema is not None:
             types = produces or ["application/json"]
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from jsonschema_path import SchemaPath
 from openapi_spec_validator import (
     OpenAPIV2SpecValidator,
     OpenAPIV30SpecValidator,
@@ -18,32 +19,70 @@ from openapi_spec_validator import (
 )
 
 from autoui.ir import Problem
-from autoui.loader.bundle import BUNDLE_KEY
 from autoui.loader.common import escape
 
 MAX_PROBLEMS = 50
-_VALIDATORS = {"2.0": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator,
-               "3.1": OpenAPIV31SpecValidator}
+# What openapi-spec-validator itself uses when it builds the SchemaPath (its settings).
+_RESOLVED_CACHE_SIZE = 128
+_VALIDATORS = {
+    "2.0": OpenAPIV2SpecValidator,
+    "3.0": OpenAPIV30SpecValidator,
+    "3.1": OpenAPIV31SpecValidator,
+}
 
 
 def validate(document: Mapping[str, Any], dialect: str, base_uri: str = "") -> list[Problem]:
     """Up to MAX_PROBLEMS problems, each with the JSON pointer of the offending node."""
     validator = _VALIDATORS[dialect]
-    unbundled = {k: v for k, v in document.items() if k != BUNDLE_KEY}
+    # The bundled documents stay in (the references were rewritten to point into them),
+    # and no handlers: the validator must not fetch what the bundler refused, such as a
+    # `file:` reference in a spec served over HTTP.
+    spec = SchemaPath.from_dict(
+        dict(document), base_uri=base_uri, handlers={}, resolved_cache_maxsize=_RESOLVED_CACHE_SIZE
+    )
     problems: list[Problem] = []
     try:
-        for error in validator(unbundled, base_uri=base_uri).iter_errors():
-            path = "#/" + "/".join(escape(str(p)) for p in getattr(error, "path", ()))
-            problems.append(Problem(_message(error), path if path != "#/" else "", "error"))
+        for error in validator(spec).iter_errors():
+            where = _pointer(document, error)
+            message = _message(error)
+            parts = list(getattr(error, "path", ()))
+            if parts and not where:
+                message += f" (at '{'/'.join(map(str, parts))}' of a schema)"
+            problems.append(Problem(message, where, "error"))
             if len(problems) >= MAX_PROBLEMS:
                 problems.append(Problem(f"(stopped after {MAX_PROBLEMS} problems)"))
                 break
     except RecursionError:
         problems.append(Problem("validation gave up: the document is nested too deeply"))
     except Exception as exc:  # the validator itself failed on a malformed document
-        problems.append(Problem(f"validation failed: {type(exc).__name__}: {exc}"[:300], "",
-                                "error"))
+        problems.append(
+            Problem(f"validation failed: {type(exc).__name__}: {exc}"[:300], "", "error")
+        )
     return problems
+
+
+def _pointer(document: Mapping[str, Any], error: Any) -> str:
+    """The JSON pointer of the node the error is about, or "" when it is not known.
+
+    Errors about one schema (found while walking operations) carry a path relative
+    to that schema, such as `["type"]`; shown as `#/type` it would point at the wrong
+    node, so a path is only kept when it leads to the error's own instance (and the
+    caller mentions it in the message instead).
+    """
+    parts = list(getattr(error, "path", ()))
+    if not parts:
+        return ""
+    node: Any = document
+    for part in parts:
+        inside = (isinstance(node, Mapping) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if not inside:
+            return ""
+        node = node[part]
+    if node is not getattr(error, "instance", node) and node != error.instance:
+        return ""
+    return "#/" + "/".join(escape(str(p)) for p in parts)
 
 
 def _message(error: Any) -> str:

@@ -20,7 +20,7 @@ def plan_operation(api: Api, operation: Operation, api_name: str) -> OperationPl
         fields=form.fields,
         body_media_type=form.media_type,
         required_objects=form.required_objects,
-        outputs=plan_outputs(api, operation),
+        outputs=plan_outputs(api, operation, frozenset(f.name for f in form.fields)),
         notes=form.notes,
     )
 
@@ -29,8 +29,9 @@ def plan_api(api: Api) -> AppPlan:
     names = unique_names(api.operations)
     return AppPlan(
         api=api,
-        operations=[plan_operation(api, op, name) for op, name in zip(api.operations, names,
-                                                                       strict=True)],
+        operations=[
+            plan_operation(api, op, name) for op, name in zip(api.operations, names, strict=True)
+        ],
         title=api.title,
         description=api.description,
     )
@@ -42,5 +43,13 @@ def title_of(operation: Operation) -> str:
     return text if len(text) <= _TITLE_LENGTH else text[: _TITLE_LENGTH - 1] + "…"
 
 
-__all__ = ["NO_DEFAULT", "AppPlan", "Field", "OperationPlan", "Output", "plan_api",
-           "plan_operation", "title_of"]
+__all__ = [
+    "NO_DEFAULT",
+    "AppPlan",
+    "Field",
+    "OperationPlan",
+    "Output",
+    "plan_api",
+    "plan_operation",
+    "title_of",
+]

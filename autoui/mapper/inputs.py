@@ -27,8 +27,11 @@ def body_media_type(body: Body | None) -> MediaType | None:
     """The media type to send: JSON first (richest form), then forms, then the first."""
     if body is None or not body.content:
         return None
-    for test in (_is_json, lambda m: m == "multipart/form-data",
-                 lambda m: m == "application/x-www-form-urlencoded"):
+    for test in (
+        _is_json,
+        lambda m: m == "multipart/form-data",
+        lambda m: m == "application/x-www-form-urlencoded",
+    ):
         for name, media in body.content.items():
             if test(name):
                 return media
@@ -54,22 +57,42 @@ class _Collector:
             schema, nullable = prepare(self.api.schemas, param.schema)
             if param.media_type is not None and main_type(schema) in ("object", "array", ""):
                 schema = {**schema, "x-autoui-json": True}
-            self.add(param.name, schema, param.location, None, param.required and not nullable,
-                     description=param.description or str(schema.get("description", "")),
-                     examples=[e.value for e in param.examples], parameter=param)
+            self.add(
+                param.name,
+                schema,
+                param.location,
+                None,
+                param.required and not nullable,
+                description=param.description or str(schema.get("description", "")),
+                examples=[e.value for e in param.examples],
+                parameter=param,
+            )
 
     def body(self, media: MediaType, required: bool) -> None:
         schema, nullable = prepare(self.api.schemas, media.schema)
         examples = [e.value for e in media.examples]
         raw_body = not (_is_json(media.name) or media.name in _FORM_TYPES)
         if not raw_body and self._openable(schema, media.schema, ()):
-            self._properties(schema, media, (), required and not nullable,
-                             tuple(filter(None, [self.api.schemas.ref_of(media.schema)])),
-                             examples[0] if examples and isinstance(examples[0], Mapping) else {})
+            self._properties(
+                schema,
+                media,
+                (),
+                required and not nullable,
+                tuple(filter(None, [self.api.schemas.ref_of(media.schema)])),
+                examples[0] if examples and isinstance(examples[0], Mapping) else {},
+            )
         else:
-            self.add("body", schema, "body", media.name, required and not nullable,
-                     description=str(schema.get("description", "")), examples=examples,
-                     body_path=(), raw=media.schema)
+            self.add(
+                "body",
+                schema,
+                "body",
+                media.name,
+                required and not nullable,
+                description=str(schema.get("description", "")),
+                examples=examples,
+                body_path=(),
+                raw=media.schema,
+            )
 
     def _openable(self, schema: Mapping[str, Any], raw: Any, refs: tuple[str, ...]) -> bool:
         properties = schema.get("properties")
@@ -82,8 +105,15 @@ class _Collector:
             and (ref is None or ref not in refs)
         )
 
-    def _properties(self, schema: Mapping[str, Any], media: MediaType, path: tuple[str, ...],
-                    required: bool, refs: tuple[str, ...], example: Mapping[str, Any]) -> None:
+    def _properties(
+        self,
+        schema: Mapping[str, Any],
+        media: MediaType,
+        path: tuple[str, ...],
+        required: bool,
+        refs: tuple[str, ...],
+        example: Mapping[str, Any],
+    ) -> None:
         if required:
             self.required_objects.append(path)
         required_names = schema.get("required", [])
@@ -95,37 +125,80 @@ class _Collector:
             is_required = required and name in required_names and not nullable
             sub_example = example.get(name) if isinstance(example, Mapping) else None
             ref = self.api.schemas.ref_of(raw)
-            if (len(sub_path) < MAX_DEPTH and media.name not in _FORM_TYPES
-                    and self._openable(prop, raw, refs)):
-                self._properties(prop, media, sub_path, is_required, (*refs, ref) if ref else refs,
-                                 sub_example if isinstance(sub_example, Mapping) else {})
+            if (
+                len(sub_path) < MAX_DEPTH
+                and media.name not in _FORM_TYPES
+                and self._openable(prop, raw, refs)
+            ):
+                self._properties(
+                    prop,
+                    media,
+                    sub_path,
+                    is_required,
+                    (*refs, ref) if ref else refs,
+                    sub_example if isinstance(sub_example, Mapping) else {},
+                )
                 continue
-            self.add(".".join(sub_path), prop, "body", media.name, is_required,
-                     description=str(prop.get("description", "")),
-                     examples=[] if sub_example is None else [sub_example],
-                     body_path=sub_path, raw=raw, wire_name=str(name))
+            self.add(
+                ".".join(sub_path),
+                prop,
+                "body",
+                media.name,
+                is_required,
+                description=str(prop.get("description", "")),
+                examples=[] if sub_example is None else [sub_example],
+                body_path=sub_path,
+                raw=raw,
+                wire_name=str(name),
+            )
 
-    def add(self, label: str, schema: dict[str, Any], location: FieldLocation,
-            media_type: str | None, required: bool, *, description: str, examples: list[Any],
-            parameter: Parameter | None = None, body_path: tuple[str, ...] = (),
-            raw: Any = None, wire_name: str | None = None) -> None:
-        self.items.append({
-            "label": label, "schema": schema, "location": location, "media_type": media_type,
-            "required": required, "description": description, "examples": examples,
-            "parameter": parameter, "body_path": body_path, "raw": raw,
-            "name": wire_name or (parameter.name if parameter else label),
-        })
+    def add(
+        self,
+        label: str,
+        schema: dict[str, Any],
+        location: FieldLocation,
+        media_type: str | None,
+        required: bool,
+        *,
+        description: str,
+        examples: list[Any],
+        parameter: Parameter | None = None,
+        body_path: tuple[str, ...] = (),
+        raw: Any = None,
+        wire_name: str | None = None,
+    ) -> None:
+        self.items.append(
+            {
+                "label": label,
+                "schema": schema,
+                "location": location,
+                "media_type": media_type,
+                "required": required,
+                "description": description,
+                "examples": examples,
+                "parameter": parameter,
+                "body_path": body_path,
+                "raw": raw,
+                "name": wire_name or (parameter.name if parameter else label),
+            }
+        )
 
     def fields(self) -> list[Field]:
         params = unique_params([(i["label"], i["location"]) for i in self.items])
-        return [self._field(item, api_param) for item, api_param in zip(self.items, params,
-                                                                         strict=True)]
+        return [
+            self._field(item, api_param) for item, api_param in zip(self.items, params, strict=True)
+        ]
 
     def _field(self, item: dict[str, Any], api_param: str) -> Field:
         schema = item["schema"]
-        candidate = Candidate(item["name"] if item["body_path"] else item["label"], schema,
-                              item["location"], item["media_type"], self.api.schemas,
-                              item["required"])
+        candidate = Candidate(
+            item["name"] if item["body_path"] else item["label"],
+            schema,
+            item["location"],
+            item["media_type"],
+            self.api.schemas,
+            item["required"],
+        )
         widget, rule = choose(candidate)
         location = item["location"]
         label = item["label"] if location == "body" else f"{item['label']} ({location})"
@@ -154,18 +227,31 @@ class _Collector:
         return field
 
 
-def _prefill(field: Field, schema: Mapping[str, Any], examples: list[Any], raw: Any,
-             api: Api) -> None:
+def _prefill(
+    field: Field, schema: Mapping[str, Any], examples: list[Any], raw: Any, api: Api
+) -> None:
     """Defaults prefill every field; examples prefill required fields and are shown as
     placeholders in optional ones, so an optional example value is never sent unasked."""
     has_default = "default" in schema
-    found, example = (True, examples[0]) if examples else first_example(
-        {k: v for k, v in schema.items() if k != "default"})
+    found, example = (
+        (True, examples[0])
+        if examples
+        else first_example({k: v for k, v in schema.items() if k != "default"})
+    )
     if field.encoding in ("base64", "file"):
         return
     if field.component == "json":
-        value = schema["default"] if has_default else example if found else (
-            skeleton(api.schemas, raw if raw is not None else schema) if field.required else None)
+        value = (
+            schema["default"]
+            if has_default
+            else example
+            if found
+            else (
+                skeleton(api.schemas, raw if raw is not None else schema)
+                if field.required
+                else None
+            )
+        )
         if value is not None:
             field.default = json.dumps(value, indent=2, ensure_ascii=False)
         return
@@ -193,8 +279,12 @@ def plan_form(api: Api, operation: Operation) -> Form:
     media = body_media_type(operation.body)
     if media is not None and operation.body is not None:
         collector.body(media, operation.body.required)
-    return Form(collector.fields(), media.name if media else None, collector.required_objects,
-                collector.notes)
+    return Form(
+        collector.fields(),
+        media.name if media else None,
+        collector.required_objects,
+        collector.notes,
+    )
 
 
 __all__ = ["MAX_DEPTH", "NO_DEFAULT", "Form", "body_media_type", "plan_form"]

@@ -7,44 +7,92 @@ says nothing (FastAPI's `dict` return type), to the actual JSON at run time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from autoui.ir import Api, MediaType, Operation, Response
+from autoui.mapper.naming import identifier
 from autoui.mapper.plan import Output
 from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
-from autoui.mapper.naming import identifier
 from autoui.mapper.shapes import main_type, prepare
 
 PRIMARY_NAMES = (
-    "response", "result", "output", "text", "answer", "generated_text", "content",
-    "description", "message", "caption", "summary",
+    "response",
+    "result",
+    "output",
+    "text",
+    "answer",
+    "generated_text",
+    "content",
+    "description",
+    "message",
+    "caption",
+    "summary",
 )
-_SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX", "DEFAULT")
+# Fields that describe a reply rather than answer it.
+METADATA_NAMES = frozenset(
+    {
+        "id",
+        "object",
+        "model",
+        "created",
+        "created_at",
+        "updated_at",
+        "timestamp",
+        "request_id",
+        "version",
+        "status",
+    }
+)
+_SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX")
 
 
-def primary_name(kinds: Mapping[str, str]) -> str | None:
+def primary_name(kinds: Mapping[str, str], echoes: Collection[str] = ()) -> str | None:
     """The field that is the answer, given each field's JSON type.
 
-    The only field; else the only string field; else the first of PRIMARY_NAMES.
+    The only field; else, leaving out metadata (`id`, `model`, ...) and fields that
+    echo a request field (`{"word": "the", "followers": [...]}` for GET /words/the),
+    the only string field, else the first of PRIMARY_NAMES.
     """
     if len(kinds) == 1:
         return next(iter(kinds))
-    strings = [name for name, kind in kinds.items() if kind == "string"]
+    candidates = {n: k for n, k in kinds.items() if n not in METADATA_NAMES and n not in echoes}
+    strings = [name for name, kind in candidates.items() if kind == "string"]
     if len(strings) == 1:
         return strings[0]
     for name in PRIMARY_NAMES:
-        if name in kinds:
+        if name in candidates:
             return name
     return None
 
 
+def answer_path(data: Any) -> str | None:
+    """The answer's path in a well-known reply shape (OpenAI completions), if it is one."""
+    if not isinstance(data, Mapping):
+        return None
+    choices = data.get("choices")
+    if not (isinstance(choices, list) and choices and isinstance(choices[0], Mapping)):
+        return None
+    first = choices[0]
+    if isinstance(first.get("message"), Mapping) and "content" in first["message"]:
+        return "choices.0.message.content"
+    if "text" in first:
+        return "choices.0.text"
+    return None
+
+
 def success_response(operation: Operation) -> Response | None:
+    """The usual 2xx codes in order, then any other 2xx, and only then `default`.
+
+    `default` usually describes errors: `204` + `default: Error` must not make the
+    error's `message` the output of a successful delete.
+    """
     by_status = {r.status: r for r in operation.responses}
     for status in _SUCCESS_ORDER:
         if status in by_status:
             return by_status[status]
-    return next((r for r in operation.responses if r.status.startswith("2")), None)
+    other = next((r for r in operation.responses if r.status.startswith("2")), None)
+    return other or by_status.get("DEFAULT")
 
 
 def is_json(media_type: str) -> bool:
@@ -64,8 +112,12 @@ def component_for_media_type(media_type: str) -> str:
     main = media_type.split("/", 1)[0]
     if main in ("image", "audio", "video"):
         return main
-    if media_type in ("text/event-stream", "application/x-ndjson", "application/jsonl",
-                      "application/x-jsonlines"):
+    if media_type in (
+        "text/event-stream",
+        "application/x-ndjson",
+        "application/jsonl",
+        "application/x-jsonlines",
+    ):
         return "stream"
     if media_type == "text/markdown":
         return "markdown"
@@ -78,36 +130,63 @@ def component_for_media_type(media_type: str) -> str:
     return "file"
 
 
-def plan_outputs(api: Api, operation: Operation) -> list[Output]:
+def plan_outputs(
+    api: Api, operation: Operation, echoes: frozenset[str] = frozenset()
+) -> list[Output]:
+    """The primary output; `echoes` are the request's field names (see primary_name)."""
     response = success_response(operation)
     media = pick_media(response.content) if response else None
     if media is None:
-        return [Output("auto", rule="no response schema: decided by the reply's Content-Type")]
+        return [
+            Output(
+                "auto",
+                echoes=echoes,
+                rule="no response schema: decided by the reply's Content-Type",
+            )
+        ]
     if not is_json(media.name):
-        return [Output(component_for_media_type(media.name), media_type=media.name,
-                       rule=f"media type {media.name}")]
+        return [
+            Output(
+                component_for_media_type(media.name),
+                media_type=media.name,
+                rule=f"media type {media.name}",
+            )
+        ]
     schema, _ = prepare(api.schemas, media.schema)
     kind = main_type(schema)
     properties = schema.get("properties")
     if kind == "object" and isinstance(properties, Mapping) and properties:
         fields = {name: prepare(api.schemas, node)[0] for name, node in properties.items()}
         readable = {n: s for n, s in fields.items() if not s.get("writeOnly")}
-        name = primary_name({n: main_type(s) for n, s in readable.items()})
+        name = primary_name({n: main_type(s) for n, s in readable.items()}, echoes)
         if name is not None:
-            return [Output(_field_component(name, readable[name]), field=name,
-                           media_type=media.name, rule="primary field")]
-        return [Output("json", media_type=media.name, rule="object without a primary field")]
+            return [
+                Output(
+                    _field_component(name, readable[name]),
+                    field=name,
+                    media_type=media.name,
+                    echoes=echoes,
+                    rule="primary field",
+                )
+            ]
+        return [
+            Output(
+                "json", media_type=media.name, echoes=echoes, rule="object without a primary field"
+            )
+        ]
     if kind in ("string", "integer", "number", "boolean"):
         return [Output("textbox", media_type=media.name, rule=f"JSON {kind}")]
     if kind == "object" or kind == "array":
         return [Output("json", media_type=media.name, rule=f"JSON {kind}")]
-    return [Output("auto", media_type=media.name, rule="JSON of unknown shape")]
+    return [Output("auto", media_type=media.name, echoes=echoes, rule="JSON of unknown shape")]
 
 
 def _field_component(name: str, schema: Mapping[str, Any]) -> str:
     kind = main_type(schema)
     media = str(schema.get("contentMediaType", ""))
-    encoded = schema.get("format") in ("byte", "base64") or schema.get("contentEncoding") == "base64"
+    encoded = (
+        schema.get("format") in ("byte", "base64") or schema.get("contentEncoding") == "base64"
+    )
     ident = identifier(name)
     if kind == "string" and (media.startswith("image/") or (encoded and ident in IMAGE_NAMES)):
         return "image"

@@ -69,6 +69,8 @@ class Output:
     field: str | None = None  # dotted path of the primary value in a JSON reply
     media_type: str | None = None
     rule: str = ""
+    # Request field names: a reply field of the same name echoes the input, not the answer.
+    echoes: frozenset[str] = frozenset()
 
 
 @dataclass

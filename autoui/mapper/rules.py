@@ -8,6 +8,7 @@ A new kind of field is a new function in this list, not a new branch elsewhere.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +21,35 @@ from autoui.schemas import Schemas, types_of
 IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
 AUDIO_NAMES = frozenset({"audio", "sound", "speech", "voice", "wav", "recording"})
 FILE_NAMES = frozenset({"file", "document", "pdf", "attachment", "upload", "archive"})
-LONG_TEXT_NAMES = frozenset({
-    "prompt", "text", "content", "description", "message", "body", "context", "system",
-    "instructions", "instruction", "input", "inputs", "query", "question", "document_text",
-    "negative_prompt", "system_prompt", "template", "code", "comment", "notes", "summary",
-})
+LONG_TEXT_NAMES = frozenset(
+    {
+        "prompt",
+        "text",
+        "content",
+        "description",
+        "message",
+        "body",
+        "context",
+        "system",
+        "instructions",
+        "instruction",
+        "input",
+        "inputs",
+        "query",
+        "question",
+        "document_text",
+        "negative_prompt",
+        "system_prompt",
+        "template",
+        "code",
+        "comment",
+        "notes",
+        "summary",
+    }
+)
 SECRET_WORDS = ("password", "passwd", "secret", "api_key", "apikey", "token")
+# A token that only says where the next page starts is not a secret.
+_CURSOR_WORDS = frozenset({"page", "next", "continuation", "pagination", "sync"})
 _SLIDER_MAX_SPAN = 1e6
 
 
@@ -55,9 +79,13 @@ class Candidate:
     @property
     def raw_body(self) -> bool:
         """The whole body is this one value (binary or text), not a JSON/form document."""
-        return self.location == "body" and self.media_type is not None and not (
-            _is_json(self.media_type) or self.media_type in (
-                "multipart/form-data", "application/x-www-form-urlencoded")
+        return (
+            self.location == "body"
+            and self.media_type is not None
+            and not (
+                _is_json(self.media_type)
+                or self.media_type in ("multipart/form-data", "application/x-www-form-urlencoded")
+            )
         )
 
 
@@ -94,8 +122,10 @@ def _is_encoded_bytes(schema: Mapping[str, Any]) -> bool:
 
 
 def _is_binary(c: Candidate) -> bool:
-    return c.kind == "string" and (c.schema.get("format") == "binary" or (
-        c.multipart and bool(_media(c.schema)) and not _media(c.schema).startswith("text/")))
+    return c.kind == "string" and (
+        c.schema.get("format") == "binary"
+        or (c.multipart and bool(_media(c.schema)) and not _media(c.schema).startswith("text/"))
+    )
 
 
 def _bytes_encoding(c: Candidate) -> Encoding:
@@ -123,8 +153,12 @@ def enum_array_rule(c: Candidate) -> Widget | None:
     enum = items.get("enum")
     if not isinstance(enum, list) or not enum:
         return None
-    return Widget("multiselect", "array", choices=[v for v in enum if v is not None],
-                  item_type=main_type(items))
+    return Widget(
+        "multiselect",
+        "array",
+        choices=[v for v in enum if v is not None],
+        item_type=main_type(items),
+    )
 
 
 def _media_hint(c: Candidate) -> str:
@@ -133,8 +167,9 @@ def _media_hint(c: Candidate) -> str:
 
 
 def _is_textual(media_type: str) -> bool:
-    return media_type.startswith("text/") or media_type.endswith(("/xml", "+xml", "/yaml",
-                                                                 "/x-yaml", "/javascript"))
+    return media_type.startswith("text/") or media_type.endswith(
+        ("/xml", "+xml", "/yaml", "/x-yaml", "/javascript")
+    )
 
 
 def text_body_rule(c: Candidate) -> Widget | None:
@@ -154,7 +189,13 @@ def image_rule(c: Candidate) -> Widget | None:
     media = _media_hint(c)
     if media.startswith("image/"):
         return Widget("image", "string", _bytes_encoding(c))
-    if media or c.schema.get("format") in ("uri", "url", "uri-reference"):
+    # `application/octet-stream` says only "bytes" (FastAPI's UploadFile), so the name
+    # still decides; any other media type is not a picture.
+    if (media and media != "application/octet-stream") or c.schema.get("format") in (
+        "uri",
+        "url",
+        "uri-reference",
+    ):
         return None
     if _named(c.ident, AUDIO_NAMES) or _named(c.ident, FILE_NAMES):
         return None
@@ -167,7 +208,8 @@ def audio_rule(c: Candidate) -> Widget | None:
     if c.location != "body" or not (c.kind == "string" or c.raw_body):
         return None
     named = _named(c.ident, AUDIO_NAMES) and (
-        _is_encoded_bytes(c.schema) or _is_binary(c) or c.raw_body)
+        _is_encoded_bytes(c.schema) or _is_binary(c) or c.raw_body
+    )
     if _media_hint(c).startswith("audio/") or named:
         return Widget("audio", "string", _bytes_encoding(c))
     return None
@@ -180,10 +222,40 @@ def file_rule(c: Candidate) -> Widget | None:
     return None
 
 
+def _words(ident: str) -> list[str]:
+    """`accessToken` and `access_token` -> ["access", "token"]."""
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", ident).lower().strip("_").split("_")
+
+
+def _secret_name(ident: str) -> bool:
+    """Whole words only: `access_token` and `X-API-Key` are secrets, `tokenizer` and
+    `next_page_token` are not (a substring test masked every `tokenizer` field)."""
+    words = _words(ident)
+    if re.search(r"(^|_)api_key(_|$)", "_".join(words)):
+        return True
+    return any(
+        word in SECRET_WORDS and not (word == "token" and i and words[i - 1] in _CURSOR_WORDS)
+        for i, word in enumerate(words)
+    )
+
+
+def file_array_rule(c: Candidate) -> Widget | None:
+    """An array of files (FastAPI's `list[UploadFile]`): a multi-file upload, each file
+    one part of a multipart body (or one base64 string in a JSON array)."""
+    if c.kind != "array" or c.location != "body":
+        return None
+    item = Candidate(
+        c.name, c.schemas.resolve(c.schema.get("items", {})), c.location, c.media_type, c.schemas
+    )
+    if item.kind == "string" and (_is_binary(item) or _is_encoded_bytes(item.schema)):
+        return Widget("file", "array", _bytes_encoding(c), item_type="string")
+    return None
+
+
 def password_rule(c: Candidate) -> Widget | None:
     if c.kind != "string":
         return None
-    if c.schema.get("format") == "password" or any(w in c.ident for w in SECRET_WORDS):
+    if c.schema.get("format") == "password" or _secret_name(c.ident):
         return Widget("password", "string")
     return None
 
@@ -214,8 +286,10 @@ def slider_rule(c: Candidate) -> Widget | None:
     high = _bound(c.schema, "maximum", "exclusiveMaximum")
     if low is None or high is None or not 0 < high - low <= _SLIDER_MAX_SPAN:
         return None
-    if not c.required and "default" not in c.schema:
-        return None  # a slider always has a value; an optional one would always send it
+    if not c.required and c.schema.get("default") is None:
+        # A slider always has a value; an optional one would always send it. A `null`
+        # default (`Optional[int] = None`) means "leave it out", not a value.
+        return None
     step = _step(c) or (high - low) / 100
     return Widget("slider", c.kind, minimum=low, maximum=high, step=step)
 
@@ -223,9 +297,13 @@ def slider_rule(c: Candidate) -> Widget | None:
 def number_rule(c: Candidate) -> Widget | None:
     if c.kind not in ("integer", "number"):
         return None
-    return Widget("number", c.kind,
-                  minimum=_bound(c.schema, "minimum", "exclusiveMinimum"),
-                  maximum=_bound(c.schema, "maximum", "exclusiveMaximum"), step=_step(c))
+    return Widget(
+        "number",
+        c.kind,
+        minimum=_bound(c.schema, "minimum", "exclusiveMinimum"),
+        maximum=_bound(c.schema, "maximum", "exclusiveMaximum"),
+        step=_step(c),
+    )
 
 
 def long_text_rule(c: Candidate) -> Widget | None:
@@ -259,8 +337,22 @@ def json_rule(c: Candidate) -> Widget:
 
 
 RULES: list[Rule] = [
-    text_body_rule, const_rule, enum_rule, enum_array_rule, image_rule, audio_rule, file_rule, password_rule,
-    boolean_rule, slider_rule, number_rule, long_text_rule, list_rule, text_rule, json_rule,
+    text_body_rule,
+    const_rule,
+    enum_rule,
+    enum_array_rule,
+    image_rule,
+    audio_rule,
+    file_rule,
+    file_array_rule,
+    password_rule,
+    boolean_rule,
+    slider_rule,
+    number_rule,
+    long_text_rule,
+    list_rule,
+    text_rule,
+    json_rule,
 ]
 
 

@@ -69,7 +69,7 @@ def split_null(schemas: Schemas, schema: dict[str, Any]) -> tuple[dict[str, Any]
 
 
 def _is_null(schema: Mapping[str, Any]) -> bool:
-    return types_of(schema) == ["null"] or schema.get("const", 0) is None and "const" in schema
+    return types_of(schema) == ["null"] or (schema.get("const", 0) is None and "const" in schema)
 
 
 def prepare(schemas: Schemas, node: Any) -> tuple[dict[str, Any], bool]:
@@ -148,7 +148,8 @@ def skeleton(schemas: Schemas, node: Any, depth: int = 0, refs: tuple[str, ...] 
     if "const" in schema:
         return schema["const"]
     if kind == "object":
-        props = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+        found_props = schema.get("properties")
+        props: Mapping[str, Any] = found_props if isinstance(found_props, Mapping) else {}
         required = [r for r in schema.get("required", []) if r in props]
         names = required or list(props)[:8]
         return {

@@ -1,0 +1,116 @@
+"""The `autoui` command as a user runs it: real subprocesses, real exit codes, one-line
+errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support.servers import free_port
+
+
+def autoui(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "autoui", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *parts: str) -> None:
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("autoui: error: cannot load ")
+    for part in parts:
+        assert part in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_inspect_json_describes_the_mapping(example_api: str) -> None:
+    result = autoui("inspect", f"{example_api}/openapi.json", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["title"] == "autoui example model API"
+    assert report["base_url"] == f"{example_api}/"
+    ops = {op["api_name"]: op for op in report["operations"]}
+    assert ops["generate"]["method"] == "POST" and ops["generate"]["path"] == "/generate"
+    assert ops["generate"]["inputs"][0] == {
+        "name": "prompt",
+        "in": "body",
+        "api_param": "prompt",
+        "component": "textarea",
+        "required": True,
+        "rule": "long_text",
+    }
+    assert ops["generate"]["outputs"][0]["component"] == "textbox"
+    assert ops["generate"]["outputs"][0]["field"] == "response"
+    assert ops["describe_image"]["inputs"][0]["component"] == "image"
+    assert ops["describe_image"]["outputs"][0]["field"] == "description"
+    assert ops["transform"]["outputs"][0]["component"] == "image"
+    words = {i["api_param"]: i for i in ops["words"]["inputs"]}
+    assert words["word"]["in"] == "path" and words["word"]["required"]
+    assert words["x_request_id"]["in"] == "header"
+    assert report["problems"] == []
+
+
+def test_inspect_text_lists_operations(example_api: str) -> None:
+    result = autoui("inspect", f"{example_api}/openapi.json")
+    assert result.returncode == 0, result.stderr
+    assert "POST /generate  ->  api_name=/generate" in result.stdout
+    assert "10 operation(s)" in result.stdout
+
+
+def test_unreachable_spec_url() -> None:
+    url = f"http://127.0.0.1:{free_port()}/openapi.json"
+    assert_one_line_error(autoui("inspect", url), url, "connection refused")
+
+
+def test_spec_url_not_found(example_api: str) -> None:
+    assert_one_line_error(autoui("inspect", f"{example_api}/nothing.json"), "HTTP 404")
+
+
+def test_not_openapi_json(tmp_path: Path) -> None:
+    spec = tmp_path / "package.json"
+    spec.write_text(json.dumps({"name": "left-pad", "version": "1.0.0"}))
+    assert_one_line_error(autoui("inspect", str(spec)), "package.json", "not an OpenAPI document")
+
+
+def test_broken_yaml(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text("openapi: 3.0.0\ninfo:\n  title: [unclosed\npaths: {}\n")
+    assert_one_line_error(autoui("serve", str(spec)), "api.yaml", "invalid YAML at line")
+
+
+def test_missing_file() -> None:
+    assert_one_line_error(autoui("serve", "no/such/spec.yaml"), "no such file")
+
+
+def test_serve_without_a_base_url(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}})
+    )
+    result = autoui("serve", str(spec))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "autoui: error: no usable base URL: the spec's server '/' is not an absolute "
+        "http(s) URL; pass --base-url http://HOST:PORT"
+    )
+
+
+def test_bad_header_option(example_api: str) -> None:
+    result = autoui("serve", f"{example_api}/openapi.json", "--header", "no colon here")
+    assert result.returncode == 2
+    assert "expected 'Name: value'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["serve", "--help"], ["inspect", "--help"], ["demo", "--help"]]
+)
+def test_help(args: list[str]) -> None:
+    result = autoui(*args)
+    assert result.returncode == 0
+    assert "usage: autoui" in result.stdout
