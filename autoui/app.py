@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
 from autoui.builder import build_blocks
+from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
-from autoui.mapper import plan_api
+from autoui.mapper.overrides import planned
 
 log = logging.getLogger("autoui")
 
@@ -28,13 +31,16 @@ def build_app(
     headers: Mapping[str, str] | None = None,
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
+    config: str | Path | Mapping[str, Any] | Config | None = None,
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
     `source` is a URL, a file path, a dict or an already loaded `Api`. Unless `strict`,
     the spec is validated in the background and its problems are logged, so a large
-    spec's UI is up before the seconds its validation takes.
+    spec's UI is up before the seconds its validation takes. `config` is an overrides
+    file (YAML or JSON) or its content as a dict (see the README's config reference).
     """
+    overrides = load_config(config) if config is not None else None
     if isinstance(source, Api):
         api = source
     else:
@@ -43,7 +49,7 @@ def build_app(
             _validate_later(api)
     base = resolve_base_url(api, base_url)
     dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
-    plan = plan_api(api)
+    plan = planned(api, overrides)
     return build_blocks(plan, dispatcher.call, base_url=base, concurrency=concurrency)
 
 

@@ -41,9 +41,12 @@ def test_inspect_json_describes_the_mapping(example_api: str) -> None:
         "name": "prompt",
         "in": "body",
         "api_param": "prompt",
+        "label": "prompt *",
         "component": "textarea",
+        "encoding": "plain",
         "required": True,
         "rule": "long_text",
+        "placeholder": "The file object",
     }
     assert ops["generate"]["outputs"][0]["component"] == "textbox"
     assert ops["generate"]["outputs"][0]["field"] == "response"
