@@ -41,16 +41,28 @@ def build_app(
     file (YAML or JSON) or its content as a dict (see the README's config reference).
     """
     overrides = load_config(config) if config is not None else None
-    if isinstance(source, Api):
-        api = source
-    else:
-        api = load_spec(source, strict=strict, validate_spec=strict)
-        if not strict:
-            _validate_later(api)
+    api = load_api(source, strict)
     base = resolve_base_url(api, base_url)
     dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
-    plan = planned(api, overrides)
-    return build_blocks(plan, dispatcher.call, base_url=base, concurrency=concurrency)
+    return assemble(api, dispatcher, base, overrides, concurrency)
+
+
+def load_api(source: Source | Api, strict: bool) -> Api:
+    if isinstance(source, Api):
+        return source
+    api = load_spec(source, strict=strict, validate_spec=strict)
+    if not strict:
+        _validate_later(api)
+    return api
+
+
+def assemble(
+    api: Api, dispatcher: Dispatcher, shown_base: str, config: Config | None, concurrency: int
+) -> gr.Blocks:
+    """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
+    says they go to)."""
+    plan = planned(api, config)
+    return build_blocks(plan, dispatcher.call, base_url=shown_base, concurrency=concurrency)
 
 
 def _validate_later(api: Api) -> None:
