@@ -30,11 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         description="A working Gradio web UI for any HTTP API with an OpenAPI document.",
         epilog="Example: autoui serve http://127.0.0.1:5000/openapi.json",
     )
-    _logging_arguments(parser, argparse.SUPPRESS)
+    _logging_arguments(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # -v/-q work after the command too (`autoui serve SPEC -v`).
     logging_options = argparse.ArgumentParser(add_help=False)
-    _logging_arguments(logging_options, argparse.SUPPRESS)
+    _logging_arguments(logging_options)
 
     serve = commands.add_parser(
         "serve",
@@ -104,12 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _logging_arguments(parser: argparse.ArgumentParser, default: object) -> None:
+def _logging_arguments(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: an option given before the command is not reset by the command's parser.
     parser.add_argument(
-        "--verbose", "-v", action="store_true", default=default, help="log every call"
+        "--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help="log every call"
     )
     parser.add_argument(
-        "--quiet", "-q", action="store_true", default=default, help="log only errors"
+        "--quiet", "-q", action="store_true", default=argparse.SUPPRESS, help="log only errors"
     )
 
 

@@ -442,9 +442,23 @@ def test_hide_and_order_operations_and_tags(
     ]
     assert report["tags"] == ["vision", "text"]
     assert report["hidden"] == [
-        "upload: POST /echo/upload (hidden by config: autoui.yaml:6)",
         "health: GET /echo/health (tag 'admin' hidden by config: autoui.yaml:3)",
+        "upload: POST /echo/upload (hidden by config: autoui.yaml:6)",
     ]
+
+
+def test_hide_false_shows_one_operation_of_a_hidden_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = "tags: {hide: [vision]}\noperations:\n  picture: {hide: false}\n"
+    report = inspect(tmp_path, capsys, config)
+    assert [op["api_name"] for op in report["operations"]] == [
+        "generate",
+        "picture",
+        "get_item",
+        "health",
+    ]
+    assert [h.split(":")[0] for h in report["hidden"]] == ["askAboutImage", "upload"]
 
 
 def test_operation_title_and_description(

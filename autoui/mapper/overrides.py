@@ -169,17 +169,18 @@ def _apply_root(state: _State, data: Mapping[str, Any], src: _Source) -> None:
     if "theme" in data:
         plan.theme = data["theme"]
     everything = plan.operations  # hidden ones too: a later layer may show one again
-    for key, entry in data.get("operations", {}).items():
-        path: JsonPath = ("operations", key)
-        op = _find_operation(everything, key, path, src)
-        _apply_operation(state, op, entry, path, src)
     tags = data.get("tags", {})
     for index, tag in enumerate(tags.get("hide", [])):
-        path = ("tags", "hide", index)
+        path: JsonPath = ("tags", "hide", index)
         _check_tag(plan, tag, path, src)
         for op in everything:
             if tag in op.operation.tags:
                 state.hidden[id(op)] = (op, f"tag {tag!r} hidden by {src.rule(path)}")
+    # After the tags, so that `hide: false` can show one operation of a hidden tag.
+    for key, entry in data.get("operations", {}).items():
+        path = ("operations", key)
+        op = _find_operation(everything, key, path, src)
+        _apply_operation(state, op, entry, path, src)
     if "order" in tags:
         for index, tag in enumerate(tags["order"]):
             _check_tag(plan, tag, ("tags", "order", index), src)
