@@ -46,6 +46,7 @@ def test_inspect_json_describes_the_mapping(example_api: str) -> None:
         "encoding": "plain",
         "required": True,
         "rule": "long_text",
+        "default": "The file object",
         "placeholder": "The file object",
     }
     assert ops["generate"]["outputs"][0]["component"] == "textbox"

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,10 @@ def session(url: str, work: Any) -> Any:
             await client.initialize()
             return await work(client)
 
-    return asyncio.run(run())
+    # In a thread of its own: Playwright's sync API (the browser tests) keeps an event
+    # loop running in the main thread for the whole session.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_every_visible_operation_is_a_described_tool(mcp_server: str) -> None:
