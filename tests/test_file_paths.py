@@ -83,8 +83,9 @@ def _file_data(path: str) -> dict[str, Any]:
 
 def _events(url: str, session: str) -> str:
     """The queue's event stream for `session`, read to its end."""
-    with requests.get(f"{url}/gradio_api/queue/data", params={"session_hash": session},
-                      stream=True, timeout=60) as reply:
+    with requests.get(
+        f"{url}/gradio_api/queue/data", params={"session_hash": session}, stream=True, timeout=60
+    ) as reply:
         lines = []
         for line in reply.iter_lines(decode_unicode=True):
             lines.append(line)
@@ -93,10 +94,12 @@ def _events(url: str, session: str) -> str:
         return "\n".join(lines)
 
 
-def test_api_endpoint_refuses_a_server_path(ui: str, secret_file: str,
-                                            received: list[bytes]) -> None:
-    call = requests.post(f"{ui}/gradio_api/call/upload", json={"data": [_file_data(secret_file)]},
-                         timeout=30)
+def test_api_endpoint_refuses_a_server_path(
+    ui: str, secret_file: str, received: list[bytes]
+) -> None:
+    call = requests.post(
+        f"{ui}/gradio_api/call/upload", json={"data": [_file_data(secret_file)]}, timeout=30
+    )
     event = call.json()["event_id"]
     with requests.get(f"{ui}/gradio_api/call/upload/{event}", timeout=60) as result:
         text = result.text
@@ -105,17 +108,26 @@ def test_api_endpoint_refuses_a_server_path(ui: str, secret_file: str,
     assert received == []
 
 
-def test_ui_event_refuses_a_server_path(ui: str, secret_file: str,
-                                        received: list[bytes]) -> None:
+def test_ui_event_refuses_a_server_path(ui: str, secret_file: str, received: list[bytes]) -> None:
     config = requests.get(f"{ui}/config", timeout=30).json()
-    upload_input = next(c["id"] for c in config["components"]
-                        if c.get("props", {}).get("label") == "file *")
-    index, dep = next((i, d) for i, d in enumerate(config["dependencies"])
-                      if upload_input in d["inputs"])
+    upload_input = next(
+        c["id"] for c in config["components"] if c.get("props", {}).get("label") == "file *"
+    )
+    index, dep = next(
+        (i, d) for i, d in enumerate(config["dependencies"]) if upload_input in d["inputs"]
+    )
     session = uuid.uuid4().hex[:10]
-    join = requests.post(f"{ui}/gradio_api/queue/join", timeout=30, json={
-        "data": [_file_data(secret_file)], "fn_index": dep.get("id", index),
-        "session_hash": session, "event_data": None, "trigger_id": dep["targets"][0][0]})
+    join = requests.post(
+        f"{ui}/gradio_api/queue/join",
+        timeout=30,
+        json={
+            "data": [_file_data(secret_file)],
+            "fn_index": dep.get("id", index),
+            "session_hash": session,
+            "event_data": None,
+            "trigger_id": dep["targets"][0][0],
+        },
+    )
     assert join.status_code == 200, join.text
     stream = _events(ui, session)
     assert SECRET not in stream
