@@ -25,6 +25,7 @@ from support.servers import serve_asgi
 from autoui import load_spec
 from autoui.errors import SpecError
 from autoui.ir import Api, Operation
+from autoui.loader.bundle import has_external_refs
 from autoui.mapper import plan_api
 from autoui.schemas import UNRESOLVED
 
@@ -982,6 +983,26 @@ def test_refs_to_other_files_are_bundled_relative_to_each_document(tmp_path: Pat
         "type": "object",
         "properties": {"message": {"type": "string"}},
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "external"),
+    [
+        ('{"$ref": "pets.json#/Pet"}', True),
+        ('{"$ref":"#/definitions/Pet"}', False),
+        ("$ref: paths/pets.yaml", True),
+        ("$ref: '#/components/schemas/Pet'", False),
+        ('$ref: "../schemas/Pet.yaml"', True),
+        ("{$ref: Money.yaml}", True),
+        # Kubernetes' JSONSchemaProps has a property called `$ref`: a schema, not a ref.
+        ('"properties": {"$ref": {"type": "string"}}', False),
+        ("properties:\n  $ref:\n    type: string", False),
+    ],
+)
+def test_external_references_are_told_from_local_ones_and_from_a_ref_property(
+    text: str, external: bool
+) -> None:
+    assert has_external_refs(text) is external
 
 
 def test_refs_to_relative_urls_are_bundled(site: tuple[dict[str, str], str]) -> None:
