@@ -32,6 +32,7 @@ def build_app(
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
+    layout: str = "auto",
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
@@ -39,33 +40,52 @@ def build_app(
     the spec is validated in the background and its problems are logged, so a large
     spec's UI is up before the seconds its validation takes. `config` is an overrides
     file (YAML or JSON) or its content as a dict (see the README's config reference).
+
+    `layout` is `tabs` (a tab per operation, the API endpoints in the same Blocks),
+    `navigator` (a searchable list and the open operation's form; the endpoints are a
+    second Blocks that `autoui.serve.asgi_app` and `autoui.mount` serve beside the page,
+    see `autoui.builder.endpoints_of`) or `auto`: tabs up to TABS_LIMIT operations.
     """
     overrides = load_config(config) if config is not None else None
     api = load_api(source, strict)
     base = resolve_base_url(api, base_url)
     dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
-    return assemble(api, dispatcher, base, overrides, concurrency)
+    demo = assemble(api, dispatcher, base, overrides, concurrency, layout)
+    if not strict and not isinstance(source, Api):
+        validate_later(api)
+    return demo
 
 
 def load_api(source: Source | Api, strict: bool) -> Api:
+    """The API of `source`; validated only when `strict` (else see `validate_later`)."""
     if isinstance(source, Api):
         return source
-    api = load_spec(source, strict=strict, validate_spec=strict)
-    if not strict:
-        _validate_later(api)
-    return api
+    return load_spec(source, strict=strict, validate_spec=strict)
 
 
 def assemble(
-    api: Api, dispatcher: Dispatcher, shown_base: str, config: Config | None, concurrency: int
+    api: Api,
+    dispatcher: Dispatcher,
+    shown_base: str,
+    config: Config | None,
+    concurrency: int,
+    layout: str = "auto",
 ) -> gr.Blocks:
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
     plan = planned(api, config)
-    return build_blocks(plan, dispatcher.call, base_url=shown_base, concurrency=concurrency)
+    return build_blocks(
+        plan, dispatcher.call, base_url=shown_base, concurrency=concurrency, layout=layout
+    )
 
 
-def _validate_later(api: Api) -> None:
+def validate_later(api: Api) -> None:
+    """Validate in a background thread and log the problems.
+
+    Started once the page is built: validating a 4 MB spec takes seconds, and the
+    thread would take its share of the interpreter from the build.
+    """
+
     def run() -> None:
         problems = validate(api.schemas.document, api.schemas.dialect)
         api.problems.extend(problems)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from autoui.errors import AutouiError, ConfigError
+from autoui.layout import LAYOUTS, TABS_LIMIT
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -126,6 +127,14 @@ def _config_argument(parser: argparse.ArgumentParser) -> None:
 def _ui_arguments(parser: argparse.ArgumentParser) -> None:
     _config_argument(parser)
     parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="auto",
+        help="tabs: a tab per operation; navigator: a searchable list and the open "
+        f"operation's form, for large APIs; auto (default): tabs up to {TABS_LIMIT} "
+        "operations",
+    )
+    parser.add_argument(
         "--mcp",
         action="store_true",
         help="also serve every operation as an MCP tool at /gradio_api/mcp/ "
@@ -183,8 +192,9 @@ def _serve(args: argparse.Namespace) -> int:
             strict=args.strict,
             concurrency=args.concurrency,
             config=args.config,
+            layout=args.layout,
         )
-        return demo, asgi_app(demo, mcp=args.mcp, concurrency=args.concurrency)
+        return demo, asgi_app(demo, mcp=args.mcp)
 
     if args.reload:
         from autoui.reload import ReloadingApp, SpecWatcher, watched_sources
@@ -227,7 +237,7 @@ def _demo(args: argparse.Namespace) -> int:
     _check_mcp(args.mcp)
     api_url = start_example_api()
     log.warning("example model API running at %s (its docs: %s/docs)", api_url, api_url)
-    demo = build_app(f"{api_url}/openapi.json", config=args.config)
+    demo = build_app(f"{api_url}/openapi.json", config=args.config, layout=args.layout)
     _announce(args.host, args.port, args.mcp)
     serve(asgi_app(demo, mcp=args.mcp), host=args.host, port=args.port)
     return 0

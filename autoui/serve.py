@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
-from autoui.builder import theme_of
+from autoui.builder import endpoints_of, theme_of
 
 log = logging.getLogger("autoui")
 
@@ -28,16 +28,27 @@ def asgi_app(
     *,
     auth: tuple[str, str] | None = None,
     mcp: bool = False,
-    concurrency: int = 64,
 ) -> FastAPI:
-    """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/.
-
-    Gradio's worker threads are sized to `concurrency`.
-    """
-    demo.max_threads = max(concurrency, 40)
+    """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return mount_blocks(app, demo, "", auth=auth, mcp_server=mcp)
+    return mount_page(app, demo, "", auth=auth, mcp=mcp)
+
+
+def mount_page(
+    app: FastAPI, demo: gr.Blocks, path: str, *, mcp: bool = False, **options: Any
+) -> FastAPI:
+    """An autoui page at `path` of `app`, with its API endpoints (and MCP tools) at `path`.
+
+    A navigator page keeps its endpoints in a Blocks of their own, served at `path`
+    while the page moves to `{path}/ui` (`autoui.split`).
+    """
+    endpoints = endpoints_of(demo)
+    if endpoints is None:
+        return mount_blocks(app, demo, path, mcp_server=mcp, **options)
+    from autoui.split import mount_split  # it builds on mount_blocks below
+
+    return mount_split(app, demo, endpoints, path, mcp=mcp, **options)
 
 
 def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> FastAPI:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import gradio as gr
 
+from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
 from autoui.builder.endpoints import CallFn, add_endpoint
-from autoui.builder.form import operation_form
-from autoui.mapper.plan import AppPlan, OperationPlan
+from autoui.builder.navigator import navigator
+from autoui.builder.tabs import tabs
+from autoui.layout import TABS_LIMIT, choose_layout
+from autoui.mapper.plan import AppPlan
 
 
 def build_blocks(
@@ -20,8 +24,15 @@ def build_blocks(
     base_url: str,
     concurrency: int | None = 64,
     notes: Iterable[str] = (),
+    layout: str = "auto",
 ) -> gr.Blocks:
-    """The whole page: a header, one tab per operation (grouped by tag), API endpoints."""
+    """The whole page: a header, then the operations in the chosen layout.
+
+    With tabs (`layout="auto"` and up to TABS_LIMIT operations), the API endpoints are
+    in the page's Blocks. With the navigator they are a Blocks of their own, built when
+    `endpoints_of(page)()` is called (`autoui.split` serves both).
+    """
+    chosen = choose_layout(layout, len(plan.operations))
     with warnings.catch_warnings():
         # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
         # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
@@ -34,37 +45,37 @@ def build_blocks(
             **options,
         )
     demo._autoui_theme = plan.theme or None  # type: ignore[attr-defined]
-    with demo:
+    with BUILDING, demo:
         gr.Markdown(_page_header(plan, base_url, notes), elem_classes=["autoui-header"])
         if not plan.operations:
             gr.Markdown(
                 "**This document describes no operations**, so there is nothing to "
                 "call. (It may hold only components or webhooks.)"
             )
-        groups = plan.by_tag()
-        if len(groups) > 1:
-            with gr.Tabs():
-                for tag, operations in groups.items():
-                    with gr.Tab(tag):
-                        _operation_tabs(operations, call, concurrency)
-        elif plan.operations:
-            _operation_tabs(plan.operations, call, concurrency)
-        for op in plan.operations:
-            add_endpoint(op, call, concurrency)
+        elif chosen == "navigator":
+            navigator(demo, plan, call, concurrency)
+        else:
+            tabs(demo, plan, call, concurrency)
+            for op in plan.operations:
+                add_endpoint(op, call, concurrency)
+    if chosen == "navigator" and plan.operations:
+        demo._autoui_endpoints = functools.partial(  # type: ignore[attr-defined]
+            endpoint_blocks, plan, call, concurrency
+        )
     demo.queue(default_concurrency_limit=concurrency)
+    set_threads(demo, concurrency)
     return demo
+
+
+def endpoints_of(demo: gr.Blocks) -> Callable[[], gr.Blocks] | None:
+    """What builds the API endpoints of a navigator page (None when the page's own
+    Blocks holds them)."""
+    return getattr(demo, "_autoui_endpoints", None)
 
 
 def theme_of(demo: gr.Blocks) -> str | None:
     """The theme an autoui page was built with, for `gr.mount_gradio_app(theme=...)`."""
     return getattr(demo, "_autoui_theme", None)
-
-
-def _operation_tabs(operations: list[OperationPlan], call: CallFn, concurrency: int | None) -> None:
-    with gr.Tabs():
-        for op in operations:
-            with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
-                operation_form(op, call, concurrency)
 
 
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
@@ -78,4 +89,4 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     return "\n\n".join(lines)
 
 
-__all__ = ["CallFn", "build_blocks", "theme_of"]
+__all__ = ["TABS_LIMIT", "CallFn", "build_blocks", "endpoints_of", "theme_of"]

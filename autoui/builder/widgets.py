@@ -13,7 +13,13 @@ Factory = Callable[[Field], gr.components.Component]
 
 
 def _common(field: Field) -> dict[str, Any]:
-    return {"label": field.label, "elem_id": f"in-{field.key}".replace(".", "-")}
+    # Interactive said outright: Gradio's front end guesses it from the page's events,
+    # and a form built by `gr.render` (the navigator) would get read-only inputs.
+    return {
+        "label": field.label,
+        "elem_id": f"in-{field.key}".replace(".", "-"),
+        "interactive": True,
+    }
 
 
 def _value(field: Field, fallback: Any = None) -> Any:
@@ -134,7 +140,6 @@ def json_editor(field: Field) -> gr.Code:
         language="json",
         lines=4,
         max_lines=30,
-        interactive=True,
         **_common(field),
     )
 
