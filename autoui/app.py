@@ -13,9 +13,10 @@ import gradio as gr
 from autoui.builder import build_blocks
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.gcpause import paused_gc
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
-from autoui.loader.validate import validate
+from autoui.loader.validate import validate_in_child
 from autoui.mapper.overrides import planned
 
 log = logging.getLogger("autoui")
@@ -47,10 +48,11 @@ def build_app(
     see `autoui.builder.endpoints_of`) or `auto`: tabs up to TABS_LIMIT operations.
     """
     overrides = load_config(config) if config is not None else None
-    api = load_api(source, strict)
-    base = resolve_base_url(api, base_url)
-    dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
-    demo = assemble(api, dispatcher, base, overrides, concurrency, layout)
+    with paused_gc():
+        api = load_api(source, strict)
+        base = resolve_base_url(api, base_url)
+        dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
+        demo = assemble(api, dispatcher, base, overrides, concurrency, layout)
     if not strict and not isinstance(source, Api):
         validate_later(api)
     return demo
@@ -80,14 +82,14 @@ def assemble(
 
 
 def validate_later(api: Api) -> None:
-    """Validate in a background thread and log the problems.
+    """Validate in the background (in a child process) and log the problems.
 
-    Started once the page is built: validating a 4 MB spec takes seconds, and the
-    thread would take its share of the interpreter from the build.
+    Started once the page is built: validating a 4 MB spec takes seconds, which the
+    page need not wait for.
     """
 
     def run() -> None:
-        problems = validate(api.schemas.document, api.schemas.dialect)
+        problems = validate_in_child(api.schemas.document, api.schemas.dialect)
         api.problems.extend(problems)
         if problems:
             log.warning(

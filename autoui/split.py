@@ -29,6 +29,7 @@ from fastapi import FastAPI
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import Receive, Scope, Send
 
+from autoui.gcpause import paused_gc
 from autoui.serve import mount_blocks
 
 log = logging.getLogger("autoui")
@@ -123,9 +124,10 @@ class Endpoints:
             blocks.close(verbose=False)
 
     def _mount(self) -> tuple[gr.Blocks, FastAPI]:
-        blocks = self._build()
-        app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-        return blocks, mount_blocks(app, blocks, "", **self._options)
+        with paused_gc():
+            blocks = self._build()
+            app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+            return blocks, mount_blocks(app, blocks, "", **self._options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _is_page_request(scope):

@@ -26,6 +26,7 @@ from autoui import load_spec
 from autoui.errors import SpecError
 from autoui.ir import Api, Operation
 from autoui.loader.bundle import has_external_refs
+from autoui.loader.validate import validate, validate_in_child
 from autoui.mapper import plan_api
 from autoui.schemas import UNRESOLVED
 
@@ -1348,6 +1349,14 @@ def test_validation_of_a_bundled_document_follows_its_rewritten_refs(tmp_path: P
     write(tmp_path / "schemas.yaml", {"Thing": {"type": "object"}})
     api = load_spec(tmp_path / "api.yaml")
     assert [p for p in api.problems if p.severity == "error"] == []
+
+
+def test_validation_in_a_child_process_finds_what_it_finds_here() -> None:
+    """`build_app` validates in another process (the page need not wait, nor share the
+    interpreter with it); the problems that come back are the ones found in-process."""
+    here = validate(INVALID, "3.0")
+    assert [p.severity for p in here] and all(p.severity == "error" for p in here)
+    assert validate_in_child(INVALID, "3.0") == here
 
 
 def test_validate_spec_false_skips_validation() -> None:
