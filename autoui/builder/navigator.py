@@ -46,8 +46,6 @@ def navigator(demo: gr.Blocks, plan: AppPlan, call: CallFn, concurrency: int | N
     entries = choices(plan)
     operations = {op.api_name: op for op in plan.operations}
     first = entries[0][1]
-    # No value at first: the load event below sets it (from `?op=` or the first
-    # operation), and that change renders the form, once.
     nav = gr.Dropdown(
         entries,
         value=None,
@@ -60,10 +58,15 @@ def navigator(demo: gr.Blocks, plan: AppPlan, call: CallFn, concurrency: int | N
     def opened(request: gr.Request) -> str:
         return linked(request, operations) or first
 
+    # When the page opens, two events go out at once: one puts the operation (from
+    # `?op=`, else the first) in the box, the other builds its form. Chaining them
+    # (load sets the box, its change builds the form) costs a second round trip
+    # before the page can be used. So the form follows the user's picks (`input`),
+    # not every change of the box.
     demo.load(opened, None, nav, api_visibility="private", show_progress="hidden")
     nav.input(None, nav, None, js=REMEMBER_JS)
 
-    @gr.render(inputs=nav, triggers=[nav.change], show_progress="hidden")
-    def form(api_name: str | None) -> None:
-        if api_name in operations:
-            operation_form(operations[api_name], call, concurrency)
+    @gr.render(inputs=nav, triggers=[demo.load, nav.input], show_progress="hidden")
+    def form(api_name: str | None, request: gr.Request) -> None:
+        name = api_name if api_name in operations else opened(request)
+        operation_form(operations[name], call, concurrency)
