@@ -19,9 +19,12 @@ def plan_operation(api: Api, operation: Operation, api_name: str) -> OperationPl
         title=title_of(operation),
         fields=form.fields,
         body_media_type=form.media_type,
-        required_objects=form.required_objects,
+        required_objects=[path for path, when in form.required_objects if not when],
+        required_when=[(path, when) for path, when in form.required_objects if when],
         outputs=plan_outputs(api, operation, frozenset(f.name for f in form.fields)),
         notes=form.notes,
+        examples=form.examples,
+        schemas=api.schemas,
     )
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autoui.mapper.naming import identifier
-from autoui.mapper.plan import Encoding, FieldLocation
-from autoui.mapper.shapes import main_type
+from autoui.mapper.plan import Column, Encoding, FieldLocation
+from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas, types_of
 
 IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
@@ -51,6 +51,19 @@ SECRET_WORDS = ("password", "passwd", "secret", "api_key", "apikey", "token")
 # A token that only says where the next page starts is not a secret.
 _CURSOR_WORDS = frozenset({"page", "next", "continuation", "pagination", "sync"})
 _SLIDER_MAX_SPAN = 1e6
+_SCALARS = ("string", "integer", "number", "boolean")
+MAX_COLUMNS = 12  # an array of objects with more properties is edited as JSON
+# What a string of each format looks like: the placeholder of its text box. The value
+# is checked against the format before sending (see autoui.dispatcher.checks).
+FORMAT_HINTS = {
+    "date": "YYYY-MM-DD, e.g. 2024-05-31",
+    "date-time": "YYYY-MM-DDThh:mm:ssZ, e.g. 2024-05-31T13:45:00Z",
+    "time": "hh:mm:ss, e.g. 13:45:00",
+    "email": "name@example.com",
+    "uri": "https://…",
+    "url": "https://…",
+    "uuid": "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+}
 
 
 @dataclass
@@ -99,13 +112,16 @@ class Widget:
     maximum: float | None = None
     step: float | None = None
     item_type: str = ""
+    placeholder: str = ""
+    columns: list[Column] | None = None
 
 
 Rule = Callable[[Candidate], Widget | None]
 
 
 def _is_json(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
+    """`application/json`, `text/json` and the `+json` suffix types."""
+    return media_type.endswith(("/json", "+json"))
 
 
 def _named(ident: str, names: frozenset[str]) -> bool:
@@ -327,6 +343,58 @@ def list_rule(c: Candidate) -> Widget | None:
     return None
 
 
+def format_rule(c: Candidate) -> Widget | None:
+    """Dates, times, e-mail addresses, URIs and UUIDs: a text box that shows the shape.
+
+    A text box rather than a date picker: it can be left empty, takes any time zone as
+    typed, and the value is checked against the format before sending.
+    """
+    hint = FORMAT_HINTS.get(str(c.schema.get("format", "")))
+    if c.kind != "string" or hint is None:
+        return None
+    return Widget("textbox", "string", placeholder=hint)
+
+
+def _scalar_kind(schema: Mapping[str, Any]) -> str | None:
+    kinds = [k for k in types_of(schema) if k != "null"] or [main_type(schema)]
+    return kinds[0] if len(kinds) == 1 and kinds[0] in _SCALARS else None
+
+
+def table_rule(c: Candidate) -> Widget | None:
+    """An array of flat objects (every property a scalar): a table, one column each."""
+    if c.kind != "array":
+        return None
+    items, _ = prepare(c.schemas, c.schema.get("items", {}))
+    properties = items.get("properties")
+    if main_type(items) != "object" or not isinstance(properties, Mapping):
+        return None
+    if not 0 < len(properties) <= MAX_COLUMNS or any(k in items for k in ("oneOf", "anyOf")):
+        return None
+    required = items.get("required", [])
+    columns = []
+    for name, raw in properties.items():
+        prop, _ = prepare(c.schemas, raw)
+        kind = _scalar_kind(prop)
+        if kind is None or prop.get("format") in ("binary", "byte"):
+            return None
+        if not prop.get("readOnly"):
+            columns.append(Column(str(name), kind, name in required))
+    return Widget("table", "array", columns=columns) if columns else None
+
+
+def keyvalue_rule(c: Candidate) -> Widget | None:
+    """An object of free keys (`additionalProperties`) with scalar values: key/value rows."""
+    if c.kind != "object" or c.schema.get("properties"):
+        return None
+    extra = c.schema.get("additionalProperties")
+    if extra is True or extra == {}:
+        return Widget("keyvalue", "object", item_type="any")
+    if not isinstance(extra, Mapping):
+        return None
+    kind = _scalar_kind(c.schemas.resolve(extra))
+    return Widget("keyvalue", "object", item_type=kind) if kind else None
+
+
 def text_rule(c: Candidate) -> Widget | None:
     return Widget("textbox", "string") if c.kind == "string" else None
 
@@ -349,8 +417,11 @@ RULES: list[Rule] = [
     boolean_rule,
     slider_rule,
     number_rule,
+    format_rule,
     long_text_rule,
     list_rule,
+    table_rule,
+    keyvalue_rule,
     text_rule,
     json_rule,
 ]
