@@ -17,7 +17,7 @@ import requests
 from autoui.dispatcher import styles
 from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem, wire_value
 from autoui.ir import Encoding
-from autoui.mapper.plan import Field, OperationPlan, When
+from autoui.mapper.plan import Field, OperationPlan, holds
 
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
@@ -53,10 +53,6 @@ def choices(plan: OperationPlan, values: Mapping[str, Any]) -> dict[str, str]:
     return chosen
 
 
-def holds(when: When, chosen: Mapping[str, str]) -> bool:
-    return all(chosen.get(key) in labels for key, labels in when)
-
-
 def assemble(plan: OperationPlan, values: Mapping[str, Any]) -> Parts:
     """The active fields' values for the wire, and the body document they make.
 
@@ -82,20 +78,24 @@ def assemble(plan: OperationPlan, values: Mapping[str, Any]) -> Parts:
         media_type = next(
             v.value for v in selector.variants or [] if v.label == chosen[selector.key]
         )
-    return Parts(media_type, parameters, _document(plan, active, chosen, body_values), body_values)
+    body = (
+        ABSENT if media_type is None else _document(plan, media_type, active, chosen, body_values)
+    )
+    return Parts(media_type, parameters, body, body_values)
 
 
 def _document(
     plan: OperationPlan,
+    media_type: str,
     active: list[Field],
-    chosen: Mapping[str, str],
+    chosen: dict[str, str],
     values: list[tuple[Field, Any]],
 ) -> Any:
     body = plan.operation.body
-    if plan.body_media_type is None or body is None:
+    if body is None:
         return ABSENT
     whole = next((v for f, v in values if not f.body_path), ABSENT)
-    if whole is not ABSENT:
+    if whole is not ABSENT or not is_document(media_type):
         return whole
     document: dict[str, Any] = {}
     required = [p for p in plan.required_objects] + [
@@ -207,7 +207,7 @@ def _param_value(field: Field, value: Any) -> Any:
 def _encode_body(
     request: requests.Request, plan: OperationPlan, media_type: str, body: Any
 ) -> None:
-    if not isinstance(body, dict) or not _is_document(media_type):
+    if not isinstance(body, dict) or not is_document(media_type):
         _raw_body(request, media_type, body)
         return
     media = plan.operation.body.content.get(media_type) if plan.operation.body else None
@@ -222,7 +222,7 @@ def _encode_body(
         request.headers["Content-Type"] = media_type if "json" in media_type else "application/json"
 
 
-def _is_document(media_type: str) -> bool:
+def is_document(media_type: str) -> bool:
     """A body assembled from fields: JSON, a form or multipart (not raw bytes or text)."""
     return media_type in (_FORM, _MULTIPART) or media_type.endswith(("/json", "+json"))
 

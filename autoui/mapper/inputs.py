@@ -224,7 +224,7 @@ class _Collector:
             _Item(
                 label=label,
                 key=key,
-                param_name=place.param_prefix + (key if place.when else label),
+                param_name=place.param_prefix + (_bare(key) if _in_variant(place) else label),
                 schema=schema,
                 location="body",
                 media_type=place.media.name,
@@ -310,7 +310,7 @@ class _Collector:
             _Item(
                 label=f"{label} (variant)",
                 key=selector_key,
-                param_name=place.param_prefix + f"{selector_key.replace('~', '_')}",
+                param_name=place.param_prefix + _bare(selector_key).replace("~", "_"),
                 schema={"type": "string", "enum": [v.label for v in variants]},
                 location="body",
                 media_type=place.media.name,
@@ -402,6 +402,15 @@ class _Collector:
         _prefill(field, item.schema, item.examples, item.raw, self.api)
         field.placeholder = field.placeholder or widget.placeholder
         return field
+
+
+def _in_variant(place: _Place) -> bool:
+    return any(key != MEDIA_SELECTOR for key, _ in place.when)
+
+
+def _bare(key: str) -> str:
+    """A key without the `[media class]` that starts the keys of a second media type."""
+    return key.split("]", 1)[1].lstrip(".") if key.startswith("[") else key
 
 
 def _join(prefix: str, name: str) -> str:

@@ -38,6 +38,11 @@ NO_DEFAULT: Any = _NoDefault()
 When = tuple[tuple[str, tuple[str, ...]], ...]
 
 
+def holds(when: When, chosen: dict[str, str]) -> bool:
+    """Whether a field with these conditions is active, given each selector's choice."""
+    return all(chosen.get(key) in labels for key, labels in when)
+
+
 @dataclass
 class Variant:
     """One choice of a selector field (`component == "variant"`).
