@@ -8,6 +8,7 @@ import gradio as gr
 
 from autoui.builder.endpoints import CallFn, add_endpoint
 from autoui.builder.form import operation_form
+from autoui.mapper import nothing_to_call
 from autoui.mapper.plan import AppPlan, OperationPlan
 
 _UNTAGGED = "Other"
@@ -27,10 +28,7 @@ def build_blocks(
     ) as demo:
         gr.Markdown(_page_header(plan, base_url, notes), elem_classes=["autoui-header"])
         if not plan.operations:
-            gr.Markdown(
-                "**This document describes no operations**, so there is nothing to "
-                "call. (It may hold only components or webhooks.)"
-            )
+            gr.Markdown(nothing_to_call(plan.api))
         groups = _by_tag(plan)
         if len(groups) > 1:
             with gr.Tabs():

@@ -17,6 +17,7 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 
 from autoui.builder.present import write_temp
+from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import Field, OperationPlan
 
@@ -29,7 +30,7 @@ def annotation(field: Field) -> Any:
     if field.encoding in ("base64", "file"):
         return gr.FileData
     if (
-        field.component in ("dropdown",)
+        field.component in ("dropdown", "variant")
         and field.choices
         and all(isinstance(c, (str, int, float, bool)) for c in field.choices)
     ):
@@ -37,6 +38,8 @@ def annotation(field: Field) -> Any:
     if field.component in ("multiselect", "list"):
         item = _SCALARS.get(field.item_type, Any)
         return list[item]  # type: ignore[valid-type]
+    if field.component == "table":
+        return list[dict[str, Any]]
     if field.value_type == "object":
         return dict[str, Any]
     if field.value_type == "array":
@@ -54,16 +57,17 @@ def return_annotation(plan: OperationPlan) -> Any:
 
 
 def signature(plan: OperationPlan) -> inspect.Signature:
-    required = [f for f in plan.fields if f.required]
-    optional = [f for f in plan.fields if not f.required]
+    # A selector always has a choice (its default), so it is never a required keyword.
+    required = [f for f in plan.fields if f.required and not f.is_selector]
+    optional = [f for f in plan.fields if not (f.required and not f.is_selector)]
     params = [
         inspect.Parameter(
             f.api_param,
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
             annotation=annotation(f),
-            default=inspect.Parameter.empty if f.required else None,
+            default=None if i >= len(required) else inspect.Parameter.empty,
         )
-        for f in required + optional
+        for i, f in enumerate(required + optional)
     ]
     return inspect.Signature(params, return_annotation=return_annotation(plan))
 
@@ -118,6 +122,9 @@ def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
         values = {
             name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
         }
+        issues = check(plan, values)
+        if issues:
+            raise gr.Error(message(issues), print_exception=False)
         reply = call(plan, values)
         if not reply.ok:
             raise gr.Error(reply.error or "the call failed", print_exception=False)

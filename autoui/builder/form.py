@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
 
 from autoui.builder.endpoints import CallFn
+from autoui.builder.fields import CheckArea, InputArea
 from autoui.builder.present import OutputArea
-from autoui.builder.widgets import input_component
+from autoui.dispatcher.checks import check
 from autoui.mapper.plan import OperationPlan
 
 log = logging.getLogger("autoui")
@@ -34,27 +36,35 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
     gr.Markdown(header_markdown(plan), elem_classes=["autoui-op-header"])
     with gr.Row(equal_height=False):
         with gr.Column():
-            inputs: dict[str, gr.blocks.Block] = {
-                field.api_param: input_component(field) for field in plan.fields
-            }
+            fields = InputArea.create(plan)
+            inputs = fields.components
             if not inputs:
                 gr.Markdown("*This operation takes no input.*")
             send = gr.Button("Send", variant="primary", elem_id=f"send-{plan.api_name}")
+            checked = CheckArea.create(plan)
         with gr.Column():
             area = OutputArea.create(plan)
+    fields.wire()
 
-    def handler(**values: Any) -> dict[Any, Any]:
-        try:
-            return area.show(call(plan, values))
-        except Exception as exc:  # a bug here must not show a traceback in the page
-            log.exception("autoui failed on %s", plan.operation.label)
-            return area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
+    def sender(validate: bool) -> Callable[..., dict[Any, Any]]:
+        def handler(**values: Any) -> dict[Any, Any]:
+            try:
+                issues = check(plan, values) if validate else []
+                if issues:
+                    return checked.show(issues)
+                return {**area.show(call(plan, values)), **checked.show([])}
+            except Exception as exc:  # a bug here must not show a traceback in the page
+                log.exception("autoui failed on %s", plan.operation.label)
+                return area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
 
-    send.click(
-        handler,
-        inputs_kwargs=inputs,
-        outputs=area.components,
-        api_visibility="private",
-        concurrency_limit=concurrency,
-        concurrency_id="autoui-calls",
-    )
+        return handler
+
+    for button, validate in ((send, True), (checked.anyway, False)):
+        button.click(
+            sender(validate),
+            inputs_kwargs=inputs,
+            outputs=[*area.components, *checked.components],
+            api_visibility="private",
+            concurrency_limit=concurrency,
+            concurrency_id="autoui-calls",
+        )

@@ -400,8 +400,36 @@ class _Collector:
         field.columns = widget.columns
         field.rule = rule
         _prefill(field, item.schema, item.examples, item.raw, self.api)
+        field.default = _fitting_default(field)
         field.placeholder = field.placeholder or widget.placeholder
         return field
+
+
+def _fitting_default(field: Field) -> Any:
+    """The default as the widget can hold it, or none: real specs give `default: "10"`
+    for an integer and `default: "x"` outside an enum, which a widget cannot show."""
+    value = field.default
+    if value is NO_DEFAULT or value is None:
+        return value
+    if field.component in ("number", "slider"):
+        if isinstance(value, str):
+            try:
+                value = float(value) if field.value_type == "number" else int(value)
+            except ValueError:
+                return NO_DEFAULT
+        return (
+            value if isinstance(value, (int, float)) and not isinstance(value, bool) else NO_DEFAULT
+        )
+    if field.component == "checkbox":
+        return value if isinstance(value, bool) else str(value).lower() == "true"
+    if field.component == "dropdown":
+        return value if value in (field.choices or []) else NO_DEFAULT
+    if field.component in ("multiselect", "list"):
+        items = value if isinstance(value, list) else [value]
+        return (
+            items if field.component == "list" else [v for v in items if v in (field.choices or [])]
+        )
+    return value
 
 
 def _in_variant(place: _Place) -> bool:

@@ -69,7 +69,13 @@ def split_null(schemas: Schemas, schema: dict[str, Any]) -> tuple[dict[str, Any]
 
 
 def _is_null(schema: Mapping[str, Any]) -> bool:
-    return types_of(schema) == ["null"] or (schema.get("const", 0) is None and "const" in schema)
+    """`null`, and Stripe's `{enum: [""]}` ("send an empty string to unset"): an
+    alternative that only means "no value" makes the other one optional, not a variant."""
+    return (
+        types_of(schema) == ["null"]
+        or (schema.get("const", 0) is None and "const" in schema)
+        or schema.get("enum") == [""]
+    )
 
 
 def prepare(schemas: Schemas, node: Any) -> tuple[dict[str, Any], bool]:
