@@ -351,17 +351,18 @@ class _Collector:
         return True
 
     def fields(self) -> list[Field]:
-        params = unique_params([(i.param_name, i.location) for i in self.items])
-        return [
-            self._field(item, api_param) for item, api_param in zip(self.items, params, strict=True)
-        ]
+        kept = _merge_media_twins([(self._field(item), item) for item in self.items])
+        params = unique_params([(item.param_name, item.location) for _, item in kept])
+        for (built, _), api_param in zip(kept, params, strict=True):
+            built.api_param = api_param
+        return [built for built, _ in kept]
 
-    def _field(self, item: _Item, api_param: str) -> Field:
+    def _field(self, item: _Item) -> Field:
         location = item.location
         label = item.label if location == "body" else f"{item.label} ({location})"
         field = Field(
             key=f"{location}.{item.key}",
-            api_param=api_param,
+            api_param="",  # given once every field is known (see `fields`)
             label=label + (" *" if item.required else ""),
             location=location,
             name=item.name,
@@ -403,6 +404,38 @@ class _Collector:
         field.default = _fitting_default(field)
         field.placeholder = field.placeholder or widget.placeholder
         return field
+
+
+def _merge_media_twins(built: list[tuple[Field, _Item]]) -> list[tuple[Field, _Item]]:
+    """One field for a property that is the same widget in several media types.
+
+    `name` typed once is then sent as JSON, a form field or a part, whichever the user
+    chooses; only what differs (a nested object opened in JSON but edited as JSON text
+    in a form, a file sent as base64 or as a part) keeps a field per media type.
+    """
+    first: dict[tuple[Any, ...], Field] = {}
+    kept = []
+    for f, item in built:
+        media_only = len(f.when) == 1 and f.when[0][0] == MEDIA_SELECTOR
+        if not media_only or f.is_selector:
+            kept.append((f, item))
+            continue
+        twin = (
+            _bare(item.key),
+            f.component,
+            f.encoding,
+            f.value_type,
+            f.item_type,
+            f.body_path,
+            f.required,
+        )
+        if twin in first:
+            earlier = first[twin]
+            earlier.when = ((MEDIA_SELECTOR, earlier.when[0][1] + f.when[0][1]),)
+            continue
+        first[twin] = f
+        kept.append((f, item))
+    return kept
 
 
 def _fitting_default(field: Field) -> Any:
