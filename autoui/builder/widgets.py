@@ -48,7 +48,21 @@ def password(field: Field) -> gr.Textbox:
     return _textbox(field, type="password")
 
 
-def number(field: Field) -> gr.Number:
+def number(field: Field) -> gr.components.Component:
+    """A Number, or a text box while there is no value: Gradio's Number shows and sends 0
+    for "no value", which would send a number the user never gave."""
+    if _value(field) is None:
+        kind = "an integer" if field.value_type == "integer" else "a number"
+        bounds = [
+            f"{word} {bound:g}"
+            for word, bound in (("from", field.minimum), ("to", field.maximum))
+            if bound is not None
+        ]
+        return gr.Textbox(
+            info=_info(field),
+            placeholder=field.placeholder or " ".join([kind, *bounds]),
+            **_common(field),
+        )
     return gr.Number(
         value=_value(field),
         info=_info(field),
@@ -140,7 +154,9 @@ def json_editor(field: Field) -> gr.Code:
     )
 
 
-_DATATYPES = {"integer": "number", "number": "number", "boolean": "bool"}
+# Number columns are typed as text: Gradio fills a new row's number cells with 0, which
+# would send numbers nobody typed (the dispatcher converts the text by the column's type).
+_DATATYPES = {"boolean": "bool"}
 
 
 def table(field: Field) -> gr.Dataframe:

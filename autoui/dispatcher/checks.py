@@ -13,7 +13,7 @@ the API handles bad input.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +26,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from autoui.dispatcher.request import ABSENT, Parts, assemble, is_document
 from autoui.dispatcher.values import FileValue, ValueProblem
-from autoui.mapper.plan import Field, OperationPlan
+from autoui.mapper.plan import MEDIA_SELECTOR, Field, OperationPlan, holds
 
 MAX_ISSUES = 20
 _DOCUMENT_URI = "urn:autoui:document"
@@ -104,13 +104,42 @@ def _body_issues(plan: OperationPlan, parts: Parts) -> list[Issue]:
         return []
     if isinstance(parts.body, FileValue) or not is_document(parts.media_type):
         return []  # bytes, text or XML: the schema describes what they encode
+    document = _checkable(parts.body)
+    # The user chose each alternative: check the value against that one, as the
+    # discriminator would make the API do, rather than against "exactly one of them".
+    chosen = [
+        (f, next(v for v in f.variants or [] if v.label == parts.chosen[f.key]))
+        for f in plan.fields
+        if f.is_selector and f.key != MEDIA_SELECTOR and holds(f.when, parts.chosen)
+    ]
+    decided = {f.body_path for f, _ in chosen}
+    errors = _validate(plan, media.schema, document, decided)
+    for selector, variant in chosen:
+        value = _at(document, selector.body_path)
+        if value is not _MISSING and variant.schema is not None:
+            errors += [
+                ((*selector.body_path, *path), rule, text)
+                for path, rule, text in _validate(plan, variant.schema, value, decided)
+            ]
     by_path = {f.body_path: f for f, _ in parts.fields}
-    found = []
-    for path, rule, text in _validate(plan, media.schema, _checkable(parts.body)):
+    found: list[Issue] = []
+    for path, rule, text in errors:
         field = by_path.get(path)
-        where = _label(field) if field else ".".join(path) or "body"
-        found.append(Issue(where, rule, text))
+        issue = Issue(_label(field) if field else ".".join(path) or "body", rule, text)
+        if issue not in found:
+            found.append(issue)
     return found
+
+
+_MISSING = object()
+
+
+def _at(document: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(document, Mapping) or key not in document:
+            return _MISSING
+        document = document[key]
+    return document
 
 
 def _checkable(value: Any) -> Any:
@@ -125,9 +154,13 @@ def _checkable(value: Any) -> Any:
 
 
 def _validate(
-    plan: OperationPlan, schema: Any, instance: Any
+    plan: OperationPlan,
+    schema: Any,
+    instance: Any,
+    decided: Collection[tuple[str, ...]] = (),
 ) -> list[tuple[tuple[str, ...], str, str]]:
-    """(path in the instance, rule, message) for each error of `instance`."""
+    """(path in the instance, rule, message) for each error of `instance`; a oneOf/anyOf
+    at a `decided` path (whose alternative the user chose) is checked by the caller."""
     schemas = plan.schemas
     if schemas is None or schema is None:
         return []
@@ -146,6 +179,15 @@ def _validate(
     except Exception as exc:  # a schema the validator cannot use must not block sending
         return [((), "schema", f"cannot be checked: {type(exc).__name__}: {exc}"[:200])]
     for error in errors:
+        if (
+            error.validator in ("oneOf", "anyOf")
+            and tuple(map(str, error.absolute_path)) in decided
+        ):
+            continue
+        if error.validator == "oneOf" and not error.context:
+            # Valid under several alternatives: the chosen one (and the discriminator,
+            # which the validator does not read) decides; the API will take it.
+            continue
         if error.context:
             error = best_match(error.context) or error
         path = tuple(str(p) for p in error.absolute_path)

@@ -32,6 +32,7 @@ class Parts:
     parameters: list[tuple[Field, Any]]  # path, query, header and cookie values
     body: Any  # ABSENT, the whole body (raw or JSON), or the JSON/form document
     fields: list[tuple[Field, Any]]  # every active body field with its value
+    chosen: dict[str, str]  # each selector's choice, by key
 
 
 def choices(plan: OperationPlan, values: Mapping[str, Any]) -> dict[str, str]:
@@ -81,7 +82,7 @@ def assemble(plan: OperationPlan, values: Mapping[str, Any]) -> Parts:
     body = (
         ABSENT if media_type is None else _document(plan, media_type, active, chosen, body_values)
     )
-    return Parts(media_type, parameters, body, body_values)
+    return Parts(media_type, parameters, body, body_values, chosen)
 
 
 def _document(

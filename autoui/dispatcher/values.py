@@ -203,6 +203,11 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip()) or cell != cell  # NaN
 
 
+def _empty_row(cells: list[Any]) -> bool:
+    """Nothing typed: blank cells, and boxes the table shows unticked by default."""
+    return all(_blank(c) or c is False for c in cells)
+
+
 def _cell(field: Field, kind: str, where: str, cell: Any) -> Any:
     if kind == "any":
         if isinstance(cell, str):
@@ -232,11 +237,12 @@ def _table(field: Field, value: Any) -> Any:
             found.append(dict(row))
             continue
         cells = list(row) if isinstance(row, (list, tuple)) else [row]
-        if all(_blank(c) for c in cells):
+        if _empty_row(cells):
             continue
         item = {}
         for column, cell in zip(columns, cells, strict=False):
-            if not _blank(cell):
+            # An unticked box in an optional column is "not given", as in a form.
+            if not _blank(cell) and not (cell is False and not column.required):
                 where = f"{field.label.removesuffix(' *')}, row {number}, {column.name}"
                 item[column.name] = _cell(field, column.value_type, where, cell)
         found.append(item)

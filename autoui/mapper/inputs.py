@@ -507,7 +507,7 @@ def _variant_choices(
             n += 1
             label = f"{base} {n}"
         taken.add(label)
-        variants.append(Variant(label, value))
+        variants.append(Variant(label, value, raw))
     return variants
 
 

@@ -53,6 +53,7 @@ class Variant:
 
     label: str  # what the user picks, and the value the selector's widget holds
     value: Any = None  # the discriminator value, or the media type, to send
+    schema: Any = None  # the alternative's schema node, to check a request against
 
 
 @dataclass
