@@ -535,6 +535,8 @@ def _constant_label(api: Api, schema: Mapping[str, Any]) -> str | None:
 
 
 def _kind(api: Api, schema: Mapping[str, Any]) -> str:
+    if isinstance(schema.get("enum"), list):
+        return "choice"
     kind = main_type(schema) or "value"
     if kind == "array":
         item = main_type(prepare(api.schemas, schema.get("items", {}))[0])
