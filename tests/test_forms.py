@@ -461,3 +461,64 @@ def test_swagger_2_collection_formats_outside_the_query_keep_their_delimiter() -
     assert body is not None
     encoding = body.content["multipart/form-data"].encoding["colors"]
     assert (encoding.style, encoding.explode) == ("form", False)
+
+
+def test_inspect_reports_selectors_their_conditions_examples_and_notes() -> None:
+    from autoui.report import plan_report
+
+    plan = plan_api(
+        load_spec(spec({"/p": _pets_operation()}, Cat=CAT, Dog=DOG), validate_spec=False)
+    )
+    report = plan_report(plan, "http://127.0.0.1:9")["operations"][0]
+    inputs = {i["api_param"]: i for i in report["inputs"]}
+    assert inputs["pet_variant"]["choices"] == ["cat", "dog"]
+    assert inputs["pet_dog_bark"]["when"] == {"body.pet~variant": ["dog"]}
+    assert "when" not in inputs["pet_variant"]
+    assert (report["examples"], report["notes"]) == ([], [])
+
+
+def _pets_operation() -> dict[str, Any]:
+    return {
+        "post": {
+            "requestBody": {
+                "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {"pet": PET}}}
+                }
+            },
+            "responses": OK,
+        }
+    }
+
+
+def test_a_number_without_a_value_is_a_text_box_not_a_number_showing_zero() -> None:
+    import gradio as gr
+
+    from autoui.app import build_app
+
+    document = spec(
+        {
+            "/n": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "count": {"type": "integer", "minimum": 1},
+                                        "size": {"type": "integer", "default": 3},
+                                    },
+                                }
+                            }
+                        }
+                    },
+                    "responses": OK,
+                }
+            }
+        }
+    )
+    demo = build_app(load_spec(document, validate_spec=False), base_url="http://127.0.0.1:9")
+    by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
+    count, size = by_id["in-body-count"], by_id["in-body-size"]
+    assert isinstance(count, gr.Textbox) and count.placeholder == "an integer from 1"
+    assert isinstance(size, gr.Number) and size.value == 3

@@ -26,7 +26,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from autoui.dispatcher.request import ABSENT, Parts, assemble, is_document
 from autoui.dispatcher.values import FileValue, ValueProblem
-from autoui.mapper.plan import MEDIA_SELECTOR, Field, OperationPlan, holds
+from autoui.mapper.plan import MEDIA_SELECTOR, MISSING, Field, OperationPlan, holds, value_at
 
 MAX_ISSUES = 20
 _DOCUMENT_URI = "urn:autoui:document"
@@ -115,8 +115,8 @@ def _body_issues(plan: OperationPlan, parts: Parts) -> list[Issue]:
     decided = {f.body_path for f, _ in chosen}
     errors = _validate(plan, media.schema, document, decided)
     for selector, variant in chosen:
-        value = _at(document, selector.body_path)
-        if value is not _MISSING and variant.schema is not None:
+        value = value_at(document, selector.body_path)
+        if value is not MISSING and variant.schema is not None:
             errors += [
                 ((*selector.body_path, *path), rule, text)
                 for path, rule, text in _validate(plan, variant.schema, value, decided)
@@ -129,17 +129,6 @@ def _body_issues(plan: OperationPlan, parts: Parts) -> list[Issue]:
         if issue not in found:
             found.append(issue)
     return found
-
-
-_MISSING = object()
-
-
-def _at(document: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(document, Mapping) or key not in document:
-            return _MISSING
-        document = document[key]
-    return document
 
 
 def _checkable(value: Any) -> Any:

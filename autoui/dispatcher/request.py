@@ -18,6 +18,7 @@ from autoui.dispatcher import styles
 from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem, wire_value
 from autoui.ir import Encoding
 from autoui.mapper.plan import Field, OperationPlan, holds
+from autoui.mapper.rules import is_json
 
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
@@ -225,7 +226,7 @@ def _encode_body(
 
 def is_document(media_type: str) -> bool:
     """A body assembled from fields: JSON, a form or multipart (not raw bytes or text)."""
-    return media_type in (_FORM, _MULTIPART) or media_type.endswith(("/json", "+json"))
+    return media_type in (_FORM, _MULTIPART) or is_json(media_type)
 
 
 def _raw_body(request: requests.Request, media_type: str, value: Any) -> None:

@@ -22,14 +22,16 @@ from autoui.ir import Api, Body, MediaType, Operation, Parameter
 from autoui.mapper.naming import identifier, unique_params
 from autoui.mapper.plan import (
     MEDIA_SELECTOR,
+    MISSING,
     NO_DEFAULT,
     Field,
     FieldLocation,
     FormExample,
     Variant,
     When,
+    value_at,
 )
-from autoui.mapper.rules import Candidate, choose
+from autoui.mapper.rules import Candidate, choose, is_json
 from autoui.mapper.shapes import first_example, main_type, prepare, skeleton
 
 MAX_DEPTH = 3  # path segments in a field name (a.b.c); deeper objects get a JSON editor
@@ -45,11 +47,6 @@ _SHORT_MEDIA = {
     "application/x-www-form-urlencoded": "form",
     "application/octet-stream": "binary",
 }
-
-
-def is_json(media_type: str) -> bool:
-    """`application/json`, `text/json` and the `+json` suffix types."""
-    return media_type.endswith(("/json", "+json"))
 
 
 def body_media_type(body: Body | None) -> MediaType | None:
@@ -582,17 +579,6 @@ def _prefill(
         field.placeholder = json.dumps(example, ensure_ascii=False)[:200]
 
 
-_MISSING = object()
-
-
-def _at(document: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(document, Mapping) or key not in document:
-            return _MISSING
-        document = document[key]
-    return document
-
-
 def _variant_for(selector: Field, value: Any, fields: list[Field]) -> str:
     """The alternative an example value is an instance of: by its discriminator, else the
     one whose fields it fills most, else the first."""
@@ -603,14 +589,11 @@ def _variant_for(selector: Field, value: Any, fields: list[Field]) -> str:
             if tag is not None and str(variant.value) == str(tag):
                 return variant.label
     best, score = variants[0].label if variants else "", -1
+    depth = len(selector.body_path)
     for variant in variants:
         own = [f for f in fields if (selector.key, (variant.label,)) in f.when]
-        hits = sum(
-            1
-            for f in own
-            if _at(value, f.body_path[len(selector.body_path) :]) is not _MISSING
-            and _fits(f, _at(value, f.body_path[len(selector.body_path) :]))
-        )
+        found = [(f, value_at(value, f.body_path[depth:])) for f in own]
+        hits = sum(1 for f, v in found if v is not MISSING and _fits(f, v))
         if hits > score:
             best, score = variant.label, hits
     return best
@@ -647,7 +630,7 @@ def form_examples(
     found = []
     for name in names:
         example = FormExample(name, body_examples[name].summary if name in body_examples else "")
-        body = body_examples[name].value if name in body_examples else _MISSING
+        body = body_examples[name].value if name in body_examples else MISSING
         choices: dict[str, str] = {}
         if media is not None and any(f.key == MEDIA_SELECTOR for f in fields):
             choices[MEDIA_SELECTOR] = media.name
@@ -657,20 +640,20 @@ def form_examples(
             if f.location != "body":
                 assert f.parameter is not None
                 given = [e.value for e in f.parameter.examples if e.name == name]
-                value = given[0] if given else _MISSING
+                value = given[0] if given else MISSING
             else:
-                value = _at(body, f.body_path) if body is not _MISSING else _MISSING
+                value = value_at(body, f.body_path) if body is not MISSING else MISSING
             if f.is_selector:
                 choice = (
                     choices[f.key]
                     if f.key in choices
                     else _variant_for(f, value, fields)
-                    if value is not _MISSING
+                    if value is not MISSING
                     else f.default
                 )
                 choices[f.key] = choice
                 example.values[f.api_param] = choice
-            elif value is not _MISSING:
+            elif value is not MISSING:
                 example.values[f.api_param] = value
             else:
                 example.values[f.api_param] = None if f.default is NO_DEFAULT else f.default
@@ -708,7 +691,6 @@ __all__ = [
     "NO_DEFAULT",
     "Form",
     "body_media_type",
-    "is_json",
     "media_alternatives",
     "plan_form",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from autoui.ir import Api, MediaType, Operation, Response
 from autoui.mapper.naming import identifier
 from autoui.mapper.plan import Output
-from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
+from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES, is_json
 from autoui.mapper.shapes import main_type, prepare
 
 PRIMARY_NAMES = (
@@ -93,10 +93,6 @@ def success_response(operation: Operation) -> Response | None:
             return by_status[status]
     other = next((r for r in operation.responses if r.status.startswith("2")), None)
     return other or by_status.get("DEFAULT")
-
-
-def is_json(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
 
 
 def pick_media(content: Mapping[str, MediaType]) -> MediaType | None:

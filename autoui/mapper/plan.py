@@ -38,6 +38,18 @@ NO_DEFAULT: Any = _NoDefault()
 When = tuple[tuple[str, tuple[str, ...]], ...]
 
 
+MISSING: Any = object()  # what `value_at` finds where a document has nothing
+
+
+def value_at(document: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` in a JSON document, or MISSING."""
+    for key in path:
+        if not isinstance(document, dict) or key not in document:
+            return MISSING
+        document = document[key]
+    return document
+
+
 def holds(when: When, chosen: dict[str, str]) -> bool:
     """Whether a field with these conditions is active, given each selector's choice."""
     return all(chosen.get(key) in labels for key, labels in when)

@@ -96,7 +96,7 @@ class Candidate:
             self.location == "body"
             and self.media_type is not None
             and not (
-                _is_json(self.media_type)
+                is_json(self.media_type)
                 or self.media_type in ("multipart/form-data", "application/x-www-form-urlencoded")
             )
         )
@@ -119,7 +119,7 @@ class Widget:
 Rule = Callable[[Candidate], Widget | None]
 
 
-def _is_json(media_type: str) -> bool:
+def is_json(media_type: str) -> bool:
     """`application/json`, `text/json` and the `+json` suffix types."""
     return media_type.endswith(("/json", "+json"))
 
