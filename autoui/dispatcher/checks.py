@@ -24,8 +24,8 @@ from openapi_schema_validator import OAS30WriteValidator, OAS31Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from autoui.dispatcher.request import ABSENT, Parts, assemble, is_document
-from autoui.dispatcher.values import FileValue, ValueProblem
+from autoui.dispatcher.request import Parts, assemble, is_document
+from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem
 from autoui.mapper.plan import MEDIA_SELECTOR, MISSING, Field, OperationPlan, holds, value_at
 
 MAX_ISSUES = 20

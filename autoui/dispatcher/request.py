@@ -100,7 +100,7 @@ def _document(
     if whole is not ABSENT or not is_document(media_type):
         return whole
     document: dict[str, Any] = {}
-    required = [p for p in plan.required_objects] + [
+    required = list(plan.required_objects) + [
         p for p, when in plan.required_when if holds(when, chosen)
     ]
     for path in required:
