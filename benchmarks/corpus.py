@@ -92,7 +92,9 @@ def check_document(path: str) -> dict[str, Any]:
     built = time.perf_counter()
     plan = plan_api(api)
     raw = raw_operation_count(api.schemas.document, api.schemas.deref)
-    endpoints = {fn.api_name: fn for fn in demo.fns.values() if fn.api_name}
+    endpoints = {
+        fn.api_name: fn for fn in demo.fns.values() if getattr(fn, "api_visibility", "") == "public"
+    }
     buttons = {
         getattr(block, "elem_id", None) for block in demo.blocks.values() if block is not None
     }
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("specs", nargs="?", default=str(DEFAULT_SPECS))
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per document")
+    parser.add_argument("--timeout", type=float, default=1200.0, help="seconds per document")
     parser.add_argument("--out", default=str(DEFAULT_OUT))
     args = parser.parse_args(argv)
     specs = Path(args.specs)

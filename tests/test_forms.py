@@ -522,3 +522,23 @@ def test_a_number_without_a_value_is_a_text_box_not_a_number_showing_zero() -> N
     count, size = by_id["in-body-count"], by_id["in-body-size"]
     assert isinstance(count, gr.Textbox) and count.placeholder == "an integer from 1"
     assert isinstance(size, gr.Number) and size.value == 3
+
+
+def test_operations_named_like_the_pages_own_listeners_keep_their_names() -> None:
+    from autoui.app import build_app
+
+    body = {
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"pet": PET}},
+                "examples": {"a": {"value": {}}, "b": {"value": {}}},
+            }
+        }
+    }
+    paths = {
+        f"/{name}": {"post": {"operationId": name, "requestBody": body, "responses": OK}}
+        for name in ("show", "fill", "handler")
+    }
+    demo = build_app(load_spec(spec(paths, Cat=CAT, Dog=DOG)), base_url="http://127.0.0.1:9")
+    public = sorted(fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public")
+    assert public == ["fill", "handler", "show"]

@@ -19,6 +19,12 @@ from autoui.builder.widgets import input_component, widget_value
 from autoui.dispatcher.checks import Issue
 from autoui.mapper.plan import Field, OperationPlan, When, holds
 
+# The name of the page's own listeners. Gradio gives every listener a name from the
+# endpoints' namespace, so a listener named after its function (`show`) would take the
+# name of an operation called `show`, which would become `/show_1` for gradio_client.
+# Operation names never start with "_" (see autoui.mapper.naming).
+PRIVATE_NAME = "_autoui"
+
 
 @dataclass
 class InputArea:
@@ -65,7 +71,12 @@ class InputArea:
 
             for component in inputs:
                 component.change(  # type: ignore[attr-defined]
-                    show, inputs=inputs, outputs=boxes, api_visibility="private", queue=False
+                    show,
+                    inputs=inputs,
+                    outputs=boxes,
+                    api_name=PRIVATE_NAME,
+                    api_visibility="private",
+                    queue=False,
                 )
         if self.examples is not None:
             targets = [f for f in self.plan.fields if f.encoding not in ("base64", "file")]
@@ -86,6 +97,7 @@ class InputArea:
                 fill,
                 inputs=self.examples,
                 outputs=[self.components[f.api_param] for f in targets],
+                api_name=PRIVATE_NAME,
                 api_visibility="private",
                 queue=False,
             )

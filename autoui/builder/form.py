@@ -8,7 +8,7 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.endpoints import CallFn
-from autoui.builder.fields import CheckArea, InputArea
+from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea
 from autoui.builder.present import OutputArea
 from autoui.dispatcher.checks import check
 from autoui.mapper.plan import OperationPlan
@@ -64,6 +64,7 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
         handler,
         inputs_kwargs=inputs,
         outputs=[*area.components, *checked.components],
+        api_name=PRIVATE_NAME,
         api_visibility="private",
         concurrency_limit=concurrency,
         concurrency_id="autoui-calls",
