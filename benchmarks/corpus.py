@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import inspect
 import json
 import os
 import platform
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -102,15 +104,17 @@ def check_document(path: str) -> dict[str, Any]:
     if raw != len(api.operations):
         problems.append(f"the document has {raw} operations, autoui loaded {len(api.operations)}")
     fields = json_editors = 0
+    kinds: Counter[str] = Counter()
     for op in plan.operations:
         fn = endpoints.get(op.api_name)
         params = [f.api_param for f in op.fields]
         fields += len(params)
         json_editors += sum(1 for f in op.fields if f.component == "json")
+        kinds.update(f.component for f in op.fields)
         if fn is None:
             problems.append(f"{op.operation.label}: no API endpoint /{op.api_name}")
             continue
-        signature = list(fn.fn.__signature__.parameters)
+        signature = list(inspect.signature(fn.fn).parameters) if fn.fn else []
         if sorted(signature) != sorted(params):
             problems.append(f"{op.operation.label}: endpoint parameters {signature} != {params}")
         if f"send-{op.api_name}" not in buttons:
@@ -126,6 +130,7 @@ def check_document(path: str) -> dict[str, Any]:
         raw_operations=raw,
         fields=fields,
         json_editors=json_editors,
+        components=dict(kinds),
         load_seconds=round(loaded - started, 3),
         build_seconds=round(built - loaded, 3),
         seconds=round(built - started, 3),
@@ -208,6 +213,9 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
         "operations": sum(r.get("operations", 0) for r in results),
         "fields": sum(r.get("fields", 0) for r in results),
         "json_editor_fields": sum(r.get("json_editors", 0) for r in results),
+        "components": dict(
+            sum((Counter(r.get("components", {})) for r in results), Counter()).most_common()
+        ),
         "median_seconds": round(statistics.median(times), 3) if times else None,
         "max_seconds": round(max(times), 3) if times else None,
         "slowest": slowest["path"] if slowest else None,
@@ -246,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps({"summary": summary, "documents": results}, indent=1) + "\n")
     print()
     print(summary_line(summary))
+    print("fields by component: " + ", ".join(f"{k} {v}" for k, v in summary["components"].items()))
     print(f"(wall time {summary['wall_seconds']} s with {args.jobs} worker(s); details in {out})")
     return 0 if summary["with_operations_complete"] == summary["with_operations"] else 1
 
