@@ -8,37 +8,57 @@ the page, which a very large page fails.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
+
+from autoui.builder import theme_of
 
 log = logging.getLogger("autoui")
 
 LOOPBACK = "127.0.0.1"
 
 
-def asgi_app(demo: gr.Blocks, *, auth: tuple[str, str] | None = None) -> FastAPI:
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return gr.mount_gradio_app(app, demo, path="", auth=auth)
-
-
-def serve(
+def asgi_app(
     demo: gr.Blocks,
     *,
-    host: str = LOOPBACK,
-    port: int = 7860,
-    concurrency: int = 64,
     auth: tuple[str, str] | None = None,
-) -> None:
-    """Serve until interrupted. Gradio's worker threads are sized to `concurrency`."""
+    mcp: bool = False,
+    concurrency: int = 64,
+) -> FastAPI:
+    """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/.
+
+    Gradio's worker threads are sized to `concurrency`.
+    """
+    demo.max_threads = max(concurrency, 40)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    return mount_blocks(app, demo, "", auth=auth, mcp_server=mcp)
+
+
+def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> FastAPI:
+    """`gr.mount_gradio_app`, closing a hole it leaves open.
+
+    Gradio refuses request data naming a file that was not uploaded (`/etc/passwd`)
+    only once `Blocks.has_launched` is set, which `launch()` does and mounting does not
+    (Gradio 6.31). Without it, anyone could make the app read a server file and send
+    it to the API. tests/test_file_paths.py sends those requests.
+    """
+    mounted = gr.mount_gradio_app(app, demo, path=path, theme=theme_of(demo), **options)
+    demo.has_launched = True
+    return mounted
+
+
+def serve(app: ASGIApp, *, host: str = LOOPBACK, port: int = 7860) -> None:
+    """Serve `app` (from `asgi_app`, or a `ReloadingApp`) until interrupted."""
     if host not in (LOOPBACK, "localhost", "::1"):
         log.warning(
             "listening on %s: anyone who can reach this address can use the page and "
             "call the API through it",
             host,
         )
-    demo.max_threads = max(concurrency, 40)
-    uvicorn.run(asgi_app(demo, auth=auth), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import gradio as gr
 
@@ -10,8 +12,6 @@ from autoui.builder.endpoints import CallFn, add_endpoint
 from autoui.builder.form import operation_form
 from autoui.mapper import nothing_to_call
 from autoui.mapper.plan import AppPlan, OperationPlan
-
-_UNTAGGED = "Other"
 
 
 def build_blocks(
@@ -23,13 +23,23 @@ def build_blocks(
     notes: Iterable[str] = (),
 ) -> gr.Blocks:
     """The whole page: a header, one tab per operation (grouped by tag), API endpoints."""
-    with gr.Blocks(
-        title=plan.title or "autoui", delete_cache=(3600, 3600), analytics_enabled=False
-    ) as demo:
+    with warnings.catch_warnings():
+        # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
+        # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
+        warnings.filterwarnings("ignore", message=".*moved from the Blocks constructor.*")
+        options: dict[str, Any] = {"theme": plan.theme} if plan.theme else {}
+        demo = gr.Blocks(
+            title=plan.title or "autoui",
+            delete_cache=(3600, 3600),
+            analytics_enabled=False,
+            **options,
+        )
+    demo._autoui_theme = plan.theme or None  # type: ignore[attr-defined]
+    with demo:
         gr.Markdown(_page_header(plan, base_url, notes), elem_classes=["autoui-header"])
         if not plan.operations:
             gr.Markdown(nothing_to_call(plan.api))
-        groups = _by_tag(plan)
+        groups = plan.by_tag()
         if len(groups) > 1:
             with gr.Tabs():
                 for tag, operations in groups.items():
@@ -43,24 +53,16 @@ def build_blocks(
     return demo
 
 
+def theme_of(demo: gr.Blocks) -> str | None:
+    """The theme an autoui page was built with, for `gr.mount_gradio_app(theme=...)`."""
+    return getattr(demo, "_autoui_theme", None)
+
+
 def _operation_tabs(operations: list[OperationPlan], call: CallFn, concurrency: int | None) -> None:
     with gr.Tabs():
         for op in operations:
             with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
                 operation_form(op, call, concurrency)
-
-
-def _by_tag(plan: AppPlan) -> dict[str, list[OperationPlan]]:
-    """Operations under their first tag, tags in the document's order."""
-    order = [t.name for t in plan.api.tags]
-    groups: dict[str, list[OperationPlan]] = {}
-    for op in plan.operations:
-        tag = op.operation.tags[0] if op.operation.tags else _UNTAGGED
-        groups.setdefault(tag, []).append(op)
-    ranked = sorted(
-        groups, key=lambda t: (order.index(t) if t in order else len(order), t == _UNTAGGED)
-    )
-    return {t: groups[t] for t in ranked}
 
 
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
@@ -74,4 +76,4 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     return "\n\n".join(lines)
 
 
-__all__ = ["CallFn", "build_blocks"]
+__all__ = ["CallFn", "build_blocks", "theme_of"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autoui.errors import AutouiError
-from autoui.mapper.plan import Field
+from autoui.mapper.plan import FILE_ENCODINGS, Field
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
@@ -81,7 +81,7 @@ def wire_value(field: Field, value: Any) -> Any:
         return ABSENT  # a selector decides which fields are sent; it is not sent itself
     if value is None or (isinstance(value, str) and value == "" and not field.required):
         return ABSENT
-    if field.encoding in ("base64", "file"):
+    if field.encoding in FILE_ENCODINGS:
         return _files(field, value)
     if field.encoding == "json":
         return _json(field, value)
@@ -92,7 +92,7 @@ def wire_value(field: Field, value: Any) -> Any:
 
 def _files(field: Field, value: Any) -> Any:
     """A file (or, for an array field, each file of a multi-file upload) as a FileValue for
-    a part or raw body, or as base64 text for a JSON document."""
+    a part or raw body, or as base64 text (or a data: URL) for a JSON document."""
     if field.value_type == "array" and isinstance(value, (list, tuple)):
         if not value and not field.required:
             return ABSENT
@@ -100,6 +100,8 @@ def _files(field: Field, value: Any) -> Any:
     file = read_file(field, value)
     if field.encoding == "base64":
         return base64.b64encode(file.content).decode("ascii")
+    if field.encoding == "data_url":
+        return f"data:{file.media_type};base64," + base64.b64encode(file.content).decode("ascii")
     return file
 
 
