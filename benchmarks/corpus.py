@@ -234,6 +234,13 @@ def summary_line(s: Mapping[str, Any]) -> str:
     )
 
 
+def write_results(out: Path, summary: Mapping[str, Any], results: list[dict[str, Any]]) -> None:
+    """The summary, then one line per document: small diffs when a run is committed."""
+    lines = ",\n".join(json.dumps(r, sort_keys=True) for r in results)
+    text = f'{{"summary": {json.dumps(summary, indent=1)},\n"documents": [\n{lines}\n]}}\n'
+    out.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("specs", nargs="?", default=str(DEFAULT_SPECS))
@@ -251,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     summary["wall_seconds"] = round(time.perf_counter() - started, 1)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"summary": summary, "documents": results}, indent=1) + "\n")
+    write_results(out, summary, results)
     print()
     print(summary_line(summary))
     print("fields by component: " + ", ".join(f"{k} {v}" for k, v in summary["components"].items()))
