@@ -40,6 +40,12 @@ def keyed(plan: Any) -> dict[str, Any]:
     return {f.key: f for f in plan.fields}
 
 
+def json_body_spec(schema: dict[str, Any], **media: Any) -> dict[str, Any]:
+    """A document whose one operation, POST /a, takes a JSON body of `schema`."""
+    content = {"application/json": {"schema": schema, **media}}
+    return spec({"/a": {"post": {"requestBody": {"content": content}, "responses": OK}}})
+
+
 def choices(selector: Any) -> list[tuple[str, Any]]:
     """A selector's (label, discriminator value) pairs."""
     return [(v.label, v.value) for v in selector.variants]
@@ -374,26 +380,8 @@ def test_named_examples_fill_every_field_and_pick_the_variant() -> None:
 
 
 def test_one_unnamed_example_gives_no_examples_menu() -> None:
-    document = spec(
-        {
-            "/a": {
-                "post": {
-                    "requestBody": {
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"q": {"type": "string"}},
-                                },
-                                "example": {"q": "hi"},
-                            }
-                        }
-                    },
-                    "responses": OK,
-                }
-            }
-        }
-    )
+    q = {"type": "object", "properties": {"q": {"type": "string"}}}
+    document = json_body_spec(q, example={"q": "hi"})
     assert plan_of(document).examples == []
 
 
@@ -417,43 +405,9 @@ def test_a_webhooks_only_document_says_what_it_holds_instead_of_an_empty_page() 
 
 
 def test_swagger_2_collection_formats_outside_the_query_keep_their_delimiter() -> None:
-    document = {
-        "swagger": "2.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/items/{ids}": {
-                "post": {
-                    "consumes": ["multipart/form-data"],
-                    "parameters": [
-                        {
-                            "name": "ids",
-                            "in": "path",
-                            "required": True,
-                            "type": "array",
-                            "items": {"type": "integer"},
-                            "collectionFormat": "ssv",
-                        },
-                        {
-                            "name": "X-Tags",
-                            "in": "header",
-                            "type": "array",
-                            "items": {"type": "string"},
-                            "collectionFormat": "pipes",
-                        },
-                        {
-                            "name": "colors",
-                            "in": "formData",
-                            "type": "array",
-                            "items": {"type": "string"},
-                            "collectionFormat": "csv",
-                        },
-                        {"name": "doc", "in": "formData", "type": "file"},
-                    ],
-                    "responses": OK,
-                }
-            }
-        },
-    }
+    from test_bodies import SWAGGER  # the same document is sent for real there
+
+    document = SWAGGER
     plan = plan_api(load_spec(document, validate_spec=False)).operations[0]
     params = {f.name: f.parameter for f in plan.fields if f.parameter}
     assert (params["ids"].style, params["X-Tags"].style) == ("spaceDelimited", "pipeDelimited")
@@ -495,26 +449,13 @@ def test_a_number_without_a_value_is_a_text_box_not_a_number_showing_zero() -> N
 
     from autoui.app import build_app
 
-    document = spec(
+    document = json_body_spec(
         {
-            "/n": {
-                "post": {
-                    "requestBody": {
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "count": {"type": "integer", "minimum": 1},
-                                        "size": {"type": "integer", "default": 3},
-                                    },
-                                }
-                            }
-                        }
-                    },
-                    "responses": OK,
-                }
-            }
+            "type": "object",
+            "properties": {
+                "count": {"type": "integer", "minimum": 1},
+                "size": {"type": "integer", "default": 3},
+            },
         }
     )
     demo = build_app(load_spec(document, validate_spec=False), base_url="http://127.0.0.1:9")
