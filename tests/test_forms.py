@@ -466,6 +466,7 @@ def test_a_number_without_a_value_is_a_text_box_not_a_number_showing_zero() -> N
 
 
 def test_operations_named_like_the_pages_own_listeners_keep_their_names() -> None:
+    # ... and a field named like the event data the Send listener gets (GitHub has one).
     from autoui.app import build_app
 
     body = {
@@ -477,7 +478,14 @@ def test_operations_named_like_the_pages_own_listeners_keep_their_names() -> Non
         }
     }
     paths = {
-        f"/{name}": {"post": {"operationId": name, "requestBody": body, "responses": OK}}
+        f"/{name}": {
+            "post": {
+                "operationId": name,
+                "parameters": [{"name": "event", "in": "query", "schema": {"type": "string"}}],
+                "requestBody": body,
+                "responses": OK,
+            }
+        }
         for name in ("show", "fill", "handler")
     }
     demo = build_app(load_spec(spec(paths, Cat=CAT, Dog=DOG)), base_url="http://127.0.0.1:9")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import gradio as gr
@@ -45,7 +47,7 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
             area = OutputArea.create(plan)
     fields.wire()
 
-    def handler(event: gr.EventData, **values: Any) -> dict[Any, Any]:
+    def handler(event: gr.EventData, /, **values: Any) -> dict[Any, Any]:
         try:
             # Send checks first; "Send anyway" (the same listener, to keep one event per
             # operation on a 1,000-operation page) sends as it is.
@@ -59,6 +61,7 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
             log.exception("autoui failed on %s", plan.operation.label)
             return area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
 
+    _rename_first(handler, _free_name("event", inputs))
     gr.on(
         [send.click, checked.anyway.click],
         handler,
@@ -69,3 +72,22 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
         concurrency_limit=concurrency,
         concurrency_id="autoui-calls",
     )
+
+
+def _free_name(base: str, taken: Mapping[str, Any]) -> str:
+    """A parameter name no field uses (GitHub's operations have a field `event`)."""
+    name = f"_{base}"
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _rename_first(fn: Callable[..., Any], name: str) -> None:
+    """Give `fn`'s first (positional-only) parameter another name in the signature
+    Gradio reads, so the EventData it fills in cannot collide with a field's keyword."""
+    signature = inspect.signature(fn)
+    first, *rest = signature.parameters.values()
+    fn.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[first.replace(name=name), *rest]
+    )
+    fn.__annotations__ = {name: gr.EventData}
