@@ -4,7 +4,6 @@ what a user sees when they type a prompt, upload a picture, or call an API that 
 from __future__ import annotations
 
 import base64
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 import requests
 from PIL import Image
 from playwright.sync_api import Page, expect
-from support.browser import component, open_gradio, upload_file
+from support.browser import component, fill_row, open_gradio, upload_file
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -113,13 +112,12 @@ def test_the_config_file_tailors_the_page(
     expect(page.get_by_role("tab", name="Chat", exact=True)).to_be_visible()
     expect(page.get_by_role("combobox", name="model")).to_have_value("markov")
     messages = [{"role": "user", "content": "Tell me about the socket"}]
-    page.get_by_role("textbox", name="Code input container").fill(json.dumps(messages))
+    # A list of flat objects is a table: one row per message, a column per property.
+    fill_row(
+        page.locator("#in-body-messages").filter(visible=True), 0, ["user", messages[0]["content"]]
+    )
     page.get_by_label("seed").filter(visible=True).fill("3")
-    # Filled because an empty optional Number shows 0, which Gradio refuses as below its
-    # minimum of 1 (a widget problem of its own).
-    page.get_by_label("max_tokens").filter(visible=True).fill("30")
     body = {"model": "markov", "messages": messages, "temperature": 1.0, "seed": 3}
-    body["max_tokens"] = 30
     direct = requests.post(f"{example_api}/v1/chat/completions", json=body, timeout=30).json()
     answer = direct["choices"][0]["message"]["content"]
     page.locator("#send-chat_completions").click()

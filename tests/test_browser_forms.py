@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from gradio_client import Client
 from playwright.sync_api import Locator, Page, expect
-from support.browser import open_gradio
+from support.browser import fill_row, open_gradio
 from support.echo import echo_app
 from support.servers import serve_asgi, serve_gradio
 
@@ -150,28 +150,6 @@ def choose(form: Locator, label: str, option: str) -> None:
     """Pick an option of a Gradio dropdown, as a user does."""
     form.get_by_label(label, exact=True).click()
     form.page.get_by_role("option", name=option, exact=True).click()
-
-
-def add_row(table: Locator, row: int) -> None:
-    """Add row `row` to a table: the "+" of an empty table, else the previous row's menu."""
-    if row == 0:
-        table.get_by_role("button", name="Add row").click()
-        return
-    table.get_by_test_id(f"cell-{row - 1}-0").click()
-    table.get_by_test_id(f"cell-{row - 1}-0").get_by_role("button", name="Open cell menu").click()
-    table.page.get_by_role("menuitem", name="Add row below").click()
-
-
-def fill_row(table: Locator, row: int, texts: list[str]) -> None:
-    """Add a row and type into its cells, one by one: select a cell, type, press Enter."""
-    add_row(table, row)
-    for col, text in enumerate(texts):
-        cell = table.get_by_test_id(f"cell-{row}-{col}")
-        cell.click()
-        cell.press("Enter")
-        editor = cell.locator("textarea, input").first
-        editor.fill(text)
-        editor.press("Enter")
 
 
 def sent(backend: FastAPI, before: int) -> dict[str, Any]:
