@@ -28,6 +28,7 @@ ALWAYS_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cook
 # Longer bodies are left out of the command: a base64 image in a JSON body can be
 # megabytes, too much for a text box, and nobody pastes that into a terminal.
 MAX_BODY_CHARS = 64_000
+_DEFAULT_HEADERS = requests.utils.default_headers()
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,8 @@ def curl_command(sent: SentRequest, reveal: bool = False) -> str:
     for name, value in sent.headers:
         if sent.parts is not None and name.lower() == "content-type":
             continue  # curl writes its own, with its own boundary
-        if name.lower() == "content-length":
-            continue
+        if name.lower() == "content-length" or _DEFAULT_HEADERS.get(name) == value:
+            continue  # what requests adds by itself, not what the operation sends
         if not reveal and name.lower() in sent.secrets.headers:
             value = REDACTED
         lines.append(f"-H {shlex.quote(f'{name}: {value}')}")

@@ -19,7 +19,7 @@ from typing import Any
 from autoui.dispatcher.curl import SentRequest
 from autoui.dispatcher.media import is_web_url, media_in_json, media_in_string, show_media
 from autoui.dispatcher.streams import is_stream, stream_text
-from autoui.dispatcher.views import label_scores, table_rows
+from autoui.dispatcher.views import label_scores, table, table_rows
 from autoui.mapper.outputs import answer_path, component_for_media_type, is_json, primary_name
 from autoui.mapper.plan import Field, Output
 
@@ -46,6 +46,7 @@ class Reply:
     # media and files, a list of bytes for a gallery.
     primary: Any = None
     primary_type: str = ""  # the media type of bytes in `primary` (found inside JSON too)
+    view: Any = None  # for table and label: the headers and rows, or the scores shown
     filename: str | None = None
     error: str | None = None
     request: SentRequest | None = None  # what was sent, for the curl command
@@ -185,11 +186,11 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
     data = reply.data
     value: Any = data
     if isinstance(data, Mapping):
-        known = answer_path(data)
-        if output.field is not None and _has_path(data, output.field):
-            value = _get_path(data, output.field)
-        elif known is not None:
+        known = answer_path(data)  # a well-known shape wins over a guess from the schema
+        if known is not None:
             value = _get_path(data, known)
+        elif output.field is not None and _has_path(data, output.field):
+            value = _get_path(data, output.field)
         elif output.component not in ("json", "table", "label"):
             name = primary_name({k: _json_kind(v) for k, v in data.items()}, output.echoes)
             if name is not None:
@@ -208,13 +209,13 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
         urls = [value]
     reply.media_urls = urls
     if isinstance(value, (dict, list)):
-        reply.primary = value
-        if label_scores(value) is not None:
-            reply.kind = "label"
-        elif table_rows(value, output.echoes) is not None:
-            reply.kind = "table"
-        else:
-            reply.kind = "json"
+        reply.primary, reply.kind = value, "json"
+        scores = label_scores(value)
+        rows = table_rows(value, output.echoes) if scores is None else None
+        if scores is not None:
+            reply.kind, reply.view = "label", scores
+        elif rows is not None:
+            reply.kind, reply.view = "table", table(rows)
     elif value is None:
         reply.kind, reply.primary = "textbox", ""
     else:

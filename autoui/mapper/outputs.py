@@ -155,7 +155,42 @@ def plan_outputs(
     streams = [name for name in response.content if name in STREAM_TYPES]
     if streams and outputs[0].component != "stream":
         outputs.append(Output("stream", media_type=streams[0], rule=f"also offers {streams[0]}"))
+    if is_chat(api, operation):
+        outputs.append(Output("chat", rule="a `messages` list of {role, content}: a chat"))
     return outputs
+
+
+def is_chat(api: Api, operation: Operation) -> bool:
+    """An OpenAI-style chat completion: a JSON body with a `model` or a `stream` field
+    whose `messages` is a list of `{role, content}` objects (or of variants that have
+    them, as in OpenAI's and TGI's specs). (Without `model` or `stream`, it is more likely a request
+    that stores messages, such as creating a thread.)"""
+    body = operation.body
+    media = next((m for n, m in body.content.items() if is_json(n)), None) if body else None
+    if media is None:
+        return False
+    schema, _ = prepare(api.schemas, media.schema)
+    properties = schema.get("properties") or {}
+    messages = properties.get("messages")
+    if messages is None or not ("model" in properties or "stream" in properties):
+        return False
+    messages, _ = prepare(api.schemas, messages)
+    if main_type(messages) != "array" or not isinstance(messages.get("items"), Mapping):
+        return False
+    return {"role", "content"} <= _property_names(api, messages["items"])
+
+
+def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
+    """The property names of an object schema and of its oneOf/anyOf/allOf variants."""
+    schema, _ = prepare(api.schemas, node)
+    properties = schema.get("properties")
+    names = set(properties) if isinstance(properties, Mapping) else set()
+    for key in ("oneOf", "anyOf", "allOf"):
+        variants = schema.get(key)
+        if depth < 3 and isinstance(variants, list):
+            for variant in variants:
+                names |= _property_names(api, variant, depth + 1)
+    return names
 
 
 def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
