@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import gradio as gr
 
 from autoui.builder import build_blocks
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.dispatcher.curl import spec_secrets
+from autoui.dispatcher.live import LiveCall
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
@@ -28,12 +30,14 @@ def build_app(
     headers: Mapping[str, str] | None = None,
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
+    media_origins: Iterable[str] = (),
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
     `source` is a URL, a file path, a dict or an already loaded `Api`. Unless `strict`,
     the spec is validated in the background and its problems are logged, so a large
-    spec's UI is up before the seconds its validation takes.
+    spec's UI is up before the seconds its validation takes. Image URLs in replies are
+    fetched only from the API's own origin and from `media_origins`.
     """
     if isinstance(source, Api):
         api = source
@@ -42,9 +46,22 @@ def build_app(
         if not strict:
             _validate_later(api)
     base = resolve_base_url(api, base_url)
-    dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
+    dispatcher = Dispatcher(
+        base,
+        timeout=timeout,
+        headers=headers,
+        pool_size=concurrency,
+        secrets=spec_secrets(api),
+        media_origins=media_origins,
+    )
     plan = plan_api(api)
-    return build_blocks(plan, dispatcher.call, base_url=base, concurrency=concurrency)
+    return build_blocks(
+        plan,
+        dispatcher.call,
+        base_url=base,
+        concurrency=concurrency,
+        start=lambda op, values: LiveCall(dispatcher, op, values),
+    )
 
 
 def _validate_later(api: Api) -> None:

@@ -30,8 +30,7 @@ from fastapi.responses import (
     Response,
     StreamingResponse,
 )
-from PIL import Image
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from support.echo import PDF_BYTES, png_bytes
 
@@ -74,9 +73,30 @@ class StreamLog:
     disconnected: threading.Event = field(default_factory=threading.Event)
 
 
+class Options(BaseModel):
+    temperature: float = 1.0
+
+    @field_validator("temperature")
+    @classmethod
+    def not_exactly_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("use a small positive temperature instead of 0")
+        return value
+
+
 class Prompt(BaseModel):
     prompt: str = Field(description="What to write about.")
-    max_tokens: int = Field(16, ge=1, le=100)
+    max_tokens: int = Field(16, ge=1)
+    options: Options = Field(default_factory=lambda: Options())
+
+    @field_validator("prompt")
+    @classmethod
+    def no_shouting(cls, value: str) -> str:
+        """A rule the schema cannot state: a form checked against the schema still sends
+        this, and the API's 422 is what the user sees."""
+        if value.isupper():
+            raise ValueError("the prompt must not be all capitals")
+        return value
 
 
 class Message(BaseModel):
@@ -133,21 +153,34 @@ def media_app() -> FastAPI:
     def sse_response(chunks: AsyncIterator[str]) -> StreamingResponse:
         return StreamingResponse(logged(chunks), media_type="text/event-stream")
 
-    @app.get("/picture", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+    @app.get(
+        "/picture",
+        tags=["media"],
+        response_class=Response,
+        responses={200: {"content": {"image/png": {}}}},
+    )
     def a_picture() -> Response:
         return Response(picture((200, 30, 60)), media_type="image/png")
 
-    @app.get("/undeclared-picture")
+    @app.get("/undeclared-picture", tags=["media"])
     def undeclared_picture() -> Response:
         """No response schema: only the reply's Content-Type says it is a picture."""
         return Response(picture((20, 160, 60)), media_type="image/png")
 
-    @app.get("/sound", response_class=Response, responses={200: {"content": {"audio/wav": {}}}})
+    @app.get(
+        "/sound",
+        tags=["media"],
+        response_class=Response,
+        responses={200: {"content": {"audio/wav": {}}}},
+    )
     def a_sound() -> Response:
         return Response(wav_bytes(), media_type="audio/wav")
 
     @app.get(
-        "/document", response_class=Response, responses={200: {"content": {"application/pdf": {}}}}
+        "/document",
+        tags=["media"],
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}}},
     )
     def a_document() -> Response:
         return Response(
@@ -156,11 +189,11 @@ def media_app() -> FastAPI:
             headers={"Content-Disposition": 'attachment; filename="summary 2024.pdf"'},
         )
 
-    @app.get("/archive")
+    @app.get("/archive", tags=["media"])
     def an_archive() -> Response:
         return Response(b"PK\x03\x04" + b"\x00" * 26, media_type="application/zip")
 
-    @app.get("/page", response_class=HTMLResponse)
+    @app.get("/page", tags=["text"], response_class=HTMLResponse)
     def a_page() -> HTMLResponse:
         return HTMLResponse(
             "<h2>Report</h2><p>All <b>good</b>.</p>"
@@ -171,6 +204,7 @@ def media_app() -> FastAPI:
 
     @app.get(
         "/notes",
+        tags=["text"],
         response_class=PlainTextResponse,
         responses={200: {"content": {"text/markdown": {}}}},
     )
@@ -181,59 +215,62 @@ def media_app() -> FastAPI:
         )
 
     @app.get(
-        "/feed", response_class=Response, responses={200: {"content": {"application/xml": {}}}}
+        "/feed",
+        tags=["text"],
+        response_class=Response,
+        responses={200: {"content": {"application/xml": {}}}},
     )
     def a_feed() -> Response:
         return Response(
             '<?xml version="1.0"?><feed><title>t</title></feed>', media_type="application/xml"
         )
 
-    @app.get("/b64-picture")
+    @app.get("/b64-picture", tags=["json"])
     def b64_picture() -> dict[str, Any]:
         """A base64 PNG in a field named like a picture, no format in the schema."""
         return {"image": b64(picture((10, 20, 200))), "seed": 42}
 
-    @app.get("/data-url")
+    @app.get("/data-url", tags=["json"])
     def data_url() -> dict[str, Any]:
         return {"result": "data:image/png;base64," + b64(picture((250, 200, 0)))}
 
-    @app.get("/b64-sound")
+    @app.get("/b64-sound", tags=["json"])
     def b64_sound() -> dict[str, Any]:
         return {"audio": b64(wav_bytes()), "duration": 0.2}
 
-    @app.post("/images/generations")
+    @app.post("/images/generations", tags=["json"])
     def generations(n: int = 2) -> dict[str, Any]:
         """OpenAI's image API shape: pictures in `data[].b64_json`."""
         colors = [(200, 0, 0), (0, 200, 0), (0, 0, 200), (200, 200, 0)][:n]
         return {"created": 1, "data": [{"b64_json": b64(picture(c))} for c in colors]}
 
-    @app.get("/files/{name}")
+    @app.get("/files/{name}", include_in_schema=False)
     def a_file(name: str) -> Response:
         app.state.fetched.append(name)
         return Response(picture((120, 0, 120)), media_type="image/png")
 
-    @app.get("/image-url")
+    @app.get("/image-url", tags=["json"])
     def image_url(request: Request, elsewhere: str | None = None) -> dict[str, Any]:
         """A picture by URL: on this API's origin, or wherever `elsewhere` says."""
         url = elsewhere or str(request.url_for("a_file", name="cat.png"))
         return {"data": [{"url": url, "revised_prompt": "a cat"}]}
 
-    @app.get("/detections")
+    @app.get("/detections", tags=["json"])
     def detections() -> list[dict[str, Any]]:
         return [
             {"label": "cat", "confidence": 0.91, "box": "10,10,50,50"},
             {"label": "dog", "confidence": 0.42, "box": "60,5,90,40"},
         ]
 
-    @app.post("/classify")
+    @app.post("/classify", tags=["json"])
     def classify(body: Scores) -> dict[str, float]:
         return {"positive": 0.81, "neutral": 0.15, "negative": 0.04}
 
-    @app.post("/generate")
+    @app.post("/generate", tags=["errors"])
     def generate(body: Prompt) -> dict[str, str]:
         return {"response": body.prompt[: body.max_tokens]}
 
-    @app.get("/problem")
+    @app.get("/problem", tags=["errors"])
     def problem() -> JSONResponse:
         return JSONResponse(
             {
@@ -245,12 +282,14 @@ def media_app() -> FastAPI:
             media_type="application/problem+json",
         )
 
-    @app.get("/slow")
+    @app.get("/slow", tags=["errors"])
     async def slow(seconds: float = 1.5) -> dict[str, str]:
         await asyncio.sleep(seconds)
         return {"response": "done at last"}
 
-    @app.post("/stream/words", responses={200: {"content": {"text/event-stream": {}}}})
+    @app.post(
+        "/stream/words", tags=["streams"], responses={200: {"content": {"text/event-stream": {}}}}
+    )
     def stream_words(count: int = 10) -> StreamingResponse:
         """OpenAI-style deltas, one word every CHUNK_EVERY seconds, then [DONE]."""
 
@@ -262,7 +301,9 @@ def media_app() -> FastAPI:
 
         return sse_response(chunks())
 
-    @app.post("/stream/gated", responses={200: {"content": {"text/event-stream": {}}}})
+    @app.post(
+        "/stream/gated", tags=["streams"], responses={200: {"content": {"text/event-stream": {}}}}
+    )
     def stream_gated() -> StreamingResponse:
         """The first word, then nothing until the test sets `app.state.gate`; then the rest
         every CHUNK_EVERY seconds."""
@@ -279,7 +320,9 @@ def media_app() -> FastAPI:
 
         return sse_response(chunks())
 
-    @app.post("/stream/endless", responses={200: {"content": {"text/event-stream": {}}}})
+    @app.post(
+        "/stream/endless", tags=["streams"], responses={200: {"content": {"text/event-stream": {}}}}
+    )
     def stream_endless() -> StreamingResponse:
         """A chunk every CHUNK_EVERY seconds for a long time: only Stop ends it early."""
 
@@ -291,7 +334,11 @@ def media_app() -> FastAPI:
 
         return sse_response(chunks())
 
-    @app.post("/stream/ndjson", responses={200: {"content": {"application/x-ndjson": {}}}})
+    @app.post(
+        "/stream/ndjson",
+        tags=["streams"],
+        responses={200: {"content": {"application/x-ndjson": {}}}},
+    )
     def stream_ndjson() -> StreamingResponse:
         """Ollama's shape: one JSON object per line with a `response` piece."""
 
@@ -305,6 +352,7 @@ def media_app() -> FastAPI:
 
     @app.post(
         "/v1/chat/completions",
+        tags=["chat"],
         responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
     )
     def chat(body: ChatRequest) -> Any:
