@@ -15,7 +15,7 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.chat import chat_view
-from autoui.builder.endpoints import CallFn, StartFn, starter
+from autoui.builder.endpoints import CallFn, StartFn, may_stream, starter
 from autoui.builder.present import STOPPED_MARKDOWN, OutputArea
 from autoui.builder.widgets import input_component
 from autoui.mapper.plan import Field, OperationPlan
@@ -64,20 +64,18 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
             }
             if not inputs:
                 gr.Markdown("*This operation takes no input.*")
-            with gr.Row():
-                send = gr.Button("Send", variant="primary", elem_id=f"send-{plan.api_name}")
-                stop = gr.Button(
-                    "Stop", variant="stop", visible=False, elem_id=f"stop-{plan.api_name}"
-                )
+            send, stop = _buttons(plan)
         with gr.Column():
             area = OutputArea.create(plan)
     assert area.reveal is not None
+    showing_stop = {stop: gr.update(visible=True)} if stop is not None else {}
+    hiding_stop = {stop: gr.update(visible=False)} if stop is not None else {}
 
     def handler(**values: Any) -> Iterator[dict[Any, Any]]:
         reveal = bool(values.pop(_REVEAL, False))
         live = start(plan, values)
         try:
-            yield {**area.start(), stop: gr.update(visible=True)}
+            yield {**area.start(), **showing_stop}
             first = True
             for reply in live.updates():
                 if not reply.done:
@@ -88,30 +86,49 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
                     inputs[f.api_param]: gr.update(label=marked_label(f, reply.field_errors))
                     for f in plan.fields
                 }
-                yield {**area.show(reply, reveal), **marks, stop: gr.update(visible=False)}
+                yield {**area.show(reply, reveal), **marks, **hiding_stop}
         except Exception as exc:  # a bug here must not show a traceback in the page
             log.exception("autoui failed on %s", plan.operation.label)
             failed = area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
-            yield {**failed, stop: gr.update(visible=False)}
+            yield {**failed, **hiding_stop}
         finally:
             live.close()
 
     event = send.click(
         handler,
         inputs_kwargs={**inputs, _REVEAL: area.reveal},
-        outputs=[*area.components, stop, *inputs.values()],
+        outputs=[*area.components, *showing_stop, *inputs.values()],
         show_progress_on=area.components[:1],
         api_visibility="private",
         concurrency_limit=concurrency,
         concurrency_id="autoui-calls",
     )
-    stop.click(
-        lambda: {area.status: STOPPED_MARKDOWN, stop: gr.update(visible=False)},
-        outputs=[area.status, stop],
-        cancels=[event],
-        api_visibility="private",
-        queue=False,
-    )
+    if stop is not None:
+        stop.click(
+            lambda: {area.status: STOPPED_MARKDOWN, stop: gr.update(visible=False)},
+            outputs=[area.status, stop],
+            cancels=[event],
+            api_visibility="private",
+            queue=False,
+        )
+
+
+def _buttons(plan: OperationPlan) -> tuple[gr.Button, gr.Button | None]:
+    """Send, and Stop beside it when the operation gets one."""
+    name = plan.api_name
+    if not stoppable(plan):
+        return gr.Button("Send", variant="primary", elem_id=f"send-{name}"), None
+    with gr.Row():
+        send = gr.Button("Send", variant="primary", elem_id=f"send-{name}")
+        return send, gr.Button("Stop", variant="stop", visible=False, elem_id=f"stop-{name}")
+
+
+def stoppable(plan: OperationPlan) -> bool:
+    """Whether the operation gets a Stop button: when its reply may be a stream (declared,
+    or not declared at all). Every Stop costs an event or two at build time, and a page
+    may hold a thousand operations; a plain reply shows its elapsed time while it comes."""
+    planned = plan.outputs[0].component if plan.outputs else "auto"
+    return planned == "auto" or may_stream(plan)
 
 
 _MARK_LENGTH = 90

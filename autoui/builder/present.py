@@ -3,8 +3,9 @@
 Each operation's output area holds one component per kind it may need (text, JSON,
 image, table, ...); a reply makes the right one visible and hides the others, because
 the actual Content-Type of a reply is only known when it arrives. Under the answer, in
-collapsed sections: the `curl` command that repeats the call (credentials redacted
-unless the user ticks *Reveal*), the response headers, and the raw reply.
+one collapsed section (one, because a page may hold a thousand operations, and every
+component costs build time): the `curl` command that repeats the call (credentials
+redacted unless the user ticks *Reveal*), and the raw reply: status, headers and body.
 
 Nothing from the API is handed to the browser to interpret as it likes: HTML is
 sanitised here (nh3: no scripts, no event handlers, no `javascript:` links, no images
@@ -39,7 +40,7 @@ _FALLBACK = {
     "table": "json",
     "label": "json",
     "gallery": "file",
-    "image": "file",
+    "image": "gallery",
     "audio": "file",
     "video": "file",
 }
@@ -48,7 +49,7 @@ STOPPED_MARKDOWN = "**Stopped** · the connection to the API was closed"
 # What else a planned kind may turn out to be at run time.
 _MAY_BE = {
     "auto": ("image", "audio", "video", "gallery", "table", "label"),
-    "json": ("image", "gallery", "table", "label"),
+    "json": ("gallery", "table", "label"),
     "table": ("label",),
     "label": ("table",),
     "image": ("gallery",),
@@ -100,7 +101,6 @@ class OutputArea:
     results: dict[str, gr.components.Component] = field(default_factory=dict)
     curl: gr.Code | None = None
     reveal: gr.Checkbox | None = None
-    headers: gr.Code | None = None
     raw: gr.Code | None = None
     sent: gr.State | None = None  # the last request, kept on the server for Reveal
 
@@ -109,24 +109,25 @@ class OutputArea:
         status = gr.Markdown("", elem_classes=["autoui-status"])
         kinds = output_kinds(plan)
         results = {kind: _make(kind, visible=i == 0) for i, kind in enumerate(kinds)}
-        with gr.Accordion("curl", open=False):
+        with gr.Accordion("curl · headers · raw reply", open=False):
             curl = gr.Code(language="shell", interactive=False, label="curl", lines=3)
             reveal = gr.Checkbox(False, label="Reveal credentials in the command")
-        with gr.Accordion("Response headers", open=False):
-            headers = gr.Code(interactive=False, label="Response headers", lines=3)
-        with gr.Accordion("Raw response", open=False):
             raw = gr.Code(
-                language="json", interactive=False, label="Raw response", lines=4, max_lines=40
+                language="json",
+                interactive=False,
+                label="Raw reply: status, headers and body",
+                lines=4,
+                max_lines=40,
             )
         sent = gr.State(None)
         reveal.change(
             show_curl, inputs=[sent, reveal], outputs=curl, api_visibility="private", queue=False
         )
-        return cls(status, results, curl, reveal, headers, raw, sent)
+        return cls(status, results, curl, reveal, raw, sent)
 
     @property
     def components(self) -> list[gr.components.Component]:
-        details = [self.curl, self.headers, self.raw, self.sent]
+        details = [self.curl, self.raw, self.sent]
         return [self.status, *self.results.values(), *[d for d in details if d is not None]]
 
     def start(self) -> dict[gr.components.Component, Any]:
@@ -165,8 +166,6 @@ class OutputArea:
             updates[self.curl] = show_curl(reply.request, reveal)
         if self.sent is not None:
             updates[self.sent] = reply.request
-        if self.headers is not None:
-            updates[self.headers] = "\n".join(f"{k}: {v}" for k, v in reply.headers.items())
         if self.raw is not None:
             updates[self.raw] = raw_text(reply)
         return updates

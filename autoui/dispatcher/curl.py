@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import requests
 
@@ -139,11 +139,17 @@ def redact_url(url: str, names: frozenset[str]) -> str:
     if not names:
         return url
     parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if not any(name in names for name, _ in pairs):
-        return url
-    query = urlencode([(n, REDACTED if n in names else v) for n, v in pairs], safe="<>")
-    return urlunsplit(parts._replace(query=query))
+    return urlunsplit(parts._replace(query=_redact_pairs(parts.query, names)))
+
+
+def _redact_pairs(query: str, names: Iterable[str]) -> str:
+    """`query` with the values of `names` redacted, every other byte as it was sent."""
+    secret = set(names)
+    pairs = []
+    for pair in query.split("&") if query else []:
+        name = pair.split("=", 1)[0]
+        pairs.append(f"{name}={REDACTED}" if unquote_plus(name) in secret else pair)
+    return "&".join(pairs)
 
 
 def curl_command(sent: SentRequest, reveal: bool = False) -> str:
@@ -188,9 +194,7 @@ def _content_type(sent: SentRequest) -> str:
 
 def _redact_body(text: str, media_type: str, paths: frozenset[tuple[str, ...]]) -> str:
     if media_type == "application/x-www-form-urlencoded":
-        names = {path[0] for path in paths if len(path) == 1}
-        pairs = parse_qsl(text, keep_blank_values=True)
-        return urlencode([(n, REDACTED if n in names else v) for n, v in pairs], safe="<>")
+        return _redact_pairs(text, [path[0] for path in paths if len(path) == 1])
     try:
         document = json.loads(text)
     except json.JSONDecodeError:

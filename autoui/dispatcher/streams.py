@@ -154,12 +154,18 @@ def piece_of(data: Any) -> str | None:
 
 
 class TextStream:
-    """Accumulates the text of a stream, one event at a time."""
+    """Accumulates the text of a stream, one event at a time.
+
+    Once events of a known shape have come, a JSON object without text (Ollama's final
+    `{"done": true, ...}` with its timings, a usage summary) is the stream's metadata and
+    adds nothing; before that, every event of an unknown shape is shown as it came.
+    """
 
     def __init__(self) -> None:
         self.text = ""
         self.done = False
         self.events = 0
+        self._known = False  # an event of a known shape has come
 
     def add(self, event: Event) -> str:
         """The text `event` adds (also appended to `self.text`)."""
@@ -168,9 +174,13 @@ class TextStream:
             self.done = True
             return ""
         try:
-            piece = piece_of(json.loads(event.data))
+            data = json.loads(event.data)
         except json.JSONDecodeError:
-            piece = None
+            data = None
+        piece = piece_of(data) if data is not None else None
+        self._known = self._known or piece is not None
+        if piece is None and self._known and isinstance(data, Mapping):
+            piece = ""
         if piece is None:
             piece = ("\n" if self.text and not self.text.endswith("\n") else "") + event.data
         self.text += piece

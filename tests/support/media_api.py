@@ -6,8 +6,9 @@ Everything it sends is real: PNGs made by Pillow, a WAV made by the `wave` modul
 PDF with a Content-Disposition. The streaming routes report what happened on the wire
 through `app.state.streams`: how many chunks went out, whether the last one did, and
 whether the client went away before the end. `/stream/gated` sends its first chunk and
-then waits for the test to release it (`app.state.gate.set()`), so a test can check
-what the page shows between the first chunk and the last without timing anything.
+then waits for the test to release it (`app.state.gate.set()`; the test clears it
+before the call), so a test can check what the page shows between the first chunk and
+the last without timing anything; `/wait` answers only once released.
 """
 
 from __future__ import annotations
@@ -282,9 +283,11 @@ def media_app() -> FastAPI:
             media_type="application/problem+json",
         )
 
-    @app.get("/slow", tags=["errors"])
-    async def slow(seconds: float = 1.5) -> dict[str, str]:
-        await asyncio.sleep(seconds)
+    @app.get("/wait", tags=["errors"])
+    async def wait() -> dict[str, str]:
+        """Answers only once the test sets `app.state.gate`: a reply that takes long."""
+        while not app.state.gate.is_set():
+            await asyncio.sleep(0.02)
         return {"response": "done at last"}
 
     @app.post(
@@ -307,7 +310,6 @@ def media_app() -> FastAPI:
     def stream_gated() -> StreamingResponse:
         """The first word, then nothing until the test sets `app.state.gate`; then the rest
         every CHUNK_EVERY seconds."""
-        app.state.gate.clear()
 
         async def chunks() -> AsyncIterator[str]:
             yield _sse({"choices": [{"delta": {"content": "First "}}]})
