@@ -112,6 +112,12 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
+class Detection(BaseModel):
+    label: str
+    confidence: float
+    box: str
+
+
 class Scores(BaseModel):
     text: str
 
@@ -257,10 +263,10 @@ def media_app() -> FastAPI:
         return {"data": [{"url": url, "revised_prompt": "a cat"}]}
 
     @app.get("/detections", tags=["json"])
-    def detections() -> list[dict[str, Any]]:
+    def detections() -> list[Detection]:
         return [
-            {"label": "cat", "confidence": 0.91, "box": "10,10,50,50"},
-            {"label": "dog", "confidence": 0.42, "box": "60,5,90,40"},
+            Detection(label="cat", confidence=0.91, box="10,10,50,50"),
+            Detection(label="dog", confidence=0.42, box="60,5,90,40"),
         ]
 
     @app.post("/classify", tags=["json"])
