@@ -48,7 +48,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
             chatbot = gr.Chatbot(label="Conversation", elem_id=f"chatbot-{name}", height=420)
             text = gr.Textbox(
                 label="Message",
-                placeholder="Type a message; Enter sends it, Shift+Enter starts a new line",
+                placeholder="Type a message and press Enter",
                 lines=1,
                 max_lines=8,
                 elem_id=f"chat-input-{name}",
@@ -57,7 +57,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
                 send = gr.Button("Send", variant="primary", elem_id=f"chat-send-{name}")
                 stop = gr.Button("Stop", variant="stop", visible=False, elem_id=f"chat-stop-{name}")
                 clear = gr.Button("Clear", elem_id=f"chat-clear-{name}")
-            status = gr.Markdown("", elem_classes=["autoui-chat-status"])
+            status = gr.Markdown("", elem_id=f"chat-status-{name}")
         with gr.Column(scale=2):
             system = gr.Textbox(label="System prompt", lines=2, elem_id=f"chat-system-{name}")
             stream = gr.Checkbox(

@@ -66,31 +66,33 @@ def output_kinds(plan: OperationPlan) -> list[str]:
     return kinds + [k for k in extra if k not in kinds]
 
 
-def _make(kind: str, visible: bool) -> gr.components.Component:
-    label = "Result"
+def _make(kind: str, visible: bool, name: str) -> gr.components.Component:
+    common: dict[str, Any] = {
+        "label": "Result",
+        "visible": visible,
+        "elem_id": f"result-{name}-{kind}",
+    }
     if kind == "textbox":
-        return gr.Textbox(
-            label=label, lines=3, max_lines=40, interactive=False, buttons=["copy"], visible=visible
-        )
+        return gr.Textbox(lines=3, max_lines=40, interactive=False, buttons=["copy"], **common)
     if kind == "markdown":
-        return gr.Markdown(label=label, visible=visible, sanitize_html=True)
+        return gr.Markdown(sanitize_html=True, **common)
     if kind == "html":
-        return gr.HTML(label=label, visible=visible, padding=True)
+        return gr.HTML(padding=True, **common)
     if kind == "json":
-        return gr.JSON(label=label, visible=visible)
+        return gr.JSON(**common)
     if kind == "table":
-        return gr.Dataframe(label=label, interactive=False, visible=visible, wrap=True)
+        return gr.Dataframe(interactive=False, wrap=True, **common)
     if kind == "label":
-        return gr.Label(label=label, visible=visible)
+        return gr.Label(**common)
     if kind == "image":
-        return gr.Image(label=label, type="filepath", interactive=False, visible=visible)
+        return gr.Image(type="filepath", interactive=False, **common)
     if kind == "gallery":
-        return gr.Gallery(label=label, interactive=False, visible=visible)
+        return gr.Gallery(interactive=False, **common)
     if kind == "audio":
-        return gr.Audio(label=label, type="filepath", interactive=False, visible=visible)
+        return gr.Audio(type="filepath", interactive=False, **common)
     if kind == "video":
-        return gr.Video(label=label, interactive=False, visible=visible)
-    return gr.File(label=label, interactive=False, visible=visible)
+        return gr.Video(interactive=False, **common)
+    return gr.File(interactive=False, **common)
 
 
 @dataclass
@@ -106,18 +108,24 @@ class OutputArea:
 
     @classmethod
     def create(cls, plan: OperationPlan) -> OutputArea:
-        status = gr.Markdown("", elem_classes=["autoui-status"])
+        name = plan.api_name
+        status = gr.Markdown("", elem_classes=["autoui-status"], elem_id=f"status-{name}")
         kinds = output_kinds(plan)
-        results = {kind: _make(kind, visible=i == 0) for i, kind in enumerate(kinds)}
+        results = {kind: _make(kind, i == 0, name) for i, kind in enumerate(kinds)}
         with gr.Accordion("curl · headers · raw reply", open=False):
-            curl = gr.Code(language="shell", interactive=False, label="curl", lines=3)
-            reveal = gr.Checkbox(False, label="Reveal credentials in the command")
+            curl = gr.Code(
+                language="shell", interactive=False, label="curl", lines=3, elem_id=f"curl-{name}"
+            )
+            reveal = gr.Checkbox(
+                False, label="Reveal credentials in the command", elem_id=f"reveal-{name}"
+            )
             raw = gr.Code(
                 language="json",
                 interactive=False,
                 label="Raw reply: status, headers and body",
                 lines=4,
                 max_lines=40,
+                elem_id=f"raw-{name}",
             )
         sent = gr.State(None)
         reveal.change(
