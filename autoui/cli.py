@@ -51,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a header sent with every call (repeatable), e.g. an API key",
     )
     serve.add_argument(
+        "--media-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an origin besides the API's own from which image URLs in replies may be "
+        "fetched and shown (repeatable), e.g. https://cdn.example.com",
+    )
+    serve.add_argument(
         "--concurrency",
         type=int,
         default=64,
@@ -121,6 +129,7 @@ def _serve(args: argparse.Namespace) -> int:
         headers=parse_headers(args.header),
         strict=args.strict,
         concurrency=args.concurrency,
+        media_origins=args.media_origin,
     )
     _announce(args.host, args.port)
     serve(demo, host=args.host, port=args.port, concurrency=args.concurrency)
