@@ -16,8 +16,8 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect
 from support.browser import open_gradio
-from support.media_api import SCRIPT_MARK, media_app
-from support.servers import serve_asgi, serve_gradio
+from support.media_api import SCRIPT_MARK
+from support.servers import serve_gradio
 
 import autoui
 
@@ -28,25 +28,12 @@ TOKEN = "Bearer sekret-t0ken"
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[tuple[str, FastAPI]]:
-    app = media_app()
-    with serve_asgi(app) as url:
-        yield url, app
-
-
-@pytest.fixture(scope="module")
-def ui(api: tuple[str, FastAPI]) -> Iterator[str]:
+def ui(media_api: tuple[str, FastAPI]) -> Iterator[str]:
     demo = autoui.build_app(
-        f"{api[0]}/openapi.json", timeout=BOUND, headers={"Authorization": TOKEN}
+        f"{media_api[0]}/openapi.json", timeout=BOUND, headers={"Authorization": TOKEN}
     )
     with serve_gradio(demo) as url:
         yield url
-
-
-@pytest.fixture
-def app(api: tuple[str, FastAPI]) -> FastAPI:
-    api[1].state.gate.clear()
-    return api[1]
 
 
 def open_operation(page: Page, ui: str, tag: str, api_name: str) -> None:
@@ -80,30 +67,30 @@ def test_pictures_inside_json_are_a_gallery(page: Page, ui: str) -> None:
 
 
 def test_the_first_words_of_a_stream_show_before_the_last_is_sent(
-    page: Page, ui: str, app: FastAPI
+    page: Page, ui: str, media_backend: FastAPI
 ) -> None:
     open_operation(page, ui, "streams", "stream_gated")
     page.locator("#send-stream_gated").click()
     text = page.locator("#result-stream_gated-textbox textarea")
     expect(text).to_have_value("First ", timeout=WAIT)
-    record = app.state.streams[-1]
+    record = media_backend.state.streams[-1]
     assert (record.sent, record.finished) == (1, False)  # the API is still holding the rest
     expect(page.locator("#status-stream_gated")).to_contain_text("streaming")
     expect(page.locator("#stop-stream_gated")).to_be_visible()
     shot(page, "stream.png")
-    app.state.gate.set()
+    media_backend.state.gate.set()
     expect(text).to_have_value("First second third last.", timeout=WAIT)
     expect(page.locator("#status-stream_gated")).to_contain_text("200 OK")
     expect(page.locator("#stop-stream_gated")).to_be_hidden()
     assert record.finished
 
 
-def test_stop_closes_the_connection(page: Page, ui: str, app: FastAPI) -> None:
+def test_stop_closes_the_connection(page: Page, ui: str, media_backend: FastAPI) -> None:
     open_operation(page, ui, "streams", "stream_endless")
     page.locator("#send-stream_endless").click()
     text = page.locator("#result-stream_endless-textbox textarea")
     expect(text).to_have_value(re.compile(r"^w0 w1 "), timeout=WAIT)
-    record = app.state.streams[-1]
+    record = media_backend.state.streams[-1]
     page.locator("#stop-stream_endless").click()
     expect(page.locator("#status-stream_endless")).to_contain_text("Stopped", timeout=WAIT)
     assert record.disconnected.wait(BOUND), "the API never saw the connection close"

@@ -19,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 from gradio_client import Client
 from support.echo import PDF_BYTES, recorder_app
-from support.media_api import media_app, picture, wav_bytes
+from support.media_api import picture, wav_bytes
 from support.servers import serve_asgi, serve_gradio
 
 import autoui
@@ -32,26 +32,15 @@ BOUND = 20  # seconds: how long a test waits for something that must happen
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[tuple[str, FastAPI]]:
-    app = media_app()
-    with serve_asgi(app) as url:
-        yield url, app
-
-
-@pytest.fixture(scope="module")
-def plans(api: tuple[str, FastAPI]) -> dict[str, OperationPlan]:
-    return {p.api_name: p for p in plan_api(autoui.load_spec(f"{api[0]}/openapi.json")).operations}
+def plans(media_api: tuple[str, FastAPI]) -> dict[str, OperationPlan]:
+    return {
+        p.api_name: p for p in plan_api(autoui.load_spec(f"{media_api[0]}/openapi.json")).operations
+    }
 
 
 @pytest.fixture
-def app(api: tuple[str, FastAPI]) -> FastAPI:
-    api[1].state.gate.clear()
-    return api[1]
-
-
-@pytest.fixture
-def dispatcher(api: tuple[str, FastAPI]) -> Dispatcher:
-    return Dispatcher(api[0], timeout=BOUND)
+def dispatcher(media_api: tuple[str, FastAPI]) -> Dispatcher:
+    return Dispatcher(media_api[0], timeout=BOUND)
 
 
 def call(
@@ -105,24 +94,24 @@ def test_base64_pictures_and_sounds_in_json(dispatcher, plans) -> None:
     assert reply.primary == [picture((200, 0, 0)), picture((0, 200, 0)), picture((0, 0, 200))]
 
 
-def test_an_image_url_on_the_apis_origin_is_fetched(dispatcher, plans, app) -> None:
-    before = len(app.state.fetched)
+def test_an_image_url_on_the_apis_origin_is_fetched(dispatcher, plans, media_backend) -> None:
+    before = len(media_backend.state.fetched)
     reply = call(dispatcher, plans, "image_url")
     assert (reply.ok, reply.kind, reply.primary) == (True, "image", picture((120, 0, 120)))
-    assert app.state.fetched[before:] == ["cat.png"]
+    assert media_backend.state.fetched[before:] == ["cat.png"]
 
 
-def test_an_image_url_elsewhere_is_not_fetched(dispatcher, plans, api) -> None:
+def test_an_image_url_elsewhere_is_not_fetched(dispatcher, plans, media_api) -> None:
     other = recorder_app()
     with serve_asgi(other) as elsewhere:
         reply = call(dispatcher, plans, "image_url", elsewhere=f"{elsewhere}/cat.png")
         assert other.state.seen == []
         assert reply.ok and reply.kind == "table"  # the JSON as it came: url and prompt
         assert reply.notes == [
-            f"not fetched: {elsewhere}/cat.png (only URLs on {api[0]} are fetched; "
+            f"not fetched: {elsewhere}/cat.png (only URLs on {media_api[0]} are fetched; "
             "allow others with --media-origin)"
         ]
-        allowed = Dispatcher(api[0], media_origins=[elsewhere])
+        allowed = Dispatcher(media_api[0], media_origins=[elsewhere])
         reply = allowed.call(plans["image_url"], {"elsewhere": f"{elsewhere}/cat.png"})
         assert [seen["path"] for seen in other.state.seen] == ["/cat.png"]
         assert reply.kind == "table" and "is not a picture" in reply.notes[0]
@@ -167,25 +156,25 @@ def test_problem_details(dispatcher, plans) -> None:
 # Live calls: streams as they come, Stop, elapsed time
 
 
-def test_a_stream_is_shown_before_it_ends(dispatcher, plans, app) -> None:
+def test_a_stream_is_shown_before_it_ends(dispatcher, plans, media_backend) -> None:
     live = LiveCall(dispatcher, plans["stream_gated"], {})
     updates = live.updates(tick=None)
     first = next(updates)
-    record = app.state.streams[-1]
+    record = media_backend.state.streams[-1]
     assert (first.done, first.kind, first.primary) == (False, "stream", "First ")
     assert record.sent == 1 and not record.finished
-    app.state.gate.set()
+    media_backend.state.gate.set()
     final = list(updates)[-1]
     assert (final.done, final.ok, final.primary) == (True, True, "First second third last.")
     assert record.finished
 
 
-def test_stop_closes_the_connection(dispatcher, plans, app) -> None:
+def test_stop_closes_the_connection(dispatcher, plans, media_backend) -> None:
     live = LiveCall(dispatcher, plans["stream_endless"], {})
     updates = live.updates(tick=None)
     assert next(updates).primary == "w0 "
     live.close()
-    record = app.state.streams[-1]
+    record = media_backend.state.streams[-1]
     assert record.disconnected.wait(BOUND), "the API never saw the client go away"
     assert not record.finished
     final = list(updates)[-1]
@@ -200,19 +189,19 @@ def test_ndjson_grows_piece_by_piece(dispatcher, plans) -> None:
     assert growing and all(b.startswith(a) for a, b in itertools.pairwise(growing))
 
 
-def test_a_slow_reply_shows_elapsed_time_while_waiting(dispatcher, plans, app) -> None:
+def test_a_slow_reply_shows_elapsed_time_while_waiting(dispatcher, plans, media_backend) -> None:
     live = LiveCall(dispatcher, plans["wait"], {})
     updates = live.updates(tick=0.05)
     waiting = next(updates)
     assert (waiting.done, waiting.status, waiting.kind) == (False, None, "textbox")
     assert waiting.elapsed > 0
-    app.state.gate.set()
+    media_backend.state.gate.set()
     final = list(updates)[-1]
     assert (final.done, final.primary) == (True, "done at last")
 
 
-def test_the_request_is_kept_for_its_curl_command(api, plans) -> None:
-    url = api[0]
+def test_the_request_is_kept_for_its_curl_command(media_api, plans) -> None:
+    url = media_api[0]
     spec = autoui.load_spec(f"{url}/openapi.json")
     dispatcher = Dispatcher(
         url, headers={"Authorization": "Bearer t0k"}, secrets=spec_secrets(spec)
@@ -228,8 +217,8 @@ def test_the_request_is_kept_for_its_curl_command(api, plans) -> None:
 
 
 @pytest.fixture(scope="module")
-def client(api: tuple[str, FastAPI]) -> Iterator[Client]:
-    demo = autoui.build_app(f"{api[0]}/openapi.json", timeout=BOUND)
+def client(media_api: tuple[str, FastAPI]) -> Iterator[Client]:
+    demo = autoui.build_app(f"{media_api[0]}/openapi.json", timeout=BOUND)
     with serve_gradio(demo) as url:
         yield Client(url, verbose=False)
 
@@ -270,14 +259,16 @@ def test_client_predict_returns_a_streams_whole_text(client: Client) -> None:
     assert client.predict(api_name="/stream_ndjson") == "Hello from NDJSON"
 
 
-def test_client_submit_iterates_over_the_growing_text(client: Client, app: FastAPI) -> None:
+def test_client_submit_iterates_over_the_growing_text(
+    client: Client, media_backend: FastAPI
+) -> None:
     job = client.submit(api_name="/stream_gated")
     seen = []
     for output in job:
         seen.append(output)
         if output == "First ":
-            assert not app.state.streams[-1].finished
-            app.state.gate.set()
+            assert not media_backend.state.streams[-1].finished
+            media_backend.state.gate.set()
     assert seen[0] == "First "
     assert seen[-1] == "First second third last."
     assert job.result() == "First second third last."

@@ -84,8 +84,6 @@ def annotation(field: Field) -> Any:
 
 def return_annotation(plan: OperationPlan) -> Any:
     kind = plan.outputs[0].component if plan.outputs else "auto"
-    if kind == "gallery":
-        return list[gr.FileData]
     if kind in _MEDIA_KINDS:
         return gr.FileData
     if kind in ("textbox", "markdown", "html", "stream"):

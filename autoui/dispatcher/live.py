@@ -81,13 +81,6 @@ class LiveCall:
             yield self._snapshot(text)
         yield self.reply
 
-    def result(self) -> Reply:
-        """The final reply (waiting for it)."""
-        for reply in self.updates(tick=None):
-            if reply.done:
-                return reply
-        return self.reply  # not reached: updates() always ends with the final reply
-
     def close(self) -> None:
         """Stop the call: the connection is shut down, so the API sees the client leave."""
         self._closed.set()
