@@ -5,17 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
 from autoui.builder import build_blocks
+from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.dispatcher.curl import spec_secrets
 from autoui.dispatcher.live import LiveCall
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
-from autoui.mapper import plan_api
+from autoui.mapper.overrides import planned
 
 log = logging.getLogger("autoui")
 
@@ -30,37 +34,53 @@ def build_app(
     headers: Mapping[str, str] | None = None,
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
+    config: str | Path | Mapping[str, Any] | Config | None = None,
     media_origins: Iterable[str] = (),
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
     `source` is a URL, a file path, a dict or an already loaded `Api`. Unless `strict`,
     the spec is validated in the background and its problems are logged, so a large
-    spec's UI is up before the seconds its validation takes. Image URLs in replies are
-    fetched only from the API's own origin and from `media_origins`.
+    spec's UI is up before the seconds its validation takes. `config` is an overrides
+    file (YAML or JSON) or its content as a dict (see the README's config reference).
+    Image URLs in replies are fetched only from the API's own origin and from
+    `media_origins`.
     """
-    if isinstance(source, Api):
-        api = source
-    else:
-        api = load_spec(source, strict=strict, validate_spec=strict)
-        if not strict:
-            _validate_later(api)
+    overrides = load_config(config) if config is not None else None
+    api = load_api(source, strict)
     base = resolve_base_url(api, base_url)
     dispatcher = Dispatcher(
         base,
         timeout=timeout,
         headers=headers,
         pool_size=concurrency,
-        secrets=spec_secrets(api),
         media_origins=media_origins,
     )
-    plan = plan_api(api)
+    return assemble(api, dispatcher, base, overrides, concurrency)
+
+
+def load_api(source: Source | Api, strict: bool) -> Api:
+    if isinstance(source, Api):
+        return source
+    api = load_spec(source, strict=strict, validate_spec=strict)
+    if not strict:
+        _validate_later(api)
+    return api
+
+
+def assemble(
+    api: Api, dispatcher: Dispatcher, shown_base: str, config: Config | None, concurrency: int
+) -> gr.Blocks:
+    """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
+    says they go to)."""
+    plan = planned(api, config)
+    dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
         plan,
         dispatcher.call,
-        base_url=base,
+        base_url=shown_base,
         concurrency=concurrency,
-        start=lambda op, values: LiveCall(dispatcher, op, values),
+        start=partial(LiveCall, dispatcher),
     )
 
 

@@ -13,32 +13,38 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
+
+from autoui.builder import theme_of
 
 log = logging.getLogger("autoui")
 
 LOOPBACK = "127.0.0.1"
 
 
-def asgi_app(demo: gr.Blocks, *, auth: tuple[str, str] | None = None) -> FastAPI:
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return gr.mount_gradio_app(app, demo, path="", auth=auth)
-
-
-def serve(
+def asgi_app(
     demo: gr.Blocks,
     *,
-    host: str = LOOPBACK,
-    port: int = 7860,
-    concurrency: int = 64,
     auth: tuple[str, str] | None = None,
-) -> None:
-    """Serve until interrupted. Gradio's worker threads are sized to `concurrency`."""
+    mcp: bool = False,
+    concurrency: int = 64,
+) -> FastAPI:
+    """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/.
+
+    Gradio's worker threads are sized to `concurrency`.
+    """
+    demo.max_threads = max(concurrency, 40)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    return gr.mount_gradio_app(app, demo, path="", auth=auth, mcp_server=mcp, theme=theme_of(demo))
+
+
+def serve(app: ASGIApp, *, host: str = LOOPBACK, port: int = 7860) -> None:
+    """Serve `app` (from `asgi_app`, or a `ReloadingApp`) until interrupted."""
     if host not in (LOOPBACK, "localhost", "::1"):
         log.warning(
             "listening on %s: anyone who can reach this address can use the page and "
             "call the API through it",
             host,
         )
-    demo.max_threads = max(concurrency, 40)
-    uvicorn.run(asgi_app(demo, auth=auth), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

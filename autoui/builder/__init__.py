@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import gradio as gr
 
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint
 from autoui.builder.form import operation_form
 from autoui.mapper.plan import AppPlan, OperationPlan
-
-_UNTAGGED = "Other"
 
 
 def build_blocks(
@@ -27,16 +27,26 @@ def build_blocks(
     `start` begins a call shown live (elapsed time, streams, Stop); without it, calls
     are made through `call` and shown when they end.
     """
-    with gr.Blocks(
-        title=plan.title or "autoui", delete_cache=(3600, 3600), analytics_enabled=False
-    ) as demo:
+    with warnings.catch_warnings():
+        # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
+        # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
+        warnings.filterwarnings("ignore", message=".*moved from the Blocks constructor.*")
+        options: dict[str, Any] = {"theme": plan.theme} if plan.theme else {}
+        demo = gr.Blocks(
+            title=plan.title or "autoui",
+            delete_cache=(3600, 3600),
+            analytics_enabled=False,
+            **options,
+        )
+    demo._autoui_theme = plan.theme or None  # type: ignore[attr-defined]
+    with demo:
         gr.Markdown(_page_header(plan, base_url, notes), elem_classes=["autoui-header"])
         if not plan.operations:
             gr.Markdown(
                 "**This document describes no operations**, so there is nothing to "
                 "call. (It may hold only components or webhooks.)"
             )
-        groups = _by_tag(plan)
+        groups = plan.by_tag()
         if len(groups) > 1:
             with gr.Tabs():
                 for tag, operations in groups.items():
@@ -50,6 +60,11 @@ def build_blocks(
     return demo
 
 
+def theme_of(demo: gr.Blocks) -> str | None:
+    """The theme an autoui page was built with, for `gr.mount_gradio_app(theme=...)`."""
+    return getattr(demo, "_autoui_theme", None)
+
+
 def _operation_tabs(
     operations: list[OperationPlan], call: CallFn, concurrency: int | None, start: StartFn | None
 ) -> None:
@@ -57,19 +72,6 @@ def _operation_tabs(
         for op in operations:
             with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
                 operation_form(op, call, concurrency, start)
-
-
-def _by_tag(plan: AppPlan) -> dict[str, list[OperationPlan]]:
-    """Operations under their first tag, tags in the document's order."""
-    order = [t.name for t in plan.api.tags]
-    groups: dict[str, list[OperationPlan]] = {}
-    for op in plan.operations:
-        tag = op.operation.tags[0] if op.operation.tags else _UNTAGGED
-        groups.setdefault(tag, []).append(op)
-    ranked = sorted(
-        groups, key=lambda t: (order.index(t) if t in order else len(order), t == _UNTAGGED)
-    )
-    return {t: groups[t] for t in ranked}
 
 
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
@@ -83,4 +85,4 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     return "\n\n".join(lines)
 
 
-__all__ = ["CallFn", "build_blocks"]
+__all__ = ["CallFn", "build_blocks", "theme_of"]

@@ -47,7 +47,7 @@ def operation_form(
         _request_form(plan, start, concurrency)
         return
     with gr.Tabs():
-        with gr.Tab("Chat", elem_id=f"chat-tab-{plan.api_name}"):
+        with gr.Tab("Conversation", elem_id=f"chat-tab-{plan.api_name}"):
             chat_view(plan, start, concurrency)
         with gr.Tab("Request", elem_id=f"form-tab-{plan.api_name}"):
             _request_form(plan, start, concurrency)

@@ -67,7 +67,7 @@ class Dispatcher:
         self.secrets = (secrets or Secrets()) | Secrets(
             headers=frozenset(name.lower() for name in self.headers)
         )
-        self.media_origins = frozenset(origin(url) for url in [base_url, *media_origins])
+        self.media_origins = frozenset(origin(url) for url in media_origins)
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)

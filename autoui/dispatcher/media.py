@@ -164,7 +164,8 @@ def fetch_media(dispatcher: Dispatcher, reply: Reply) -> None:
         return
     from autoui.dispatcher.client import origin  # client imports this module
 
-    allowed = [u for u in reply.media_urls if origin(u) in dispatcher.media_origins]
+    origins = dispatcher.media_origins | {origin(dispatcher.base_url)}
+    allowed = [u for u in reply.media_urls if origin(u) in origins]
     refused = [u for u in reply.media_urls if u not in allowed]
     pictures: list[Media] = []
     for url in allowed:

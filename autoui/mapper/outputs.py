@@ -223,10 +223,6 @@ def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Outpu
     view = _json_view(api, schema)
     if view is not None:
         return Output(view, media_type=media.name, echoes=echoes, rule=f"JSON {kind} as a {view}")
-    if kind == "object" and not properties:  # FastAPI's `dict[str, ...]`: only the reply says
-        return Output(
-            "auto", media_type=media.name, echoes=echoes, rule="JSON object without fields"
-        )
     if kind == "object" or kind == "array":
         return Output("json", media_type=media.name, rule=f"JSON {kind}")
     return Output("auto", media_type=media.name, echoes=echoes, rule="JSON of unknown shape")

@@ -112,6 +112,10 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
+class Generated(BaseModel):
+    response: str
+
+
 class Detection(BaseModel):
     label: str
     confidence: float
@@ -274,8 +278,8 @@ def media_app() -> FastAPI:
         return {"positive": 0.81, "neutral": 0.15, "negative": 0.04}
 
     @app.post("/generate", tags=["errors"])
-    def generate(body: Prompt) -> dict[str, str]:
-        return {"response": body.prompt[: body.max_tokens]}
+    def generate(body: Prompt) -> Generated:
+        return Generated(response=body.prompt[: body.max_tokens])
 
     @app.get("/problem", tags=["errors"])
     def problem() -> JSONResponse:
@@ -290,11 +294,11 @@ def media_app() -> FastAPI:
         )
 
     @app.get("/wait", tags=["errors"])
-    async def wait() -> dict[str, str]:
+    async def wait() -> Generated:
         """Answers only once the test sets `app.state.gate`: a reply that takes long."""
         while not app.state.gate.is_set():
             await asyncio.sleep(0.02)
-        return {"response": "done at last"}
+        return Generated(response="done at last")
 
     @app.post(
         "/stream/words", tags=["streams"], responses={200: {"content": {"text/event-stream": {}}}}
