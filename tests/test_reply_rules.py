@@ -255,6 +255,15 @@ def test_an_openai_answer_wins_over_a_schema_guess() -> None:
     assert reply.primary == "hello"
 
 
+def test_a_field_chosen_in_a_config_file_wins_over_the_openai_answer() -> None:
+    reply = Reply("POST", "http://api/x", status=200, reason="OK")
+    reply.headers = {"Content-Type": "application/json"}
+    body = {"choices": [{"message": {"content": "hello"}}], "system_fingerprint": "fp_1"}
+    reply.content = json.dumps(body).encode()
+    chosen = Output("textbox", field="system_fingerprint", rule="config: autoui.yaml:3")
+    assert decode(reply, chosen).primary == "fp_1"
+
+
 def test_image_urls_are_left_for_the_dispatcher_to_fetch() -> None:
     reply = _reply("application/json", b'{"data": [{"url": "http://api/i.png"}]}')
     assert reply.media_urls == ["http://api/i.png"]

@@ -186,7 +186,8 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
     data = reply.data
     value: Any = data
     if isinstance(data, Mapping):
-        known = answer_path(data)  # a well-known shape wins over a guess from the schema
+        # A well-known shape wins over a guess from the schema, not over a person's choice.
+        known = None if _overridden(output) else answer_path(data)
         if known is not None:
             value = _get_path(data, known)
         elif output.field is not None and _has_path(data, output.field):
@@ -221,6 +222,11 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
     else:
         reply.kind = "markdown" if output.component == "markdown" else "textbox"
         reply.primary = value if isinstance(value, str) else json.dumps(value)
+
+
+def _overridden(output: Output) -> bool:
+    """Whether the output was chosen by `x-autoui` or a config file (see overrides.py)."""
+    return output.rule == "x-autoui" or output.rule.startswith("config: ")
 
 
 def _json_kind(value: Any) -> str:
