@@ -264,6 +264,16 @@ def test_a_field_chosen_in_a_config_file_wins_over_the_openai_answer() -> None:
     assert decode(reply, chosen).primary == "fp_1"
 
 
+def test_media_that_a_gallery_cannot_show_is_named_in_a_note() -> None:
+    body = {"audio": [_b64(wav_bytes()), _b64(wav_bytes())]}
+    reply = _reply("application/json", json.dumps(body).encode())
+    assert (reply.kind, reply.primary, reply.notes) == (
+        "audio",
+        wav_bytes(),
+        ["1 more media item(s) in the raw reply"],
+    )
+
+
 def test_image_urls_are_left_for_the_dispatcher_to_fetch() -> None:
     reply = _reply("application/json", b'{"data": [{"url": "http://api/i.png"}]}')
     assert reply.media_urls == ["http://api/i.png"]

@@ -186,14 +186,20 @@ def fetch_media(dispatcher: Dispatcher, reply: Reply) -> None:
 
 
 def show_media(reply: Reply, found: list[Media]) -> None:
-    """Make `found` what the reply shows: one picture or sound, or a gallery of pictures."""
-    if len(found) == 1:
+    """Make `found` what the reply shows: a gallery of its pictures when it holds several,
+    else its one picture or sound (what is not shown is said in a note: the raw reply
+    has it)."""
+    pictures = [m for m in found if m.kind == "image"]
+    if len(pictures) > 1:
+        reply.kind, reply.primary = "gallery", [m.content for m in pictures]
+        reply.primary_type = pictures[0].media_type
+        shown = len(pictures)
+    else:
         reply.kind, reply.primary = found[0].kind, found[0].content
         reply.primary_type = found[0].media_type
-    else:
-        pictures = [m for m in found if m.kind == "image"]
-        reply.kind, reply.primary = "gallery", [m.content for m in pictures]
-        reply.primary_type = pictures[0].media_type if pictures else ""
+        shown = 1
+    if len(found) > shown:
+        reply.notes.append(f"{len(found) - shown} more media item(s) in the raw reply")
 
 
 def _fetch_image(dispatcher: Dispatcher, url: str) -> Media | str:
