@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ import gradio as gr
 from autoui.builder import build_blocks
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.dispatcher.curl import spec_secrets
+from autoui.dispatcher.live import LiveCall
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
@@ -32,6 +35,7 @@ def build_app(
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
+    media_origins: Iterable[str] = (),
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
@@ -39,11 +43,19 @@ def build_app(
     the spec is validated in the background and its problems are logged, so a large
     spec's UI is up before the seconds its validation takes. `config` is an overrides
     file (YAML or JSON) or its content as a dict (see the README's config reference).
+    Image URLs in replies are fetched only from the API's own origin and from
+    `media_origins`.
     """
     overrides = load_config(config) if config is not None else None
     api = load_api(source, strict)
     base = resolve_base_url(api, base_url)
-    dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
+    dispatcher = Dispatcher(
+        base,
+        timeout=timeout,
+        headers=headers,
+        pool_size=concurrency,
+        media_origins=media_origins,
+    )
     return assemble(api, dispatcher, base, overrides, concurrency)
 
 
@@ -62,7 +74,14 @@ def assemble(
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
     plan = planned(api, config)
-    return build_blocks(plan, dispatcher.call, base_url=shown_base, concurrency=concurrency)
+    dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
+    return build_blocks(
+        plan,
+        dispatcher.call,
+        base_url=shown_base,
+        concurrency=concurrency,
+        start=partial(LiveCall, dispatcher),
+    )
 
 
 def _validate_later(api: Api) -> None:

@@ -73,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a header sent with every call (repeatable), e.g. an API key",
     )
     serve.add_argument(
+        "--media-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an origin besides the API's own from which image URLs in replies may be "
+        "fetched and shown (repeatable), e.g. https://cdn.example.com",
+    )
+    serve.add_argument(
         "--concurrency",
         type=int,
         default=64,
@@ -183,6 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
             strict=args.strict,
             concurrency=args.concurrency,
             config=args.config,
+            media_origins=args.media_origin,
         )
         return demo, asgi_app(demo, mcp=args.mcp, concurrency=args.concurrency)
 

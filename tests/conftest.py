@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -118,3 +119,22 @@ def autoui_server(example_api: str) -> Iterator[str]:
     ]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def media_api() -> Iterator[tuple[str, Any]]:
+    """The model-like API of tests/support/media_api.py on a loopback port:
+    (base URL, the FastAPI app, whose `state` records what its streams did)."""
+    from support.media_api import media_app
+    from support.servers import serve_asgi
+
+    app = media_app()
+    with serve_asgi(app) as url:
+        yield url, app
+
+
+@pytest.fixture
+def media_backend(media_api: tuple[str, Any]) -> Any:
+    """The media API's app, with its gate closed: gated routes wait for the test."""
+    media_api[1].state.gate.clear()
+    return media_api[1]

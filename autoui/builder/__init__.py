@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn, add_endpoint
+from autoui.builder.endpoints import CallFn, StartFn, add_endpoint
 from autoui.builder.form import operation_form
 from autoui.mapper import nothing_to_call
 from autoui.mapper.plan import AppPlan, OperationPlan
@@ -21,8 +21,13 @@ def build_blocks(
     base_url: str,
     concurrency: int | None = 64,
     notes: Iterable[str] = (),
+    start: StartFn | None = None,
 ) -> gr.Blocks:
-    """The whole page: a header, one tab per operation (grouped by tag), API endpoints."""
+    """The whole page: a header, one tab per operation (grouped by tag), API endpoints.
+
+    `start` begins a call shown live (elapsed time, streams, Stop); without it, calls
+    are made through `call` and shown when they end.
+    """
     with warnings.catch_warnings():
         # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
         # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
@@ -44,11 +49,11 @@ def build_blocks(
             with gr.Tabs():
                 for tag, operations in groups.items():
                     with gr.Tab(tag):
-                        _operation_tabs(operations, call, concurrency)
+                        _operation_tabs(operations, call, concurrency, start)
         elif plan.operations:
-            _operation_tabs(plan.operations, call, concurrency)
+            _operation_tabs(plan.operations, call, concurrency, start)
         for op in plan.operations:
-            add_endpoint(op, call, concurrency)
+            add_endpoint(op, call, concurrency, start)
     demo.queue(default_concurrency_limit=concurrency)
     return demo
 
@@ -58,11 +63,13 @@ def theme_of(demo: gr.Blocks) -> str | None:
     return getattr(demo, "_autoui_theme", None)
 
 
-def _operation_tabs(operations: list[OperationPlan], call: CallFn, concurrency: int | None) -> None:
+def _operation_tabs(
+    operations: list[OperationPlan], call: CallFn, concurrency: int | None, start: StartFn | None
+) -> None:
     with gr.Tabs():
         for op in operations:
             with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
-                operation_form(op, call, concurrency)
+                operation_form(op, call, concurrency, start)
 
 
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:

@@ -4,14 +4,18 @@ The endpoint function gets a synthesised signature, one keyword per field (its
 `api_param`), typed from the schema, so `Client(url).predict(prompt="hi",
 api_name="/generate")` works and MCP tools get typed, described parameters. It returns
 the primary value only and raises `gr.Error` with the one-line message on failure.
+
+An operation whose reply may be a token stream gets a generator endpoint: it yields
+the text so far each time more arrives, then the final value, so `Client.submit()`
+iterates over the growing text while `predict()` returns the whole answer.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal, Protocol
 
 import gradio as gr
 from gradio.utils import get_upload_folder
@@ -22,6 +26,40 @@ from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
 CallFn = Callable[[OperationPlan, Mapping[str, Any]], Reply]
+
+
+class Live(Protocol):
+    """A call in progress (`autoui.dispatcher.live.LiveCall`)."""
+
+    def updates(self, tick: float | None = ...) -> Iterator[Reply]: ...
+
+    def close(self) -> None: ...
+
+
+StartFn = Callable[[OperationPlan, Mapping[str, Any]], Live]
+
+
+class _Finished:
+    """A call made at once through a CallFn, for callers that have no live calls."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+
+    def updates(self, tick: float | None = None) -> Iterator[Reply]:
+        yield self.reply
+
+    def close(self) -> None:
+        pass
+
+
+def starter(call: CallFn) -> StartFn:
+    return lambda plan, values: _Finished(call(plan, values))
+
+
+def may_stream(plan: OperationPlan) -> bool:
+    return any(output.component == "stream" for output in plan.outputs)
+
+
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
 _MEDIA_KINDS = ("image", "audio", "video", "file")
 
@@ -113,19 +151,29 @@ def uploaded_path(value: Any) -> Any:
 
 
 def api_value(reply: Reply) -> Any:
+    """The primary value for a client: text, JSON, or files for media (a list of them for
+    a gallery). Tables and labels are given as the JSON they came as."""
     if isinstance(reply.primary, (bytes, bytearray)):
-        path = write_temp(bytes(reply.primary), reply.media_type, reply.filename)
-        return gr.FileData(
-            path=path, orig_name=os.path.basename(path), mime_type=reply.media_type or None
-        )
+        return _file_data(bytes(reply.primary), reply.primary_type, reply.filename)
+    if reply.kind == "gallery":
+        return [_file_data(content, reply.primary_type) for content in reply.primary]
     return reply.primary
 
 
-def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
+def _file_data(content: bytes, media_type: str, filename: str | None = None) -> gr.FileData:
+    path = write_temp(content, media_type, filename)
+    return gr.FileData(path=path, orig_name=os.path.basename(path), mime_type=media_type or None)
+
+
+def endpoint_function(
+    plan: OperationPlan, call: CallFn, start: StartFn | None = None
+) -> Callable[..., Any]:
     sig = signature(plan)
     files = {f.api_param for f in plan.fields if f.encoding in FILE_ENCODINGS}
 
-    def endpoint(*args: Any, **kwargs: Any) -> Any:
+    def values_of(args: Any, kwargs: Any) -> dict[str, Any]:
+        """The call's values, checked against the schemas first (no way to skip that: the
+        keywords are exactly the operation's fields, as MCP tools see them)."""
         bound = sig.bind(*args, **kwargs)
         values = {
             name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
@@ -133,22 +181,41 @@ def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
         issues = check(plan, values)
         if issues:
             raise gr.Error(message(issues), print_exception=False)
-        reply = call(plan, values)
+        return values
+
+    def result(reply: Reply) -> Any:
         if not reply.ok:
             raise gr.Error(reply.error or "the call failed", print_exception=False)
         return api_value(reply)
 
-    endpoint.__signature__ = sig  # type: ignore[attr-defined]
-    endpoint.__annotations__ = {p.name: p.annotation for p in sig.parameters.values()}
-    endpoint.__annotations__["return"] = sig.return_annotation
-    endpoint.__doc__ = docstring(plan)
-    endpoint.__name__ = plan.api_name
-    return endpoint
+    def endpoint(*args: Any, **kwargs: Any) -> Any:
+        return result(call(plan, values_of(args, kwargs)))
+
+    def streaming_endpoint(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        assert start is not None
+        live = start(plan, values_of(args, kwargs))
+        try:
+            for reply in live.updates(tick=None):
+                yield result(reply) if reply.done else reply.primary
+        finally:
+            live.close()
+
+    function: Callable[..., Any] = endpoint
+    if start is not None and may_stream(plan):
+        function = streaming_endpoint
+    function.__signature__ = sig  # type: ignore[attr-defined]
+    function.__annotations__ = {p.name: p.annotation for p in sig.parameters.values()}
+    function.__annotations__["return"] = sig.return_annotation
+    function.__doc__ = docstring(plan)
+    function.__name__ = plan.api_name
+    return function
 
 
-def add_endpoint(plan: OperationPlan, call: CallFn, concurrency: int | None) -> None:
+def add_endpoint(
+    plan: OperationPlan, call: CallFn, concurrency: int | None, start: StartFn | None = None
+) -> None:
     gr.api(
-        endpoint_function(plan, call),
+        endpoint_function(plan, call, start),
         api_name=plan.api_name,
         api_description=description(plan),
         concurrency_limit=concurrency,

@@ -11,14 +11,16 @@ from __future__ import annotations
 import http.cookiejar
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
+from autoui.dispatcher.curl import Secrets, form_secrets, sent_request
+from autoui.dispatcher.media import fetch_media
 from autoui.dispatcher.reply import Reply, decode
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.values import ValueProblem
@@ -52,11 +54,20 @@ class Dispatcher:
         headers: Mapping[str, str] | None = None,
         pool_size: int = 64,
         max_reply_bytes: int = MAX_REPLY_BYTES,
+        secrets: Secrets | None = None,
+        media_origins: Iterable[str] = (),
     ) -> None:
+        """`secrets` names the credentials left out of the `curl` command shown with a
+        reply (the `headers` given here always are); `media_origins` are origins besides
+        the API's own from which a reply's image URLs may be fetched."""
         self.base_url = base_url
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.max_reply_bytes = max_reply_bytes
+        self.secrets = (secrets or Secrets()) | Secrets(
+            headers=frozenset(name.lower() for name in self.headers)
+        )
+        self.media_origins = frozenset(origin(url) for url in media_origins)
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
@@ -65,11 +76,20 @@ class Dispatcher:
 
     def call(self, plan: OperationPlan, values: Mapping[str, Any]) -> Reply:
         """Never raises for a bad value or a failed call: the Reply carries the message."""
-        output = plan.outputs[0] if plan.outputs else Output("auto")
+        prepared, reply = self.prepare(plan, values)
+        if prepared is not None:
+            self.exchange(prepared, reply)
+        return self.finish(plan, reply)
+
+    def prepare(
+        self, plan: OperationPlan, values: Mapping[str, Any]
+    ) -> tuple[requests.PreparedRequest | None, Reply]:
+        """The request to send and the Reply it will fill, or (None, a Reply that says why
+        the values cannot be sent)."""
         try:
             request = build_request(plan, values, self.base_url)
         except ValueProblem as exc:
-            return Reply(plan.operation.method, plan.operation.label, error=str(exc))
+            return None, Reply(plan.operation.method, plan.operation.label, error=str(exc))
         # The dispatcher's headers (`--header`) are defaults: a header the user filled in
         # for this operation wins. Header names are case-insensitive, so `x-team` from the
         # form must also shadow `X-Team` from the command line.
@@ -78,7 +98,21 @@ class Dispatcher:
             if name.lower() not in given:
                 request.headers[name] = value
         prepared = self.session.prepare_request(request)
-        reply = Reply(prepared.method or plan.operation.method, prepared.url or "")
+        sent = sent_request(prepared, request, plan, values, self.secrets | form_secrets(plan))
+        reply = Reply(prepared.method or plan.operation.method, sent.shown_url(), request=sent)
+        return prepared, reply
+
+    def exchange(
+        self,
+        prepared: requests.PreparedRequest,
+        reply: Reply,
+        listener: Listener | None = None,
+    ) -> None:
+        """Send and read the reply into `reply` (status, headers, content, or error).
+
+        `listener` (a call shown live) learns of the response as soon as its headers
+        arrive, and may ask to see the body's pieces as they come.
+        """
         started = time.perf_counter()
         try:
             response = self._send(prepared, reply)
@@ -86,7 +120,8 @@ class Dispatcher:
                 with response:
                     reply.status, reply.reason = response.status_code, response.reason or ""
                     reply.headers = dict(response.headers)
-                    reply.content = self._read(response)
+                    on_chunk = listener.opened(response) if listener is not None else None
+                    reply.content = self._read(response, on_chunk)
         except requests.exceptions.ConnectTimeout:
             reply.error = f"could not connect to {origin(reply.url)} within {self.timeout:g} s"
         except requests.exceptions.ConnectionError as exc:
@@ -106,8 +141,12 @@ class Dispatcher:
         except requests.exceptions.RequestException as exc:
             reply.error = f"the request to {origin(reply.url)} failed: {exc}"
         reply.elapsed = time.perf_counter() - started
+
+    def finish(self, plan: OperationPlan, reply: Reply) -> Reply:
+        """Decode what came back into what is shown, and log the call (without secrets)."""
         if reply.error is None:
-            decode(reply, output)
+            decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
+            fetch_media(self, reply)
         log.info(
             "%s %s -> %s",
             reply.method,
@@ -141,25 +180,48 @@ class Dispatcher:
         reply.error = f"more than {_MAX_REDIRECTS} redirects"
         return None
 
-    def _read(self, response: requests.Response) -> bytes:
-        """The body, up to the size cap.
+    def _read(
+        self, response: requests.Response, on_chunk: Callable[[bytes], None] | None = None
+    ) -> bytes:
+        """The body, up to the size cap; `on_chunk` sees each piece as soon as it arrives.
 
         requests reports a read timeout in the middle of a body as a ConnectionError
         ("cannot reach the API" would be wrong: it answered, then stalled), so that one
         is told apart here.
         """
         chunks, size = [], 0
+        pieces = _arriving(response) if on_chunk is not None else response.iter_content(65536)
         try:
-            for chunk in response.iter_content(65536):
+            for chunk in pieces:
                 size += len(chunk)
                 if size > self.max_reply_bytes:
                     raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
                 chunks.append(chunk)
+                if on_chunk is not None:
+                    on_chunk(chunk)
         except requests.exceptions.ConnectionError as exc:
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
                 raise _Stalled from exc
             raise
         return b"".join(chunks)
+
+
+class Listener(Protocol):
+    def opened(self, response: requests.Response) -> Callable[[bytes], None] | None:
+        """Called when the response's headers have come; returns what to call with each
+        piece of the body as it arrives, or None to read the body whole."""
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The body's pieces as they arrive. (`iter_content` would wait to fill its chunk
+    size unless the reply is chunked, so a stream would appear all at once.)"""
+    try:
+        while chunk := response.raw.read1(65536, decode_content=True):
+            yield chunk
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
 
 
 class _TooBig(Exception):
