@@ -16,6 +16,7 @@ from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.dispatcher.curl import spec_secrets
 from autoui.dispatcher.live import LiveCall
+from autoui.dispatcher.transport import DEFAULT_RETRIES
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
@@ -36,6 +37,7 @@ def build_app(
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
     media_origins: Iterable[str] = (),
+    retries: int = DEFAULT_RETRIES,
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
@@ -45,6 +47,11 @@ def build_app(
     file (YAML or JSON) or its content as a dict (see the README's config reference).
     Image URLs in replies are fetched only from the API's own origin and from
     `media_origins`.
+
+    `concurrency` is how many calls to the API run at once, over all users, whether
+    they come from the page or from gradio_client; the connection pool is as large.
+    `retries` is how often a failed call is retried where that is safe (see
+    `autoui.dispatcher.transport`).
     """
     overrides = load_config(config) if config is not None else None
     api = load_api(source, strict)
@@ -55,6 +62,7 @@ def build_app(
         headers=headers,
         pool_size=concurrency,
         media_origins=media_origins,
+        retries=retries,
     )
     return assemble(api, dispatcher, base, overrides, concurrency)
 

@@ -56,6 +56,9 @@ def build_blocks(
             _operation_tabs(plan.operations, call, concurrency, start)
         for op in plan.operations:
             add_endpoint(op, call, concurrency, start)
+    # The queue sizes its job slots from `max_threads` when it is created: set it first,
+    # or more than 40 concurrent calls would wait for a slot whatever `concurrency` says.
+    demo.max_threads = max(concurrency or 0, 40)
     demo.queue(default_concurrency_limit=concurrency)
     return demo
 
