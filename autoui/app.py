@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,10 @@ from autoui.mapper.overrides import planned
 log = logging.getLogger("autoui")
 
 DEFAULT_CONCURRENCY = 64
+# Gradio builds about 20-40 operations a second here, and a page of thousands of forms
+# is already slow to open: past this many, the page holds the first ones and says so
+# (`autoui inspect` still lists them all).
+MAX_OPERATIONS = 2000
 
 
 def build_app(
@@ -81,6 +86,14 @@ def assemble(
 ) -> gr.Blocks:
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
+    notes = []
+    if len(api.operations) > MAX_OPERATIONS:
+        notes.append(
+            f"This API has {len(api.operations):,} operations; this page shows the first "
+            f"{MAX_OPERATIONS:,}."
+        )
+        log.warning("%s: %s", api.source, notes[-1])
+        api = dataclasses.replace(api, operations=api.operations[:MAX_OPERATIONS])
     plan = planned(api, config)
     dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
@@ -89,6 +102,7 @@ def assemble(
         base_url=shown_base,
         concurrency=concurrency,
         start=partial(LiveCall, dispatcher),
+        notes=notes,
     )
 
 

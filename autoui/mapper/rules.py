@@ -51,6 +51,9 @@ SECRET_WORDS = ("password", "passwd", "secret", "api_key", "apikey", "token")
 # A token that only says where the next page starts is not a secret.
 _CURSOR_WORDS = frozenset({"page", "next", "continuation", "pagination", "sync"})
 _SLIDER_MAX_SPAN = 1e6
+# A dropdown of more values than this is unusable and bloats the page's config (every
+# choice ships to the browser): such an enum gets its type's plain widget instead.
+MAX_CHOICES = 1000
 
 
 @dataclass
@@ -143,6 +146,8 @@ def enum_rule(c: Candidate) -> Widget | None:
     enum = c.schema.get("enum")
     if not isinstance(enum, list) or not [v for v in enum if v is not None]:
         return None
+    if len(enum) > MAX_CHOICES:
+        return None
     return Widget("dropdown", c.kind or "string", choices=[v for v in enum if v is not None])
 
 
@@ -151,7 +156,7 @@ def enum_array_rule(c: Candidate) -> Widget | None:
         return None
     items = c.schemas.resolve(c.schema.get("items", {}))
     enum = items.get("enum")
-    if not isinstance(enum, list) or not enum:
+    if not isinstance(enum, list) or not enum or len(enum) > MAX_CHOICES:
         return None
     return Widget(
         "multiselect",
