@@ -231,6 +231,20 @@ def test_a_dropped_connection_is_retried_only_for_idempotent_methods(
     assert backend.hits_for(method, "/reset-early", tag) == attempts
 
 
+def test_a_post_over_a_kept_alive_connection_that_got_nothing_is_sent_once_more(
+    backend, plans
+) -> None:
+    """The keep-alive race (the API closed the idle connection as the request left) looks
+    like this on the wire: a reused connection, no byte back. Sent again once, then the
+    error (the backend here fails every time)."""
+    tag = key()
+    dispatcher = Dispatcher(backend.url, timeout=10)
+    assert dispatcher.call(plans["get_ok"], {}).ok  # now a connection is kept alive
+    reply = dispatcher.call(plans["post_reset_early"], {"key": tag, "prompt": "hi"})
+    assert reply.error is not None
+    assert backend.hits_for("POST", "/reset-early", tag) == 2
+
+
 def test_a_timeout_is_never_retried(backend, plans) -> None:
     tag = key()
     reply = Dispatcher(backend.url, timeout=1).call(plans["get_hang"], {"key": tag})

@@ -8,7 +8,10 @@ request is sent again only when that cannot do harm.
   retried (this is what carries a call over an API that is restarting).
 - The API closed the connection before answering, or answered 502/503/504: retried for
   idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS, TRACE); a POST may already
-  have done its work.
+  have done its work. One exception, the rule browsers follow: a first attempt that went
+  over a kept-alive connection and got no byte back is sent again once, whatever its
+  method, because a server closing an idle connection just as the request leaves (uvicorn
+  closes them after 5 s) is by far the likeliest cause, and then the API saw nothing.
 - 429/503 (or 413) with a `Retry-After` of at most `MAX_RETRY_AFTER` seconds: retried
   after that wait, for any method, because the API said it did nothing and when to come
   back. A longer or unreadable `Retry-After` is not waited for: the user sees the reply.
@@ -122,6 +125,7 @@ class _Watched:
         current = _current()
         if current is not None:
             current.watch(self)  # type: ignore[arg-type]
+        _local.reused = self.sock is not None  # type: ignore[attr-defined]
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
     def connect(self) -> None:
@@ -182,12 +186,24 @@ class RetryPolicy(Retry):
                 wait = None
             if wait is None and not self._is_method_retryable(method or ""):
                 _give_up(url, kwargs)
-        following = super().increment(method, url, **kwargs)
+        # A first attempt over a kept-alive connection that got nothing back (see above).
+        _local.stale = (
+            isinstance(error, ProtocolError)
+            and not self.history
+            and getattr(_local, "reused", False)
+        )
+        try:
+            following = super().increment(method, url, **kwargs)
+        finally:
+            _local.stale = False
         pause = wait if wait is not None else following.get_backoff_time()
         current = _current()
         if pause > MAX_RETRY_AFTER or (current is not None and pause >= current.remaining()):
             _give_up(url, kwargs)  # the wait would outlast the call's deadline
         return following
+
+    def _is_method_retryable(self, method: str) -> bool:
+        return getattr(_local, "stale", False) or super()._is_method_retryable(method)
 
     def get_retry_after(self, response: Any) -> float | None:
         return retry_after(response.headers.get("Retry-After"))
