@@ -364,3 +364,102 @@ def test_concurrency_applies_to_page_events_and_api_endpoints_alike() -> None:
     assert visible == {"public", "private"}  # API endpoints and the forms' Send buttons
     assert {(fn.concurrency_id, fn.concurrency_limit) for fn in events} == {("autoui-calls", 50)}
     assert demo.max_threads == 50
+
+
+# Nothing lost: the backend restarts under load
+
+RESTART_ERRORS = re.compile(
+    rf"cannot reach the API at {_ORIGIN}: connection refused\. Is it running\?"
+    rf"|the API at {_ORIGIN} closed the connection without answering"
+    rf"|the reply from {_ORIGIN} broke off after .*"
+)
+
+
+def test_calls_during_a_backend_restart_are_answered_or_reported() -> None:
+    """Four users keep calling while the API is killed and started again on the same
+    port: every call ends with the answer or one clear error; none is lost or hangs."""
+    api_port = free_port()
+    api_url = f"http://127.0.0.1:{api_port}"
+    api = [sys.executable, "-m", "autoui_examples.model_api", "--port", str(api_port)]
+    outcomes: list[Any] = []
+    submitted = 0
+    with run_process(api, ready_url=f"{api_url}/health") as backend:
+        server, ui_url = autoui_serve(f"{api_url}/openapi.json", "--timeout", "20")
+        with server:
+            clients = [Client(ui_url, verbose=False) for _ in range(4)]
+
+            def wave(count: int) -> None:
+                nonlocal submitted
+                jobs = [
+                    client.submit(prompt="The module", seed=i, api_name="/generate")
+                    for i in range(count)
+                    for client in clients
+                ]
+                submitted += len(jobs)
+                outcomes.extend(finished(job) for job in jobs)
+
+            wave(3)  # all well
+            backend.kill()  # a crash: connections reset, the port refuses
+            backend.wait()
+            restarted = run_process(api, ready_url=f"{api_url}/health")
+            jobs = [c.submit(prompt="The module", seed=1, api_name="/generate") for c in clients]
+            submitted += len(jobs)
+            with restarted:  # calls submitted while it is down, answered once it is up
+                outcomes.extend(finished(job) for job in jobs)
+                wave(3)
+    errors = [str(o) for o in outcomes if isinstance(o, Exception)]
+    answers = [o for o in outcomes if isinstance(o, str)]
+    print(f"restart: {submitted} calls, {len(answers)} answered, {len(errors)} errors")
+    assert len(outcomes) == submitted  # none lost
+    assert all(a.startswith("The module") for a in answers)
+    assert all(RESTART_ERRORS.fullmatch(e) for e in errors), errors
+    assert len(answers) >= 2 * 3 * len(clients)  # before the crash and after the restart
+
+
+# In a real browser: the message shows, and what the user typed stays
+
+
+@pytest.fixture
+def small_ui(backend: FaultBackend) -> Iterator[str]:
+    """A page for two of the faults only (few tabs to click through)."""
+    from support.servers import serve_gradio
+
+    paths = FAULT_SPEC["paths"]
+    spec = {
+        **FAULT_SPEC,
+        "paths": {
+            "/status/{code}": {"post": paths["/status/{code}"]["post"]},
+            "/hang": {"get": paths["/hang"]["get"]},
+        },
+    }
+    with serve_gradio(autoui.build_app(spec, base_url=backend.url, timeout=TIMEOUT)) as url:
+        yield url
+
+
+def test_the_form_keeps_its_values_after_an_error(page, small_ui) -> None:
+    from playwright.sync_api import expect
+    from support.browser import open_gradio
+
+    open_gradio(page, small_ui)
+    page.get_by_role("tab", name="POST /status/{code}", exact=True).click()
+    typed = {
+        "code (path) *": "503",
+        "retry_after (query)": "3600",
+        "key (query)": "browser",
+        "prompt *": "A long prompt\nthat took a while to write.",
+    }
+    for label, value in typed.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.locator("#send-post_status").click()
+    status = page.locator(".autoui-status").filter(visible=True).first
+    expect(status).to_contain_text(
+        "HTTP 503 Service Unavailable: the backend answered 503 on purpose", timeout=30_000
+    )
+    for label, value in typed.items():
+        expect(page.get_by_label(label, exact=True)).to_have_value(value)
+    page.get_by_role("tab", name="GET /hang", exact=True).click()
+    page.locator("#send-get_hang").click()
+    status = page.locator(".autoui-status").filter(visible=True).first
+    expect(status).to_contain_text("no answer from", timeout=30_000)
+    expect(status).to_contain_text("within 2 s (raise it with --timeout)")
+    assert "Traceback" not in page.content()
