@@ -204,12 +204,18 @@ _FUZZ = settings(
 )
 
 
-@pytest.mark.parametrize("api_name", ["create_job", "get_item", "submit_form"])
-def test_valid_values_make_valid_requests(validating, api_name, tmp_path_factory) -> None:
+@pytest.fixture(params=["create_job", "get_item", "submit_form"])
+def target(
+    request: pytest.FixtureRequest, validating, tmp_path_factory
+) -> tuple[str, OperationPlan, dict[str, Any], Path]:
+    """(backend URL, one operation's plan, the backend's spec, a folder for uploads)."""
     url, plans = validating
-    plan = plans[api_name]
-    document = _spec(url)
-    tmp = tmp_path_factory.mktemp("uploads")
+    return url, plans[request.param], _spec(url), tmp_path_factory.mktemp("uploads")
+
+
+def test_valid_values_make_valid_requests(target) -> None:
+    url, plan, document, tmp = target
+    api_name = plan.api_name
 
     @_FUZZ
     @given(meant=form_values(plan, document))
@@ -251,12 +257,8 @@ _ANY_JSON = st.recursive(
 )
 
 
-@pytest.mark.parametrize("api_name", ["create_job", "get_item", "submit_form"])
-def test_invalid_values_are_refused_or_reported(validating, api_name, tmp_path_factory) -> None:
-    url, plans = validating
-    plan = plans[api_name]
-    document = _spec(url)
-    tmp = tmp_path_factory.mktemp("uploads")
+def test_invalid_values_are_refused_or_reported(target) -> None:
+    url, plan, document, tmp = target
 
     @_FUZZ
     @given(meant=form_values(plan, document), data=st.data())

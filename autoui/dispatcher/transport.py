@@ -57,7 +57,6 @@ class Deadline:
     """A limit on the wall-clock time of one call, enforced by closing its sockets."""
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
         self.expired = False
         self._lifted = False
         self._connections: list[HTTPConnection] = []
@@ -65,6 +64,7 @@ class Deadline:
         self._ends = time.monotonic() + seconds
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
+        self._timer.start()
 
     def remaining(self) -> float:
         return float("inf") if self._lifted else self._ends - time.monotonic()
@@ -106,7 +106,6 @@ def deadline(seconds: float) -> Iterator[Deadline]:
     """The connections this thread uses inside the block are closed after `seconds`."""
     current = Deadline(seconds)
     _local.deadline = current
-    current._timer.start()
     try:
         yield current
     finally:
