@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.dispatcher.curl import spec_secrets
 from autoui.dispatcher.live import LiveCall
+from autoui.dispatcher.transport import DEFAULT_RETRIES
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
@@ -24,6 +26,10 @@ from autoui.mapper.overrides import planned
 log = logging.getLogger("autoui")
 
 DEFAULT_CONCURRENCY = 64
+# Gradio builds about 20-40 operations a second here, and a page of thousands of forms
+# is already slow to open: past this many, the page holds the first ones and says so
+# (`autoui inspect` still lists them all).
+MAX_OPERATIONS = 2000
 
 
 def build_app(
@@ -36,6 +42,7 @@ def build_app(
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
     media_origins: Iterable[str] = (),
+    retries: int = DEFAULT_RETRIES,
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
@@ -45,6 +52,11 @@ def build_app(
     file (YAML or JSON) or its content as a dict (see the README's config reference).
     Image URLs in replies are fetched only from the API's own origin and from
     `media_origins`.
+
+    `concurrency` is how many calls to the API run at once, over all users, whether
+    they come from the page or from gradio_client; the connection pool is as large.
+    `retries` is how often a failed call is retried where that is safe (see
+    `autoui.dispatcher.transport`).
     """
     overrides = load_config(config) if config is not None else None
     api = load_api(source, strict)
@@ -55,6 +67,7 @@ def build_app(
         headers=headers,
         pool_size=concurrency,
         media_origins=media_origins,
+        retries=retries,
     )
     return assemble(api, dispatcher, base, overrides, concurrency)
 
@@ -73,6 +86,14 @@ def assemble(
 ) -> gr.Blocks:
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
+    notes = []
+    if len(api.operations) > MAX_OPERATIONS:
+        notes.append(
+            f"This API has {len(api.operations):,} operations; this page shows the first "
+            f"{MAX_OPERATIONS:,}."
+        )
+        log.warning("%s: %s", api.source, notes[-1])
+        api = dataclasses.replace(api, operations=api.operations[:MAX_OPERATIONS])
     plan = planned(api, config)
     dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
@@ -81,6 +102,7 @@ def assemble(
         base_url=shown_base,
         concurrency=concurrency,
         start=partial(LiveCall, dispatcher),
+        notes=notes,
     )
 
 

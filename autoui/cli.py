@@ -85,7 +85,17 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=64,
         metavar="N",
-        help="calls to the API that may run at once, over all users (default 64)",
+        help="calls to the API that may run at once, over all users, from the page and "
+        "from API clients; also the size of the connection pool (default 64)",
+    )
+    serve.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="retry a failed call up to N times where that is safe: a refused connection; "
+        "502/503/504 or a dropped connection for GET, HEAD, PUT, DELETE, OPTIONS; a 429/503 "
+        "whose Retry-After is at most 10 s; never a timeout (default 2, 0 to never retry)",
     )
 
     inspect = commands.add_parser(
@@ -176,6 +186,8 @@ def parse_headers(items: Sequence[str]) -> dict[str, str]:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.concurrency < 1 or args.retries < 0:
+        raise ConfigError("--concurrency must be at least 1 and --retries at least 0")
     from autoui.app import build_app
     from autoui.serve import asgi_app, serve
 
@@ -192,6 +204,7 @@ def _serve(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             config=args.config,
             media_origins=args.media_origin,
+            retries=args.retries,
         )
         return demo, asgi_app(demo, mcp=args.mcp, concurrency=args.concurrency)
 

@@ -13,6 +13,8 @@ from autoui.builder.form import operation_form
 from autoui.mapper import nothing_to_call
 from autoui.mapper.plan import AppPlan, OperationPlan
 
+SESSION_CAPACITY = 1000
+
 
 def build_blocks(
     plan: AppPlan,
@@ -54,6 +56,13 @@ def build_blocks(
             _operation_tabs(plan.operations, call, concurrency, start)
         for op in plan.operations:
             add_endpoint(op, call, concurrency, start)
+    # The queue sizes its job slots from `max_threads` when it is created: set it first,
+    # or more than 40 concurrent calls would wait for a slot whatever `concurrency` says.
+    demo.max_threads = max(concurrency or 0, 40)
+    # Gradio keeps each session's changed components (here: which output shows) for its
+    # 10,000 latest sessions, about 37 kB each: 370 MB of a server's memory, growing in a
+    # soak until then. A form's state is rebuilt by its next Send, so fewer will do.
+    demo.state_session_capacity = SESSION_CAPACITY
     demo.queue(default_concurrency_limit=concurrency)
     return demo
 

@@ -16,13 +16,14 @@ from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from autoui.dispatcher.curl import Secrets, form_secrets, sent_request
 from autoui.dispatcher.media import fetch_media
-from autoui.dispatcher.reply import Reply, decode
+from autoui.dispatcher.reply import Reply, decode, media_type_of
 from autoui.dispatcher.request import build_request
+from autoui.dispatcher.streams import is_stream
+from autoui.dispatcher.transport import DEFAULT_RETRIES, Adapter, Deadline, deadline
 from autoui.dispatcher.values import ValueProblem
 from autoui.mapper.plan import OperationPlan, Output
 
@@ -56,6 +57,7 @@ class Dispatcher:
         max_reply_bytes: int = MAX_REPLY_BYTES,
         secrets: Secrets | None = None,
         media_origins: Iterable[str] = (),
+        retries: int = DEFAULT_RETRIES,
     ) -> None:
         """`secrets` names the credentials left out of the `curl` command shown with a
         reply (the `headers` given here always are); `media_origins` are origins besides
@@ -70,7 +72,7 @@ class Dispatcher:
         self.media_origins = frozenset(origin(url) for url in media_origins)
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+        adapter = Adapter(pool_size, retries)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -114,12 +116,32 @@ class Dispatcher:
         arrive, and may ask to see the body's pieces as they come.
         """
         started = time.perf_counter()
+        with deadline(self.timeout) as limit:
+            self._exchange(prepared, reply, listener, limit)
+        if limit.expired:  # whatever was read, it was cut short when time ran out
+            where, waited = origin(reply.url), f"{self.timeout:g} s (raise it with --timeout)"
+            reply.error = (
+                f"no answer from {where} within {waited}"
+                if reply.status is None
+                else f"the reply from {where} was still arriving after {waited}"
+            )
+        reply.elapsed = time.perf_counter() - started
+
+    def _exchange(
+        self,
+        prepared: requests.PreparedRequest,
+        reply: Reply,
+        listener: Listener | None,
+        limit: Deadline,
+    ) -> None:
         try:
             response = self._send(prepared, reply)
             if response is not None:
                 with response:
                     reply.status, reply.reason = response.status_code, response.reason or ""
                     reply.headers = dict(response.headers)
+                    if is_stream(media_type_of(response.headers.get("Content-Type", ""))):
+                        limit.lift()  # a stream is limited by the pause between events
                     on_chunk = listener.opened(response) if listener is not None else None
                     reply.content = self._read(response, on_chunk)
         except requests.exceptions.ConnectTimeout:
@@ -138,15 +160,25 @@ class Dispatcher:
             )
         except _TooBig as exc:
             reply.error = str(exc)
+        except _Broken as exc:
+            reply.content = exc.partial
+            reply.error = (
+                f"the reply from {origin(reply.url)} broke off after {len(exc.partial):,} "
+                "bytes: the connection was closed before the end"
+            )
         except requests.exceptions.RequestException as exc:
             reply.error = f"the request to {origin(reply.url)} failed: {exc}"
-        reply.elapsed = time.perf_counter() - started
 
     def finish(self, plan: OperationPlan, reply: Reply) -> Reply:
         """Decode what came back into what is shown, and log the call (without secrets)."""
         if reply.error is None:
-            decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
-            fetch_media(self, reply)
+            try:
+                decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
+            except RecursionError:  # JSON nested deeper than Python's parser can go
+                reply.kind, reply.primary = "textbox", ""
+                reply.error = f"the reply from {origin(reply.url)} is nested too deeply to read"
+            else:
+                fetch_media(self, reply)
         log.info(
             "%s %s -> %s",
             reply.method,
@@ -189,6 +221,12 @@ class Dispatcher:
         ("cannot reach the API" would be wrong: it answered, then stalled), so that one
         is told apart here.
         """
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_reply_bytes:
+            raise _TooBig(
+                f"the reply would be {int(declared):,} bytes, over the "
+                f"{self.max_reply_bytes:,}-byte limit; not read"
+            )
         chunks, size = [], 0
         pieces = _arriving(response) if on_chunk is not None else response.iter_content(65536)
         try:
@@ -202,7 +240,9 @@ class Dispatcher:
         except requests.exceptions.ConnectionError as exc:
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
                 raise _Stalled from exc
-            raise
+            raise _Broken(b"".join(chunks)) from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise _Broken(b"".join(chunks)) from exc
         return b"".join(chunks)
 
 
@@ -230,6 +270,14 @@ class _TooBig(Exception):
 
 class _Stalled(Exception):
     """The reply began, then no more bytes came within the timeout."""
+
+
+class _Broken(Exception):
+    """The connection ended in the middle of the reply's body."""
+
+    def __init__(self, partial: bytes) -> None:
+        super().__init__()
+        self.partial = partial
 
 
 def _redirected(

@@ -126,6 +126,26 @@ def choose(page: Page, label: str, option: str) -> None:
     options.get_by_role("option", name=option, exact=True).click()
 
 
+_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot for the README.
+
+    Into docs/screenshots/ when AUTOUI_SCREENSHOTS is set (to refresh the README's
+    pictures), else into tests/artifacts/screenshots/, so an ordinary test run leaves
+    the tracked pictures alone.
+    """
+    if os.environ.get("AUTOUI_SCREENSHOTS"):
+        folder = _ROOT / "docs" / "screenshots"
+    else:
+        folder = _ROOT / "tests" / "artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
 def add_row(table: Locator, row: int) -> None:
     """Add row `row` to a table: the "+" of an empty table, else the previous row's menu."""
     if row == 0:
