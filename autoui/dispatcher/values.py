@@ -260,7 +260,7 @@ def _key_values(field: Field, value: Any) -> Any:
         if value is ABSENT:
             return ABSENT
     if isinstance(value, Mapping) and not isinstance(value.get("data"), list):
-        return dict(value) if value or field.required else ABSENT
+        return dict(value)  # an object given as such (gradio_client): sent, even empty
     rows = _rows(field, value)
     if rows is None:
         raise ValueProblem(field, "expected key/value rows")
