@@ -2,16 +2,25 @@
 
 The session keeps no cookies between calls: it is shared by everyone who opens the
 page, so a `Set-Cookie` from one user's reply must never ride along on another
-user's request. Redirects are followed only within the API's own origin, so a reply
-cannot send a request (or its credentials) anywhere else.
+user's request. Every request must go to one of the API's origins (`origins.py`), and
+redirects are followed only within the origin or to another allowed origin (then without
+credentials), so a reply cannot send a request, or its credentials, anywhere else.
+
+Each call belongs to a session (a browser tab or a gradio_client): its credentials and
+chosen server come from the `SessionStore`, never from another session's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import logging
+import mimetypes
+import os
+import tempfile
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -19,15 +28,21 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
-from autoui.dispatcher.reply import Reply, decode
+from autoui.dispatcher.auth import Applied, Authenticator, AuthProblem, SecretNames, scrub
+from autoui.dispatcher.origins import OriginError, Origins, ServerChoice
+from autoui.dispatcher.origins import origin as canonical_origin
+from autoui.dispatcher.reply import Reply, decode, filename_of, media_type_of
 from autoui.dispatcher.request import build_request
+from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.values import ValueProblem
+from autoui.ir import Server
 from autoui.mapper.plan import OperationPlan, Output
 
 log = logging.getLogger("autoui")
 
 DEFAULT_TIMEOUT = 60.0
-MAX_REPLY_BYTES = 256 * 1024 * 1024
+MAX_REPLY_BYTES = 1024 * 1024 * 1024  # on disk; a bigger reply is refused
+MEMORY_REPLY_BYTES = 32 * 1024 * 1024  # held in memory; a bigger one goes to a file
 _MAX_REDIRECTS = 10
 
 
@@ -52,24 +67,59 @@ class Dispatcher:
         headers: Mapping[str, str] | None = None,
         pool_size: int = 64,
         max_reply_bytes: int = MAX_REPLY_BYTES,
+        memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+        spool_dir: str | None = None,
+        servers: ServerChoice | None = None,
+        sessions: SessionStore | None = None,
+        auth: Authenticator | None = None,
     ) -> None:
         self.base_url = base_url
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.max_reply_bytes = max_reply_bytes
+        self.memory_reply_bytes = memory_reply_bytes
+        self.spool_dir = spool_dir
+        self.servers = servers or ServerChoice(
+            [Server(base_url)], Origins({canonical_origin(base_url)}), pinned=True
+        )
+        self.sessions = sessions or (auth.sessions if auth else SessionStore())
+        self.auth = auth
+        self.secret_names = auth.names if auth else SecretNames.of((), self.headers)
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def call(self, plan: OperationPlan, values: Mapping[str, Any]) -> Reply:
-        """Never raises for a bad value or a failed call: the Reply carries the message."""
+    def server_of(self, session: str | None) -> str:
+        """The base URL this session's calls go to (an operation's own servers aside)."""
+        state = self.sessions.get(session)
+        return state.base_url if state is not None and state.base_url else self.base_url
+
+    def choose_server(
+        self, session: str | None, index: int, variables: Mapping[str, str] | None = None
+    ) -> str:
+        """Point this session at server `index` of the choices; raises OriginError."""
+        url = self.servers.expand(index, dict(variables or {}))
+        state = self.sessions.get(session, create=True)
+        if state is not None:
+            state.base_url = url
+        return url
+
+    def call(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> Reply:
+        """Never raises for a bad value or a failed call: the Reply carries the message.
+
+        `session` (Gradio's session id) selects the credentials and the server to use.
+        """
         output = plan.outputs[0] if plan.outputs else Output("auto")
+        operation = plan.operation
+        base = self.servers.base_for(operation, self.server_of(session))
         try:
-            request = build_request(plan, values, self.base_url)
+            request = build_request(plan, values, base)
         except ValueProblem as exc:
-            return Reply(plan.operation.method, plan.operation.label, error=str(exc))
+            return Reply(operation.method, operation.label, error=str(exc))
         # The dispatcher's headers (`--header`) are defaults: a header the user filled in
         # for this operation wins. Header names are case-insensitive, so `x-team` from the
         # form must also shadow `X-Team` from the command line.
@@ -77,8 +127,16 @@ class Dispatcher:
         for name, value in self.headers.items():
             if name.lower() not in given:
                 request.headers[name] = value
-        prepared = self.session.prepare_request(request)
-        reply = Reply(prepared.method or plan.operation.method, prepared.url or "")
+        try:
+            applied = self.auth.apply(request, operation, session) if self.auth else Applied()
+            prepared = self.session.prepare_request(request)
+            self.servers.origins.check(prepared.url or "")
+        except (AuthProblem, OriginError) as exc:
+            return Reply(operation.method, operation.label, error=str(exc))
+        secrets = applied.secrets + list(self.headers.values())
+        reply = Reply(
+            prepared.method or operation.method, self.secret_names.redact_url(prepared.url or "")
+        )
         started = time.perf_counter()
         try:
             response = self._send(prepared, reply)
@@ -86,7 +144,11 @@ class Dispatcher:
                 with response:
                     reply.status, reply.reason = response.status_code, response.reason or ""
                     reply.headers = dict(response.headers)
-                    reply.content = self._read(response)
+                    body = self._read(response)
+                    if isinstance(body, Path):
+                        _spooled(reply, body, self.memory_reply_bytes)
+                    else:
+                        reply.content = body
         except requests.exceptions.ConnectTimeout:
             reply.error = f"could not connect to {origin(reply.url)} within {self.timeout:g} s"
         except requests.exceptions.ConnectionError as exc:
@@ -106,8 +168,12 @@ class Dispatcher:
         except requests.exceptions.RequestException as exc:
             reply.error = f"the request to {origin(reply.url)} failed: {exc}"
         reply.elapsed = time.perf_counter() - started
-        if reply.error is None:
+        if reply.error is None and reply.body_file is None:
             decode(reply, output)
+        if reply.status in (401, 403) and not applied.satisfied and self.auth is not None:
+            reply.error = f"{reply.error or f'HTTP {reply.status}'} ({self.auth.hint(operation)})"
+        if reply.error is not None:
+            reply.error = scrub(reply.error, secrets)
         log.info(
             "%s %s -> %s",
             reply.method,
@@ -117,7 +183,8 @@ class Dispatcher:
         return reply
 
     def _send(self, prepared: requests.PreparedRequest, reply: Reply) -> requests.Response | None:
-        """Send, following redirects only within the origin of the first URL."""
+        """Send, following redirects within the first URL's origin, or to another allowed
+        origin without the credentials; any other redirect is reported, not followed."""
         home = origin(prepared.url or "")
         for _ in range(_MAX_REDIRECTS + 1):
             response = self.session.send(
@@ -127,39 +194,96 @@ class Dispatcher:
             if not response.is_redirect or not location:
                 return response
             target = urljoin(prepared.url or "", location)
-            if origin(target) != home:
+            same = _same_origin(target, prepared.url or "")
+            if not same and not self.servers.origins.allows(target):
                 response.close()
                 reply.status, reply.reason = response.status_code, response.reason or ""
                 reply.headers = dict(response.headers)
                 reply.error = (
-                    f"HTTP {response.status_code}: the API redirected to {target}, "
-                    f"outside {home}; not followed"
+                    f"HTTP {response.status_code}: the API redirected to "
+                    f"{self.secret_names.redact_url(target)}, outside {home}; not followed"
                 )
                 return None
             prepared = _redirected(prepared, response.status_code, target)
+            if not same:
+                self._drop_credentials(prepared)
             response.close()
         reply.error = f"more than {_MAX_REDIRECTS} redirects"
         return None
 
-    def _read(self, response: requests.Response) -> bytes:
-        """The body, up to the size cap.
+    def _drop_credentials(self, prepared: requests.PreparedRequest) -> None:
+        for name in list(prepared.headers):
+            if name.lower() in self.secret_names.headers or name.lower() == "cookie":
+                del prepared.headers[name]
+
+    def _read(self, response: requests.Response) -> bytes | Path:
+        """The body: in memory up to `memory_reply_bytes`, then in a temporary file (whose
+        path is returned) up to `max_reply_bytes`.
 
         requests reports a read timeout in the middle of a body as a ConnectionError
         ("cannot reach the API" would be wrong: it answered, then stalled), so that one
         is told apart here.
         """
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
+        spool = None
         try:
             for chunk in response.iter_content(65536):
                 size += len(chunk)
                 if size > self.max_reply_bytes:
                     raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
-                chunks.append(chunk)
+                if spool is None and size > self.memory_reply_bytes:
+                    folder = tempfile.mkdtemp(prefix="autoui-", dir=self.spool_dir)
+                    spool = open(os.path.join(folder, "reply.part"), "wb")  # noqa: SIM115
+                    spool.writelines(chunks)
+                    chunks = []
+                if spool is not None:
+                    spool.write(chunk)
+                else:
+                    chunks.append(chunk)
         except requests.exceptions.ConnectionError as exc:
+            _discard(spool)
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
                 raise _Stalled from exc
             raise
+        except BaseException:
+            _discard(spool)
+            raise
+        if spool is not None:
+            spool.close()
+            return Path(spool.name)
         return b"".join(chunks)
+
+
+def _same_origin(a: str, b: str) -> bool:
+    try:
+        return canonical_origin(a) == canonical_origin(b)
+    except OriginError:
+        return False
+
+
+def _discard(spool: Any) -> None:
+    if spool is not None:
+        spool.close()
+        with contextlib.suppress(OSError):
+            os.unlink(spool.name)
+            os.rmdir(os.path.dirname(spool.name))
+
+
+def _spooled(reply: Reply, path: Path, limit: int) -> None:
+    """A reply too big to hold: offered as a download of the file it was written to."""
+    content_type = reply.headers.get("Content-Type", reply.headers.get("content-type", ""))
+    reply.media_type = media_type_of(content_type)
+    reply.filename = filename_of(reply.headers)
+    extension = mimetypes.guess_extension(reply.media_type) or ".bin"
+    named = path.rename(path.with_name(reply.filename or "reply" + extension))
+    reply.body_file = named
+    reply.kind, reply.primary = "file", named
+    if reply.status is not None and reply.status >= 400:
+        reply.error = (
+            f"HTTP {reply.status} {reply.reason}: the reply is over {limit:,} bytes; "
+            "offered as a file"
+        ).replace("  ", " ")
 
 
 class _TooBig(Exception):

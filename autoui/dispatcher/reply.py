@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 from autoui.dispatcher.streams import stream_text
@@ -43,6 +44,8 @@ class Reply:
     primary: Any = None  # str for text kinds, a JSON value for json, bytes for media and files
     filename: str | None = None
     error: str | None = None
+    # A body too big to hold in memory, written to this file instead of `content`.
+    body_file: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -55,7 +58,7 @@ class Reply:
         parts = [f"{self.status} {self.reason}".strip(), f"{self.elapsed:.2f} s"]
         if self.media_type:
             parts.append(self.media_type)
-        parts.append(_size(len(self.content)))
+        parts.append(_size(self.body_file.stat().st_size if self.body_file else len(self.content)))
         return " · ".join(parts)
 
 
