@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from autoui.builder import build_blocks
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.dispatcher.auth import Authenticator, startup_secrets
+from autoui.dispatcher.client import MEMORY_REPLY_BYTES
+from autoui.dispatcher.origins import OriginError, ServerChoice
+from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
+from autoui.errors import ConfigError
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
@@ -28,12 +35,22 @@ def build_app(
     headers: Mapping[str, str] | None = None,
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
+    auth: Mapping[str, Any] | None = None,
+    auth_env: Mapping[str, str] | None = None,
+    allow_origins: Sequence[str] = (),
+    memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+    session_ttl: float = DEFAULT_TTL,
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
     `source` is a URL, a file path, a dict or an already loaded `Api`. Unless `strict`,
     the spec is validated in the background and its problems are logged, so a large
     spec's UI is up before the seconds its validation takes.
+
+    `auth` gives start-up credentials by security scheme name (`autoui.dispatcher.auth`
+    describes the values); `auth_env` is searched for `AUTOUI_AUTH_<SCHEME>` variables
+    (pass `os.environ`). Both apply to every user of the page. `allow_origins` adds
+    origins that calls and redirects may go to, beyond the spec's servers.
     """
     if isinstance(source, Api):
         api = source
@@ -41,10 +58,57 @@ def build_app(
         api = load_spec(source, strict=strict, validate_spec=strict)
         if not strict:
             _validate_later(api)
-    base = resolve_base_url(api, base_url)
-    dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
+    servers = choose_servers(api, base_url, allow_origins)
+    base = servers.expand(0)
+    secrets = startup_secrets(api, auth, auth_env)
+    if secrets:
+        log.warning(
+            "start-up credentials for %s apply to every user of this page",
+            ", ".join(sorted(secrets)),
+        )
+    authenticator = Authenticator(
+        api,
+        SessionStore(session_ttl),
+        startup=secrets,
+        base_url=base,
+        timeout=timeout,
+        secret_headers=headers or {},
+    )
+    dispatcher = Dispatcher(
+        base,
+        timeout=timeout,
+        headers=headers,
+        pool_size=concurrency,
+        memory_reply_bytes=memory_reply_bytes,
+        spool_dir=get_upload_folder(),
+        servers=servers,
+        auth=authenticator,
+    )
     plan = plan_api(api)
-    return build_blocks(plan, dispatcher.call, base_url=base, concurrency=concurrency)
+    return build_blocks(
+        plan, dispatcher.call, base_url=base, concurrency=concurrency, dispatcher=dispatcher
+    )
+
+
+def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str]) -> ServerChoice:
+    """The servers a user may pick and the origins calls may go to; ConfigError if none."""
+    resolve_base_url(api, base_url)  # the message for a spec without a usable server
+    try:
+        servers = ServerChoice.create(
+            api.servers,
+            api.operations,
+            base_url=base_url,
+            allow=allow_origins,
+            spec_source=api.source,
+        )
+        for problem in servers.problems:
+            log.warning("%s: %s", api.source, problem)
+        if not servers.servers:
+            raise ConfigError(f"no usable server: {'; '.join(servers.problems)}")
+        servers.expand(0)
+    except OriginError as exc:
+        raise ConfigError(str(exc)) from None
+    return servers
 
 
 def _validate_later(api: Api) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 import gradio as gr
 from gradio.utils import get_upload_folder
@@ -20,7 +21,18 @@ from autoui.builder.present import write_temp
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import Field, OperationPlan
 
-CallFn = Callable[[OperationPlan, Mapping[str, Any]], Reply]
+
+class CallFn(Protocol):
+    """`Dispatcher.call`: `session` is Gradio's session id, which selects credentials."""
+
+    def __call__(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> Reply: ...
+
+
+# Gradio fills a parameter annotated `gr.Request` with the caller's request (its
+# `session_hash` identifies the browser tab or gradio_client); it is not an API input.
+REQUEST_PARAM = "autoui_request"
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
 _MEDIA_KINDS = ("image", "audio", "video", "file")
 
@@ -101,24 +113,41 @@ def uploaded_path(value: Any) -> Any:
 
 
 def api_value(reply: Reply) -> Any:
-    if isinstance(reply.primary, (bytes, bytearray)):
-        path = write_temp(bytes(reply.primary), reply.media_type, reply.filename)
+    if isinstance(reply.primary, (bytes, bytearray, Path)):
+        path = (
+            str(reply.primary)
+            if isinstance(reply.primary, Path)
+            else write_temp(bytes(reply.primary), reply.media_type, reply.filename)
+        )
         return gr.FileData(
             path=path, orig_name=os.path.basename(path), mime_type=reply.media_type or None
         )
     return reply.primary
 
 
+def with_request(sig: inspect.Signature) -> inspect.Signature:
+    """`sig` with a leading `gr.Request` parameter, which Gradio fills and hides."""
+    request = inspect.Parameter(
+        REQUEST_PARAM, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request
+    )
+    return sig.replace(parameters=[request, *sig.parameters.values()])
+
+
+def session_of(request: Any) -> str | None:
+    return getattr(request, "session_hash", None)
+
+
 def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
-    sig = signature(plan)
+    sig = with_request(signature(plan))
     files = {f.api_param for f in plan.fields if f.encoding in ("base64", "file")}
 
     def endpoint(*args: Any, **kwargs: Any) -> Any:
         bound = sig.bind(*args, **kwargs)
+        request = bound.arguments.pop(REQUEST_PARAM)
         values = {
             name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
         }
-        reply = call(plan, values)
+        reply = call(plan, values, session_of(request))
         if not reply.ok:
             raise gr.Error(reply.error or "the call failed", print_exception=False)
         return api_value(reply)

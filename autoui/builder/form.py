@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn
+from autoui.builder.endpoints import CallFn, session_of
 from autoui.builder.present import OutputArea
 from autoui.builder.widgets import input_component
 from autoui.mapper.plan import OperationPlan
@@ -15,7 +15,7 @@ from autoui.mapper.plan import OperationPlan
 log = logging.getLogger("autoui")
 
 
-def header_markdown(plan: OperationPlan) -> str:
+def header_markdown(plan: OperationPlan, badge: str = "") -> str:
     op = plan.operation
     lines = [f"### `{op.method}` `{op.path}`"]
     if op.summary:
@@ -24,14 +24,21 @@ def header_markdown(plan: OperationPlan) -> str:
         lines.append("*Deprecated.*")
     if op.description and op.description.strip() != op.summary.strip():
         lines.append(op.description.strip())
+    if badge:
+        lines.append(badge)
     if any(f.required for f in plan.fields):
         lines.append("<small>Fields marked * are required.</small>")
     return "\n\n".join(lines)
 
 
-def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -> None:
-    """Create the form's components in the current Blocks context and wire Send."""
-    gr.Markdown(header_markdown(plan), elem_classes=["autoui-op-header"])
+def operation_form(
+    plan: OperationPlan, call: CallFn, concurrency: int | None, badge: str = ""
+) -> None:
+    """Create the form's components in the current Blocks context and wire Send.
+
+    `badge` (from `builder.auth`) says which credentials the operation needs.
+    """
+    gr.Markdown(header_markdown(plan, badge), elem_classes=["autoui-op-header"])
     with gr.Row(equal_height=False):
         with gr.Column():
             inputs: dict[str, gr.blocks.Block] = {
@@ -43,9 +50,10 @@ def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -
         with gr.Column():
             area = OutputArea.create(plan)
 
-    def handler(**values: Any) -> dict[Any, Any]:
+    # Not `request`: a field may well be called that.
+    def handler(autoui_request: gr.Request, **values: Any) -> dict[Any, Any]:
         try:
-            return area.show(call(plan, values))
+            return area.show(call(plan, values, session_of(autoui_request)))
         except Exception as exc:  # a bug here must not show a traceback in the page
             log.exception("autoui failed on %s", plan.operation.label)
             return area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
