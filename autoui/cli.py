@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -57,6 +59,32 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="calls to the API that may run at once, over all users (default 64)",
     )
+    serve.add_argument(
+        "--auth",
+        action="append",
+        default=[],
+        metavar="SCHEME=VALUE",
+        help="a credential for one of the spec's security schemes, used for every user of "
+        "the page (repeatable); also AUTOUI_AUTH_<SCHEME> in the environment. VALUE is "
+        "the key or token, 'user:password' (basic), 'client_id:client_secret' (OAuth 2) "
+        "or a JSON object",
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="another origin calls and redirects may go to, e.g. https://auth.example.com "
+        "or https://*.example.com (repeatable); by default only the spec's servers",
+    )
+    serve.add_argument(
+        "--max-reply-memory",
+        type=parse_size,
+        default="32MB",
+        metavar="SIZE",
+        help="replies larger than this are written to a temporary file and offered as a "
+        "download (default 32MB)",
+    )
 
     inspect = commands.add_parser(
         "inspect",
@@ -98,6 +126,25 @@ def _server_arguments(parser: argparse.ArgumentParser, default_port: int) -> Non
     parser.add_argument(
         "--port", type=int, default=default_port, help=f"port to listen on (default {default_port})"
     )
+    parser.add_argument(
+        "--ui-auth",
+        metavar="USER:PASSWORD",
+        default=os.environ.get("AUTOUI_UI_AUTH"),
+        help="ask for this login before showing the page (also AUTOUI_UI_AUTH)",
+    )
+    parser.add_argument(
+        "--share",
+        action="store_true",
+        help="also publish the page on a public gradio.live link (anyone with the link can "
+        "use it, and the start-up credentials)",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        type=parse_size,
+        default=None,
+        metavar="SIZE",
+        help="refuse uploads larger than this, e.g. 20MB (default: no limit)",
+    )
 
 
 def parse_headers(items: Sequence[str]) -> dict[str, str]:
@@ -110,20 +157,70 @@ def parse_headers(items: Sequence[str]) -> dict[str, str]:
     return headers
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i?))?b?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """`20MB`, `512kB`, `1.5GB`, `1048576` -> bytes (`KiB`, `MiB`, `GiB` are powers of 2)."""
+    match = _SIZE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 20MB or 512kB")
+    prefix, binary = (match.group(2) or "").lower(), match.group(3)
+    power = "kmg".index(prefix) + 1 if prefix else 0
+    return int(float(match.group(1)) * (1024 if binary else 1000) ** power)
+
+
+def parse_auth(items: Sequence[str]) -> dict[str, str]:
+    """`--auth NAME=VALUE` items by scheme name (the value is checked against the spec)."""
+    found: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--auth {name.strip() or '?'}: expected SCHEME=VALUE")
+        found[name.strip()] = value
+    return found
+
+
+def parse_ui_auth(text: str | None) -> tuple[str, str] | None:
+    if text is None:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("--ui-auth: expected USER:PASSWORD")
+    return user, password
+
+
 def _serve(args: argparse.Namespace) -> int:
     from autoui.app import build_app
     from autoui.serve import serve
 
+    headers = parse_headers(args.header)
+    auth = parse_auth(args.auth)
+    ui_auth = parse_ui_auth(args.ui_auth)
     demo = build_app(
         args.spec,
         args.base_url,
         timeout=args.timeout,
-        headers=parse_headers(args.header),
+        headers=headers,
         strict=args.strict,
         concurrency=args.concurrency,
+        auth=auth,
+        auth_env=os.environ,
+        allow_origins=args.allow_origin,
+        memory_reply_bytes=args.max_reply_memory,
     )
     _announce(args.host, args.port)
-    serve(demo, host=args.host, port=args.port, concurrency=args.concurrency)
+    shared = [*auth, *(v for v in os.environ if v.startswith("AUTOUI_AUTH_")), *headers]
+    serve(
+        demo,
+        host=args.host,
+        port=args.port,
+        concurrency=args.concurrency,
+        auth=ui_auth,
+        share=args.share,
+        max_file_size=args.max_file_size,
+        shared_credentials=shared,
+    )
     return 0
 
 
@@ -147,11 +244,19 @@ def _demo(args: argparse.Namespace) -> int:
     from autoui.demo import start_example_api
     from autoui.serve import serve
 
+    ui_auth = parse_ui_auth(args.ui_auth)
     api_url = start_example_api()
     log.warning("example model API running at %s (its docs: %s/docs)", api_url, api_url)
     demo = build_app(f"{api_url}/openapi.json")
     _announce(args.host, args.port)
-    serve(demo, host=args.host, port=args.port)
+    serve(
+        demo,
+        host=args.host,
+        port=args.port,
+        auth=ui_auth,
+        share=args.share,
+        max_file_size=args.max_file_size,
+    )
     return 0
 
 

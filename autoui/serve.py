@@ -2,12 +2,17 @@
 
 Mounting (rather than `Blocks.launch()`) lets the page and its config be compressed
 (Gradio does not compress them itself), and avoids launch()'s 3-second self-check of
-the page, which a very large page fails.
+the page, which a very large page fails. `--share` needs Gradio's tunnel, which only
+`launch()` sets up, so a shared page is served by `launch()`.
+
+Whoever can open the page can call the API through autoui, with the start-up
+credentials: binding beyond loopback or sharing is warned about, naming the risk.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import gradio as gr
 import uvicorn
@@ -17,12 +22,40 @@ from fastapi.middleware.gzip import GZipMiddleware
 log = logging.getLogger("autoui")
 
 LOOPBACK = "127.0.0.1"
+_LOCAL_HOSTS = (LOOPBACK, "localhost", "::1")
 
 
-def asgi_app(demo: gr.Blocks, *, auth: tuple[str, str] | None = None) -> FastAPI:
+def asgi_app(
+    demo: gr.Blocks, *, auth: tuple[str, str] | None = None, max_file_size: int | None = None
+) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return gr.mount_gradio_app(app, demo, path="", auth=auth)
+    return gr.mount_gradio_app(app, demo, path="", auth=auth, max_file_size=max_file_size)
+
+
+def exposure_warnings(
+    host: str, *, share: bool, login: bool, shared_credentials: Sequence[str] = ()
+) -> list[str]:
+    """What to tell the operator when the page can be reached from elsewhere."""
+    reach = []
+    if host not in _LOCAL_HOSTS:
+        reach.append(f"listening on {host}: anyone who can reach this address")
+    if share:
+        reach.append("--share: anyone on the internet who has the gradio.live link")
+    with_credentials = (
+        f", with the start-up credentials ({', '.join(shared_credentials)})"
+        if shared_credentials
+        else ""
+    )
+    protection = (
+        "the page asks for the --ui-auth login"
+        if login
+        else "protect the page with --ui-auth USER:PASSWORD"
+    )
+    return [
+        f"{who} can use the page and call the API through it{with_credentials}; {protection}"
+        for who in reach
+    ]
 
 
 def serve(
@@ -32,13 +65,25 @@ def serve(
     port: int = 7860,
     concurrency: int = 64,
     auth: tuple[str, str] | None = None,
+    share: bool = False,
+    max_file_size: int | None = None,
+    shared_credentials: Sequence[str] = (),
 ) -> None:
     """Serve until interrupted. Gradio's worker threads are sized to `concurrency`."""
-    if host not in (LOOPBACK, "localhost", "::1"):
-        log.warning(
-            "listening on %s: anyone who can reach this address can use the page and "
-            "call the API through it",
-            host,
-        )
+    for warning in exposure_warnings(
+        host, share=share, login=auth is not None, shared_credentials=shared_credentials
+    ):
+        log.warning("%s", warning)
     demo.max_threads = max(concurrency, 40)
-    uvicorn.run(asgi_app(demo, auth=auth), host=host, port=port, log_level="warning")
+    if share:
+        demo.launch(
+            server_name=host,
+            server_port=port,
+            share=True,
+            auth=auth,
+            max_file_size=max_file_size,
+            max_threads=demo.max_threads,
+        )
+        return
+    app = asgi_app(demo, auth=auth, max_file_size=max_file_size)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
