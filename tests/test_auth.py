@@ -8,6 +8,7 @@ only stand-in is the clock the token cache reads, so that "an hour later" needs 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ from support.secured import secured_app, secured_spec
 from support.servers import free_port, serve_asgi
 
 import autoui
+from autoui.builder.present import raw_text
 from autoui.dispatcher import Dispatcher
 from autoui.dispatcher.auth import (
     Authenticator,
@@ -101,6 +103,7 @@ def test_api_key_in_the_query_is_redacted_in_the_url_shown(
     assert who(reply) == BOB_KEY
     assert backend[0].state.seen[-1]["query"] == {"api_key": BOB_KEY}
     assert reply.url == f"{backend[1]}/whoami/query?api_key=***"
+    assert json.loads(raw_text(reply))["request"] == f"GET {backend[1]}/whoami/query?api_key=***"
 
 
 def test_api_key_in_a_cookie(setup: Setup, backend: tuple[FastAPI, str]) -> None:
@@ -246,6 +249,16 @@ def test_startup_credentials_serve_every_session_and_a_sessions_own_wins(
     assert who(setup.call("by_header", "bob-tab")) == ALICE_KEY
 
 
+def test_sessions_are_bounded_in_number(backend: tuple[FastAPI, str]) -> None:
+    api = autoui.load_spec(secured_spec(backend[1]))
+    auth = Authenticator(api, SessionStore(max_sessions=3), base_url=backend[1])
+    for tab in ("a", "b", "c", "d"):
+        auth.authorize(tab, {"KeyHeader": ALICE_KEY})
+    assert len(auth.sessions) == 3
+    assert auth.status("a")["KeyHeader"] == "not set"  # the least recently used went
+    assert auth.status("d")["KeyHeader"] == "set for this session"
+
+
 def test_a_session_idle_longer_than_the_ttl_is_forgotten(setup: Setup) -> None:
     setup.auth.authorize("tab-1", {"KeyHeader": ALICE_KEY})
     setup.clock.now += 3000
@@ -341,10 +354,18 @@ def test_the_token_endpoints_refusal_is_shown_and_nothing_else_is_sent(
         "unknown client or wrong secret"
     )
     assert status["OAuth"] == expected
+    assert "OAuth" not in setup.auth.available("tab-1")  # the page shows it not authorized
     reply = setup.call("by_oauth")
     assert reply.error == expected
     assert not any(r["path"] == "/whoami/oauth" for r in backend[0].state.seen)
     assert "wrong-secret-3Fd" not in reply.error
+
+
+def test_good_credentials_after_a_refusal_clear_it(setup: Setup) -> None:
+    setup.auth.authorize("tab-1", {"OAuth": "svc-alice:wrong-secret-3Fd"})
+    status = setup.auth.authorize("tab-1", {"OAuth": ALICE_CLIENT})
+    assert status["OAuth"] == "set for this session"
+    assert "OAuth" in setup.auth.available("tab-1")
 
 
 def test_password_flow_with_scopes_chosen_by_the_user(

@@ -268,7 +268,6 @@ def test_no_script_from_a_spec_or_a_reply_runs(page: Page) -> None:
         with serve_gradio(demo) as url:
             page.set_viewport_size({"width": 2600, "height": 1400})  # every tab in view
             open_gradio(page, url)
-            page.locator("#autoui-server").get_by_text("Server").click()
             page.locator("#autoui-server-choice input").click()  # lists server descriptions
             page.keyboard.press("Escape")
             for name in ("as_json", "as_html", "as_markdown", "as_error"):
@@ -298,3 +297,36 @@ def test_no_script_from_a_spec_or_a_reply_runs(page: Page) -> None:
     assert links == 0
     assert {"control:img", "control:details", "control:iframe", "control:style"} <= set(control)
     assert dialogs == ["1"]  # the control's <img onerror>
+
+
+def test_the_server_selector_offers_only_the_apis_origins(
+    page: Page, backend: tuple[FastAPI, str]
+) -> None:
+    base = backend[1]
+    document = few(secured_spec(base), "/whoami/header")
+    document["servers"].append(
+        {
+            "url": "http://127.0.0.1:{port}",
+            "description": "by port",
+            "variables": {"port": {"default": base.rsplit(":", 1)[1], "description": "the port"}},
+        }
+    )
+    with serve_gradio(autoui.build_app(document, auth={"KeyHeader": ALICE_KEY})) as url:
+        open_gradio(page, url)
+        where = page.locator("#autoui-server-where")
+        expect(where).to_have_text(f"Requests go to {base}.")
+        port = page.locator("#autoui-server-var-0")
+        expect(port).to_be_hidden()  # the first server has no variables
+        page.locator("#autoui-server-choice input").click()
+        page.get_by_role("option", name="http://127.0.0.1:{port} (by port)").click()
+        expect(port).to_be_visible()
+        box = port.get_by_role("textbox")
+        expect(box).to_have_value(base.rsplit(":", 1)[1])
+        box.fill("1")
+        box.press("Enter")
+        expect(where).to_contain_text(
+            "Not changed · http://127.0.0.1:1 is not one of the API's origins; not sent",
+            timeout=30_000,
+        )
+        expect(where).to_contain_text(f"Requests go to {base}.")
+        expect(send(page, "by_header")).to_contain_text("200 OK", timeout=30_000)

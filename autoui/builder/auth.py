@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,20 +128,27 @@ class AuthPanel:
                 grouped[scheme][name] = values.get(key)
         return {k: v for k, v in grouped.items() if kind_of(self.auth.schemes[k]) != "unsupported"}
 
-    def updates(
-        self, session: str | None, *, message: str = "", problems: Mapping[str, str] | None = None
-    ) -> dict[Any, Any]:
+    def updates(self, session: str | None, *, message: str = "") -> dict[Any, Any]:
         out: dict[Any, Any] = {self.style: self.requirements.style(self.auth.available(session))}
         if self.status is not None:
-            out[self.status] = status_markdown(self.auth.status(session, problems), message)
+            out[self.status] = status_markdown(self.auth.status(session), message)
         return out
 
 
+def literal(text: str) -> str:
+    """`text` shown exactly as it is, in a code span: no Markdown, and no autolinked URL
+    (backslash escapes would show inside one), fenced by more backticks than it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
 def status_markdown(status: Mapping[str, str], message: str = "") -> str:
-    lines = [f"**Error** · {plain(message)}"] if message else []
+    lines = [f"**Error** · {literal(message)}"] if message else []
     for name, text in status.items():
-        mark = "✓" if text.startswith("set ") else "✗"
-        lines.append(f"- {mark} **{plain(name)}**: {plain(text)}")
+        ok = text.startswith("set ")
+        shown = plain(text) if ok or text == "not set" else literal(text)
+        lines.append(f"- {'✓' if ok else '✗'} **{plain(name)}**: {shown}")
     return "\n".join(lines)
 
 
@@ -255,14 +263,10 @@ def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Bu
         session = session_of(autoui_request)
         given = panel.given(values)
         try:
-            status = auth.authorize(session, given)
+            auth.authorize(session, given)
         except AuthProblem as exc:
             return panel.updates(session, message=str(exc))
-        problems = {k: v for k, v in status.items() if k in given and not v.startswith("set")}
-        return {
-            **panel.updates(session, problems=problems),
-            panel.stored: given if remember else {},
-        }
+        return {**panel.updates(session), panel.stored: given if remember else {}}
 
     def on_logout(autoui_request: gr.Request) -> dict[Any, Any]:
         session = session_of(autoui_request)

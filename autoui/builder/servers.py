@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from autoui.builder.auth import literal
 from autoui.builder.endpoints import session_of
-from autoui.builder.present import _escape as plain
 from autoui.dispatcher.origins import OriginError
 from autoui.ir import Server
 
@@ -31,7 +31,7 @@ def needs_selector(dispatcher: Dispatcher) -> bool:
 
 
 def where_markdown(url: str) -> str:
-    return f"Requests go to `{url}`." if "`" not in url else f"Requests go to {plain(url)}."
+    return f"Requests go to {literal(url)}."
 
 
 def _label(server: Server) -> str:
@@ -52,7 +52,7 @@ def server_panel(dispatcher: Dispatcher) -> None:
     servers = dispatcher.servers.servers
     names = list(dict.fromkeys(name for s in servers for name in s.variables))
     first = servers[0]
-    with gr.Accordion("Server", open=False, elem_id="autoui-server"):
+    with gr.Accordion("Server", open=True, elem_id="autoui-server"):
         choice = gr.Dropdown(
             [(_label(s), i) for i, s in enumerate(servers)],
             value=0,
@@ -97,7 +97,7 @@ def server_panel(dispatcher: Dispatcher) -> None:
             return where_markdown(dispatcher.choose_server(session, index, chosen))
         except OriginError as exc:
             kept = where_markdown(dispatcher.server_of(session))
-            return f"**Not changed** · {plain(str(exc))}  \n{kept}"
+            return f"**Not changed** · {literal(str(exc))}  \n{kept}"
 
     choice.change(
         on_server, inputs=[choice], outputs=[where, *variables.values()], api_visibility="private"

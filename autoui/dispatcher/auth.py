@@ -24,6 +24,7 @@ curl command) and `scrub` removes their values from any text.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import re
@@ -104,7 +105,7 @@ def describe_scheme(scheme: SecurityScheme) -> str:
     """`API key in header X-API-Key`, `HTTP Basic`, ... for the Authorize panel."""
     kind = kind_of(scheme)
     if kind == "apiKey":
-        return f"API key in {scheme.location} `{scheme.param_name}`"
+        return f"API key in {scheme.location} {scheme.param_name}"
     if kind == "basic":
         return "HTTP Basic (username and password)"
     if kind == "http":
@@ -422,45 +423,50 @@ class Authenticator:
         with state.lock:
             for name, secret in parsed.items():
                 state.tokens.pop(name, None)
+                state.problems.pop(name, None)
                 if secret is None:
                     state.secrets.pop(name, None)
                 else:
                     state.secrets[name] = secret
-        problems = {}
         for name, secret in parsed.items():
             if secret is not None and self._needs_token(name, secret):
-                try:
+                with contextlib.suppress(AuthProblem):  # kept in state.problems
                     self._token(name, secret, state)
-                except AuthProblem as exc:
-                    problems[name] = str(exc)
-        return self.status(session, problems)
+        return self.status(session)
 
     def forget(self, session: str | None) -> None:
         self.sessions.forget(session)
 
-    def status(
-        self, session: str | None, problems: Mapping[str, str] | None = None
-    ) -> dict[str, str]:
-        """For each scheme, one phrase: set for this session, set at start-up, not set."""
-        state = self.sessions.get(session)
+    def status(self, session: str | None) -> dict[str, str]:
+        """For each scheme, one phrase: set for this session, set at start-up, not set,
+        or why its credentials cannot be used (the token endpoint's refusal)."""
+        owners = self._owners(session)
         out = {}
         for name, scheme in self.schemes.items():
-            if problems and name in problems:
-                out[name] = problems[name]
-            elif kind_of(scheme) == "unsupported":
+            owner = owners.get(name)
+            if kind_of(scheme) == "unsupported":
                 out[name] = describe_scheme(scheme)
-            elif state is not None and name in state.secrets:
-                out[name] = "set for this session"
-            elif name in self.shared.secrets:
+            elif owner is None:
+                out[name] = "not set"
+            elif name in owner.problems:
+                out[name] = owner.problems[name]
+            elif owner is self.shared:
                 out[name] = "set at start-up, for every user"
             else:
-                out[name] = "not set"
+                out[name] = "set for this session"
         return out
 
     def available(self, session: str | None) -> set[str]:
-        """The schemes this session has credentials for."""
+        """The schemes this session has usable credentials for."""
+        return {name for name, owner in self._owners(session).items() if name not in owner.problems}
+
+    def _owners(self, session: str | None) -> dict[str, SessionState]:
+        """Per scheme, whose credentials apply: the session's own, else the shared ones."""
         state = self.sessions.get(session)
-        return set(self.shared.secrets) | (set(state.secrets) if state else set())
+        owners: dict[str, SessionState] = dict.fromkeys(self.shared.secrets, self.shared)
+        if state is not None:
+            owners.update(dict.fromkeys(state.secrets, state))
+        return owners
 
     # --- what the dispatcher does for every call
 
@@ -475,10 +481,7 @@ class Authenticator:
         requirements = requirements_of(self.api, operation)
         if not requirements:
             return Applied()
-        state = self.sessions.get(session)
-        owners: dict[str, SessionState] = {n: self.shared for n in self.shared.secrets}
-        if state is not None:
-            owners.update((n, state) for n in state.secrets)
+        owners = self._owners(session)
         # Anonymous access (`{}`) only when no alternative with credentials can be met.
         for alternative in sorted(requirements, key=lambda alt: not alt):
             if not set(alternative) <= set(owners):
@@ -527,10 +530,17 @@ class Authenticator:
                         log.info("%s: refreshing the token failed (%s); asking anew", name, exc)
                 if fresh is None:
                     fresh = self.tokens.fetch(grant, secret.client_id, secret.client_secret)
-            except TokenError as exc:
+            except (TokenError, AuthProblem) as exc:
                 owner.tokens.pop(name, None)
-                raise AuthProblem(f"{name}: {scrub(str(exc), secret.texts())}") from None
+                # Only the token endpoint's words may echo a secret; ours never hold one.
+                owner.problems[name] = (
+                    str(exc)
+                    if isinstance(exc, AuthProblem)
+                    else scrub(f"{name}: {exc}", secret.texts())
+                )
+                raise AuthProblem(owner.problems[name]) from None
             owner.tokens[name] = fresh
+            owner.problems.pop(name, None)
             return fresh
 
     def _grant(self, name: str, secret: Secret) -> Grant:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from autoui.dispatcher.oauth import Token
 
 DEFAULT_TTL = 3600.0
+# A bound on memory whatever clients do: past it, the least recently used session goes.
+MAX_SESSIONS = 10_000
 _SWEEP_EVERY = 60.0
 
 
@@ -30,6 +32,7 @@ class SessionState:
 
     secrets: dict[str, Secret] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # why a scheme's token failed
     base_url: str | None = None
     touched: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -41,9 +44,15 @@ class SessionState:
 class SessionStore:
     """`session id -> SessionState`, in memory, with an idle timeout."""
 
-    def __init__(self, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        ttl: float = DEFAULT_TTL,
+        clock: Callable[[], float] = time.monotonic,
+        max_sessions: int = MAX_SESSIONS,
+    ):
         self.ttl = ttl
         self.clock = clock
+        self.max_sessions = max_sessions
         self._states: dict[str, SessionState] = {}
         self._lock = threading.Lock()
         self._swept = clock()
@@ -57,6 +66,8 @@ class SessionStore:
             self._sweep(now)
             state = self._states.get(session)
             if state is None and create:
+                if len(self._states) >= self.max_sessions:
+                    del self._states[min(self._states, key=lambda k: self._states[k].touched)]
                 state = self._states[session] = SessionState()
             if state is not None:
                 state.touched = now
