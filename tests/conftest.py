@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -112,3 +113,15 @@ def autoui_server(example_api: str) -> Iterator[str]:
     ]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def secured_backend() -> Iterator[tuple[Any, str]]:
+    """The loopback API of `support.secured`, which checks credentials: (app, base URL).
+    One per test module, so each module's `app.state.seen` starts empty."""
+    from support.secured import secured_app
+    from support.servers import serve_asgi
+
+    app = secured_app()
+    with serve_asgi(app) as url:
+        yield app, url

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from playwright.sync_api import Browser, Page, expect
 from support.browser import component, open_gradio
 from support.echo import recorder_app
-from support.secured import secured_app, secured_spec
+from support.secured import secured_spec
 from support.servers import serve_asgi, serve_gradio
 
 import autoui
@@ -39,16 +39,9 @@ def few(document: dict[str, Any], *paths: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def backend() -> Iterator[tuple[FastAPI, str]]:
-    app = secured_app()
-    with serve_asgi(app) as base:
-        yield app, base
-
-
-@pytest.fixture(scope="module")
-def served(backend: tuple[FastAPI, str]) -> Iterator[tuple[str, SessionStore]]:
+def served(secured_backend: tuple[FastAPI, str]) -> Iterator[tuple[str, SessionStore]]:
     """The UI for two operations, built from its parts so the test can see the store."""
-    base = backend[1]
+    base = secured_backend[1]
     api = autoui.load_spec(few(secured_spec(base), "/whoami/header", "/whoami/basic"))
     sessions = SessionStore()
     auth = Authenticator(api, sessions, base_url=base)
@@ -140,7 +133,7 @@ def test_remember_in_this_browser_is_opt_in(page: Page, served: tuple[str, Sessi
 
 
 def test_nothing_in_the_page_url_points_autoui_elsewhere(
-    page: Page, served: tuple[str, SessionStore], backend: tuple[FastAPI, str]
+    page: Page, served: tuple[str, SessionStore], secured_backend: tuple[FastAPI, str]
 ) -> None:
     other = recorder_app()
     with serve_asgi(other) as elsewhere:
@@ -159,7 +152,7 @@ def test_nothing_in_the_page_url_points_autoui_elsewhere(
         authorize_key(page, ALICE_KEY)
         expect(send(page, "by_header")).to_contain_text("200 OK", timeout=30_000)
     assert other.state.seen == []
-    assert backend[0].state.seen[-1]["path"] == "/whoami/header"
+    assert secured_backend[0].state.seen[-1]["path"] == "/whoami/header"
 
 
 # --- hostile text
@@ -300,9 +293,9 @@ def test_no_script_from_a_spec_or_a_reply_runs(page: Page) -> None:
 
 
 def test_the_server_selector_offers_only_the_apis_origins(
-    page: Page, backend: tuple[FastAPI, str]
+    page: Page, secured_backend: tuple[FastAPI, str]
 ) -> None:
-    base = backend[1]
+    base = secured_backend[1]
     document = few(secured_spec(base), "/whoami/header")
     document["servers"].append(
         {

@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from fastapi import FastAPI
 from gradio_client import Client, handle_file
-from support.secured import secured_app, secured_spec
-from support.servers import free_port, run_process, serve_asgi
+from support.secured import secured_spec
+from support.servers import free_port, run_process
 
 from autoui.cli import parse_size
 from autoui.serve import exposure_warnings
@@ -26,16 +25,11 @@ UI_PASSWORD = "ui-pass-0Zt"
 
 
 @pytest.fixture(scope="module")
-def backend() -> Iterator[tuple[FastAPI, str]]:
-    app = secured_app()
-    with serve_asgi(app) as base:
-        yield app, base
-
-
-@pytest.fixture(scope="module")
-def spec_file(backend: tuple[FastAPI, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def spec_file(
+    secured_backend: tuple[FastAPI, str], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     path = tmp_path_factory.mktemp("spec") / "secured.json"
-    path.write_text(json.dumps(secured_spec(backend[1])))
+    path.write_text(json.dumps(secured_spec(secured_backend[1])))
     return path
 
 
@@ -50,7 +44,7 @@ def autoui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 
 def test_startup_credentials_from_flag_and_environment(
-    spec_file: Path, backend: tuple[FastAPI, str], tmp_path: Path
+    spec_file: Path, secured_backend: tuple[FastAPI, str], tmp_path: Path
 ) -> None:
     port = free_port()
     output = tmp_path / "serve.log"

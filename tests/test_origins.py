@@ -50,7 +50,6 @@ def elsewhere() -> Iterator[tuple[str, FastAPI]]:
 
 
 def spec(base: str, servers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    string = {"type": "string"}
     return {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
@@ -60,36 +59,20 @@ def spec(base: str, servers: list[dict[str, Any]] | None = None) -> dict[str, An
             "securitySchemes": {"Key": {"type": "apiKey", "in": "header", "name": "X-Key"}}
         },
         "paths": {
-            "/echo/items/{item}": {
-                "get": {
-                    "operationId": "item",
-                    "parameters": [
-                        {"name": "item", "in": "path", "required": True, "schema": string}
-                    ],
-                    "responses": {"200": {"description": "ok"}},
-                }
-            },
-            "/echo/search": {
-                "get": {
-                    "operationId": "search",
-                    "parameters": [
-                        {"name": "next", "in": "query", "schema": string},
-                        {"name": "X-Trace", "in": "header", "schema": string},
-                    ],
-                    "responses": {"200": {"description": "ok"}},
-                }
-            },
-            "/redirect-away": {
-                "get": {
-                    "operationId": "away",
-                    "parameters": [
-                        {"name": "to", "in": "query", "required": True, "schema": string}
-                    ],
-                    "responses": {"200": {"description": "ok"}},
-                }
-            },
+            "/echo/items/{item}": get("item", param("item", "path", required=True)),
+            "/echo/search": get("search", param("next", "query"), param("X-Trace", "header")),
+            "/redirect-away": get("away", param("to", "query", required=True)),
         },
     }
+
+
+def param(name: str, where: str, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required, "schema": {"type": "string"}}
+
+
+def get(operation_id: str, *parameters: dict[str, Any]) -> dict[str, Any]:
+    ok = {"200": {"description": "ok"}}
+    return {"get": {"operationId": operation_id, "parameters": list(parameters), "responses": ok}}
 
 
 class Setup:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from gradio_client import Client
-from support.secured import secured_app, secured_spec
-from support.servers import serve_asgi, serve_gradio
+from support.secured import secured_spec
+from support.servers import serve_gradio
 
 import autoui
 
@@ -26,15 +26,8 @@ SHARED_BEARER = "bearer-bob-6Hn"
 
 
 @pytest.fixture(scope="module")
-def backend() -> Iterator[tuple[FastAPI, str]]:
-    app = secured_app()
-    with serve_asgi(app) as base:
-        yield app, base
-
-
-@pytest.fixture(scope="module")
-def ui(backend: tuple[FastAPI, str]) -> Iterator[str]:
-    base = backend[1]
+def ui(secured_backend: tuple[FastAPI, str]) -> Iterator[str]:
+    base = secured_backend[1]
     document = secured_spec(base)
     port = base.rsplit(":", 1)[1]
     document["servers"].append(
@@ -54,13 +47,13 @@ def client(url: str) -> Client:
 
 
 def test_two_simultaneous_sessions_each_send_only_their_own_key(
-    ui: str, backend: tuple[FastAPI, str]
+    ui: str, secured_backend: tuple[FastAPI, str]
 ) -> None:
     alice, bob = client(ui), client(ui)
     assert alice.session_hash != bob.session_hash
     alice.predict(credentials={"KeyHeader": ALICE_KEY}, api_name="/autoui_authorize")
     bob.predict(credentials={"KeyHeader": BOB_KEY}, api_name="/autoui_authorize")
-    before = len(backend[0].state.seen)
+    before = len(secured_backend[0].state.seen)
     results: dict[str, list[Any]] = {"alice": [], "bob": []}
 
     def calls(name: str, who: Client) -> None:
@@ -76,7 +69,9 @@ def test_two_simultaneous_sessions_each_send_only_their_own_key(
     for thread in threads:
         thread.join()
     assert results == {"alice": [ALICE_KEY] * 8, "bob": [BOB_KEY] * 8}
-    received = Counter(r["headers"].get("x-api-key") for r in backend[0].state.seen[before:])
+    received = Counter(
+        r["headers"].get("x-api-key") for r in secured_backend[0].state.seen[before:]
+    )
     assert received == {ALICE_KEY: 8, BOB_KEY: 8}
 
 
@@ -123,7 +118,7 @@ def test_bad_credentials_are_one_clear_error(ui: str) -> None:
 
 
 def test_oauth_through_a_client_and_the_endpoints_refusal(
-    ui: str, backend: tuple[FastAPI, str]
+    ui: str, secured_backend: tuple[FastAPI, str]
 ) -> None:
     svc = client(ui)
     svc.predict(
@@ -138,9 +133,9 @@ def test_oauth_through_a_client_and_the_endpoints_refusal(
 
 
 def test_each_session_chooses_its_server_among_the_allowed_ones(
-    ui: str, backend: tuple[FastAPI, str]
+    ui: str, secured_backend: tuple[FastAPI, str]
 ) -> None:
-    base = backend[1]
+    base = secured_backend[1]
     chooser = client(ui)
     template = "http://127.0.0.1:{port}"
     port = base.rsplit(":", 1)[1]
