@@ -126,10 +126,13 @@ def test_oauth_through_a_client_and_the_endpoints_refusal(
         api_name="/autoui_authorize",
     )
     assert svc.predict(api_name="/by_oauth")["who"] == "svc-bob"
-    with pytest.raises(Exception, match=r"OAuth: the token endpoint .*/oauth/token refused: "
-                       r"invalid_client: unknown client or wrong secret") as refused:  # fmt: skip
+    base = secured_backend[1]
+    with pytest.raises(Exception) as refused:
         client(ui).predict(credentials={"OAuth": "svc-bob:wrong-7Gt"}, api_name="/autoui_authorize")
-    assert "wrong-7Gt" not in str(refused.value)
+    assert str(refused.value) == (
+        f"OAuth: the token endpoint {base}/oauth/token refused: invalid_client: unknown client "
+        "or wrong secret"
+    )
 
 
 def test_each_session_chooses_its_server_among_the_allowed_ones(

@@ -319,10 +319,11 @@ def add_auth_endpoints(panel: AuthPanel) -> None:
             status = auth.authorize(session_of(autoui_request), credentials)
         except AuthProblem as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        refused = {k: v for k, v in status.items() if k in credentials and not v.startswith("set")}
-        if refused and any(credentials.get(k) for k in refused):
-            name = next(iter(refused))
-            raise gr.Error(f"{name}: {refused[name]}", print_exception=False)
+        refused = [
+            status[k] for k, v in credentials.items() if v and not status[k].startswith("set")
+        ]
+        if refused:  # e.g. the token endpoint's refusal, which names the scheme
+            raise gr.Error(refused[0], print_exception=False)
         return status
 
     def autoui_logout(autoui_request: gr.Request) -> dict[str, str]:

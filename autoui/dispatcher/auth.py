@@ -116,6 +116,8 @@ def describe_scheme(scheme: SecurityScheme) -> str:
         return f"OAuth 2 ({flows})"
     if kind == "openIdConnect":
         return "OpenID Connect"
+    if scheme.type == "apiKey":
+        return "apiKey without a usable 'in' (header, query, cookie) and 'name': cannot be sent"
     what = scheme.scheme if scheme.type == "http" else scheme.type
     return f"{what or 'unknown'}: not supported by autoui"
 

@@ -70,7 +70,6 @@ class Dispatcher:
         memory_reply_bytes: int = MEMORY_REPLY_BYTES,
         spool_dir: str | None = None,
         servers: ServerChoice | None = None,
-        sessions: SessionStore | None = None,
         auth: Authenticator | None = None,
     ) -> None:
         self.base_url = base_url
@@ -82,7 +81,7 @@ class Dispatcher:
         self.servers = servers or ServerChoice(
             [Server(base_url)], Origins({canonical_origin(base_url)}), pinned=True
         )
-        self.sessions = sessions or (auth.sessions if auth else SessionStore())
+        self.sessions = auth.sessions if auth else SessionStore()
         self.auth = auth
         self.secret_names = auth.names if auth else SecretNames.of((), self.headers)
         self.session = requests.Session()
@@ -280,10 +279,8 @@ def _spooled(reply: Reply, path: Path, limit: int) -> None:
     reply.body_file = named
     reply.kind, reply.primary = "file", named
     if reply.status is not None and reply.status >= 400:
-        reply.error = (
-            f"HTTP {reply.status} {reply.reason}: the reply is over {limit:,} bytes; "
-            "offered as a file"
-        ).replace("  ", " ")
+        head = f"HTTP {reply.status} {reply.reason}".rstrip()
+        reply.error = f"{head}: the reply is over {limit:,} bytes; offered as a file"
 
 
 class _TooBig(Exception):
