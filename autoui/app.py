@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from gradio.utils import get_upload_folder
 
 from autoui.builder import build_blocks
+from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.dispatcher.auth import Authenticator, startup_secrets
 from autoui.dispatcher.client import MEMORY_REPLY_BYTES
@@ -20,7 +22,7 @@ from autoui.errors import ConfigError
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
-from autoui.mapper import plan_api
+from autoui.mapper.overrides import planned
 
 log = logging.getLogger("autoui")
 
@@ -35,6 +37,7 @@ def build_app(
     headers: Mapping[str, str] | None = None,
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
+    config: str | Path | Mapping[str, Any] | Config | None = None,
     auth: Mapping[str, Any] | None = None,
     auth_env: Mapping[str, str] | None = None,
     allow_origins: Sequence[str] = (),
@@ -45,49 +48,40 @@ def build_app(
 
     `source` is a URL, a file path, a dict or an already loaded `Api`. Unless `strict`,
     the spec is validated in the background and its problems are logged, so a large
-    spec's UI is up before the seconds its validation takes.
+    spec's UI is up before the seconds its validation takes. `config` is an overrides
+    file (YAML or JSON) or its content as a dict (see the README's config reference).
 
     `auth` gives start-up credentials by security scheme name (`autoui.dispatcher.auth`
     describes the values); `auth_env` is searched for `AUTOUI_AUTH_<SCHEME>` variables
     (pass `os.environ`). Both apply to every user of the page. `allow_origins` adds
     origins that calls and redirects may go to, beyond the spec's servers.
     """
-    if isinstance(source, Api):
-        api = source
-    else:
-        api = load_spec(source, strict=strict, validate_spec=strict)
-        if not strict:
-            _validate_later(api)
+    overrides = load_config(config) if config is not None else None
+    api = load_api(source, strict)
     servers = choose_servers(api, base_url, allow_origins)
     base = servers.expand(0)
-    secrets = startup_secrets(api, auth, auth_env)
-    if secrets:
-        log.warning(
-            "start-up credentials for %s apply to every user of this page",
-            ", ".join(sorted(secrets)),
-        )
-    authenticator = Authenticator(
+    dispatcher = make_dispatcher(
         api,
-        SessionStore(session_ttl),
-        startup=secrets,
-        base_url=base,
-        timeout=timeout,
-        secret_headers=headers or {},
-    )
-    dispatcher = Dispatcher(
         base,
+        servers=servers,
         timeout=timeout,
         headers=headers,
-        pool_size=concurrency,
+        concurrency=concurrency,
+        auth=auth,
+        auth_env=auth_env,
         memory_reply_bytes=memory_reply_bytes,
-        spool_dir=get_upload_folder(),
-        servers=servers,
-        auth=authenticator,
+        session_ttl=session_ttl,
     )
-    plan = plan_api(api)
-    return build_blocks(
-        plan, dispatcher.call, base_url=base, concurrency=concurrency, dispatcher=dispatcher
-    )
+    return assemble(api, dispatcher, base, overrides, concurrency)
+
+
+def load_api(source: Source | Api, strict: bool) -> Api:
+    if isinstance(source, Api):
+        return source
+    api = load_spec(source, strict=strict, validate_spec=strict)
+    if not strict:
+        _validate_later(api)
+    return api
 
 
 def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str]) -> ServerChoice:
@@ -109,6 +103,61 @@ def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str])
     except OriginError as exc:
         raise ConfigError(str(exc)) from None
     return servers
+
+
+def make_dispatcher(
+    api: Api,
+    base: str,
+    *,
+    servers: ServerChoice | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    auth: Mapping[str, Any] | None = None,
+    auth_env: Mapping[str, str] | None = None,
+    memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+    session_ttl: float = DEFAULT_TTL,
+) -> Dispatcher:
+    """The dispatcher for `api`, with its per-session credentials and start-up ones.
+
+    Without `servers`, calls may go to `base`'s origin only (which may be learned later:
+    `autoui.mount` sets `dispatcher.base_url` from the first request).
+    """
+    secrets = startup_secrets(api, auth, auth_env)
+    if secrets:
+        log.warning(
+            "start-up credentials for %s apply to every user of this page",
+            ", ".join(sorted(secrets)),
+        )
+    authenticator = Authenticator(
+        api,
+        SessionStore(session_ttl),
+        startup=secrets,
+        base_url=base,
+        timeout=timeout,
+        secret_headers=headers or {},
+    )
+    return Dispatcher(
+        base,
+        timeout=timeout,
+        headers=headers,
+        pool_size=concurrency,
+        memory_reply_bytes=memory_reply_bytes,
+        spool_dir=get_upload_folder(),
+        servers=servers,
+        auth=authenticator,
+    )
+
+
+def assemble(
+    api: Api, dispatcher: Dispatcher, shown_base: str, config: Config | None, concurrency: int
+) -> gr.Blocks:
+    """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
+    says they go to)."""
+    plan = planned(api, config)
+    return build_blocks(
+        plan, dispatcher.call, base_url=shown_base, concurrency=concurrency, dispatcher=dispatcher
+    )
 
 
 def _validate_later(api: Api) -> None:

@@ -7,13 +7,19 @@ printed as one line and exit with status 2; they never show a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from autoui.errors import AutouiError, ConfigError
+
+if TYPE_CHECKING:
+    import gradio as gr
+    from fastapi import FastAPI
 
 log = logging.getLogger("autoui")
 
@@ -26,18 +32,34 @@ def _parser() -> argparse.ArgumentParser:
         description="A working Gradio web UI for any HTTP API with an OpenAPI document.",
         epilog="Example: autoui serve http://127.0.0.1:5000/openapi.json",
     )
-    parser.add_argument("--verbose", "-v", action="store_true", help="log every call")
-    parser.add_argument("--quiet", "-q", action="store_true", help="log only errors")
+    _logging_arguments(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # -v/-q work after the command too (`autoui serve SPEC -v`).
+    logging_options = argparse.ArgumentParser(add_help=False)
+    _logging_arguments(logging_options)
 
     serve = commands.add_parser(
         "serve",
         help="serve a UI for an API",
+        parents=[logging_options],
         description="Build a UI from SPEC (a URL, a file path; JSON or YAML; Swagger 2.0 or "
         "OpenAPI 3.x) and serve it until interrupted.",
+        epilog="Examples:\n"
+        "  autoui serve http://127.0.0.1:5000/openapi.json\n"
+        "  autoui serve api.yaml --base-url http://127.0.0.1:5000 --config autoui.yaml\n"
+        "  autoui serve api.yaml --base-url http://127.0.0.1:5000 --reload   # while editing\n"
+        "  autoui serve http://127.0.0.1:5000/openapi.json --mcp             # for agents",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _spec_arguments(serve)
     _server_arguments(serve, default_port=7860)
+    _ui_arguments(serve)
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="watch SPEC (and --config) and rebuild the UI when they change, without a "
+        "restart: a file is checked every second, a URL every 2 s (with its ETag)",
+    )
     serve.add_argument(
         "--timeout",
         type=float,
@@ -89,19 +111,54 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser(
         "inspect",
         help="show how a spec is understood and mapped",
+        parents=[logging_options],
         description="Print every operation of SPEC with its api_name, its input fields "
-        "(component, rule, required) and its outputs, and the spec's problems.",
+        "(component, rule, required) and its outputs, and the spec's problems. The rule "
+        "says what chose each component: a mapping rule, `x-autoui` in the spec, or "
+        "`config: FILE:LINE`.",
     )
     _spec_arguments(inspect)
+    _config_argument(inspect)
     inspect.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     demo = commands.add_parser(
         "demo",
         help="run the bundled example model API and its UI",
+        parents=[logging_options],
         description="Start the example model API on a free loopback port and serve its UI.",
     )
     _server_arguments(demo, default_port=7860)
+    _ui_arguments(demo)
     return parser
+
+
+def _logging_arguments(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: an option given before the command is not reset by the command's parser.
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help="log every call"
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", default=argparse.SUPPRESS, help="log only errors"
+    )
+
+
+def _config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="overrides (YAML or JSON): hide or order operations, pick components, "
+        "labels, defaults, the output field; see the README's config reference",
+    )
+
+
+def _ui_arguments(parser: argparse.ArgumentParser) -> None:
+    _config_argument(parser)
+    parser.add_argument(
+        "--mcp",
+        action="store_true",
+        help="also serve every operation as an MCP tool at /gradio_api/mcp/ "
+        "(needs `pip install 'autoui[mcp]'`)",
+    )
 
 
 def _spec_arguments(parser: argparse.ArgumentParser) -> None:
@@ -192,49 +249,107 @@ def parse_ui_auth(text: str | None) -> tuple[str, str] | None:
 
 def _serve(args: argparse.Namespace) -> int:
     from autoui.app import build_app
-    from autoui.serve import serve
+    from autoui.dispatcher.auth import ENV_PREFIX
 
+    _check_mcp(args.mcp)
     headers = parse_headers(args.header)
     auth = parse_auth(args.auth)
-    ui_auth = parse_ui_auth(args.ui_auth)
-    demo = build_app(
-        args.spec,
-        args.base_url,
-        timeout=args.timeout,
-        headers=headers,
-        strict=args.strict,
-        concurrency=args.concurrency,
-        auth=auth,
-        auth_env=os.environ,
-        allow_origins=args.allow_origin,
-        memory_reply_bytes=args.max_reply_memory,
-    )
-    _announce(args.host, args.port)
-    shared = [*auth, *(v for v in os.environ if v.startswith("AUTOUI_AUTH_")), *headers]
-    serve(
-        demo,
-        host=args.host,
-        port=args.port,
-        concurrency=args.concurrency,
-        auth=ui_auth,
-        share=args.share,
-        max_file_size=args.max_file_size,
-        shared_credentials=shared,
-    )
+
+    def make() -> gr.Blocks:
+        return build_app(
+            args.spec,
+            args.base_url,
+            timeout=args.timeout,
+            headers=headers,
+            strict=args.strict,
+            concurrency=args.concurrency,
+            config=args.config,
+            auth=auth,
+            auth_env=os.environ,
+            allow_origins=args.allow_origin,
+            memory_reply_bytes=args.max_reply_memory,
+        )
+
+    shared = [*auth, *(v for v in os.environ if v.startswith(ENV_PREFIX)), *headers]
+    _serve_page(args, make, shared, concurrency=args.concurrency, reload=args.reload)
     return 0
 
 
+def _serve_page(
+    args: argparse.Namespace,
+    make: Callable[[], gr.Blocks],
+    shared: Sequence[str] = (),
+    *,
+    concurrency: int = 64,
+    reload: bool = False,
+) -> None:
+    """Serve the page `make` builds, with the page options (--ui-auth, --share, --mcp,
+    --max-file-size) and the warnings they call for."""
+    from autoui.serve import asgi_app, serve, share
+
+    ui_auth = parse_ui_auth(args.ui_auth)
+    if args.share:
+        if reload:
+            raise ConfigError("--share cannot be combined with --reload")
+        demo = make()
+        _announce(args.host, args.port, args.mcp)
+        share(
+            demo,
+            host=args.host,
+            port=args.port,
+            auth=ui_auth,
+            mcp=args.mcp,
+            concurrency=concurrency,
+            max_file_size=args.max_file_size,
+            shared_credentials=shared,
+        )
+        return
+
+    def build() -> tuple[gr.Blocks, FastAPI]:
+        demo = make()
+        page = asgi_app(
+            demo,
+            auth=ui_auth,
+            mcp=args.mcp,
+            concurrency=concurrency,
+            max_file_size=args.max_file_size,
+        )
+        return demo, page
+
+    if reload:
+        from autoui.reload import ReloadingApp, SpecWatcher, watched_sources
+
+        app: Any = ReloadingApp(build, SpecWatcher(watched_sources(args.spec, args.config)))
+    else:
+        app = build()[1]
+    _announce(args.host, args.port, args.mcp)
+    serve(
+        app,
+        host=args.host,
+        port=args.port,
+        login=ui_auth is not None,
+        shared_credentials=shared,
+    )
+
+
+def _check_mcp(wanted: bool) -> None:
+    if wanted and importlib.util.find_spec("mcp") is None:
+        raise ConfigError("--mcp needs the MCP package: pip install 'autoui[mcp]'")
+
+
 def _inspect(args: argparse.Namespace) -> int:
+    from autoui.config import load_config
     from autoui.loader import load_spec, resolve_base_url
-    from autoui.mapper import plan_api
+    from autoui.mapper.overrides import planned
     from autoui.report import json_report, text_report
 
+    config = load_config(args.config) if args.config else None
     api = load_spec(args.spec, strict=args.strict)
     try:
         base_url = resolve_base_url(api, args.base_url)
     except ConfigError:
         base_url = ""
-    plan = plan_api(api)
+    plan = planned(api, config)
     print(json_report(plan, base_url) if args.json else text_report(plan, base_url))
     return 0
 
@@ -242,27 +357,20 @@ def _inspect(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from autoui.app import build_app
     from autoui.demo import start_example_api
-    from autoui.serve import serve
 
-    ui_auth = parse_ui_auth(args.ui_auth)
+    _check_mcp(args.mcp)
+    parse_ui_auth(args.ui_auth)  # a bad value fails before the example API starts
     api_url = start_example_api()
     log.warning("example model API running at %s (its docs: %s/docs)", api_url, api_url)
-    demo = build_app(f"{api_url}/openapi.json")
-    _announce(args.host, args.port)
-    serve(
-        demo,
-        host=args.host,
-        port=args.port,
-        auth=ui_auth,
-        share=args.share,
-        max_file_size=args.max_file_size,
-    )
+    _serve_page(args, lambda: build_app(f"{api_url}/openapi.json", config=args.config))
     return 0
 
 
-def _announce(host: str, port: int) -> None:
+def _announce(host: str, port: int, mcp: bool = False) -> None:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     log.warning("autoui UI: http://%s:%d  (Ctrl+C to stop)", shown, port)
+    if mcp:
+        log.warning("MCP server (streamable HTTP): http://%s:%d/gradio_api/mcp/", shown, port)
 
 
 _COMMANDS = {"serve": _serve, "inspect": _inspect, "demo": _demo}
@@ -270,7 +378,8 @@ _COMMANDS = {"serve": _serve, "inspect": _inspect, "demo": _demo}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    level = logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING
+    quiet, verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="autoui: %(message)s")
     try:
         return _COMMANDS[args.command](args)

@@ -6,22 +6,26 @@ import json
 from typing import Any
 
 from autoui.ir import Api
-from autoui.mapper import AppPlan
+from autoui.mapper import NO_DEFAULT, AppPlan
 
 
 def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
     api = plan.api
     return {
-        "title": api.title,
+        "title": plan.title,
         "version": api.version,
         "openapi": api.openapi_version,
         "source": api.source,
         "base_url": base_url,
+        "theme": plan.theme or None,
+        "tags": list(plan.by_tag()),
         "operations": [
             {
                 "method": op.operation.method,
                 "path": op.operation.path,
                 "api_name": op.api_name,
+                "title": op.title,
+                "tags": op.operation.tags,
                 "summary": op.operation.summary,
                 "body_media_type": op.body_media_type,
                 "inputs": [
@@ -29,9 +33,14 @@ def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
                         "name": f.key.split(".", 1)[1],
                         "in": f.location,
                         "api_param": f.api_param,
+                        "label": f.label,
                         "component": f.component,
+                        "encoding": f.encoding,
                         "required": f.required,
                         "rule": f.rule,
+                        **({} if f.default is NO_DEFAULT else {"default": f.default}),
+                        **({"placeholder": f.placeholder} if f.placeholder else {}),
+                        **({"choices": f.choices} if f.choices else {}),
                     }
                     for f in op.fields
                 ],
@@ -47,6 +56,7 @@ def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
             }
             for op in plan.operations
         ],
+        "hidden": plan.hidden,
         "problems": [
             {"where": p.where, "message": p.message, "severity": p.severity} for p in api.problems
         ],
@@ -54,13 +64,13 @@ def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
 
 
 def json_report(plan: AppPlan, base_url: str) -> str:
-    return json.dumps(plan_report(plan, base_url), indent=2, ensure_ascii=False)
+    return json.dumps(plan_report(plan, base_url), indent=2, ensure_ascii=False, default=str)
 
 
 def text_report(plan: AppPlan, base_url: str) -> str:
     api: Api = plan.api
     lines = [
-        f"{api.title} {api.version} (OpenAPI {api.openapi_version}) from {api.source}",
+        f"{plan.title} {api.version} (OpenAPI {api.openapi_version}) from {api.source}",
         f"base URL: {base_url or '(none: pass --base-url)'}",
         f"{len(plan.operations)} operation(s)",
     ]
@@ -68,7 +78,7 @@ def text_report(plan: AppPlan, base_url: str) -> str:
         lines += [
             "",
             f"{op.operation.method} {op.operation.path}  ->  api_name=/{op.api_name}"
-            + (f"  ({op.operation.summary})" if op.operation.summary else ""),
+            + (f"  ({op.title})" if op.title != op.operation.label else ""),
         ]
         for f in op.fields:
             flag = " required" if f.required else ""
@@ -78,6 +88,9 @@ def text_report(plan: AppPlan, base_url: str) -> str:
         for o in op.outputs:
             target = f" field {o.field!r}" if o.field else ""
             lines.append(f"    => {o.component}{target} [{o.rule}]")
+    if plan.hidden:
+        lines += ["", f"{len(plan.hidden)} operation(s) hidden:"]
+        lines += [f"    {hidden}" for hidden in plan.hidden]
     if api.problems:
         lines += ["", f"{len(api.problems)} problem(s) in the spec:"]
         lines += [f"    {p.severity}: {p}" for p in api.problems]

@@ -6,7 +6,7 @@ the page, which a very large page fails. `--share` needs Gradio's tunnel, which 
 `launch()` sets up, so a shared page is served by `launch()`.
 
 Whoever can open the page can call the API through autoui, with the start-up
-credentials: binding beyond loopback or sharing is warned about, naming the risk.
+credentials: listening beyond loopback or sharing is warned about, naming the risk.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
+
+from autoui.builder import theme_of
 
 log = logging.getLogger("autoui")
 
@@ -26,11 +29,30 @@ _LOCAL_HOSTS = (LOOPBACK, "localhost", "::1")
 
 
 def asgi_app(
-    demo: gr.Blocks, *, auth: tuple[str, str] | None = None, max_file_size: int | None = None
+    demo: gr.Blocks,
+    *,
+    auth: tuple[str, str] | None = None,
+    mcp: bool = False,
+    concurrency: int = 64,
+    max_file_size: int | None = None,
 ) -> FastAPI:
+    """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/.
+
+    Gradio's worker threads are sized to `concurrency`; `auth` is the page's login and
+    `max_file_size` the largest upload it accepts.
+    """
+    demo.max_threads = max(concurrency, 40)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return gr.mount_gradio_app(app, demo, path="", auth=auth, max_file_size=max_file_size)
+    return gr.mount_gradio_app(
+        app,
+        demo,
+        path="",
+        auth=auth,
+        mcp_server=mcp,
+        theme=theme_of(demo),
+        max_file_size=max_file_size,
+    )
 
 
 def exposure_warnings(
@@ -59,31 +81,44 @@ def exposure_warnings(
 
 
 def serve(
+    app: ASGIApp,
+    *,
+    host: str = LOOPBACK,
+    port: int = 7860,
+    login: bool = False,
+    shared_credentials: Sequence[str] = (),
+) -> None:
+    """Serve `app` (from `asgi_app`, or a `ReloadingApp`) until interrupted."""
+    for warning in exposure_warnings(
+        host, share=False, login=login, shared_credentials=shared_credentials
+    ):
+        log.warning("%s", warning)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def share(
     demo: gr.Blocks,
     *,
     host: str = LOOPBACK,
     port: int = 7860,
-    concurrency: int = 64,
     auth: tuple[str, str] | None = None,
-    share: bool = False,
+    mcp: bool = False,
+    concurrency: int = 64,
     max_file_size: int | None = None,
     shared_credentials: Sequence[str] = (),
 ) -> None:
-    """Serve until interrupted. Gradio's worker threads are sized to `concurrency`."""
+    """Serve `demo` with a public gradio.live link as well, until interrupted."""
     for warning in exposure_warnings(
-        host, share=share, login=auth is not None, shared_credentials=shared_credentials
+        host, share=True, login=auth is not None, shared_credentials=shared_credentials
     ):
         log.warning("%s", warning)
-    demo.max_threads = max(concurrency, 40)
-    if share:
-        demo.launch(
-            server_name=host,
-            server_port=port,
-            share=True,
-            auth=auth,
-            max_file_size=max_file_size,
-            max_threads=demo.max_threads,
-        )
-        return
-    app = asgi_app(demo, auth=auth, max_file_size=max_file_size)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=True,
+        auth=auth,
+        mcp_server=mcp,
+        max_threads=max(concurrency, 40),
+        max_file_size=max_file_size,
+        theme=theme_of(demo),
+    )

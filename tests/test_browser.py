@@ -4,6 +4,9 @@ what a user sees when they type a prompt, upload a picture, or call an API that 
 from __future__ import annotations
 
 import base64
+import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,3 +85,77 @@ def test_a_stopped_api_gives_a_clear_message(page: Page, ui_for_a_stopped_api: s
     expect(status).to_contain_text("connection refused. Is it running?", timeout=30_000)
     expect(page.get_by_label("prompt *")).to_have_value("hello")  # the input survives
     assert "Traceback" not in page.content()
+
+
+@pytest.fixture(scope="module")
+def tailored_server(example_api: str) -> Iterator[str]:
+    """`autoui serve` with the README's ten-line config, examples/autoui.yaml."""
+    import sys
+
+    from support.servers import free_port, run_process
+
+    port = free_port()
+    config = Path(__file__).resolve().parent.parent / "examples" / "autoui.yaml"
+    args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
+    args += ["--port", str(port), "--config", str(config)]
+    with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_the_config_file_tailors_the_page(
+    page: Page, tailored_server: str, example_api: str
+) -> None:
+    assert requests.get(f"{tailored_server}/config", timeout=30).json()["theme"] == "soft"
+    open_gradio(page, tailored_server)
+    expect(page.get_by_role("heading", name="Markov playground")).to_be_visible()
+    groups = page.get_by_role("tablist").first.get_by_role("tab")
+    expect(groups).to_have_text(["chat", "text", "image", "analysis", "audio", "documents"])
+    expect(page.get_by_role("tab", name="Chat", exact=True)).to_be_visible()
+    expect(page.get_by_role("combobox", name="model")).to_have_value("markov")
+    messages = [{"role": "user", "content": "Tell me about the socket"}]
+    page.get_by_role("textbox", name="Code input container").fill(json.dumps(messages))
+    page.get_by_label("seed").filter(visible=True).fill("3")
+    # Filled because an empty optional Number shows 0, which Gradio refuses as below its
+    # minimum of 1 (a widget problem of its own).
+    page.get_by_label("max_tokens").filter(visible=True).fill("30")
+    body = {"model": "markov", "messages": messages, "temperature": 1.0, "seed": 3}
+    body["max_tokens"] = 30
+    direct = requests.post(f"{example_api}/v1/chat/completions", json=body, timeout=30).json()
+    answer = direct["choices"][0]["message"]["content"]
+    page.locator("#send-chat_completions").click()
+    shown = page.locator(".prose").filter(visible=True).filter(has_text=answer.split()[0])
+    expect(shown.last).to_contain_text(" ".join(answer.split()[:4]), timeout=30_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "tailored.png"), full_page=True)
+    page.get_by_role("tab", name="text", exact=True).click()
+    prompt = page.get_by_label("Start of the story *")
+    expect(prompt).to_have_value("Once upon a time")
+
+
+def test_a_long_call_shows_its_progress(page: Page) -> None:
+    """While a call runs, the output area shows that it is running and for how long."""
+    from support.echo import SLOW_SECONDS, echo_app
+    from support.servers import serve_asgi, serve_gradio
+
+    import autoui
+
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Slow API", "version": "1"},
+        "paths": {
+            "/slow": {"get": {"operationId": "slow", "responses": {"200": {"description": "ok"}}}}
+        },
+    }
+    with (
+        serve_asgi(echo_app()) as backend,
+        serve_gradio(autoui.build_app(spec, base_url=backend)) as url,
+    ):
+        open_gradio(page, url)
+        page.locator("#send-slow").click()
+        trackers = page.locator('[data-testid="status-tracker"]').filter(visible=True)
+        running = trackers.filter(has_text=re.compile(r"\d+\.\d\s*s"))
+        expect(running.first).to_be_visible()
+        expect(page.locator(".autoui-status").filter(visible=True).first).to_contain_text(
+            "200 OK", timeout=(SLOW_SECONDS + 30) * 1000
+        )
+        expect(running).to_have_count(0)

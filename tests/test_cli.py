@@ -41,9 +41,13 @@ def test_inspect_json_describes_the_mapping(example_api: str) -> None:
         "name": "prompt",
         "in": "body",
         "api_param": "prompt",
+        "label": "prompt *",
         "component": "textarea",
+        "encoding": "plain",
         "required": True,
         "rule": "long_text",
+        "default": "The file object",
+        "placeholder": "The file object",
     }
     assert ops["generate"]["outputs"][0]["component"] == "textbox"
     assert ops["generate"]["outputs"][0]["field"] == "response"
@@ -114,3 +118,21 @@ def test_help(args: list[str]) -> None:
     result = autoui(*args)
     assert result.returncode == 0
     assert "usage: autoui" in result.stdout
+
+
+def test_serve_help_names_every_option() -> None:
+    result = autoui("serve", "--help")
+    for option in ("--config", "--mcp", "--reload", "--base-url", "--header", "--verbose"):
+        assert option in result.stdout
+    assert "Examples:" in result.stdout
+
+
+@pytest.mark.parametrize("flag", ["-v", "--quiet"])
+def test_logging_flags_go_before_or_after_the_command(tmp_path: Path, flag: str) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}})
+    )
+    before, after = autoui(flag, "inspect", str(spec)), autoui("inspect", str(spec), flag)
+    assert before.returncode == after.returncode == 0, before.stderr + after.stderr
+    assert before.stdout == after.stdout and "0 operation(s)" in after.stdout

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -43,43 +44,41 @@ def autoui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     )
 
 
-def test_startup_credentials_from_flag_and_environment(
-    spec_file: Path, secured_backend: tuple[FastAPI, str], tmp_path: Path
-) -> None:
+def output_of(proc: Any) -> str:
+    return Path(proc.output_log).read_text(errors="replace")
+
+
+def test_startup_credentials_from_flag_and_environment(spec_file: Path) -> None:
     port = free_port()
-    output = tmp_path / "serve.log"
     args = [sys.executable, "-m", "autoui", "-v", "serve", str(spec_file), "--port", str(port)]
     args += ["--auth", f"KeyHeader={KEY}", "--auth", "KeyQuery=" + KEY]
     url = f"http://127.0.0.1:{port}"
-    with run_process(args, ready_url=f"{url}/", env={"AUTOUI_AUTH_BEARER": BEARER}, output=output):
+    with run_process(args, ready_url=f"{url}/", env={"AUTOUI_AUTH_BEARER": BEARER}) as proc:
         client = Client(url, verbose=False)
         assert client.predict(api_name="/by_header") == KEY
         assert client.predict(api_name="/by_query") == KEY
         assert client.predict(api_name="/by_bearer") == BEARER
         with pytest.raises(Exception, match="HTTP 401"):
             client.predict(api_name="/by_basic")
-    log = output.read_text()
+        log = output_of(proc)
     assert "autoui: start-up credentials for Bearer, KeyHeader, KeyQuery apply to every user" in log
     assert "/whoami/query?api_key=***" in log  # -v logs every call, redacted
     for secret in (KEY, BEARER):
         assert secret not in log
 
 
-def test_listening_beyond_loopback_warns_and_the_page_login_is_asked(
-    spec_file: Path, tmp_path: Path
-) -> None:
+def test_listening_beyond_loopback_warns_and_the_page_login_is_asked(spec_file: Path) -> None:
     port = free_port()
-    output = tmp_path / "serve.log"
     args = [sys.executable, "-m", "autoui", "serve", str(spec_file), "--port", str(port)]
     args += ["--host", "0.0.0.0", "--ui-auth", f"ops:{UI_PASSWORD}", "--auth", f"KeyHeader={KEY}"]
     url = f"http://127.0.0.1:{port}"
-    with run_process(args, ready_url=f"{url}/", output=output):
+    with run_process(args, ready_url=f"{url}/") as proc:
         assert requests.get(f"{url}/config", timeout=10).status_code == 401
         with pytest.raises(ValueError):
             Client(url, verbose=False)
         client = Client(url, auth=("ops", UI_PASSWORD), verbose=False)
         assert client.predict(api_name="/by_header") == KEY
-    log = output.read_text()
+        log = output_of(proc)
     assert (
         "autoui: listening on 0.0.0.0: anyone who can reach this address can use the page and "
         "call the API through it, with the start-up credentials (KeyHeader); the page asks "

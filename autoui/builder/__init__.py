@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -16,7 +17,6 @@ from autoui.mapper.plan import AppPlan, OperationPlan
 if TYPE_CHECKING:
     from autoui.dispatcher.client import Dispatcher
 
-_UNTAGGED = "Other"
 Badge = Callable[[OperationPlan], str]
 
 
@@ -34,9 +34,19 @@ def build_blocks(
     With `dispatcher`, the page also gets the per-session panels: the server selector
     and the Authorize panel, with their API endpoints.
     """
-    with gr.Blocks(
-        title=plan.title or "autoui", delete_cache=(3600, 3600), analytics_enabled=False
-    ) as demo:
+    with warnings.catch_warnings():
+        # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
+        # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
+        warnings.filterwarnings("ignore", message=".*moved from the Blocks constructor.*")
+        options: dict[str, Any] = {"theme": plan.theme} if plan.theme else {}
+        demo = gr.Blocks(
+            title=plan.title or "autoui",
+            delete_cache=(3600, 3600),
+            analytics_enabled=False,
+            **options,
+        )
+    demo._autoui_theme = plan.theme or None  # type: ignore[attr-defined]
+    with demo:
         selector = dispatcher is not None and needs_selector(dispatcher)
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
@@ -46,7 +56,7 @@ def build_blocks(
                 "**This document describes no operations**, so there is nothing to "
                 "call. (It may hold only components or webhooks.)"
             )
-        groups = _by_tag(plan)
+        groups = plan.by_tag()
         if len(groups) > 1:
             with gr.Tabs():
                 for tag, operations in groups.items():
@@ -58,6 +68,11 @@ def build_blocks(
             add_endpoint(op, call, concurrency)
     demo.queue(default_concurrency_limit=concurrency)
     return demo
+
+
+def theme_of(demo: gr.Blocks) -> str | None:
+    """The theme an autoui page was built with, for `gr.mount_gradio_app(theme=...)`."""
+    return getattr(demo, "_autoui_theme", None)
 
 
 def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Dispatcher) -> Badge:
@@ -90,19 +105,6 @@ def _operation_tabs(
                 operation_form(op, call, concurrency, badge(op))
 
 
-def _by_tag(plan: AppPlan) -> dict[str, list[OperationPlan]]:
-    """Operations under their first tag, tags in the document's order."""
-    order = [t.name for t in plan.api.tags]
-    groups: dict[str, list[OperationPlan]] = {}
-    for op in plan.operations:
-        tag = op.operation.tags[0] if op.operation.tags else _UNTAGGED
-        groups.setdefault(tag, []).append(op)
-    ranked = sorted(
-        groups, key=lambda t: (order.index(t) if t in order else len(order), t == _UNTAGGED)
-    )
-    return {t: groups[t] for t in ranked}
-
-
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     lines = [f"# {plan.title or 'API'}"]
     if plan.api.version:
@@ -115,4 +117,4 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     return "\n\n".join(lines)
 
 
-__all__ = ["CallFn", "build_blocks"]
+__all__ = ["CallFn", "build_blocks", "theme_of"]

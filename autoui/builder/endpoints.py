@@ -19,7 +19,7 @@ from gradio.utils import get_upload_folder
 
 from autoui.builder.present import write_temp
 from autoui.dispatcher.reply import Reply
-from autoui.mapper.plan import Field, OperationPlan
+from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
 
 class CallFn(Protocol):
@@ -38,14 +38,15 @@ _MEDIA_KINDS = ("image", "audio", "video", "file")
 
 
 def annotation(field: Field) -> Any:
-    if field.encoding in ("base64", "file"):
+    if field.encoding in FILE_ENCODINGS:
         return gr.FileData
-    if (
-        field.component in ("dropdown",)
-        and field.choices
-        and all(isinstance(c, (str, int, float, bool)) for c in field.choices)
-    ):
-        return Literal[tuple(field.choices)]  # an enum for clients and MCP
+    # Choices become an enum for clients and MCP tools.
+    choices = field.choices or []
+    enum = choices and all(isinstance(c, (str, int, float, bool)) for c in choices)
+    if field.component == "dropdown" and enum:
+        return Literal[tuple(choices)]
+    if field.component == "multiselect" and enum:
+        return list[Literal[tuple(choices)]]  # type: ignore[misc]
     if field.component in ("multiselect", "list"):
         item = _SCALARS.get(field.item_type, Any)
         return list[item]  # type: ignore[valid-type]
@@ -80,12 +81,19 @@ def signature(plan: OperationPlan) -> inspect.Signature:
     return inspect.Signature(params, return_annotation=return_annotation(plan))
 
 
-def docstring(plan: OperationPlan) -> str:
-    """Summary, description and an Args section: Gradio reads it for the API page and MCP."""
+def description(plan: OperationPlan) -> str:
+    """Summary and description: the API page's text and the MCP tool's description."""
     op = plan.operation
     lines = [op.summary or op.label]
     if op.description and op.description != op.summary:
         lines += ["", op.description.strip()]
+    return "\n".join(lines)
+
+
+def docstring(plan: OperationPlan) -> str:
+    """The description and an Args section, from which Gradio takes each parameter's
+    description (for the API page and the MCP tool's input schema)."""
+    lines = [description(plan)]
     if plan.fields:
         lines += ["", "Args:"]
         for f in plan.fields:
@@ -139,7 +147,7 @@ def session_of(request: Any) -> str | None:
 
 def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
     sig = with_request(signature(plan))
-    files = {f.api_param for f in plan.fields if f.encoding in ("base64", "file")}
+    files = {f.api_param for f in plan.fields if f.encoding in FILE_ENCODINGS}
 
     def endpoint(*args: Any, **kwargs: Any) -> Any:
         bound = sig.bind(*args, **kwargs)
@@ -164,7 +172,7 @@ def add_endpoint(plan: OperationPlan, call: CallFn, concurrency: int | None) -> 
     gr.api(
         endpoint_function(plan, call),
         api_name=plan.api_name,
-        api_description=docstring(plan),
+        api_description=description(plan),
         concurrency_limit=concurrency,
         concurrency_id="autoui-calls",
     )

@@ -72,23 +72,34 @@ class Dispatcher:
         servers: ServerChoice | None = None,
         auth: Authenticator | None = None,
     ) -> None:
-        self.base_url = base_url
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.max_reply_bytes = max_reply_bytes
         self.memory_reply_bytes = memory_reply_bytes
         self.spool_dir = spool_dir
-        self.servers = servers or ServerChoice(
-            [Server(base_url)], Origins({canonical_origin(base_url)}), pinned=True
-        )
         self.sessions = auth.sessions if auth else SessionStore()
         self.auth = auth
+        self._given_servers = servers
+        self.base_url = base_url
         self.secret_names = auth.names if auth else SecretNames.of((), self.headers)
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        """Also where calls may go, unless the servers were given (`autoui.mount` learns
+        its base URL from the first request, after the dispatcher is made)."""
+        self._base_url = url
+        self.servers = self._given_servers or _pinned(url)
+        if self.auth is not None:
+            self.auth.base_url = url
 
     def server_of(self, session: str | None) -> str:
         """The base URL this session's calls go to (an operation's own servers aside)."""
@@ -252,6 +263,15 @@ class Dispatcher:
             spool.close()
             return Path(spool.name)
         return b"".join(chunks)
+
+
+def _pinned(url: str) -> ServerChoice:
+    """One server, `url`, and its origin the only one allowed (none if `url` has none)."""
+    try:
+        origins = Origins({canonical_origin(url)})
+    except OriginError:
+        origins = Origins()
+    return ServerChoice([Server(url)], origins, pinned=True)
 
 
 def _same_origin(a: str, b: str) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autoui.errors import AutouiError
-from autoui.mapper.plan import Field
+from autoui.mapper.plan import FILE_ENCODINGS, Field
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
@@ -79,7 +79,7 @@ def wire_value(field: Field, value: Any) -> Any:
     """The value to send for `field`, or ABSENT when the field was left empty."""
     if value is None or (isinstance(value, str) and value == "" and not field.required):
         return ABSENT
-    if field.encoding in ("base64", "file"):
+    if field.encoding in FILE_ENCODINGS:
         return _files(field, value)
     if field.encoding == "json":
         return _json(field, value)
@@ -88,7 +88,7 @@ def wire_value(field: Field, value: Any) -> Any:
 
 def _files(field: Field, value: Any) -> Any:
     """A file (or, for an array field, each file of a multi-file upload) as a FileValue for
-    a part or raw body, or as base64 text for a JSON document."""
+    a part or raw body, or as base64 text (or a data: URL) for a JSON document."""
     if field.value_type == "array" and isinstance(value, (list, tuple)):
         if not value and not field.required:
             return ABSENT
@@ -96,6 +96,8 @@ def _files(field: Field, value: Any) -> Any:
     file = read_file(field, value)
     if field.encoding == "base64":
         return base64.b64encode(file.content).decode("ascii")
+    if field.encoding == "data_url":
+        return f"data:{file.media_type};base64," + base64.b64encode(file.content).decode("ascii")
     return file
 
 

@@ -19,7 +19,10 @@ FieldLocation = Literal["path", "query", "header", "cookie", "body"]
 #   json   - text typed into a JSON editor, parsed before sending
 #   base64 - a file (path) whose bytes are sent as a base64 string
 #   file   - a file (path) sent as a file part or as the raw body
-Encoding = Literal["plain", "json", "base64", "file"]
+#   data_url - a file (path) sent as a `data:<type>;base64,...` URL (only by an override)
+Encoding = Literal["plain", "json", "base64", "file", "data_url"]
+FILE_ENCODINGS = ("base64", "file", "data_url")
+UNTAGGED = "Other"  # the group of operations without a tag
 
 
 class _NoDefault:
@@ -98,3 +101,17 @@ class AppPlan:
     operations: list[OperationPlan] = field(default_factory=list)
     title: str = ""
     description: str = ""
+    theme: str = ""  # a Gradio built-in theme name; "" is Gradio's default
+    hidden: list[str] = field(default_factory=list)  # operations left out, and why
+
+    def by_tag(self) -> dict[str, list[OperationPlan]]:
+        """Operations under their first tag, tags in the document's order (UNTAGGED last)."""
+        order = [t.name for t in self.api.tags]
+        groups: dict[str, list[OperationPlan]] = {}
+        for op in self.operations:
+            tag = op.operation.tags[0] if op.operation.tags else UNTAGGED
+            groups.setdefault(tag, []).append(op)
+        ranked = sorted(
+            groups, key=lambda t: (order.index(t) if t in order else len(order), t == UNTAGGED)
+        )
+        return {t: groups[t] for t in ranked}

@@ -112,3 +112,15 @@ def upload_file(
 def toast_messages(page: Page) -> Locator:
     """The texts of Gradio's toasts (e.g. the message of a `gr.Error`)."""
     return page.get_by_test_id("toast-text")
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the dropdown labelled `label`.
+
+    Option lists stay in the page once opened, so the option is looked for in the list
+    this dropdown controls (its `aria-controls`).
+    """
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    options = page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
+    options.get_by_role("option", name=option, exact=True).click()

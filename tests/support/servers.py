@@ -86,17 +86,15 @@ def run_process(
     ready_url: str,
     env: Mapping[str, str] | None = None,
     timeout: float = 60.0,
-    output: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start `args` as a real subprocess; yield it once `ready_url` answers HTTP 200.
 
     `env` is added to the current environment. Output goes to a file (a pipe could
-    fill up and block the child), `output` if given (for the test to read); its tail is
-    put in the error when the process dies or never becomes ready, so failures explain
-    themselves.
+    fill up and block the child), `proc.output_log`; its tail is put in the error when
+    the process dies or never becomes ready, so failures explain themselves.
     """
     with tempfile.TemporaryDirectory(prefix="autoui-proc-") as tmp:
-        log = output or Path(tmp) / "output.log"
+        log = Path(tmp) / "output.log"
 
         def failure(reason: str) -> str:
             tail = log.read_bytes().decode(errors="replace")[-4000:]
@@ -110,6 +108,7 @@ def run_process(
                 stdin=subprocess.DEVNULL,
                 env={**os.environ, **(env or {})},
             )
+        proc.output_log = log  # type: ignore[attr-defined]
         try:
             deadline = time.monotonic() + timeout
             while not _answers_200(ready_url):

@@ -1,0 +1,127 @@
+"""`autoui serve --mcp`: every operation is an MCP tool. A real MCP client session (the
+`mcp` package, streamable HTTP) lists the tools and calls them; the calls reach the
+example API on a loopback port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from support.servers import free_port, run_process
+
+HIDE_META = "tags: {hide: [meta]}\noperations:\n  sentiment: {description: Rate a text.}\n"
+
+
+@pytest.fixture(scope="module")
+def mcp_server(example_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    config = tmp_path_factory.mktemp("mcp") / "autoui.yaml"
+    config.write_text(HIDE_META)
+    port = free_port()
+    args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
+    args += ["--port", str(port), "--mcp", "--config", str(config)]
+    with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}/gradio_api/mcp/"
+
+
+def session(url: str, work: Any) -> Any:
+    """Run `work(session)` in an initialised MCP client session to `url`."""
+
+    async def run() -> Any:
+        async with (
+            streamable_http_client(url) as (read, write, _),
+            ClientSession(read, write) as client,
+        ):
+            await client.initialize()
+            return await work(client)
+
+    # In a thread of its own: Playwright's sync API (the browser tests) keeps an event
+    # loop running in the main thread for the whole session.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
+
+
+def test_every_visible_operation_is_a_described_tool(mcp_server: str) -> None:
+    async def work(client: ClientSession) -> Any:
+        return (await client.list_tools()).tools
+
+    tools = {tool.name: tool for tool in session(mcp_server, work)}
+    assert set(tools) == {
+        "generate",
+        "generate_stream",
+        "words",
+        "chat_completions",
+        "describe_image",
+        "transform",
+        "sentiment",
+        "speak",
+        "report",
+    }  # `health` is under the hidden tag `meta`
+    generate = tools["generate"]
+    assert generate.description.startswith("Continue a prompt\n\nContinue the prompt with a")
+    assert "Args:" not in generate.description
+    schema = generate.inputSchema
+    assert schema["required"] == ["prompt"]
+    assert schema["properties"]["prompt"] == {
+        "type": "string",
+        "description": "Text to continue. The reply starts with it.",
+    }
+    assert schema["properties"]["seed"]["type"] == "integer"
+    operation = tools["transform"].inputSchema["properties"]["operation"]
+    assert operation["enum"] == ["grayscale", "blur", "edges", "posterize", "rotate", "thumbnail"]
+    assert operation["description"] == "What to do to the image."
+    assert tools["sentiment"].description == "Rate the sentiment of a text\n\nRate a text."
+    assert tools["chat_completions"].inputSchema["properties"]["messages"]["type"] == "array"
+
+
+def test_calling_a_tool_calls_the_api(mcp_server: str, example_api: str) -> None:
+    direct = requests.post(
+        f"{example_api}/generate", json={"prompt": "The parser", "seed": 5}, timeout=30
+    ).json()
+
+    async def work(client: ClientSession) -> Any:
+        return await client.call_tool("generate", {"prompt": "The parser", "seed": 5})
+
+    result = session(mcp_server, work)
+    assert not result.isError
+    assert [c.text for c in result.content] == [direct["response"]]
+
+
+def test_an_api_error_is_a_tool_error_with_the_message(mcp_server: str) -> None:
+    async def work(client: ClientSession) -> Any:
+        return await client.call_tool("words", {"word": "zzzqqq"})
+
+    result = session(mcp_server, work)
+    assert result.isError
+    text = " ".join(c.text for c in result.content)
+    assert "HTTP 404 Not Found: the word 'zzzqqq' does not occur in the corpus" in text
+    assert "Traceback" not in text
+
+
+def test_mcp_without_the_package_is_one_clear_line(tmp_path: Path) -> None:
+    """Without the `mcp` package (hidden from the child process by a sitecustomize)."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import importlib.util, sys\n"
+        "_find = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda n, *a: None if n == 'mcp' else _find(n, *a)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "autoui", "serve", "http://127.0.0.1:9/openapi.json", "--mcp"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "autoui: error: --mcp needs the MCP package: pip install 'autoui[mcp]'"
+    )
