@@ -14,6 +14,8 @@ import pytest
 import requests
 from fastapi import FastAPI
 from gradio_client import Client, handle_file
+from mcp import ClientSession
+from support.mcp_client import session as mcp_session
 from support.secured import secured_spec
 from support.servers import free_port, run_process
 
@@ -85,6 +87,32 @@ def test_listening_beyond_loopback_warns_and_the_page_login_is_asked(spec_file: 
         "for the --ui-auth login"
     ) in log
     assert UI_PASSWORD not in log and KEY not in log
+
+
+def test_mcp_tools_use_the_startup_credentials_and_cannot_set_a_sessions(
+    spec_file: Path,
+) -> None:
+    port = free_port()
+    args = [sys.executable, "-m", "autoui", "serve", str(spec_file), "--port", str(port)]
+    args += ["--mcp", "--auth", f"KeyHeader={KEY}"]
+    url = f"http://127.0.0.1:{port}"
+
+    async def work(client: ClientSession) -> Any:
+        tools = [tool.name for tool in (await client.list_tools()).tools]
+        header = await client.call_tool("by_header", {})
+        authorize = await client.call_tool(
+            "autoui_authorize", {"credentials": {"KeyHeader": "key-bob-9Wz"}}
+        )
+        return tools, header, authorize
+
+    with run_process(args, ready_url=f"{url}/"):
+        tools, header, authorize = mcp_session(f"{url}/gradio_api/mcp/", work)
+        assert Client(url, verbose=False).predict(api_name="/by_header") == KEY
+    assert "by_header" in tools
+    assert not [name for name in tools if name.startswith("autoui_")]
+    assert [c.text for c in header.content] == [KEY]
+    assert authorize.isError
+    assert "not available through MCP" in " ".join(c.text for c in authorize.content)
 
 
 def test_uploads_over_max_file_size_are_refused(tmp_path: Path, example_api: str) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import session_of
+from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
 from autoui.builder.present import _escape as plain
 from autoui.dispatcher.auth import (
     Authenticator,
@@ -302,7 +302,7 @@ def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Bu
 
 
 def add_auth_endpoints(panel: AuthPanel) -> None:
-    """`/autoui_authorize` and `/autoui_logout`, for gradio_client and MCP sessions."""
+    """`/autoui_authorize` and `/autoui_logout`, for gradio_client sessions (not MCP)."""
     auth = panel.auth
 
     def autoui_authorize(autoui_request: gr.Request, credentials: dict[str, Any]) -> dict[str, str]:
@@ -316,7 +316,7 @@ def add_auth_endpoints(panel: AuthPanel) -> None:
             credentials: {scheme name: value} for the schemes to set or clear
         """
         try:
-            status = auth.authorize(session_of(autoui_request), credentials)
+            status = auth.authorize(own_session(autoui_request), credentials)
         except AuthProblem as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         refused = [
@@ -328,9 +328,9 @@ def add_auth_endpoints(panel: AuthPanel) -> None:
 
     def autoui_logout(autoui_request: gr.Request) -> dict[str, str]:
         """Clear this session's credentials (start-up ones stay). Returns each scheme's state."""
-        session = session_of(autoui_request)
+        session = own_session(autoui_request)
         auth.authorize(session, dict.fromkeys(auth.schemes))
         return auth.status(session)
 
-    gr.api(autoui_authorize, api_name=AUTHORIZE_API)
-    gr.api(autoui_logout, api_name=LOGOUT_API)
+    add_session_endpoint(autoui_authorize, AUTHORIZE_API)
+    add_session_endpoint(autoui_logout, LOGOUT_API)

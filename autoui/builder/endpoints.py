@@ -145,6 +145,29 @@ def session_of(request: Any) -> str | None:
     return getattr(request, "session_hash", None)
 
 
+def own_session(request: Any) -> str | None:
+    """The caller's session id, for endpoints that change a session's settings.
+
+    Refused through MCP: Gradio's MCP server makes every client's calls through one
+    gradio_client, one session, so what one agent set there would apply to all of them.
+    """
+    headers = getattr(request, "headers", None) or {}
+    if headers.get("x-gradio-user") == "mcp":
+        raise gr.Error(
+            "not available through MCP: Gradio's MCP server calls tools through one session "
+            "shared by all its clients; MCP calls use the start-up credentials (--auth)",
+            print_exception=False,
+        )
+    return session_of(request)
+
+
+def add_session_endpoint(fn: Callable[..., Any], api_name: str) -> None:
+    """A named endpoint for gradio_client sessions that is not an MCP tool (Gradio's MCP
+    server lists only functions whose `_mcp_type`, when set, is "tool")."""
+    fn._mcp_type = "autoui-session"  # type: ignore[attr-defined]
+    gr.api(fn, api_name=api_name)
+
+
 def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
     sig = with_request(signature(plan))
     files = {f.api_param for f in plan.fields if f.encoding in FILE_ENCODINGS}

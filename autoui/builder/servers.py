@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from autoui.builder.auth import literal
-from autoui.builder.endpoints import session_of
+from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
 from autoui.dispatcher.origins import OriginError
 from autoui.ir import Server
 
@@ -133,9 +133,9 @@ def _add_endpoint(dispatcher: Dispatcher) -> None:
             )
         try:
             return dispatcher.choose_server(
-                session_of(autoui_request), urls.index(server), variables or {}
+                own_session(autoui_request), urls.index(server), variables or {}
             )
         except OriginError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
-    gr.api(autoui_server, api_name=SERVER_API)
+    add_session_endpoint(autoui_server, SERVER_API)
