@@ -436,9 +436,6 @@ class Authenticator:
                     self._token(name, secret, state)
         return self.status(session)
 
-    def forget(self, session: str | None) -> None:
-        self.sessions.forget(session)
-
     def status(self, session: str | None) -> dict[str, str]:
         """For each scheme, one phrase: set for this session, set at start-up, not set,
         or why its credentials cannot be used (the token endpoint's refusal)."""
