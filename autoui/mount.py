@@ -17,14 +17,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, make_dispatcher
-from autoui.builder import theme_of
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.serve import mount_blocks
 
 log = logging.getLogger("autoui")
 
@@ -57,7 +56,7 @@ def mount(
     demo = assemble(api, dispatcher, base_url or THIS_SERVER, overrides, concurrency)
     if not base_url:
         app.add_middleware(_LearnBaseUrl, dispatcher=dispatcher)
-    return gr.mount_gradio_app(app, demo, path=path, mcp_server=mcp, theme=theme_of(demo))
+    return mount_blocks(app, demo, path, mcp_server=mcp)
 
 
 class _LearnBaseUrl:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import gradio as gr
 import uvicorn
@@ -44,15 +45,20 @@ def asgi_app(
     demo.max_threads = max(concurrency, 40)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return gr.mount_gradio_app(
-        app,
-        demo,
-        path="",
-        auth=auth,
-        mcp_server=mcp,
-        theme=theme_of(demo),
-        max_file_size=max_file_size,
-    )
+    return mount_blocks(app, demo, "", auth=auth, mcp_server=mcp, max_file_size=max_file_size)
+
+
+def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> FastAPI:
+    """`gr.mount_gradio_app`, closing a hole it leaves open.
+
+    Gradio refuses request data naming a file that was not uploaded (`/etc/passwd`)
+    only once `Blocks.has_launched` is set, which `launch()` does and mounting does not
+    (Gradio 6.31). Without it, anyone could make the app read a server file and send
+    it to the API. tests/test_file_paths.py sends those requests.
+    """
+    mounted = gr.mount_gradio_app(app, demo, path=path, theme=theme_of(demo), **options)
+    demo.has_launched = True
+    return mounted
 
 
 def exposure_warnings(
