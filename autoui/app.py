@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.dispatcher.auth import Authenticator, startup_secrets
 from autoui.dispatcher.client import MEMORY_REPLY_BYTES
+from autoui.dispatcher.curl import spec_secrets
+from autoui.dispatcher.live import LiveCall
 from autoui.dispatcher.origins import OriginError, ServerChoice
 from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
 from autoui.errors import ConfigError
@@ -38,6 +41,7 @@ def build_app(
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
+    media_origins: Iterable[str] = (),
     auth: Mapping[str, Any] | None = None,
     auth_env: Mapping[str, str] | None = None,
     allow_origins: Sequence[str] = (),
@@ -50,6 +54,8 @@ def build_app(
     the spec is validated in the background and its problems are logged, so a large
     spec's UI is up before the seconds its validation takes. `config` is an overrides
     file (YAML or JSON) or its content as a dict (see the README's config reference).
+    Image URLs in replies are fetched only from the API's origins and from
+    `media_origins`.
 
     `auth` gives start-up credentials by security scheme name (`autoui.dispatcher.auth`
     describes the values); `auth_env` is searched for `AUTOUI_AUTH_<SCHEME>` variables
@@ -71,6 +77,7 @@ def build_app(
         auth_env=auth_env,
         memory_reply_bytes=memory_reply_bytes,
         session_ttl=session_ttl,
+        media_origins=media_origins,
     )
     return assemble(api, dispatcher, base, overrides, concurrency)
 
@@ -117,6 +124,7 @@ def make_dispatcher(
     auth_env: Mapping[str, str] | None = None,
     memory_reply_bytes: int = MEMORY_REPLY_BYTES,
     session_ttl: float = DEFAULT_TTL,
+    media_origins: Iterable[str] = (),
 ) -> Dispatcher:
     """The dispatcher for `api`, with its per-session credentials and start-up ones.
 
@@ -135,7 +143,6 @@ def make_dispatcher(
         startup=secrets,
         base_url=base,
         timeout=timeout,
-        secret_headers=headers or {},
     )
     return Dispatcher(
         base,
@@ -144,6 +151,7 @@ def make_dispatcher(
         pool_size=concurrency,
         memory_reply_bytes=memory_reply_bytes,
         spool_dir=get_upload_folder(),
+        media_origins=media_origins,
         servers=servers,
         auth=authenticator,
     )
@@ -155,8 +163,14 @@ def assemble(
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
     plan = planned(api, config)
+    dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
-        plan, dispatcher.call, base_url=shown_base, concurrency=concurrency, dispatcher=dispatcher
+        plan,
+        dispatcher.call,
+        base_url=shown_base,
+        concurrency=concurrency,
+        start=partial(LiveCall, dispatcher),
+        dispatcher=dispatcher,
     )
 
 

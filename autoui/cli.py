@@ -75,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a header sent with every call (repeatable), e.g. an API key",
     )
     serve.add_argument(
+        "--media-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an origin besides the API's own from which image URLs in replies may be "
+        "fetched and shown (repeatable), e.g. https://cdn.example.com",
+    )
+    serve.add_argument(
         "--concurrency",
         type=int,
         default=64,
@@ -268,6 +276,7 @@ def _serve(args: argparse.Namespace) -> int:
             auth_env=os.environ,
             allow_origins=args.allow_origin,
             memory_reply_bytes=args.max_reply_memory,
+            media_origins=args.media_origin,
         )
 
     shared = [*auth, *(v for v in os.environ if v.startswith(ENV_PREFIX)), *headers]

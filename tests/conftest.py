@@ -115,6 +115,25 @@ def autoui_server(example_api: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
+@pytest.fixture(scope="session")
+def media_api() -> Iterator[tuple[str, Any]]:
+    """The model-like API of tests/support/media_api.py on a loopback port:
+    (base URL, the FastAPI app, whose `state` records what its streams did)."""
+    from support.media_api import media_app
+    from support.servers import serve_asgi
+
+    app = media_app()
+    with serve_asgi(app) as url:
+        yield url, app
+
+
+@pytest.fixture
+def media_backend(media_api: tuple[str, Any]) -> Any:
+    """The media API's app, with its gate closed: gated routes wait for the test."""
+    media_api[1].state.gate.clear()
+    return media_api[1]
+
+
 @pytest.fixture(scope="module")
 def secured_backend() -> Iterator[tuple[Any, str]]:
     """The loopback API of `support.secured`, which checks credentials: (app, base URL).

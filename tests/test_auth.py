@@ -25,7 +25,6 @@ from autoui.dispatcher import Dispatcher
 from autoui.dispatcher.auth import (
     Authenticator,
     AuthProblem,
-    SecretNames,
     parse_secret,
     startup_secrets,
 )
@@ -102,8 +101,9 @@ def test_api_key_in_the_query_is_redacted_in_the_url_shown(
     reply = setup.call("by_query")
     assert who(reply) == BOB_KEY
     assert backend[0].state.seen[-1]["query"] == {"api_key": BOB_KEY}
-    assert reply.url == f"{backend[1]}/whoami/query?api_key=***"
-    assert json.loads(raw_text(reply))["request"] == f"GET {backend[1]}/whoami/query?api_key=***"
+    assert reply.url == f"{backend[1]}/whoami/query?api_key=<redacted>"
+    shown = json.loads(raw_text(reply))["request"]
+    assert shown == f"GET {backend[1]}/whoami/query?api_key=<redacted>"
 
 
 def test_api_key_in_a_cookie(setup: Setup, backend: tuple[FastAPI, str]) -> None:
@@ -451,7 +451,7 @@ def test_secrets_are_not_in_logs_or_errors_when_the_api_is_down(
         setup.call("by_header")
     assert reply.error == f"cannot reach the API at {dead}: connection refused. Is it running?"
     assert BOB_KEY not in caplog.text and ALICE_KEY not in caplog.text
-    assert "api_key=***" in caplog.text
+    assert "api_key=<redacted>" in caplog.text
 
 
 def test_a_redirect_to_another_port_is_not_followed_and_carries_nothing(
@@ -483,23 +483,3 @@ def test_a_redirect_to_an_allowed_origin_drops_the_credentials(
     [seen] = other.state.seen
     assert seen["path"] == "/landing"
     assert "x-api-key" not in seen["headers"] and "authorization" not in seen["headers"]
-
-
-def test_secret_names_redact_urls_headers_and_cookies(setup: Setup) -> None:
-    names = SecretNames.of(setup.api.security_schemes.values(), ["X-Team-Token"])
-    assert names.redact_url("http://h/p?q=1&api_key=abc") == "http://h/p?q=1&api_key=***"
-    assert names.redact_headers(
-        {
-            "Authorization": "Bearer t",
-            "X-API-Key": "k",
-            "x-team-token": "t",
-            "Cookie": "theme=dark; session_id=abc",
-            "Accept": "*/*",
-        }
-    ) == {
-        "Authorization": "***",
-        "X-API-Key": "***",
-        "x-team-token": "***",
-        "Cookie": "theme=dark; session_id=***",
-        "Accept": "*/*",
-    }

@@ -110,8 +110,9 @@ def test_the_config_file_tailors_the_page(
     expect(page.get_by_role("heading", name="Markov playground")).to_be_visible()
     groups = page.get_by_role("tablist").first.get_by_role("tab")
     expect(groups).to_have_text(["chat", "text", "image", "analysis", "audio", "documents"])
-    expect(page.get_by_role("tab", name="Chat", exact=True)).to_be_visible()
-    expect(page.get_by_role("combobox", name="model")).to_have_value("markov")
+    expect(page.locator("#tab-chat_completions-button")).to_have_text("Chat")
+    page.locator("#form-tab-chat_completions-button").click()  # the form, not the chat view
+    expect(page.get_by_role("combobox", name="model").filter(visible=True)).to_have_value("markov")
     messages = [{"role": "user", "content": "Tell me about the socket"}]
     page.get_by_role("textbox", name="Code input container").fill(json.dumps(messages))
     page.get_by_label("seed").filter(visible=True).fill("3")

@@ -269,7 +269,7 @@ def test_no_script_from_a_spec_or_a_reply_runs(page: Page) -> None:
                 expect(status).to_contain_text(
                     "HTTP 500" if name == "as_error" else "200 OK", timeout=30_000
                 )
-                page.get_by_text("Raw response").filter(visible=True).click()
+                page.get_by_text("curl · headers · raw reply").filter(visible=True).click()
                 page.locator("#in-query-mode").filter(visible=True).locator("input").click()
                 page.keyboard.press("Escape")
             links = page.locator("a[href^='javascript:' i]").count()

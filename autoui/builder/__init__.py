@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from autoui.builder.auth import add_auth_endpoints, authorize_panel
-from autoui.builder.endpoints import CallFn, add_endpoint, session_of
+from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
 from autoui.builder.form import operation_form
 from autoui.builder.servers import needs_selector, server_panel
 from autoui.mapper.plan import AppPlan, OperationPlan
@@ -27,12 +27,15 @@ def build_blocks(
     base_url: str,
     concurrency: int | None = 64,
     notes: Iterable[str] = (),
+    start: StartFn | None = None,
     dispatcher: Dispatcher | None = None,
 ) -> gr.Blocks:
     """The whole page: a header, one tab per operation (grouped by tag), API endpoints.
 
-    With `dispatcher`, the page also gets the per-session panels: the server selector
-    and the Authorize panel, with their API endpoints.
+    `start` begins a call shown live (elapsed time, streams, Stop); without it, calls
+    are made through `call` and shown when they end. With `dispatcher`, the page also
+    gets the per-session panels: the server selector and the Authorize panel, with
+    their API endpoints.
     """
     with warnings.catch_warnings():
         # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
@@ -61,11 +64,11 @@ def build_blocks(
             with gr.Tabs():
                 for tag, operations in groups.items():
                     with gr.Tab(tag):
-                        _operation_tabs(operations, call, concurrency, badge)
+                        _operation_tabs(operations, call, concurrency, start, badge)
         elif plan.operations:
-            _operation_tabs(plan.operations, call, concurrency, badge)
+            _operation_tabs(plan.operations, call, concurrency, start, badge)
         for op in plan.operations:
-            add_endpoint(op, call, concurrency)
+            add_endpoint(op, call, concurrency, start)
     demo.queue(default_concurrency_limit=concurrency)
     return demo
 
@@ -97,12 +100,16 @@ def _no_badge(op: OperationPlan) -> str:
 
 
 def _operation_tabs(
-    operations: list[OperationPlan], call: CallFn, concurrency: int | None, badge: Badge
+    operations: list[OperationPlan],
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None,
+    badge: Badge,
 ) -> None:
     with gr.Tabs():
         for op in operations:
             with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
-                operation_form(op, call, concurrency, badge(op))
+                operation_form(op, call, concurrency, start, badge(op))
 
 
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:

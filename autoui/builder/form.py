@@ -1,16 +1,24 @@
-"""One operation's form: header, inputs, Send button and output area, wired together."""
+"""One operation's form: header, inputs, Send and Stop, and the output area, wired together.
+
+Send runs a generator: it shows the elapsed time while the API thinks and a stream's
+text as it arrives; Stop cancels it, and the generator's `finally` closes the
+connection, so the API stops working for nobody. A chat-shaped operation (the mapper
+plans a `chat` output for it) also gets a chat view, in a tab before the form.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn, session_of
-from autoui.builder.present import OutputArea
+from autoui.builder.chat import chat_view
+from autoui.builder.endpoints import CallFn, StartFn, may_stream, session_of, starter
+from autoui.builder.present import STOPPED_MARKDOWN, OutputArea
 from autoui.builder.widgets import input_component
-from autoui.mapper.plan import OperationPlan
+from autoui.mapper.plan import Field, OperationPlan
 
 log = logging.getLogger("autoui")
 
@@ -32,37 +40,116 @@ def header_markdown(plan: OperationPlan, badge: str = "") -> str:
 
 
 def operation_form(
-    plan: OperationPlan, call: CallFn, concurrency: int | None, badge: str = ""
+    plan: OperationPlan,
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None = None,
+    badge: str = "",
 ) -> None:
     """Create the form's components in the current Blocks context and wire Send.
 
     `badge` (from `builder.auth`) says which credentials the operation needs.
     """
+    start = start or starter(call)
     gr.Markdown(header_markdown(plan, badge), elem_classes=["autoui-op-header"])
+    if not any(output.component == "chat" for output in plan.outputs):
+        _request_form(plan, start, concurrency)
+        return
+    with gr.Tabs():
+        with gr.Tab("Conversation", elem_id=f"chat-tab-{plan.api_name}"):
+            chat_view(plan, start, concurrency)
+        with gr.Tab("Request", elem_id=f"form-tab-{plan.api_name}"):
+            _request_form(plan, start, concurrency)
+
+
+_REVEAL = "autoui.reveal"  # the handler's keyword for the Reveal box (never an api_param)
+
+
+def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) -> None:
     with gr.Row(equal_height=False):
         with gr.Column():
-            inputs: dict[str, gr.blocks.Block] = {
+            inputs: dict[str, gr.components.Component] = {
                 field.api_param: input_component(field) for field in plan.fields
             }
             if not inputs:
                 gr.Markdown("*This operation takes no input.*")
-            send = gr.Button("Send", variant="primary", elem_id=f"send-{plan.api_name}")
+            send, stop = _buttons(plan)
         with gr.Column():
             area = OutputArea.create(plan)
+    assert area.reveal is not None
+    showing_stop = {stop: gr.update(visible=True)} if stop is not None else {}
+    hiding_stop = {stop: gr.update(visible=False)} if stop is not None else {}
 
     # Not `request`: a field may well be called that.
-    def handler(autoui_request: gr.Request, **values: Any) -> dict[Any, Any]:
+    def handler(autoui_request: gr.Request, **values: Any) -> Iterator[dict[Any, Any]]:
+        reveal = bool(values.pop(_REVEAL, False))
+        live = start(plan, values, session_of(autoui_request))
         try:
-            return area.show(call(plan, values, session_of(autoui_request)))
+            yield {**area.start(), **showing_stop}
+            first = True
+            for reply in live.updates():
+                if not reply.done:
+                    yield area.progress(reply, first)
+                    first = False
+                    continue
+                marks = {
+                    inputs[f.api_param]: gr.update(label=marked_label(f, reply.field_errors))
+                    for f in plan.fields
+                }
+                yield {**area.show(reply, reveal), **marks, **hiding_stop}
         except Exception as exc:  # a bug here must not show a traceback in the page
             log.exception("autoui failed on %s", plan.operation.label)
-            return area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
+            failed = area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
+            yield {**failed, **hiding_stop}
+        finally:
+            live.close()
 
-    send.click(
+    event = send.click(
         handler,
-        inputs_kwargs=inputs,
-        outputs=area.components,
+        inputs_kwargs={**inputs, _REVEAL: area.reveal},
+        outputs=[*area.components, *showing_stop, *inputs.values()],
+        show_progress_on=area.components[:1],
         api_visibility="private",
         concurrency_limit=concurrency,
         concurrency_id="autoui-calls",
     )
+    if stop is not None:
+        stop.click(
+            lambda: {area.status: STOPPED_MARKDOWN, stop: gr.update(visible=False)},
+            outputs=[area.status, stop],
+            cancels=[event],
+            api_visibility="private",
+            queue=False,
+        )
+
+
+def _buttons(plan: OperationPlan) -> tuple[gr.Button, gr.Button | None]:
+    """Send, and Stop beside it when the operation gets one."""
+    name = plan.api_name
+    if not stoppable(plan):
+        return gr.Button("Send", variant="primary", elem_id=f"send-{name}"), None
+    with gr.Row():
+        send = gr.Button("Send", variant="primary", elem_id=f"send-{name}")
+        return send, gr.Button("Stop", variant="stop", visible=False, elem_id=f"stop-{name}")
+
+
+def stoppable(plan: OperationPlan) -> bool:
+    """Whether the operation gets a Stop button: when its reply may be a stream (declared,
+    or not declared at all). Every Stop costs an event or two at build time, and a page
+    may hold a thousand operations; a plain reply shows its elapsed time while it comes."""
+    planned = plan.outputs[0].component if plan.outputs else "auto"
+    return planned == "auto" or may_stream(plan)
+
+
+_MARK_LENGTH = 90
+
+
+def marked_label(field: Field, errors: Mapping[str, str]) -> str:
+    """The field's label, with the API's complaint about its value when there is one (so
+    the field is found at a glance; the next reply puts the plain label back)."""
+    message = errors.get(field.api_param)
+    if message is None:
+        return field.label
+    if len(message) > _MARK_LENGTH:
+        message = message[: _MARK_LENGTH - 1] + "…"
+    return f"{field.label} ⚠ {message}"

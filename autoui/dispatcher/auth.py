@@ -16,9 +16,9 @@ What a user gives for each kind of scheme (a string, or a mapping with these key
                                                                        "username", "password",
                                                                        "scopes", "access_token"}
 
-Secrets never appear in a `repr`, a log line or an error message: `SecretNames` lists the
-headers, query parameters and cookies that carry them (for redacting a URL, headers or a
-curl command) and `scrub` removes their values from any text.
+Secrets never appear in a `repr`, a log line or an error message: `curl.spec_secrets`
+names the headers and query parameters that carry them (for redacting a URL or a curl
+command) and `scrub` removes their values from any text.
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
 from autoui.dispatcher import styles
+from autoui.dispatcher.curl import REDACTED
 from autoui.dispatcher.oauth import Grant, Token, TokenClient, TokenError
 from autoui.dispatcher.sessions import SessionState, SessionStore
 from autoui.errors import ConfigError
@@ -45,7 +46,6 @@ from autoui.ir import Api, Operation, SecurityRequirement, SecurityScheme
 log = logging.getLogger("autoui")
 
 ENV_PREFIX = "AUTOUI_AUTH_"
-REDACTED = "***"
 # HTTP schemes that answer a challenge (RFC 7616 digest, SPNEGO, ...): one value cannot do.
 _CHALLENGE_SCHEMES = frozenset(
     {"digest", "negotiate", "ntlm", "hoba", "mutual", "scram-sha-1", "scram-sha-256"}
@@ -271,60 +271,8 @@ def add_parts(request: requests.Request, parts: list[tuple[str, str, str]], sche
             request.headers["Cookie"] = f"{cookie}; {pair}" if cookie else pair
 
 
-@dataclass(frozen=True)
-class SecretNames:
-    """Which headers, query parameters and cookies carry secrets, to redact them.
-
-    For the raw-request view, logs and a curl command: `redact_url`, `redact_headers`.
-    Header names are lower case; query and cookie names as the spec spells them.
-    """
-
-    headers: frozenset[str] = frozenset({"authorization", "proxy-authorization"})
-    query: frozenset[str] = frozenset()
-    cookies: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(
-        cls, schemes: Iterable[SecurityScheme], extra_headers: Iterable[str] = ()
-    ) -> SecretNames:
-        headers = set(cls.headers) | {h.lower() for h in extra_headers}
-        query: set[str] = set()
-        cookies: set[str] = set()
-        for scheme in schemes:
-            if kind_of(scheme) == "apiKey":
-                {"header": headers, "query": query, "cookie": cookies}[scheme.location].add(
-                    scheme.param_name.lower() if scheme.location == "header" else scheme.param_name
-                )
-        return cls(frozenset(headers), frozenset(query), frozenset(cookies))
-
-    def redact_url(self, url: str) -> str:
-        parts = urlsplit(url)
-        if not self.query or not parts.query:
-            return url
-        pairs = []
-        for pair in parts.query.split("&"):
-            key, sep, _ = pair.partition("=")
-            pairs.append(f"{key}={REDACTED}" if sep and unquote(key) in self.query else pair)
-        return urlunsplit(parts._replace(query="&".join(pairs)))
-
-    def redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        out = {}
-        for name, value in headers.items():
-            if name.lower() in self.headers:
-                value = REDACTED
-            elif name.lower() == "cookie" and self.cookies:
-                value = "; ".join(
-                    f"{c.split('=', 1)[0].strip()}={REDACTED}"
-                    if unquote(c.split("=", 1)[0].strip()) in self.cookies
-                    else c.strip()
-                    for c in value.split(";")
-                )
-            out[name] = value
-        return out
-
-
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret (as given, and percent-encoded) replaced by ***."""
+    """`text` with every secret (as given, and percent-encoded) replaced by <redacted>."""
     for secret in sorted(set(secrets), key=len, reverse=True):
         if len(secret) >= _MIN_SCRUB:
             text = text.replace(secret, REDACTED).replace(quote(secret, safe=""), REDACTED)
@@ -392,7 +340,6 @@ class Authenticator:
         base_url: str = "",
         timeout: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
-        secret_headers: Iterable[str] = (),
     ) -> None:
         self.api = api
         self.schemes = dict(api.security_schemes)
@@ -401,7 +348,6 @@ class Authenticator:
         self.base_url = base_url
         self.clock = clock
         self.tokens = TokenClient(timeout=timeout, clock=clock)
-        self.names = SecretNames.of(self.schemes.values(), secret_headers)
         self.scopes = _required_scopes(api)
 
     # --- what the Authorize panel and endpoint do

@@ -19,19 +19,21 @@ import mimetypes
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from autoui.dispatcher.auth import Applied, Authenticator, AuthProblem, SecretNames, scrub
+from autoui.dispatcher.auth import Applied, Authenticator, AuthProblem, scrub
+from autoui.dispatcher.curl import Secrets, form_secrets, redact_url, sent_request, spec_secrets
+from autoui.dispatcher.media import fetch_media
 from autoui.dispatcher.origins import OriginError, Origins, ServerChoice
 from autoui.dispatcher.origins import origin as canonical_origin
-from autoui.dispatcher.reply import Reply, decode, filename_of, media_type_of
+from autoui.dispatcher.reply import Reply, content_type_of, decode, filename_of, media_type_of
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.values import ValueProblem
@@ -69,9 +71,16 @@ class Dispatcher:
         max_reply_bytes: int = MAX_REPLY_BYTES,
         memory_reply_bytes: int = MEMORY_REPLY_BYTES,
         spool_dir: str | None = None,
+        secrets: Secrets | None = None,
+        media_origins: Iterable[str] = (),
         servers: ServerChoice | None = None,
         auth: Authenticator | None = None,
     ) -> None:
+        """`secrets` names the credentials left out of the `curl` command shown with a
+        reply (the `headers` given here always are); `media_origins` are origins besides
+        the API's own from which a reply's image URLs may be fetched. `servers` says where
+        calls may go (default: `base_url`'s origin only); `auth` adds each session's
+        credentials. Replies over `memory_reply_bytes` go to a file in `spool_dir`."""
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.max_reply_bytes = max_reply_bytes
@@ -81,7 +90,12 @@ class Dispatcher:
         self.auth = auth
         self._given_servers = servers
         self.base_url = base_url
-        self.secret_names = auth.names if auth else SecretNames.of((), self.headers)
+        self.secrets = (
+            (secrets or Secrets())
+            | Secrets(headers=frozenset(name.lower() for name in self.headers))
+            | (spec_secrets(auth.api) if auth else Secrets())
+        )
+        self.media_origins = frozenset(origin(url) for url in media_origins)
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
@@ -123,13 +137,22 @@ class Dispatcher:
 
         `session` (Gradio's session id) selects the credentials and the server to use.
         """
-        output = plan.outputs[0] if plan.outputs else Output("auto")
+        prepared, reply = self.prepare(plan, values, session)
+        if prepared is not None:
+            self.exchange(prepared, reply)
+        return self.finish(plan, reply)
+
+    def prepare(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> tuple[requests.PreparedRequest | None, Reply]:
+        """The request to send and the Reply it will fill, or (None, a Reply that says why
+        the values cannot be sent)."""
         operation = plan.operation
         base = self.servers.base_for(operation, self.server_of(session))
         try:
             request = build_request(plan, values, base)
         except ValueProblem as exc:
-            return Reply(operation.method, operation.label, error=str(exc))
+            return None, Reply(operation.method, operation.label, error=str(exc))
         # The dispatcher's headers (`--header`) are defaults: a header the user filled in
         # for this operation wins. Header names are case-insensitive, so `x-team` from the
         # form must also shadow `X-Team` from the command line.
@@ -142,11 +165,24 @@ class Dispatcher:
             prepared = self.session.prepare_request(request)
             self.servers.origins.check(prepared.url or "")
         except (AuthProblem, OriginError) as exc:
-            return Reply(operation.method, operation.label, error=str(exc))
-        secrets = applied.secrets + list(self.headers.values())
-        reply = Reply(
-            prepared.method or operation.method, self.secret_names.redact_url(prepared.url or "")
-        )
+            return None, Reply(operation.method, operation.label, error=str(exc))
+        sent = sent_request(prepared, request, plan, values, self.secrets | form_secrets(plan))
+        reply = Reply(prepared.method or operation.method, sent.shown_url(), request=sent)
+        reply.sent_secrets = applied.secrets + list(self.headers.values())
+        reply.credentials_missing = not applied.satisfied
+        return prepared, reply
+
+    def exchange(
+        self,
+        prepared: requests.PreparedRequest,
+        reply: Reply,
+        listener: Listener | None = None,
+    ) -> None:
+        """Send and read the reply into `reply` (status, headers, content, or error).
+
+        `listener` (a call shown live) learns of the response as soon as its headers
+        arrive, and may ask to see the body's pieces as they come.
+        """
         started = time.perf_counter()
         try:
             response = self._send(prepared, reply)
@@ -154,7 +190,8 @@ class Dispatcher:
                 with response:
                     reply.status, reply.reason = response.status_code, response.reason or ""
                     reply.headers = dict(response.headers)
-                    body = self._read(response)
+                    on_chunk = listener.opened(response) if listener is not None else None
+                    body = self._read(response, on_chunk)
                     if isinstance(body, Path):
                         _spooled(reply, body, self.memory_reply_bytes)
                     else:
@@ -178,12 +215,17 @@ class Dispatcher:
         except requests.exceptions.RequestException as exc:
             reply.error = f"the request to {origin(reply.url)} failed: {exc}"
         reply.elapsed = time.perf_counter() - started
+
+    def finish(self, plan: OperationPlan, reply: Reply) -> Reply:
+        """Decode what came back into what is shown, and log the call (without secrets)."""
         if reply.error is None and reply.body_file is None:
-            decode(reply, output)
-        if reply.status in (401, 403) and not applied.satisfied and self.auth is not None:
-            reply.error = f"{reply.error or f'HTTP {reply.status}'} ({self.auth.hint(operation)})"
+            decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
+            fetch_media(self, reply)
+        if reply.status in (401, 403) and reply.credentials_missing and self.auth is not None:
+            hint = self.auth.hint(plan.operation)
+            reply.error = f"{reply.error or f'HTTP {reply.status}'} ({hint})"
         if reply.error is not None:
-            reply.error = scrub(reply.error, secrets)
+            reply.error = scrub(reply.error, reply.sent_secrets)
         log.info(
             "%s %s -> %s",
             reply.method,
@@ -211,7 +253,7 @@ class Dispatcher:
                 reply.headers = dict(response.headers)
                 reply.error = (
                     f"HTTP {response.status_code}: the API redirected to "
-                    f"{self.secret_names.redact_url(target)}, outside {home}; not followed"
+                    f"{redact_url(target, self.secrets.query)}, outside {home}; not followed"
                 )
                 return None
             prepared = _redirected(prepared, response.status_code, target)
@@ -222,13 +264,17 @@ class Dispatcher:
         return None
 
     def _drop_credentials(self, prepared: requests.PreparedRequest) -> None:
+        """Before a redirect to another (allowed) origin: no credential goes along."""
         for name in list(prepared.headers):
-            if name.lower() in self.secret_names.headers or name.lower() == "cookie":
+            if name.lower() in self.secrets.headers:
                 del prepared.headers[name]
 
-    def _read(self, response: requests.Response) -> bytes | Path:
+    def _read(
+        self, response: requests.Response, on_chunk: Callable[[bytes], None] | None = None
+    ) -> bytes | Path:
         """The body: in memory up to `memory_reply_bytes`, then in a temporary file (whose
-        path is returned) up to `max_reply_bytes`.
+        path is returned) up to `max_reply_bytes`; `on_chunk` sees each piece as soon as it
+        arrives.
 
         requests reports a read timeout in the middle of a body as a ConnectionError
         ("cannot reach the API" would be wrong: it answered, then stalled), so that one
@@ -237,8 +283,9 @@ class Dispatcher:
         chunks: list[bytes] = []
         size = 0
         spool = None
+        pieces = _arriving(response) if on_chunk is not None else response.iter_content(65536)
         try:
-            for chunk in response.iter_content(65536):
+            for chunk in pieces:
                 size += len(chunk)
                 if size > self.max_reply_bytes:
                     raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
@@ -251,6 +298,8 @@ class Dispatcher:
                     spool.write(chunk)
                 else:
                     chunks.append(chunk)
+                if on_chunk is not None:
+                    on_chunk(chunk)
         except requests.exceptions.ConnectionError as exc:
             _discard(spool)
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
@@ -263,6 +312,24 @@ class Dispatcher:
             spool.close()
             return Path(spool.name)
         return b"".join(chunks)
+
+
+class Listener(Protocol):
+    def opened(self, response: requests.Response) -> Callable[[bytes], None] | None:
+        """Called when the response's headers have come; returns what to call with each
+        piece of the body as it arrives, or None to read the body whole."""
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The body's pieces as they arrive. (`iter_content` would wait to fill its chunk
+    size unless the reply is chunked, so a stream would appear all at once.)"""
+    try:
+        while chunk := response.raw.read1(65536, decode_content=True):
+            yield chunk
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
 
 
 def _pinned(url: str) -> ServerChoice:
@@ -291,8 +358,7 @@ def _discard(spool: Any) -> None:
 
 def _spooled(reply: Reply, path: Path, limit: int) -> None:
     """A reply too big to hold: offered as a download of the file it was written to."""
-    content_type = reply.headers.get("Content-Type", reply.headers.get("content-type", ""))
-    reply.media_type = media_type_of(content_type)
+    reply.media_type = media_type_of(content_type_of(reply.headers))
     reply.filename = filename_of(reply.headers)
     extension = mimetypes.guess_extension(reply.media_type) or ".bin"
     named = path.rename(path.with_name(reply.filename or "reply" + extension))
