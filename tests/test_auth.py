@@ -28,6 +28,7 @@ from autoui.dispatcher.auth import (
     parse_secret,
     startup_secrets,
 )
+from autoui.dispatcher.curl import curl_command
 from autoui.dispatcher.origins import Origins, ServerChoice
 from autoui.dispatcher.sessions import SessionStore
 from autoui.errors import ConfigError
@@ -483,3 +484,21 @@ def test_a_redirect_to_an_allowed_origin_drops_the_credentials(
     [seen] = other.state.seen
     assert seen["path"] == "/landing"
     assert "x-api-key" not in seen["headers"] and "authorization" not in seen["headers"]
+
+
+def test_the_curl_command_redacts_the_sessions_credentials_unless_revealed(
+    setup: Setup, backend: tuple[FastAPI, str]
+) -> None:
+    setup.auth.authorize("tab-1", {"KeyHeader": ALICE_KEY, "Bearer": "bearer-alice-2Kp"})
+    reply = setup.call("both")
+    assert reply.ok, reply.error
+    assert reply.request is not None
+    shown = curl_command(reply.request)
+    assert "-H 'X-API-Key: <redacted>'" in shown
+    assert "-H 'Authorization: <redacted>'" in shown
+    assert ALICE_KEY not in shown and "bearer-alice-2Kp" not in shown
+    revealed = curl_command(reply.request, reveal=True)
+    assert f"-H 'X-API-Key: {ALICE_KEY}'" in revealed
+    assert "-H 'Authorization: Bearer bearer-alice-2Kp'" in revealed
+    setup.auth.authorize("tab-1", {"KeyQuery": BOB_KEY})
+    assert "api_key=<redacted>" in curl_command(setup.call("by_query").request)  # type: ignore[arg-type]
