@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from autoui.dispatcher.curl import spec_secrets
 from autoui.dispatcher.live import LiveCall
 from autoui.dispatcher.origins import OriginError, ServerChoice
 from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
+from autoui.dispatcher.transport import DEFAULT_RETRIES
 from autoui.errors import ConfigError
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
@@ -30,6 +32,10 @@ from autoui.mapper.overrides import planned
 log = logging.getLogger("autoui")
 
 DEFAULT_CONCURRENCY = 64
+# Gradio builds about 20-40 operations a second here, and a page of thousands of forms
+# is already slow to open: past this many, the page holds the first ones and says so
+# (`autoui inspect` still lists them all).
+MAX_OPERATIONS = 2000
 
 
 def build_app(
@@ -47,6 +53,7 @@ def build_app(
     allow_origins: Sequence[str] = (),
     memory_reply_bytes: int = MEMORY_REPLY_BYTES,
     session_ttl: float = DEFAULT_TTL,
+    retries: int = DEFAULT_RETRIES,
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
@@ -61,6 +68,11 @@ def build_app(
     describes the values); `auth_env` is searched for `AUTOUI_AUTH_<SCHEME>` variables
     (pass `os.environ`). Both apply to every user of the page. `allow_origins` adds
     origins that calls and redirects may go to, beyond the spec's servers.
+
+    `concurrency` is how many calls to the API run at once, over all users, whether
+    they come from the page or from gradio_client; the connection pool is as large.
+    `retries` is how often a failed call is retried where that is safe (see
+    `autoui.dispatcher.transport`).
     """
     overrides = load_config(config) if config is not None else None
     api = load_api(source, strict)
@@ -78,6 +90,7 @@ def build_app(
         memory_reply_bytes=memory_reply_bytes,
         session_ttl=session_ttl,
         media_origins=media_origins,
+        retries=retries,
     )
     return assemble(api, dispatcher, base, overrides, concurrency)
 
@@ -125,6 +138,7 @@ def make_dispatcher(
     memory_reply_bytes: int = MEMORY_REPLY_BYTES,
     session_ttl: float = DEFAULT_TTL,
     media_origins: Iterable[str] = (),
+    retries: int = DEFAULT_RETRIES,
 ) -> Dispatcher:
     """The dispatcher for `api`, with its per-session credentials and start-up ones.
 
@@ -152,6 +166,7 @@ def make_dispatcher(
         memory_reply_bytes=memory_reply_bytes,
         spool_dir=get_upload_folder(),
         media_origins=media_origins,
+        retries=retries,
         servers=servers,
         auth=authenticator,
     )
@@ -162,6 +177,14 @@ def assemble(
 ) -> gr.Blocks:
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
+    notes = []
+    if len(api.operations) > MAX_OPERATIONS:
+        notes.append(
+            f"This API has {len(api.operations):,} operations; this page shows the first "
+            f"{MAX_OPERATIONS:,}."
+        )
+        log.warning("%s: %s", api.source, notes[-1])
+        api = dataclasses.replace(api, operations=api.operations[:MAX_OPERATIONS])
     plan = planned(api, config)
     dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
@@ -171,6 +194,7 @@ def assemble(
         concurrency=concurrency,
         start=partial(LiveCall, dispatcher),
         dispatcher=dispatcher,
+        notes=notes,
     )
 
 

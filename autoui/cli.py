@@ -87,7 +87,17 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=64,
         metavar="N",
-        help="calls to the API that may run at once, over all users (default 64)",
+        help="calls to the API that may run at once, over all users, from the page and "
+        "from API clients; also the size of the connection pool (default 64)",
+    )
+    serve.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="retry a failed call up to N times where that is safe: a refused connection; "
+        "502/503/504 or a dropped connection for GET, HEAD, PUT, DELETE, OPTIONS; a 429/503 "
+        "whose Retry-After is at most 10 s; never a timeout (default 2, 0 to never retry)",
     )
     serve.add_argument(
         "--auth",
@@ -256,6 +266,8 @@ def parse_ui_auth(text: str | None) -> tuple[str, str] | None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.concurrency < 1 or args.retries < 0:
+        raise ConfigError("--concurrency must be at least 1 and --retries at least 0")
     from autoui.app import build_app
     from autoui.dispatcher.auth import ENV_PREFIX
 
@@ -277,6 +289,7 @@ def _serve(args: argparse.Namespace) -> int:
             allow_origins=args.allow_origin,
             memory_reply_bytes=args.max_reply_memory,
             media_origins=args.media_origin,
+            retries=args.retries,
         )
 
     shared = [*auth, *(v for v in os.environ if v.startswith(ENV_PREFIX)), *headers]

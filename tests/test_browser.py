@@ -13,9 +13,7 @@ import pytest
 import requests
 from PIL import Image
 from playwright.sync_api import Page, expect
-from support.browser import component, open_gradio, upload_file
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+from support.browser import component, open_gradio, save_screenshot, upload_file
 
 
 def open_operation(page: Page, tag: str, title: str) -> None:
@@ -36,8 +34,7 @@ def test_generate_in_the_browser(page: Page, autoui_server: str, example_api: st
     result = component(page, label="Result").locator("textarea")
     expect(result).to_have_value(direct["response"], timeout=30_000)
     expect(page.locator(".autoui-status").filter(visible=True).first).to_contain_text("200 OK")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "generate.png"), full_page=True)
+    save_screenshot(page, "generate.png")
 
 
 def test_describe_an_uploaded_image(
@@ -59,8 +56,7 @@ def test_describe_an_uploaded_image(
     page.locator("#send-describe_image").click()
     result = component(page, label="Result").locator("textarea")
     expect(result).to_have_value(direct["description"], timeout=30_000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "describe_image.png"), full_page=True)
+    save_screenshot(page, "describe_image.png")
 
 
 @pytest.fixture
@@ -126,8 +122,7 @@ def test_the_config_file_tailors_the_page(
     page.locator("#send-chat_completions").click()
     shown = page.locator(".prose").filter(visible=True).filter(has_text=answer.split()[0])
     expect(shown.last).to_contain_text(" ".join(answer.split()[:4]), timeout=30_000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "tailored.png"), full_page=True)
+    save_screenshot(page, "tailored.png")
     page.get_by_role("tab", name="text", exact=True).click()
     prompt = page.get_by_label("Start of the story *")
     expect(prompt).to_have_value("Once upon a time")

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect
-from support.browser import open_gradio
+from support.browser import open_gradio, save_screenshot
 from support.media_api import SCRIPT_MARK
 from support.servers import serve_gradio
 
 import autoui
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 BOUND = 20  # seconds: how long a test waits for something that must happen
 WAIT = BOUND * 1000  # the same, in Playwright's milliseconds
 TOKEN = "Bearer sekret-t0ken"
@@ -43,8 +41,7 @@ def open_operation(page: Page, ui: str, tag: str, api_name: str) -> None:
 
 
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    save_screenshot(page, name)
 
 
 def test_a_picture_is_shown(page: Page, ui: str) -> None:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 Badge = Callable[[OperationPlan], str]
 
+SESSION_CAPACITY = 1000
+
 
 def build_blocks(
     plan: AppPlan,
@@ -69,6 +71,13 @@ def build_blocks(
             _operation_tabs(plan.operations, call, concurrency, start, badge)
         for op in plan.operations:
             add_endpoint(op, call, concurrency, start)
+    # The queue sizes its job slots from `max_threads` when it is created: set it first,
+    # or more than 40 concurrent calls would wait for a slot whatever `concurrency` says.
+    demo.max_threads = max(concurrency or 0, 40)
+    # Gradio keeps each session's changed components (here: which output shows) for its
+    # 10,000 latest sessions, about 37 kB each: 370 MB of a server's memory, growing in a
+    # soak until then. A form's state is rebuilt by its next Send, so fewer will do.
+    demo.state_session_capacity = SESSION_CAPACITY
     demo.queue(default_concurrency_limit=concurrency)
     return demo
 
@@ -87,6 +96,11 @@ def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Dispatcher) -> B
         dispatcher.sessions.forget(session_of(autoui_request))
 
     demo.unload(end_session)
+    # Gradio runs unload handlers itself, outside the queue, when the tab goes; say so,
+    # so that every queued event is a call to the API (one concurrency group for them).
+    for fn in demo.fns.values():
+        if fn.fn is end_session:
+            fn.queue = False
     if dispatcher.auth is None:
         return _no_badge
     panel = authorize_panel(demo, plan, dispatcher.auth)

@@ -279,6 +279,30 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+class _QueryRedactor(logging.Filter):
+    """urllib3 logs request paths with their query string (a retry's warning, its debug
+    lines), and an API key may be in the query: the query is left out of those lines."""
+
+    _QUERY = re.compile(r"\?[^\s'\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "?" in message:
+            record.msg, record.args = self._QUERY.sub(f"?{REDACTED}", message), ()
+        return True
+
+
+_REDACTOR = _QueryRedactor()
+
+
+def redact_library_logs() -> None:
+    """Keep credentials in query strings out of urllib3's log lines (idempotent)."""
+    for name in ("urllib3.connectionpool", "urllib3.util.retry"):
+        logger = logging.getLogger(name)
+        if _REDACTOR not in logger.filters:
+            logger.addFilter(_REDACTOR)
+
+
 def env_name(scheme: str) -> str:
     """`AUTOUI_AUTH_` + the scheme name upper-cased, other characters as `_`."""
     return ENV_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", scheme).upper()

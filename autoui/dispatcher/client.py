@@ -25,10 +25,15 @@ from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from autoui.dispatcher.auth import Applied, Authenticator, AuthProblem, scrub
+from autoui.dispatcher.auth import (
+    Applied,
+    Authenticator,
+    AuthProblem,
+    redact_library_logs,
+    scrub,
+)
 from autoui.dispatcher.curl import Secrets, form_secrets, redact_url, sent_request, spec_secrets
 from autoui.dispatcher.media import fetch_media
 from autoui.dispatcher.origins import OriginError, Origins, ServerChoice
@@ -36,6 +41,8 @@ from autoui.dispatcher.origins import origin as canonical_origin
 from autoui.dispatcher.reply import Reply, content_type_of, decode, filename_of, media_type_of
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
+from autoui.dispatcher.streams import is_stream
+from autoui.dispatcher.transport import DEFAULT_RETRIES, Adapter, Deadline, deadline
 from autoui.dispatcher.values import ValueProblem
 from autoui.ir import Server
 from autoui.mapper.plan import OperationPlan, Output
@@ -43,7 +50,7 @@ from autoui.mapper.plan import OperationPlan, Output
 log = logging.getLogger("autoui")
 
 DEFAULT_TIMEOUT = 60.0
-MAX_REPLY_BYTES = 1024 * 1024 * 1024  # on disk; a bigger reply is refused
+MAX_REPLY_BYTES = 256 * 1024 * 1024  # on disk; a bigger reply is refused
 MEMORY_REPLY_BYTES = 32 * 1024 * 1024  # held in memory; a bigger one goes to a file
 _MAX_REDIRECTS = 10
 
@@ -73,6 +80,7 @@ class Dispatcher:
         spool_dir: str | None = None,
         secrets: Secrets | None = None,
         media_origins: Iterable[str] = (),
+        retries: int = DEFAULT_RETRIES,
         servers: ServerChoice | None = None,
         auth: Authenticator | None = None,
     ) -> None:
@@ -96,9 +104,10 @@ class Dispatcher:
             | (spec_secrets(auth.api) if auth else Secrets())
         )
         self.media_origins = frozenset(origin(url) for url in media_origins)
+        redact_library_logs()
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+        adapter = Adapter(pool_size, retries)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -184,12 +193,32 @@ class Dispatcher:
         arrive, and may ask to see the body's pieces as they come.
         """
         started = time.perf_counter()
+        with deadline(self.timeout) as limit:
+            self._exchange(prepared, reply, listener, limit)
+        if limit.expired:  # whatever was read, it was cut short when time ran out
+            where, waited = origin(reply.url), f"{self.timeout:g} s (raise it with --timeout)"
+            reply.error = (
+                f"no answer from {where} within {waited}"
+                if reply.status is None
+                else f"the reply from {where} was still arriving after {waited}"
+            )
+        reply.elapsed = time.perf_counter() - started
+
+    def _exchange(
+        self,
+        prepared: requests.PreparedRequest,
+        reply: Reply,
+        listener: Listener | None,
+        limit: Deadline,
+    ) -> None:
         try:
             response = self._send(prepared, reply)
             if response is not None:
                 with response:
                     reply.status, reply.reason = response.status_code, response.reason or ""
                     reply.headers = dict(response.headers)
+                    if is_stream(media_type_of(response.headers.get("Content-Type", ""))):
+                        limit.lift()  # a stream is limited by the pause between events
                     on_chunk = listener.opened(response) if listener is not None else None
                     body = self._read(response, on_chunk)
                     if isinstance(body, Path):
@@ -212,15 +241,25 @@ class Dispatcher:
             )
         except _TooBig as exc:
             reply.error = str(exc)
+        except _Broken as exc:
+            reply.content = exc.partial
+            reply.error = (
+                f"the reply from {origin(reply.url)} broke off after {exc.size:,} "
+                "bytes: the connection was closed before the end"
+            )
         except requests.exceptions.RequestException as exc:
             reply.error = f"the request to {origin(reply.url)} failed: {exc}"
-        reply.elapsed = time.perf_counter() - started
 
     def finish(self, plan: OperationPlan, reply: Reply) -> Reply:
         """Decode what came back into what is shown, and log the call (without secrets)."""
         if reply.error is None and reply.body_file is None:
-            decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
-            fetch_media(self, reply)
+            try:
+                decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
+            except RecursionError:  # JSON nested deeper than Python's parser can go
+                reply.kind, reply.primary = "textbox", ""
+                reply.error = f"the reply from {origin(reply.url)} is nested too deeply to read"
+            else:
+                fetch_media(self, reply)
         if reply.status in (401, 403) and reply.credentials_missing and self.auth is not None:
             hint = self.auth.hint(plan.operation)
             reply.error = f"{reply.error or f'HTTP {reply.status}'} ({hint})"
@@ -280,6 +319,12 @@ class Dispatcher:
         ("cannot reach the API" would be wrong: it answered, then stalled), so that one
         is told apart here.
         """
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_reply_bytes:
+            raise _TooBig(
+                f"the reply would be {int(declared):,} bytes, over the "
+                f"{self.max_reply_bytes:,}-byte limit; not read"
+            )
         chunks: list[bytes] = []
         size = 0
         spool = None
@@ -304,7 +349,10 @@ class Dispatcher:
             _discard(spool)
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
                 raise _Stalled from exc
-            raise
+            raise _Broken(b"".join(chunks), size) from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            _discard(spool)
+            raise _Broken(b"".join(chunks), size) from exc
         except BaseException:
             _discard(spool)
             raise
@@ -375,6 +423,16 @@ class _TooBig(Exception):
 
 class _Stalled(Exception):
     """The reply began, then no more bytes came within the timeout."""
+
+
+class _Broken(Exception):
+    """The connection ended in the middle of the reply's body, after `size` bytes (of
+    which `partial` holds those still in memory)."""
+
+    def __init__(self, partial: bytes, size: int) -> None:
+        super().__init__()
+        self.partial = partial
+        self.size = size
 
 
 def _redirected(

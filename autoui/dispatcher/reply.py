@@ -19,7 +19,7 @@ from typing import Any
 
 from autoui.dispatcher.curl import SentRequest
 from autoui.dispatcher.media import is_web_url, media_in_json, media_in_string, show_media
-from autoui.dispatcher.streams import is_stream, stream_text
+from autoui.dispatcher.streams import is_stream, read_stream
 from autoui.dispatcher.views import label_scores, table, table_rows
 from autoui.mapper.outputs import answer_path, component_for_media_type, is_json, primary_name
 from autoui.mapper.plan import Field, Output
@@ -144,13 +144,16 @@ def decode(reply: Reply, output: Output, fields: Iterable[Field] = ()) -> Reply:
     reply.kind = component_for_media_type(reply.media_type or "application/octet-stream")
     if reply.kind == "stream":
         reply.kind = "textbox"
-        reply.primary = stream_text(reply.content, reply.media_type, charset_of(content_type))
+        stream = read_stream(reply.content, reply.media_type, charset_of(content_type))
+        reply.primary = stream.text
+        if stream.cut_short:
+            reply.error = "the stream ended without [DONE]: the answer may be incomplete"
     elif reply.kind in _TEXT_KINDS or reply.kind == "json":
         reply.kind = "textbox" if reply.kind == "json" else reply.kind
         reply.primary = _text(reply, content_type)
     else:
         reply.primary, reply.primary_type = reply.content, reply.media_type
-    reply.error = _broken_promise(reply, output)
+    reply.error = reply.error or _broken_promise(reply, output)
     return reply
 
 

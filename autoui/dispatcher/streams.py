@@ -166,6 +166,13 @@ class TextStream:
         self.done = False
         self.events = 0
         self._known = False  # an event of a known shape has come
+        self.openai = False  # OpenAI-shaped events: the stream must end with [DONE]
+        self.finished = False  # an event gave a finish_reason
+
+    @property
+    def cut_short(self) -> bool:
+        """An OpenAI-style stream that ended before both [DONE] and a finish_reason."""
+        return self.openai and not (self.done or self.finished)
 
     def add(self, event: Event) -> str:
         """The text `event` adds (also appended to `self.text`)."""
@@ -178,6 +185,9 @@ class TextStream:
         except json.JSONDecodeError:
             data = None
         piece = piece_of(data) if data is not None else None
+        if isinstance(data, Mapping) and isinstance(data.get("choices"), list):
+            self.openai = True
+            self.finished = self.finished or _get(data, "choices", 0, "finish_reason") is not None
         self._known = self._known or piece is not None
         if piece is None and self._known and isinstance(data, Mapping):
             piece = ""
@@ -187,9 +197,9 @@ class TextStream:
         return piece
 
 
-def stream_text(content: bytes, media_type: str, charset: str = "utf-8") -> str:
-    """The whole text of a stream that has already been read to its end."""
+def read_stream(content: bytes, media_type: str, charset: str = "utf-8") -> TextStream:
+    """A stream that has already been read to its end, event by event."""
     reader, stream = EventReader(media_type, charset), TextStream()
     for event in [*reader.feed(content), *reader.close()]:
         stream.add(event)
-    return stream.text
+    return stream

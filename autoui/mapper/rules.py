@@ -51,6 +51,9 @@ SECRET_WORDS = ("password", "passwd", "secret", "api_key", "apikey", "token")
 # A token that only says where the next page starts is not a secret.
 _CURSOR_WORDS = frozenset({"page", "next", "continuation", "pagination", "sync"})
 _SLIDER_MAX_SPAN = 1e6
+# A dropdown of more values than this is unusable and bloats the page's config (every
+# choice ships to the browser): such an enum gets its type's plain widget instead.
+MAX_CHOICES = 1000
 
 
 @dataclass
@@ -133,8 +136,16 @@ def _bytes_encoding(c: Candidate) -> Encoding:
     return "file" if c.multipart or c.raw_body else "base64"
 
 
+def _choosable(values: list[Any]) -> bool:
+    """Values a dropdown can offer: at most MAX_CHOICES scalars (Gradio reads a list or
+    tuple among the choices as a (label, value) pair, and an object cannot be shown)."""
+    return len(values) <= MAX_CHOICES and all(
+        v is None or isinstance(v, (str, int, float, bool)) for v in values
+    )
+
+
 def const_rule(c: Candidate) -> Widget | None:
-    if "const" not in c.schema:
+    if "const" not in c.schema or not _choosable([c.schema["const"]]):
         return None
     return Widget("dropdown", c.kind or "any", choices=[c.schema["const"]])
 
@@ -142,6 +153,8 @@ def const_rule(c: Candidate) -> Widget | None:
 def enum_rule(c: Candidate) -> Widget | None:
     enum = c.schema.get("enum")
     if not isinstance(enum, list) or not [v for v in enum if v is not None]:
+        return None
+    if not _choosable(enum):
         return None
     return Widget("dropdown", c.kind or "string", choices=[v for v in enum if v is not None])
 
@@ -151,7 +164,7 @@ def enum_array_rule(c: Candidate) -> Widget | None:
         return None
     items = c.schemas.resolve(c.schema.get("items", {}))
     enum = items.get("enum")
-    if not isinstance(enum, list) or not enum:
+    if not isinstance(enum, list) or not enum or not _choosable(enum):
         return None
     return Widget(
         "multiselect",

@@ -124,3 +124,23 @@ def choose(page: Page, label: str, option: str) -> None:
     box.click()
     options = page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
     options.get_by_role("option", name=option, exact=True).click()
+
+
+_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot for the README.
+
+    Into docs/screenshots/ when AUTOUI_SCREENSHOTS is set (to refresh the README's
+    pictures), else into tests/artifacts/screenshots/, so an ordinary test run leaves
+    the tracked pictures alone.
+    """
+    if os.environ.get("AUTOUI_SCREENSHOTS"):
+        folder = _ROOT / "docs" / "screenshots"
+    else:
+        folder = _ROOT / "tests" / "artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
