@@ -5,19 +5,25 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from autoui.builder import build_blocks
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.dispatcher.auth import Authenticator, startup_secrets
+from autoui.dispatcher.client import MEMORY_REPLY_BYTES
 from autoui.dispatcher.curl import spec_secrets
 from autoui.dispatcher.live import LiveCall
+from autoui.dispatcher.origins import OriginError, ServerChoice
+from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
 from autoui.dispatcher.transport import DEFAULT_RETRIES
+from autoui.errors import ConfigError
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate
@@ -42,6 +48,11 @@ def build_app(
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
     media_origins: Iterable[str] = (),
+    auth: Mapping[str, Any] | None = None,
+    auth_env: Mapping[str, str] | None = None,
+    allow_origins: Sequence[str] = (),
+    memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+    session_ttl: float = DEFAULT_TTL,
     retries: int = DEFAULT_RETRIES,
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
@@ -50,8 +61,13 @@ def build_app(
     the spec is validated in the background and its problems are logged, so a large
     spec's UI is up before the seconds its validation takes. `config` is an overrides
     file (YAML or JSON) or its content as a dict (see the README's config reference).
-    Image URLs in replies are fetched only from the API's own origin and from
+    Image URLs in replies are fetched only from the API's origins and from
     `media_origins`.
+
+    `auth` gives start-up credentials by security scheme name (`autoui.dispatcher.auth`
+    describes the values); `auth_env` is searched for `AUTOUI_AUTH_<SCHEME>` variables
+    (pass `os.environ`). Both apply to every user of the page. `allow_origins` adds
+    origins that calls and redirects may go to, beyond the spec's servers.
 
     `concurrency` is how many calls to the API run at once, over all users, whether
     they come from the page or from gradio_client; the connection pool is as large.
@@ -60,12 +76,19 @@ def build_app(
     """
     overrides = load_config(config) if config is not None else None
     api = load_api(source, strict)
-    base = resolve_base_url(api, base_url)
-    dispatcher = Dispatcher(
+    servers = choose_servers(api, base_url, allow_origins)
+    base = servers.expand(0)
+    dispatcher = make_dispatcher(
+        api,
         base,
+        servers=servers,
         timeout=timeout,
         headers=headers,
-        pool_size=concurrency,
+        concurrency=concurrency,
+        auth=auth,
+        auth_env=auth_env,
+        memory_reply_bytes=memory_reply_bytes,
+        session_ttl=session_ttl,
         media_origins=media_origins,
         retries=retries,
     )
@@ -79,6 +102,74 @@ def load_api(source: Source | Api, strict: bool) -> Api:
     if not strict:
         _validate_later(api)
     return api
+
+
+def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str]) -> ServerChoice:
+    """The servers a user may pick and the origins calls may go to; ConfigError if none."""
+    resolve_base_url(api, base_url)  # the message for a spec without a usable server
+    try:
+        servers = ServerChoice.create(
+            api.servers,
+            api.operations,
+            base_url=base_url,
+            allow=allow_origins,
+            spec_source=api.source,
+        )
+        for problem in servers.problems:
+            log.warning("%s: %s", api.source, problem)
+        if not servers.servers:
+            raise ConfigError(f"no usable server: {'; '.join(servers.problems)}")
+        servers.expand(0)
+    except OriginError as exc:
+        raise ConfigError(str(exc)) from None
+    return servers
+
+
+def make_dispatcher(
+    api: Api,
+    base: str,
+    *,
+    servers: ServerChoice | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    auth: Mapping[str, Any] | None = None,
+    auth_env: Mapping[str, str] | None = None,
+    memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+    session_ttl: float = DEFAULT_TTL,
+    media_origins: Iterable[str] = (),
+    retries: int = DEFAULT_RETRIES,
+) -> Dispatcher:
+    """The dispatcher for `api`, with its per-session credentials and start-up ones.
+
+    Without `servers`, calls may go to `base`'s origin only (which may be learned later:
+    `autoui.mount` sets `dispatcher.base_url` from the first request).
+    """
+    secrets = startup_secrets(api, auth, auth_env)
+    if secrets:
+        log.warning(
+            "start-up credentials for %s apply to every user of this page",
+            ", ".join(sorted(secrets)),
+        )
+    authenticator = Authenticator(
+        api,
+        SessionStore(session_ttl),
+        startup=secrets,
+        base_url=base,
+        timeout=timeout,
+    )
+    return Dispatcher(
+        base,
+        timeout=timeout,
+        headers=headers,
+        pool_size=concurrency,
+        memory_reply_bytes=memory_reply_bytes,
+        spool_dir=get_upload_folder(),
+        media_origins=media_origins,
+        retries=retries,
+        servers=servers,
+        auth=authenticator,
+    )
 
 
 def assemble(
@@ -102,6 +193,7 @@ def assemble(
         base_url=shown_base,
         concurrency=concurrency,
         start=partial(LiveCall, dispatcher),
+        dispatcher=dispatcher,
         notes=notes,
     )
 

@@ -138,3 +138,15 @@ def media_backend(media_api: tuple[str, Any]) -> Any:
     """The media API's app, with its gate closed: gated routes wait for the test."""
     media_api[1].state.gate.clear()
     return media_api[1]
+
+
+@pytest.fixture(scope="module")
+def secured_backend() -> Iterator[tuple[Any, str]]:
+    """The loopback API of `support.secured`, which checks credentials: (app, base URL).
+    One per test module, so each module's `app.state.seen` starts empty."""
+    from support.secured import secured_app
+    from support.servers import serve_asgi
+
+    app = secured_app()
+    with serve_asgi(app) as url:
+        yield app, url

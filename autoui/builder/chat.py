@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import StartFn
+from autoui.builder.endpoints import StartFn, session_of
 from autoui.builder.present import STOPPED_MARKDOWN, safe_markdown, status_markdown
 from autoui.builder.widgets import input_component
 from autoui.dispatcher.reply import Reply
@@ -72,7 +72,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
                 }
     history = gr.State([])  # the conversation as sent to the API, per browser session
 
-    def respond(**values: Any) -> Iterator[dict[Any, Any]]:
+    def respond(autoui_request: gr.Request, **values: Any) -> Iterator[dict[Any, Any]]:
         said: list[dict[str, str]] = list(values.pop(_HISTORY) or [])
         message = str(values.pop(_TEXT) or "").strip()
         prompt = str(values.pop(_SYSTEM) or "").strip()
@@ -85,7 +85,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
         ) + turn
         if stream_field is not None:
             values[stream_field.api_param] = streamed
-        live = start(plan, values)
+        live = start(plan, values, session_of(autoui_request))
         try:
             yield {
                 chatbot: _shown([*turn, {"role": "assistant", "content": ""}]),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import gradio as gr
@@ -25,7 +26,13 @@ from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
-CallFn = Callable[[OperationPlan, Mapping[str, Any]], Reply]
+
+class CallFn(Protocol):
+    """`Dispatcher.call`: `session` is Gradio's session id, which selects credentials."""
+
+    def __call__(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> Reply: ...
 
 
 class Live(Protocol):
@@ -36,7 +43,12 @@ class Live(Protocol):
     def close(self) -> None: ...
 
 
-StartFn = Callable[[OperationPlan, Mapping[str, Any]], Live]
+class StartFn(Protocol):
+    """`LiveCall(dispatcher, ...)`: begins a call for `session`, shown while it happens."""
+
+    def __call__(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> Live: ...
 
 
 class _Finished:
@@ -53,7 +65,42 @@ class _Finished:
 
 
 def starter(call: CallFn) -> StartFn:
-    return lambda plan, values: _Finished(call(plan, values))
+    def start(plan: OperationPlan, values: Mapping[str, Any], session: str | None = None) -> Live:
+        return _Finished(call(plan, values, session))
+
+    return start
+
+
+# Gradio fills a parameter annotated `gr.Request` with the caller's request (its
+# `session_hash` identifies the browser tab or gradio_client); it is not an API input.
+REQUEST_PARAM = "autoui_request"
+
+
+def session_of(request: Any) -> str | None:
+    return getattr(request, "session_hash", None)
+
+
+def own_session(request: Any) -> str | None:
+    """The caller's session id, for endpoints that change a session's settings.
+
+    Refused through MCP: Gradio's MCP server makes every client's calls through one
+    gradio_client, one session, so what one agent set there would apply to all of them.
+    """
+    headers = getattr(request, "headers", None) or {}
+    if headers.get("x-gradio-user") == "mcp":
+        raise gr.Error(
+            "not available through MCP: Gradio's MCP server calls tools through one session "
+            "shared by all its clients; MCP calls use the start-up credentials (--auth)",
+            print_exception=False,
+        )
+    return session_of(request)
+
+
+def add_session_endpoint(fn: Callable[..., Any], api_name: str) -> None:
+    """A named endpoint for gradio_client sessions that is not an MCP tool (Gradio's MCP
+    server lists only functions whose `_mcp_type`, when set, is "tool")."""
+    fn._mcp_type = "autoui-session"  # type: ignore[attr-defined]
+    gr.api(fn, api_name=api_name)
 
 
 def may_stream(plan: OperationPlan) -> bool:
@@ -153,6 +200,11 @@ def uploaded_path(value: Any) -> Any:
 def api_value(reply: Reply) -> Any:
     """The primary value for a client: text, JSON, or files for media (a list of them for
     a gallery). Tables and labels are given as the JSON they came as."""
+    if isinstance(reply.primary, Path):  # a reply too big to hold, already on disk
+        path = str(reply.primary)
+        return gr.FileData(
+            path=path, orig_name=os.path.basename(path), mime_type=reply.media_type or None
+        )
     if isinstance(reply.primary, (bytes, bytearray)):
         return _file_data(bytes(reply.primary), reply.primary_type, reply.filename)
     if reply.kind == "gallery":
@@ -165,23 +217,33 @@ def _file_data(content: bytes, media_type: str, filename: str | None = None) -> 
     return gr.FileData(path=path, orig_name=os.path.basename(path), mime_type=media_type or None)
 
 
+def with_request(sig: inspect.Signature) -> inspect.Signature:
+    """`sig` with a leading `gr.Request` parameter, which Gradio fills and hides."""
+    request = inspect.Parameter(
+        REQUEST_PARAM, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request
+    )
+    return sig.replace(parameters=[request, *sig.parameters.values()])
+
+
 def endpoint_function(
     plan: OperationPlan, call: CallFn, start: StartFn | None = None
 ) -> Callable[..., Any]:
-    sig = signature(plan)
+    sig = with_request(signature(plan))
     files = {f.api_param for f in plan.fields if f.encoding in FILE_ENCODINGS}
 
-    def values_of(args: Any, kwargs: Any) -> dict[str, Any]:
-        """The call's values, checked against the schemas first (no way to skip that: the
-        keywords are exactly the operation's fields, as MCP tools see them)."""
+    def values_of(args: Any, kwargs: Any) -> tuple[dict[str, Any], str | None]:
+        """The field values, checked against the schemas first (no way to skip that: the
+        keywords are exactly the operation's fields, as MCP tools see them), and the
+        caller's session."""
         bound = sig.bind(*args, **kwargs)
+        request = bound.arguments.pop(REQUEST_PARAM)
         values = {
             name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
         }
         issues = check(plan, values)
         if issues:
             raise gr.Error(message(issues), print_exception=False)
-        return values
+        return values, session_of(request)
 
     def result(reply: Reply) -> Any:
         if not reply.ok:
@@ -189,11 +251,11 @@ def endpoint_function(
         return api_value(reply)
 
     def endpoint(*args: Any, **kwargs: Any) -> Any:
-        return result(call(plan, values_of(args, kwargs)))
+        return result(call(plan, *values_of(args, kwargs)))
 
     def streaming_endpoint(*args: Any, **kwargs: Any) -> Iterator[Any]:
         assert start is not None
-        live = start(plan, values_of(args, kwargs))
+        live = start(plan, *values_of(args, kwargs))
         try:
             for reply in live.updates(tick=None):
                 yield result(reply) if reply.done else reply.primary

@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.chat import chat_view
-from autoui.builder.endpoints import CallFn, StartFn, may_stream, starter
+from autoui.builder.endpoints import CallFn, StartFn, may_stream, session_of, starter
 from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea
 from autoui.builder.present import STOPPED_MARKDOWN, OutputArea
 from autoui.dispatcher.checks import check
@@ -25,7 +25,7 @@ from autoui.mapper.plan import Field, OperationPlan
 log = logging.getLogger("autoui")
 
 
-def header_markdown(plan: OperationPlan) -> str:
+def header_markdown(plan: OperationPlan, badge: str = "") -> str:
     op = plan.operation
     lines = [f"### `{op.method}` `{op.path}`"]
     if op.summary:
@@ -34,17 +34,26 @@ def header_markdown(plan: OperationPlan) -> str:
         lines.append("*Deprecated.*")
     if op.description and op.description.strip() != op.summary.strip():
         lines.append(op.description.strip())
+    if badge:
+        lines.append(badge)
     if any(f.required for f in plan.fields):
         lines.append("<small>Fields marked * are required.</small>")
     return "\n\n".join(lines)
 
 
 def operation_form(
-    plan: OperationPlan, call: CallFn, concurrency: int | None, start: StartFn | None = None
+    plan: OperationPlan,
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None = None,
+    badge: str = "",
 ) -> None:
-    """Create the form's components in the current Blocks context and wire Send."""
+    """Create the form's components in the current Blocks context and wire Send.
+
+    `badge` (from `builder.auth`) says which credentials the operation needs.
+    """
     start = start or starter(call)
-    gr.Markdown(header_markdown(plan), elem_classes=["autoui-op-header"])
+    gr.Markdown(header_markdown(plan, badge), elem_classes=["autoui-op-header"])
     if not any(output.component == "chat" for output in plan.outputs):
         _request_form(plan, start, concurrency)
         return
@@ -74,7 +83,9 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
     showing_stop = {stop: gr.update(visible=True)} if stop is not None else {}
     hiding_stop = {stop: gr.update(visible=False)} if stop is not None else {}
 
-    def handler(event: gr.EventData, /, **values: Any) -> Iterator[dict[Any, Any]]:
+    def handler(
+        event: gr.EventData, request: gr.Request, /, **values: Any
+    ) -> Iterator[dict[Any, Any]]:
         reveal = bool(values.pop(_REVEAL, False))
         # Send checks first; "Send anyway" (the same listener, to keep one event per
         # operation on a 1,000-operation page) sends as it is. Gradio hands over a copy
@@ -84,7 +95,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
         if issues:
             yield checked.show(issues)
             return
-        live = start(plan, values)
+        live = start(plan, values, session_of(request))
         try:
             yield {**area.start(), **showing_stop, **checked.show([])}
             first = True
@@ -105,7 +116,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
         finally:
             live.close()
 
-    _rename_first(handler, _free_name("event", inputs))
+    _rename_leading(handler, [_free_name(base, inputs) for base in ("event", "request")])
     event = gr.on(
         [send.click, checked.anyway.click],
         handler,
@@ -168,12 +179,18 @@ def _free_name(base: str, taken: Mapping[str, Any]) -> str:
     return name
 
 
-def _rename_first(fn: Callable[..., Any], name: str) -> None:
-    """Give `fn`'s first (positional-only) parameter another name in the signature
-    Gradio reads, so the EventData it fills in cannot collide with a field's keyword."""
+def _rename_leading(fn: Callable[..., Any], names: list[str]) -> None:
+    """Give `fn`'s leading EventData and Request parameters other names in the signature
+    Gradio reads, so what Gradio fills in cannot collide with a field's keyword (GitHub's
+    operations have fields named `event` and `request`)."""
     signature = inspect.signature(fn)
-    first, *rest = signature.parameters.values()
+    params = list(signature.parameters.values())
+    kinds = [gr.EventData, gr.Request]
+    lead = [
+        p.replace(name=name, annotation=kind)
+        for p, name, kind in zip(params, names, kinds, strict=False)
+    ]
     fn.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[first.replace(name=name), *rest]
+        parameters=[*lead, *params[len(lead) :]]
     )
-    fn.__annotations__ = {name: gr.EventData}
+    fn.__annotations__ = {p.name: p.annotation for p in lead}

@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -209,6 +210,8 @@ def _escape(text: str) -> str:
 
 def ui_value(reply: Reply, kind: str) -> Any:
     if kind in ("image", "audio", "video", "file"):
+        if isinstance(reply.primary, Path):  # a reply too big to hold, already on disk
+            return str(reply.primary)
         if isinstance(reply.primary, (bytes, bytearray)):
             return write_temp(bytes(reply.primary), reply.primary_type, reply.filename)
         if isinstance(reply.primary, list):  # a gallery shown where only a file fits
@@ -260,8 +263,11 @@ def write_temp(content: bytes, media_type: str, filename: str | None = None) -> 
 
 def raw_text(reply: Reply) -> str:
     """The whole reply as JSON text: status, headers and body."""
-    if reply.data is not None:
-        body: Any = reply.data
+    if reply.body_file is not None:
+        size = reply.summary().rsplit(" · ", 1)[-1]
+        body: Any = f"<{size} of {reply.media_type or 'data'}, in a file>"
+    elif reply.data is not None:
+        body = reply.data
     elif reply.media_type.startswith("text/") or not reply.content:
         body = reply.content[:_RAW_LIMIT].decode("utf-8", "replace")
     else:

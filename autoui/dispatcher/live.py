@@ -39,11 +39,16 @@ class Stopped(Exception):
 
 class LiveCall:
     def __init__(
-        self, dispatcher: Dispatcher, plan: OperationPlan, values: Mapping[str, Any]
+        self,
+        dispatcher: Dispatcher,
+        plan: OperationPlan,
+        values: Mapping[str, Any],
+        session: str | None = None,
     ) -> None:
+        """`session` (Gradio's session id) selects the credentials and server to use."""
         self._dispatcher = dispatcher
         self._plan = plan
-        self._prepared, self.reply = dispatcher.prepare(plan, values)
+        self._prepared, self.reply = dispatcher.prepare(plan, values, session)
         self._news: queue.Queue[str | None] = queue.Queue()  # stream text; None: done
         self._closed = threading.Event()
         self._lock = threading.Lock()

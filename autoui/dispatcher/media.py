@@ -165,7 +165,9 @@ def fetch_media(dispatcher: Dispatcher, reply: Reply) -> None:
     from autoui.dispatcher.client import origin  # client imports this module
 
     origins = dispatcher.media_origins | {origin(dispatcher.base_url)}
-    allowed = [u for u in reply.media_urls if origin(u) in origins]
+    allowed = [
+        u for u in reply.media_urls if origin(u) in origins or dispatcher.servers.origins.allows(u)
+    ]
     refused = [u for u in reply.media_urls if u not in allowed]
     pictures: list[Media] = []
     for url in allowed:
@@ -212,11 +214,11 @@ def _fetch_image(dispatcher: Dispatcher, url: str) -> Media | str:
         with response:
             if response.status_code != 200:
                 return f"the image at {url} answered HTTP {response.status_code}"
-            content = response.raw.read(dispatcher.max_reply_bytes + 1, decode_content=True)
+            content = response.raw.read(dispatcher.memory_reply_bytes + 1, decode_content=True)
     except requests.exceptions.RequestException as exc:
         return f"the image at {url} could not be fetched: {type(exc).__name__}"
-    if len(content) > dispatcher.max_reply_bytes:
-        return f"the image at {url} is over {dispatcher.max_reply_bytes:,} bytes; not shown"
+    if len(content) > dispatcher.memory_reply_bytes:
+        return f"the image at {url} is over {dispatcher.memory_reply_bytes:,} bytes; not shown"
     media_type = sniff(content)
     if media_type is None or not media_type.startswith("image/"):
         return f"{url} is not a picture"

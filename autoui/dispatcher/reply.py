@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 from autoui.dispatcher.curl import SentRequest
@@ -55,6 +56,11 @@ class Reply:
     # The form fields an error reply names (FastAPI's `loc`), by api_param.
     field_errors: dict[str, str] = field(default_factory=dict)
     done: bool = True  # False while a call shown live is still going
+    # A body too big to hold in memory, written to this file instead of `content`.
+    body_file: Path | None = None
+    # Credential values the request carried: never shown in a message (`auth.scrub`).
+    sent_secrets: list[str] = field(default_factory=list, repr=False)
+    credentials_missing: bool = False  # the operation's security could not be met
 
     @property
     def ok(self) -> bool:
@@ -67,7 +73,7 @@ class Reply:
         parts = [f"{self.status} {self.reason}".strip(), f"{self.elapsed:.2f} s"]
         if self.media_type:
             parts.append(self.media_type)
-        parts.append(_size(len(self.content)))
+        parts.append(_size(self.body_file.stat().st_size if self.body_file else len(self.content)))
         return " · ".join(parts)
 
 
