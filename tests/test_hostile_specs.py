@@ -178,6 +178,18 @@ _WRONG_TYPES = _doc(
                 },
             }
         ),
+        "/f/{p}": {
+            "get": {
+                "parameters": [
+                    {
+                        "name": "p",
+                        "in": "path",
+                        "schema": {"additionalProperties": None, "required": None},
+                    }
+                ],
+                "responses": {"200": {"description": "r"}},
+            }
+        },
     },
     info="hostile",
     servers="nowhere",

@@ -32,7 +32,7 @@ from autoui.mapper.plan import (
     value_at,
 )
 from autoui.mapper.rules import Candidate, choose, is_json
-from autoui.mapper.shapes import first_example, main_type, prepare, skeleton
+from autoui.mapper.shapes import first_example, main_type, prepare, required_names, skeleton
 
 MAX_DEPTH = 3  # path segments in a field name (a.b.c); deeper objects get a JSON editor
 MAX_FIELDS = 60  # a body with more properties than this is edited as JSON
@@ -247,13 +247,13 @@ class _Collector:
     ) -> None:
         if required:
             self.required_objects.append((path, place.when))
-        required_names = schema.get("required", [])
+        names_required = required_names(schema)
         for name, raw in schema["properties"].items():
             prop, nullable = prepare(self.api.schemas, raw)
             if prop.get("readOnly") is True or name == skip:
                 continue
             sub_path = (*path, str(name))
-            is_required = required and name in required_names and not nullable
+            is_required = required and name in names_required and not nullable
             sub_example = example.get(name) if isinstance(example, Mapping) else None
             ref = self.api.schemas.ref_of(raw)
             nested = len(sub_path) < MAX_DEPTH and place.media.name not in _FORM_TYPES

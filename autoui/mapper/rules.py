@@ -15,7 +15,7 @@ from typing import Any
 
 from autoui.mapper.naming import identifier
 from autoui.mapper.plan import Column, Encoding, FieldLocation
-from autoui.mapper.shapes import main_type, prepare
+from autoui.mapper.shapes import main_type, prepare, required_names
 from autoui.schemas import Schemas, types_of
 
 IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
@@ -383,7 +383,7 @@ def table_rule(c: Candidate) -> Widget | None:
         return None
     if not 0 < len(properties) <= MAX_COLUMNS or any(k in items for k in ("oneOf", "anyOf")):
         return None
-    required = items.get("required", [])
+    required = required_names(items)
     columns = []
     for name, raw in properties.items():
         prop, _ = prepare(c.schemas, raw)
