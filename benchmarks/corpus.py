@@ -72,6 +72,8 @@ def raw_operation_count(document: Mapping[str, Any], deref: Any) -> int:
 
 def check_document(path: str) -> dict[str, Any]:
     """Load and build one document; what was checked and what failed."""
+    import gradio as gr
+
     from autoui import SpecError, load_spec
     from autoui.app import build_app
     from autoui.loader import resolve_base_url
@@ -114,7 +116,12 @@ def check_document(path: str) -> dict[str, Any]:
         if fn is None:
             problems.append(f"{op.operation.label}: no API endpoint /{op.api_name}")
             continue
-        signature = list(inspect.signature(fn.fn).parameters) if fn.fn else []
+        # What a client passes: Gradio fills a gr.Request parameter itself.
+        signature = [
+            name
+            for name, param in (inspect.signature(fn.fn).parameters.items() if fn.fn else [])
+            if param.annotation is not gr.Request
+        ]
         if sorted(signature) != sorted(params):
             problems.append(f"{op.operation.label}: endpoint parameters {signature} != {params}")
         if f"send-{op.api_name}" not in buttons:
