@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from autoui.builder import build_blocks
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.dispatcher.auth import Authenticator, startup_secrets
+from autoui.dispatcher.client import MEMORY_REPLY_BYTES
+from autoui.dispatcher.curl import spec_secrets
+from autoui.dispatcher.live import LiveCall
+from autoui.dispatcher.origins import OriginError, ServerChoice
+from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
+from autoui.dispatcher.transport import DEFAULT_RETRIES
+from autoui.errors import ConfigError
 from autoui.gcpause import paused_gc
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
@@ -22,6 +33,10 @@ from autoui.mapper.overrides import planned
 log = logging.getLogger("autoui")
 
 DEFAULT_CONCURRENCY = 64
+# Gradio builds about 20-40 operations a second here, and a page of thousands of forms
+# is already slow to open: past this many, the page holds the first ones and says so
+# (`autoui inspect` still lists them all).
+MAX_OPERATIONS = 2000
 
 
 def build_app(
@@ -33,6 +48,13 @@ def build_app(
     strict: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
+    media_origins: Iterable[str] = (),
+    auth: Mapping[str, Any] | None = None,
+    auth_env: Mapping[str, str] | None = None,
+    allow_origins: Sequence[str] = (),
+    memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+    session_ttl: float = DEFAULT_TTL,
+    retries: int = DEFAULT_RETRIES,
     layout: str = "auto",
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
@@ -41,6 +63,18 @@ def build_app(
     the spec is validated in the background and its problems are logged, so a large
     spec's UI is up before the seconds its validation takes. `config` is an overrides
     file (YAML or JSON) or its content as a dict (see the README's config reference).
+    Image URLs in replies are fetched only from the API's origins and from
+    `media_origins`.
+
+    `auth` gives start-up credentials by security scheme name (`autoui.dispatcher.auth`
+    describes the values); `auth_env` is searched for `AUTOUI_AUTH_<SCHEME>` variables
+    (pass `os.environ`). Both apply to every user of the page. `allow_origins` adds
+    origins that calls and redirects may go to, beyond the spec's servers.
+
+    `concurrency` is how many calls to the API run at once, over all users, whether
+    they come from the page or from gradio_client; the connection pool is as large.
+    `retries` is how often a failed call is retried where that is safe (see
+    `autoui.dispatcher.transport`).
 
     `layout` is `tabs` (a tab per operation, the API endpoints in the same Blocks),
     `navigator` (a searchable list and the open operation's form; the endpoints are a
@@ -50,8 +84,22 @@ def build_app(
     overrides = load_config(config) if config is not None else None
     with paused_gc():
         api = load_api(source, strict)
-        base = resolve_base_url(api, base_url)
-        dispatcher = Dispatcher(base, timeout=timeout, headers=headers, pool_size=concurrency)
+        servers = choose_servers(api, base_url, allow_origins)
+        base = servers.expand(0)
+        dispatcher = make_dispatcher(
+            api,
+            base,
+            servers=servers,
+            timeout=timeout,
+            headers=headers,
+            concurrency=concurrency,
+            auth=auth,
+            auth_env=auth_env,
+            memory_reply_bytes=memory_reply_bytes,
+            session_ttl=session_ttl,
+            media_origins=media_origins,
+            retries=retries,
+        )
         demo = assemble(api, dispatcher, base, overrides, concurrency, layout)
     if not strict and not isinstance(source, Api):
         validate_later(api)
@@ -65,6 +113,74 @@ def load_api(source: Source | Api, strict: bool) -> Api:
     return load_spec(source, strict=strict, validate_spec=strict)
 
 
+def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str]) -> ServerChoice:
+    """The servers a user may pick and the origins calls may go to; ConfigError if none."""
+    resolve_base_url(api, base_url)  # the message for a spec without a usable server
+    try:
+        servers = ServerChoice.create(
+            api.servers,
+            api.operations,
+            base_url=base_url,
+            allow=allow_origins,
+            spec_source=api.source,
+        )
+        for problem in servers.problems:
+            log.warning("%s: %s", api.source, problem)
+        if not servers.servers:
+            raise ConfigError(f"no usable server: {'; '.join(servers.problems)}")
+        servers.expand(0)
+    except OriginError as exc:
+        raise ConfigError(str(exc)) from None
+    return servers
+
+
+def make_dispatcher(
+    api: Api,
+    base: str,
+    *,
+    servers: ServerChoice | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    auth: Mapping[str, Any] | None = None,
+    auth_env: Mapping[str, str] | None = None,
+    memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+    session_ttl: float = DEFAULT_TTL,
+    media_origins: Iterable[str] = (),
+    retries: int = DEFAULT_RETRIES,
+) -> Dispatcher:
+    """The dispatcher for `api`, with its per-session credentials and start-up ones.
+
+    Without `servers`, calls may go to `base`'s origin only (which may be learned later:
+    `autoui.mount` sets `dispatcher.base_url` from the first request).
+    """
+    secrets = startup_secrets(api, auth, auth_env)
+    if secrets:
+        log.warning(
+            "start-up credentials for %s apply to every user of this page",
+            ", ".join(sorted(secrets)),
+        )
+    authenticator = Authenticator(
+        api,
+        SessionStore(session_ttl),
+        startup=secrets,
+        base_url=base,
+        timeout=timeout,
+    )
+    return Dispatcher(
+        base,
+        timeout=timeout,
+        headers=headers,
+        pool_size=concurrency,
+        memory_reply_bytes=memory_reply_bytes,
+        spool_dir=get_upload_folder(),
+        media_origins=media_origins,
+        retries=retries,
+        servers=servers,
+        auth=authenticator,
+    )
+
+
 def assemble(
     api: Api,
     dispatcher: Dispatcher,
@@ -75,9 +191,25 @@ def assemble(
 ) -> gr.Blocks:
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
+    notes = []
+    if len(api.operations) > MAX_OPERATIONS:
+        notes.append(
+            f"This API has {len(api.operations):,} operations; this page shows the first "
+            f"{MAX_OPERATIONS:,}."
+        )
+        log.warning("%s: %s", api.source, notes[-1])
+        api = dataclasses.replace(api, operations=api.operations[:MAX_OPERATIONS])
     plan = planned(api, config)
+    dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
-        plan, dispatcher.call, base_url=shown_base, concurrency=concurrency, layout=layout
+        plan,
+        dispatcher.call,
+        base_url=shown_base,
+        concurrency=concurrency,
+        start=partial(LiveCall, dispatcher),
+        dispatcher=dispatcher,
+        notes=notes,
+        layout=layout,
     )
 
 

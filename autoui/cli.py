@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autoui.errors import AutouiError, ConfigError
@@ -74,11 +76,55 @@ def _parser() -> argparse.ArgumentParser:
         help="a header sent with every call (repeatable), e.g. an API key",
     )
     serve.add_argument(
+        "--media-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an origin besides the API's own from which image URLs in replies may be "
+        "fetched and shown (repeatable), e.g. https://cdn.example.com",
+    )
+    serve.add_argument(
         "--concurrency",
         type=int,
         default=64,
         metavar="N",
-        help="calls to the API that may run at once, over all users (default 64)",
+        help="calls to the API that may run at once, over all users, from the page and "
+        "from API clients; also the size of the connection pool (default 64)",
+    )
+    serve.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="retry a failed call up to N times where that is safe: a refused connection; "
+        "502/503/504 or a dropped connection for GET, HEAD, PUT, DELETE, OPTIONS; a 429/503 "
+        "whose Retry-After is at most 10 s; never a timeout (default 2, 0 to never retry)",
+    )
+    serve.add_argument(
+        "--auth",
+        action="append",
+        default=[],
+        metavar="SCHEME=VALUE",
+        help="a credential for one of the spec's security schemes, used for every user of "
+        "the page (repeatable); also AUTOUI_AUTH_<SCHEME> in the environment. VALUE is "
+        "the key or token, 'user:password' (basic), 'client_id:client_secret' (OAuth 2) "
+        "or a JSON object",
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="another origin calls and redirects may go to, e.g. https://auth.example.com "
+        "or https://*.example.com (repeatable); by default only the spec's servers",
+    )
+    serve.add_argument(
+        "--max-reply-memory",
+        type=parse_size,
+        default="32MB",
+        metavar="SIZE",
+        help="replies larger than this are written to a temporary file and offered as a "
+        "download (default 32MB)",
     )
 
     inspect = commands.add_parser(
@@ -164,6 +210,25 @@ def _server_arguments(parser: argparse.ArgumentParser, default_port: int) -> Non
     parser.add_argument(
         "--port", type=int, default=default_port, help=f"port to listen on (default {default_port})"
     )
+    parser.add_argument(
+        "--ui-auth",
+        metavar="USER:PASSWORD",
+        default=os.environ.get("AUTOUI_UI_AUTH"),
+        help="ask for this login before showing the page (also AUTOUI_UI_AUTH)",
+    )
+    parser.add_argument(
+        "--share",
+        action="store_true",
+        help="also publish the page on a public gradio.live link (anyone with the link can "
+        "use it, and the start-up credentials)",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        type=parse_size,
+        default=None,
+        metavar="SIZE",
+        help="refuse uploads larger than this, e.g. 20MB (default: no limit)",
+    )
 
 
 def parse_headers(items: Sequence[str]) -> dict[str, str]:
@@ -176,15 +241,51 @@ def parse_headers(items: Sequence[str]) -> dict[str, str]:
     return headers
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i?))?b?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """`20MB`, `512kB`, `1.5GB`, `1048576` -> bytes (`KiB`, `MiB`, `GiB` are powers of 2)."""
+    match = _SIZE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 20MB or 512kB")
+    prefix, binary = (match.group(2) or "").lower(), match.group(3)
+    power = "kmg".index(prefix) + 1 if prefix else 0
+    return int(float(match.group(1)) * (1024 if binary else 1000) ** power)
+
+
+def parse_auth(items: Sequence[str]) -> dict[str, str]:
+    """`--auth NAME=VALUE` items by scheme name (the value is checked against the spec)."""
+    found: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--auth {name.strip() or '?'}: expected SCHEME=VALUE")
+        found[name.strip()] = value
+    return found
+
+
+def parse_ui_auth(text: str | None) -> tuple[str, str] | None:
+    if text is None:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("--ui-auth: expected USER:PASSWORD")
+    return user, password
+
+
 def _serve(args: argparse.Namespace) -> int:
+    if args.concurrency < 1 or args.retries < 0:
+        raise ConfigError("--concurrency must be at least 1 and --retries at least 0")
     from autoui.app import build_app
-    from autoui.serve import asgi_app, serve
+    from autoui.dispatcher.auth import ENV_PREFIX
 
     _check_mcp(args.mcp)
     headers = parse_headers(args.header)
+    auth = parse_auth(args.auth)
 
-    def build() -> tuple[gr.Blocks, FastAPI]:
-        demo = build_app(
+    def make() -> gr.Blocks:
+        return build_app(
             args.spec,
             args.base_url,
             timeout=args.timeout,
@@ -192,19 +293,75 @@ def _serve(args: argparse.Namespace) -> int:
             strict=args.strict,
             concurrency=args.concurrency,
             config=args.config,
+            auth=auth,
+            auth_env=os.environ,
+            allow_origins=args.allow_origin,
+            memory_reply_bytes=args.max_reply_memory,
+            media_origins=args.media_origin,
+            retries=args.retries,
             layout=args.layout,
         )
-        return demo, asgi_app(demo, mcp=args.mcp)
 
-    if args.reload:
+    shared = [*auth, *(v for v in os.environ if v.startswith(ENV_PREFIX)), *headers]
+    _serve_page(args, make, shared, concurrency=args.concurrency, reload=args.reload)
+    return 0
+
+
+def _serve_page(
+    args: argparse.Namespace,
+    make: Callable[[], gr.Blocks],
+    shared: Sequence[str] = (),
+    *,
+    concurrency: int = 64,
+    reload: bool = False,
+) -> None:
+    """Serve the page `make` builds, with the page options (--ui-auth, --share, --mcp,
+    --max-file-size) and the warnings they call for."""
+    from autoui.serve import asgi_app, serve, share
+
+    ui_auth = parse_ui_auth(args.ui_auth)
+    if args.share:
+        if reload:
+            raise ConfigError("--share cannot be combined with --reload")
+        demo = make()
+        _announce(args.host, args.port, args.mcp)
+        share(
+            demo,
+            host=args.host,
+            port=args.port,
+            auth=ui_auth,
+            mcp=args.mcp,
+            concurrency=concurrency,
+            max_file_size=args.max_file_size,
+            shared_credentials=shared,
+        )
+        return
+
+    def build() -> tuple[gr.Blocks, FastAPI]:
+        demo = make()
+        page = asgi_app(
+            demo,
+            auth=ui_auth,
+            mcp=args.mcp,
+            concurrency=concurrency,
+            max_file_size=args.max_file_size,
+        )
+        return demo, page
+
+    if reload:
         from autoui.reload import ReloadingApp, SpecWatcher, watched_sources
 
         app: Any = ReloadingApp(build, SpecWatcher(watched_sources(args.spec, args.config)))
     else:
         app = build()[1]
     _announce(args.host, args.port, args.mcp)
-    serve(app, host=args.host, port=args.port)
-    return 0
+    serve(
+        app,
+        host=args.host,
+        port=args.port,
+        login=ui_auth is not None,
+        shared_credentials=shared,
+    )
 
 
 def _check_mcp(wanted: bool) -> None:
@@ -232,14 +389,15 @@ def _inspect(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from autoui.app import build_app
     from autoui.demo import start_example_api
-    from autoui.serve import asgi_app, serve
 
     _check_mcp(args.mcp)
+    parse_ui_auth(args.ui_auth)  # a bad value fails before the example API starts
     api_url = start_example_api()
     log.warning("example model API running at %s (its docs: %s/docs)", api_url, api_url)
-    demo = build_app(f"{api_url}/openapi.json", config=args.config, layout=args.layout)
-    _announce(args.host, args.port, args.mcp)
-    serve(asgi_app(demo, mcp=args.mcp), host=args.host, port=args.port)
+    _serve_page(
+        args,
+        lambda: build_app(f"{api_url}/openapi.json", config=args.config, layout=args.layout),
+    )
     return 0
 
 

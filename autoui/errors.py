@@ -15,8 +15,13 @@ class AutouiError(Exception):
 class SpecError(AutouiError):
     """The OpenAPI document cannot be used at all (unreadable, not OpenAPI, too big)."""
 
+    MAX_REASON = 300  # a reason quoting a hostile document must still be one short line
+
     def __init__(self, source: str, reason: str) -> None:
         self.source = source
+        reason = " ".join(reason.split())
+        if len(reason) > self.MAX_REASON:
+            reason = reason[: self.MAX_REASON - 1] + "…"
         self.reason = reason
         super().__init__(f"cannot load {source}: {reason}")
 

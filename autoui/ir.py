@@ -170,6 +170,9 @@ class Api:
     source: str = ""
     problems: list[Problem] = field(default_factory=list)
     extensions: dict[str, Any] = field(default_factory=dict)
+    # 3.1 `webhooks`: requests the API makes to its users, so nothing to call; named so a
+    # document that holds only webhooks can say so.
+    webhooks: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:

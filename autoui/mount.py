@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, validate_later
+from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, make_dispatcher, validate_later
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.serve import mount_page
@@ -55,7 +55,9 @@ def mount(
         app.openapi_schema = None  # routes added later still reach /openapi.json
     api = load_api(document, strict=False)
     api.source = f"{app.title} (app.openapi())"
-    dispatcher = Dispatcher(base_url or "", timeout=timeout, headers=headers, pool_size=concurrency)
+    dispatcher = make_dispatcher(
+        api, base_url or "", timeout=timeout, headers=headers, concurrency=concurrency
+    )
     demo = assemble(api, dispatcher, base_url or THIS_SERVER, overrides, concurrency, layout)
     validate_later(api)
     if not base_url:

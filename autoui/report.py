@@ -41,9 +41,12 @@ def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
                         **({} if f.default is NO_DEFAULT else {"default": f.default}),
                         **({"placeholder": f.placeholder} if f.placeholder else {}),
                         **({"choices": f.choices} if f.choices else {}),
+                        **({"when": {k: list(v) for k, v in f.when}} if f.when else {}),
                     }
                     for f in op.fields
                 ],
+                "examples": [e.name for e in op.examples],
+                "notes": op.notes,
                 "outputs": [
                     {
                         "component": o.component,
@@ -82,9 +85,12 @@ def text_report(plan: AppPlan, base_url: str) -> str:
         ]
         for f in op.fields:
             flag = " required" if f.required else ""
+            when = "".join(f" when {k.split('.', 1)[1]}={'|'.join(v)}" for k, v in f.when)
             lines.append(
-                f"    {f.api_param:<24} {f.location:<6} {f.component:<11} [rule: {f.rule}]{flag}"
+                f"    {f.api_param:<24} {f.location:<6} {f.component:<11} [rule: {f.rule}]"
+                f"{flag}{when}"
             )
+        lines += [f"    note: {note}" for note in op.notes]
         for o in op.outputs:
             target = f" field {o.field!r}" if o.field else ""
             lines.append(f"    => {o.component}{target} [{o.rule}]")

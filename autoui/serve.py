@@ -2,12 +2,17 @@
 
 Mounting (rather than `Blocks.launch()`) lets the page and its config be compressed
 (Gradio does not compress them itself), and avoids launch()'s 3-second self-check of
-the page, which a very large page fails.
+the page, which a very large page fails. `--share` needs Gradio's tunnel, which only
+`launch()` sets up, so a shared page is served by `launch()`.
+
+Whoever can open the page can call the API through autoui, with the start-up
+credentials: listening beyond loopback or sharing is warned about, naming the risk.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
@@ -17,10 +22,12 @@ from fastapi.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
 from autoui.builder import endpoints_of, theme_of
+from autoui.builder.api_blocks import set_threads
 
 log = logging.getLogger("autoui")
 
 LOOPBACK = "127.0.0.1"
+_LOCAL_HOSTS = (LOOPBACK, "localhost", "::1")
 
 
 def asgi_app(
@@ -28,11 +35,19 @@ def asgi_app(
     *,
     auth: tuple[str, str] | None = None,
     mcp: bool = False,
+    concurrency: int = 64,
+    max_file_size: int | None = None,
 ) -> FastAPI:
-    """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/."""
+    """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/.
+
+    Gradio's worker threads are sized to `concurrency`; `auth` is the page's login and
+    `max_file_size` the largest upload it accepts (both for a navigator page's
+    endpoints too).
+    """
+    set_threads(demo, concurrency)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return mount_page(app, demo, "", auth=auth, mcp=mcp)
+    return mount_page(app, demo, "", auth=auth, mcp=mcp, max_file_size=max_file_size)
 
 
 def mount_page(
@@ -64,12 +79,70 @@ def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> Fa
     return mounted
 
 
-def serve(app: ASGIApp, *, host: str = LOOPBACK, port: int = 7860) -> None:
+def exposure_warnings(
+    host: str, *, share: bool, login: bool, shared_credentials: Sequence[str] = ()
+) -> list[str]:
+    """What to tell the operator when the page can be reached from elsewhere."""
+    reach = []
+    if host not in _LOCAL_HOSTS:
+        reach.append(f"listening on {host}: anyone who can reach this address")
+    if share:
+        reach.append("--share: anyone on the internet who has the gradio.live link")
+    with_credentials = (
+        f", with the start-up credentials ({', '.join(shared_credentials)})"
+        if shared_credentials
+        else ""
+    )
+    protection = (
+        "the page asks for the --ui-auth login"
+        if login
+        else "protect the page with --ui-auth USER:PASSWORD"
+    )
+    return [
+        f"{who} can use the page and call the API through it{with_credentials}; {protection}"
+        for who in reach
+    ]
+
+
+def serve(
+    app: ASGIApp,
+    *,
+    host: str = LOOPBACK,
+    port: int = 7860,
+    login: bool = False,
+    shared_credentials: Sequence[str] = (),
+) -> None:
     """Serve `app` (from `asgi_app`, or a `ReloadingApp`) until interrupted."""
-    if host not in (LOOPBACK, "localhost", "::1"):
-        log.warning(
-            "listening on %s: anyone who can reach this address can use the page and "
-            "call the API through it",
-            host,
-        )
+    for warning in exposure_warnings(
+        host, share=False, login=login, shared_credentials=shared_credentials
+    ):
+        log.warning("%s", warning)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def share(
+    demo: gr.Blocks,
+    *,
+    host: str = LOOPBACK,
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    mcp: bool = False,
+    concurrency: int = 64,
+    max_file_size: int | None = None,
+    shared_credentials: Sequence[str] = (),
+) -> None:
+    """Serve `demo` with a public gradio.live link as well, until interrupted."""
+    for warning in exposure_warnings(
+        host, share=True, login=auth is not None, shared_credentials=shared_credentials
+    ):
+        log.warning("%s", warning)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=True,
+        auth=auth,
+        mcp_server=mcp,
+        max_threads=max(concurrency, 40),
+        max_file_size=max_file_size,
+        theme=theme_of(demo),
+    )

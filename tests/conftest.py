@@ -11,8 +11,10 @@ import os
 import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 from support.browser import INSTALL_HINT, find_chromium, launch_chromium
 
@@ -20,6 +22,11 @@ from support.browser import INSTALL_HINT, find_chromium, launch_chromium
 # of a closed network, and Gradio apps bind loopback only.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
+
+# No timed assertions: Hypothesis's default 200 ms deadline per example fails property
+# tests on a loaded machine (seen on the shared 2-core one), whatever the code does.
+settings.register_profile("autoui", deadline=None)
+settings.load_profile("autoui")
 
 # `pytester` lets tests/test_infra.py check that a missing browser fails a run.
 pytest_plugins = ["pytester"]
@@ -112,3 +119,34 @@ def autoui_server(example_api: str) -> Iterator[str]:
     ]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def media_api() -> Iterator[tuple[str, Any]]:
+    """The model-like API of tests/support/media_api.py on a loopback port:
+    (base URL, the FastAPI app, whose `state` records what its streams did)."""
+    from support.media_api import media_app
+    from support.servers import serve_asgi
+
+    app = media_app()
+    with serve_asgi(app) as url:
+        yield url, app
+
+
+@pytest.fixture
+def media_backend(media_api: tuple[str, Any]) -> Any:
+    """The media API's app, with its gate closed: gated routes wait for the test."""
+    media_api[1].state.gate.clear()
+    return media_api[1]
+
+
+@pytest.fixture(scope="module")
+def secured_backend() -> Iterator[tuple[Any, str]]:
+    """The loopback API of `support.secured`, which checks credentials: (app, base URL).
+    One per test module, so each module's `app.state.seen` starts empty."""
+    from support.secured import secured_app
+    from support.servers import serve_asgi
+
+    app = secured_app()
+    with serve_asgi(app) as url:
+        yield app, url

@@ -4,7 +4,6 @@ what a user sees when they type a prompt, upload a picture, or call an API that 
 from __future__ import annotations
 
 import base64
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +12,7 @@ import pytest
 import requests
 from PIL import Image
 from playwright.sync_api import Page, expect
-from support.browser import component, open_gradio, upload_file
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+from support.browser import component, fill_row, open_gradio, save_screenshot, upload_file
 
 
 def open_operation(page: Page, tag: str, title: str) -> None:
@@ -36,8 +33,7 @@ def test_generate_in_the_browser(page: Page, autoui_server: str, example_api: st
     result = component(page, label="Result").locator("textarea")
     expect(result).to_have_value(direct["response"], timeout=30_000)
     expect(page.locator(".autoui-status").filter(visible=True).first).to_contain_text("200 OK")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "generate.png"), full_page=True)
+    save_screenshot(page, "generate.png")
 
 
 def test_describe_an_uploaded_image(
@@ -59,8 +55,7 @@ def test_describe_an_uploaded_image(
     page.locator("#send-describe_image").click()
     result = component(page, label="Result").locator("textarea")
     expect(result).to_have_value(direct["description"], timeout=30_000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "describe_image.png"), full_page=True)
+    save_screenshot(page, "describe_image.png")
 
 
 def test_a_deep_link_opens_its_tab(page: Page, autoui_server: str) -> None:
@@ -125,23 +120,22 @@ def test_the_config_file_tailors_the_page(
     expect(page.get_by_role("heading", name="Markov playground")).to_be_visible()
     groups = page.get_by_role("tablist").first.get_by_role("tab")
     expect(groups).to_have_text(["chat", "text", "image", "analysis", "audio", "documents"])
-    expect(page.get_by_role("tab", name="Chat", exact=True)).to_be_visible()
-    expect(page.get_by_role("combobox", name="model")).to_have_value("markov")
+    expect(page.locator("#tab-chat_completions-button")).to_have_text("Chat")
+    page.locator("#form-tab-chat_completions-button").click()  # the form, not the chat view
+    expect(page.get_by_role("combobox", name="model").filter(visible=True)).to_have_value("markov")
     messages = [{"role": "user", "content": "Tell me about the socket"}]
-    page.get_by_role("textbox", name="Code input container").fill(json.dumps(messages))
+    # A list of flat objects is a table: one row per message, a column per property.
+    fill_row(
+        page.locator("#in-body-messages").filter(visible=True), 0, ["user", messages[0]["content"]]
+    )
     page.get_by_label("seed").filter(visible=True).fill("3")
-    # Filled because an empty optional Number shows 0, which Gradio refuses as below its
-    # minimum of 1 (a widget problem of its own).
-    page.get_by_label("max_tokens").filter(visible=True).fill("30")
     body = {"model": "markov", "messages": messages, "temperature": 1.0, "seed": 3}
-    body["max_tokens"] = 30
     direct = requests.post(f"{example_api}/v1/chat/completions", json=body, timeout=30).json()
     answer = direct["choices"][0]["message"]["content"]
     page.locator("#send-chat_completions").click()
     shown = page.locator(".prose").filter(visible=True).filter(has_text=answer.split()[0])
     expect(shown.last).to_contain_text(" ".join(answer.split()[:4]), timeout=30_000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "tailored.png"), full_page=True)
+    save_screenshot(page, "tailored.png")
     page.get_by_role("tab", name="text", exact=True).click()
     prompt = page.get_by_label("Start of the story *")
     expect(prompt).to_have_value("Once upon a time")

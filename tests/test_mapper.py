@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from autoui import load_spec
 from autoui.ir import Operation
 from autoui.mapper import NO_DEFAULT, OperationPlan, plan_api, title_of
+from autoui.mapper.inputs import MAX_VARIANTS
 from autoui.mapper.naming import identifier, unique_names, unique_params
 from autoui.mapper.plan import Field as PlanField
 
@@ -393,7 +394,48 @@ def test_json_is_preferred_when_a_body_offers_several_media_types() -> None:
         )
     )
     assert plan.body_media_type == "application/json"
-    assert [f.key for f in plan.fields] == ["body.y"]
+    got = [(f.key, f.api_param, f.component, f.when) for f in plan.fields]
+    json_only = (("body.~send_as", ("application/json",)),)
+    xml_only = (("body.~send_as", ("application/xml",)),)
+    assert got == [
+        ("body.~send_as", "send_as", "variant", ()),
+        ("body.y", "y", "textbox", json_only),
+        ("body.[xml].body", "xml_body", "textarea", xml_only),
+    ]
+    selector = plan.media_selector
+    assert selector is not None
+    assert (selector.choices, selector.default) == (
+        ["application/json", "application/xml"],
+        "application/json",
+    )
+
+
+def test_media_types_of_one_kind_and_schema_share_their_fields() -> None:
+    schema = {"type": "object", "properties": {"y": {"type": "string"}}}
+    plan = plan_of(
+        spec(
+            {
+                "/a": {
+                    "post": {
+                        "requestBody": {
+                            "content": {
+                                "text/json": {"schema": schema},
+                                "application/json": {"schema": schema},
+                                "application/merge-patch+json": {"schema": schema},
+                            }
+                        },
+                        "responses": OK,
+                    }
+                }
+            }
+        )
+    )
+    assert [(f.key, f.when) for f in plan.fields] == [("body.~send_as", ()), ("body.y", ())]
+    assert plan.fields[0].choices == [
+        "text/json",
+        "application/json",
+        "application/merge-patch+json",
+    ]
 
 
 # --- arrays, objects, JSON editors ---------------------------------------------------------
@@ -488,20 +530,18 @@ def test_objects_deeper_than_three_segments_are_json_editors() -> None:
     ]
 
 
+_OBJECT_MAP = {"type": "object", "additionalProperties": {"type": "object"}}
+
+
 def test_json_editor_is_prefilled_from_the_default() -> None:
-    f = field(
-        {"type": "object", "additionalProperties": {"type": "string"}, "default": {"lang": "en"}},
-        "headers",
-    )
+    f = field({**_OBJECT_MAP, "default": {"en": {"k": 1}}}, "headers")
     assert (f.component, f.encoding) == ("json", "json")
-    assert json.loads(f.default) == {"lang": "en"}
+    assert json.loads(f.default) == {"en": {"k": 1}}
 
 
 def test_required_json_editor_is_prefilled_from_the_example() -> None:
-    f = field(
-        {"type": "object", "additionalProperties": True, "example": {"k": 1}}, "meta", required=True
-    )
-    assert json.loads(f.default) == {"k": 1}
+    f = field({**_OBJECT_MAP, "example": {"k": {}}}, "meta", required=True)
+    assert json.loads(f.default) == {"k": {}}
 
 
 def test_required_json_editor_is_prefilled_from_a_skeleton() -> None:
@@ -514,7 +554,7 @@ def test_required_json_editor_is_prefilled_from_a_skeleton() -> None:
                 "properties": {
                     "q": {"type": "integer"},
                     "w": {"type": "boolean"},
-                    "skip": {"type": "string"},
+                    "skip": {"type": "array", "items": {"type": "object"}},
                 },
             },
         },
@@ -529,18 +569,13 @@ def test_optional_json_editor_without_default_is_empty() -> None:
     assert (f.component, f.default) == ("json", NO_DEFAULT)
 
 
-def test_one_of_is_a_json_editor_prefilled_with_the_first_variant() -> None:
-    f = field(
-        {
-            "oneOf": [
-                {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}},
-                {"type": "string"},
-            ]
-        },
-        "source",
-        required=True,
-    )
-    assert (f.component, f.value_type, json.loads(f.default)) == ("json", "any", {"url": ""})
+def test_a_one_of_too_big_for_a_selector_is_a_json_editor_prefilled_with_the_first() -> None:
+    many = [
+        {"type": "object", "required": [f"p{i}"], "properties": {f"p{i}": {"type": "string"}}}
+        for i in range(MAX_VARIANTS + 1)
+    ]
+    f = field({"oneOf": many}, "source", required=True)
+    assert (f.component, f.value_type, json.loads(f.default)) == ("json", "any", {"p0": ""})
 
 
 def test_a_body_that_is_an_array_of_numbers_is_one_list_field() -> None:

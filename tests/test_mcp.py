@@ -4,19 +4,17 @@ example API on a loopback port."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
+from support.mcp_client import session
 from support.servers import free_port, run_process
 
 HIDE_META = "tags: {hide: [meta]}\noperations:\n  sentiment: {description: Rate a text.}\n"
@@ -31,23 +29,6 @@ def mcp_server(example_api: str, tmp_path_factory: pytest.TempPathFactory) -> It
     args += ["--port", str(port), "--mcp", "--config", str(config)]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
         yield f"http://127.0.0.1:{port}/gradio_api/mcp/"
-
-
-def session(url: str, work: Any) -> Any:
-    """Run `work(session)` in an initialised MCP client session to `url`."""
-
-    async def run() -> Any:
-        async with (
-            streamable_http_client(url) as (read, write, _),
-            ClientSession(read, write) as client,
-        ):
-            await client.initialize()
-            return await work(client)
-
-    # In a thread of its own: Playwright's sync API (the browser tests) keeps an event
-    # loop running in the main thread for the whole session.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result()
 
 
 def test_every_visible_operation_is_a_described_tool(mcp_server: str) -> None:

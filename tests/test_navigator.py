@@ -23,6 +23,7 @@ import autoui
 from autoui.builder import endpoints_of
 from autoui.builder.navigator import NAVIGATOR_ID
 from autoui.layout import TABS_LIMIT, choose_layout
+from autoui.serve import asgi_app
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +168,6 @@ def test_a_large_spec_gets_the_navigator_and_every_endpoint() -> None:
     with serve_asgi(echo_app()) as backend:
         demo = autoui.build_app(spec, base_url=backend)
         assert endpoints_of(demo) is not None
-        from autoui.serve import asgi_app
 
         with serve_asgi(asgi_app(demo)) as url:
             client = Client(url, verbose=False, download_files=False)
@@ -176,3 +176,39 @@ def test_a_large_spec_gets_the_navigator_and_every_endpoint() -> None:
             reply = client.predict(q="x", api_name=f"/item{count - 1}")
             assert reply["path"] == f"/echo/items/{count - 1}"
             assert reply["raw_query"] == "q=x"
+
+
+def test_the_authorize_panel_and_server_selector_work_with_the_navigator(
+    page: Page, secured_backend: tuple[Any, str]
+) -> None:
+    """Issue 5's per-session panels on a navigator page: the badge of a form built by
+    `gr.render` follows the Authorize panel, the call carries the key, and the session
+    endpoints are at the root with the other API endpoints."""
+    from support.secured import secured_spec
+    from test_browser_safety import ALICE_KEY, authorize_key, badge, send
+
+    base = secured_backend[1]
+    document = secured_spec(base)
+    port = base.rsplit(":", 1)[1]
+    document["servers"].append(
+        {"url": "http://127.0.0.1:{port}", "variables": {"port": {"default": port}}}
+    )
+    demo = autoui.build_app(document, layout="navigator")
+    with serve_asgi(asgi_app(demo)) as url:
+        open_gradio(page, f"{url}/?op=by_header")
+        expect(page.locator("#send-by_header")).to_be_visible()
+        expect(page.locator("#autoui-server-choice")).to_be_visible()
+        expect(badge(page, "missing")).to_have_text("✗ not authorized: see Authorize")
+        authorize_key(page, ALICE_KEY)
+        expect(badge(page, "ok")).to_have_text("✓ authorized")
+        expect(send(page, "by_header")).to_contain_text("200 OK", timeout=30_000)
+        expect(component(page, label="Result").locator("textarea")).to_have_value(ALICE_KEY)
+        client = Client(url, verbose=False)
+        status = client.predict(credentials={"KeyHeader": ALICE_KEY}, api_name="/autoui_authorize")
+        assert status["KeyHeader"] == "set for this session"
+        assert client.predict(api_name="/by_header") == ALICE_KEY
+        template = "http://127.0.0.1:{port}"
+        chosen = client.predict(
+            server=template, variables={"port": port}, api_name="/autoui_server"
+        )
+        assert chosen == base

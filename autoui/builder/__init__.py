@@ -5,16 +5,26 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
-from autoui.builder.endpoints import CallFn, add_endpoint
+from autoui.builder.auth import authorize_panel
+from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
+from autoui.builder.form import Badge, no_badge
 from autoui.builder.navigator import navigator
+from autoui.builder.servers import needs_selector, server_panel
+from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
 from autoui.layout import TABS_LIMIT, choose_layout
+from autoui.mapper import nothing_to_call
 from autoui.mapper.plan import AppPlan
+
+if TYPE_CHECKING:
+    from autoui.dispatcher.client import Dispatcher
+
+SESSION_CAPACITY = 1000
 
 
 def build_blocks(
@@ -25,12 +35,19 @@ def build_blocks(
     concurrency: int | None = 64,
     notes: Iterable[str] = (),
     layout: str = "auto",
+    start: StartFn | None = None,
+    dispatcher: Dispatcher | None = None,
 ) -> gr.Blocks:
     """The whole page: a header, then the operations in the chosen layout.
 
     With tabs (`layout="auto"` and up to TABS_LIMIT operations), the API endpoints are
     in the page's Blocks. With the navigator they are a Blocks of their own, built when
     `endpoints_of(page)()` is called (`autoui.split` serves both).
+
+    `start` begins a call shown live (elapsed time, streams, Stop); without it, calls
+    are made through `call` and shown when they end. With `dispatcher`, the page also
+    gets the per-session panels: the server selector and the Authorize panel, with
+    their API endpoints (in the endpoints' Blocks too, for the navigator).
     """
     chosen = choose_layout(layout, len(plan.operations))
     with warnings.catch_warnings():
@@ -46,22 +63,26 @@ def build_blocks(
         )
     demo._autoui_theme = plan.theme or None  # type: ignore[attr-defined]
     with BUILDING, demo:
-        gr.Markdown(_page_header(plan, base_url, notes), elem_classes=["autoui-header"])
+        selector = dispatcher is not None and needs_selector(dispatcher)
+        header = _page_header(plan, "" if selector else base_url, notes)
+        gr.Markdown(header, elem_classes=["autoui-header"])
+        badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
         if not plan.operations:
-            gr.Markdown(
-                "**This document describes no operations**, so there is nothing to "
-                "call. (It may hold only components or webhooks.)"
-            )
+            gr.Markdown(nothing_to_call(plan.api))
         elif chosen == "navigator":
-            navigator(demo, plan, call, concurrency)
+            navigator(demo, plan, call, concurrency, start, badge)
         else:
-            tabs(demo, plan, call, concurrency)
+            tabs(demo, plan, call, concurrency, start, badge)
             for op in plan.operations:
-                add_endpoint(op, call, concurrency)
+                add_endpoint(op, call, concurrency, start)
     if chosen == "navigator" and plan.operations:
         demo._autoui_endpoints = functools.partial(  # type: ignore[attr-defined]
-            endpoint_blocks, plan, call, concurrency
+            endpoint_blocks, plan, call, concurrency, start, dispatcher
         )
+    # Gradio keeps each session's changed components (here: which output shows) for its
+    # 10,000 latest sessions, about 37 kB each: 370 MB of a server's memory, growing in a
+    # soak until then. A form's state is rebuilt by its next Send, so fewer will do.
+    demo.state_session_capacity = SESSION_CAPACITY
     demo.queue(default_concurrency_limit=concurrency)
     set_threads(demo, concurrency)
     return demo
@@ -78,13 +99,35 @@ def theme_of(demo: gr.Blocks) -> str | None:
     return getattr(demo, "_autoui_theme", None)
 
 
+def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Dispatcher) -> Badge:
+    """Server selector, Authorize panel and their endpoints; the session ends with the tab."""
+    if needs_selector(dispatcher):
+        server_panel(dispatcher)
+
+    def end_session(autoui_request: gr.Request) -> None:
+        dispatcher.sessions.forget(session_of(autoui_request))
+
+    demo.unload(end_session)
+    # Gradio runs unload handlers itself, outside the queue, when the tab goes; say so,
+    # so that every queued event is a call to the API (one concurrency group for them).
+    for fn in demo.fns.values():
+        if fn.fn is end_session:
+            fn.queue = False
+    if dispatcher.auth is None:
+        return no_badge
+    panel = authorize_panel(demo, plan, dispatcher.auth)
+    session_endpoints(dispatcher, server=False)
+    return lambda op: panel.requirements.badge(plan, op)
+
+
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     lines = [f"# {plan.title or 'API'}"]
     if plan.api.version:
         lines[0] += f" <small>{plan.api.version}</small>"
     if plan.description:
         lines.append(plan.description.strip())
-    lines.append(f"Requests go to `{base_url}`.")
+    if base_url:
+        lines.append(f"Requests go to `{base_url}`.")
     lines += [f"*{note}*" for note in notes]
     return "\n\n".join(lines)
 

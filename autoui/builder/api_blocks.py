@@ -15,12 +15,16 @@ whose session was dropped.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn, add_endpoint
+from autoui.builder.endpoints import CallFn, StartFn, add_endpoint
+from autoui.builder.sessions import session_endpoints
 from autoui.mapper.plan import AppPlan
+
+if TYPE_CHECKING:
+    from autoui.dispatcher.client import Dispatcher
 
 SESSION_CAPACITY = 16
 # Gradio keeps the Blocks being built in process-wide state (`Context.root_block`), so
@@ -42,12 +46,21 @@ def set_threads(blocks: gr.Blocks, concurrency: int | None) -> None:
     blocks._queue.max_thread_count = threads
 
 
-def endpoint_blocks(plan: AppPlan, call: CallFn, concurrency: int | None) -> gr.Blocks:
-    """A Blocks with one named endpoint per operation, and nothing else."""
+def endpoint_blocks(
+    plan: AppPlan,
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None = None,
+    dispatcher: Dispatcher | None = None,
+) -> gr.Blocks:
+    """A Blocks with one named endpoint per operation, and the per-session ones
+    (server, authorize, logout) when `dispatcher` has them; nothing else."""
     options: dict[str, Any] = {"title": f"{plan.title or 'API'}: API endpoints"}
     with BUILDING, gr.Blocks(analytics_enabled=False, delete_cache=(3600, 3600), **options) as api:
+        if dispatcher is not None:
+            session_endpoints(dispatcher)
         for op in plan.operations:
-            add_endpoint(op, call, concurrency)
+            add_endpoint(op, call, concurrency, start)
     api.queue(default_concurrency_limit=concurrency)
     set_threads(api, concurrency)
     api.state_session_capacity = SESSION_CAPACITY

@@ -4,23 +4,109 @@ The endpoint function gets a synthesised signature, one keyword per field (its
 `api_param`), typed from the schema, so `Client(url).predict(prompt="hi",
 api_name="/generate")` works and MCP tools get typed, described parameters. It returns
 the primary value only and raises `gr.Error` with the one-line message on failure.
+
+An operation whose reply may be a token stream gets a generator endpoint: it yields
+the text so far each time more arrives, then the final value, so `Client.submit()`
+iterates over the growing text while `predict()` returns the whole answer.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 import gradio as gr
 from gradio.utils import get_upload_folder
 
 from autoui.builder.present import write_temp
+from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
-CallFn = Callable[[OperationPlan, Mapping[str, Any]], Reply]
+
+class CallFn(Protocol):
+    """`Dispatcher.call`: `session` is Gradio's session id, which selects credentials."""
+
+    def __call__(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> Reply: ...
+
+
+class Live(Protocol):
+    """A call in progress (`autoui.dispatcher.live.LiveCall`)."""
+
+    def updates(self, tick: float | None = ...) -> Iterator[Reply]: ...
+
+    def close(self) -> None: ...
+
+
+class StartFn(Protocol):
+    """`LiveCall(dispatcher, ...)`: begins a call for `session`, shown while it happens."""
+
+    def __call__(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> Live: ...
+
+
+class _Finished:
+    """A call made at once through a CallFn, for callers that have no live calls."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+
+    def updates(self, tick: float | None = None) -> Iterator[Reply]:
+        yield self.reply
+
+    def close(self) -> None:
+        pass
+
+
+def starter(call: CallFn) -> StartFn:
+    def start(plan: OperationPlan, values: Mapping[str, Any], session: str | None = None) -> Live:
+        return _Finished(call(plan, values, session))
+
+    return start
+
+
+# Gradio fills a parameter annotated `gr.Request` with the caller's request (its
+# `session_hash` identifies the browser tab or gradio_client); it is not an API input.
+REQUEST_PARAM = "autoui_request"
+
+
+def session_of(request: Any) -> str | None:
+    return getattr(request, "session_hash", None)
+
+
+def own_session(request: Any) -> str | None:
+    """The caller's session id, for endpoints that change a session's settings.
+
+    Refused through MCP: Gradio's MCP server makes every client's calls through one
+    gradio_client, one session, so what one agent set there would apply to all of them.
+    """
+    headers = getattr(request, "headers", None) or {}
+    if headers.get("x-gradio-user") == "mcp":
+        raise gr.Error(
+            "not available through MCP: Gradio's MCP server calls tools through one session "
+            "shared by all its clients; MCP calls use the start-up credentials (--auth)",
+            print_exception=False,
+        )
+    return session_of(request)
+
+
+def add_session_endpoint(fn: Callable[..., Any], api_name: str) -> None:
+    """A named endpoint for gradio_client sessions that is not an MCP tool (Gradio's MCP
+    server lists only functions whose `_mcp_type`, when set, is "tool")."""
+    fn._mcp_type = "autoui-session"  # type: ignore[attr-defined]
+    gr.api(fn, api_name=api_name)
+
+
+def may_stream(plan: OperationPlan) -> bool:
+    return any(output.component == "stream" for output in plan.outputs)
+
+
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
 _MEDIA_KINDS = ("image", "audio", "video", "file")
 
@@ -31,13 +117,15 @@ def annotation(field: Field) -> Any:
     # Choices become an enum for clients and MCP tools.
     choices = field.choices or []
     enum = choices and all(isinstance(c, (str, int, float, bool)) for c in choices)
-    if field.component == "dropdown" and enum:
+    if field.component in ("dropdown", "variant") and enum:
         return Literal[tuple(choices)]
     if field.component == "multiselect" and enum:
         return list[Literal[tuple(choices)]]  # type: ignore[misc]
     if field.component in ("multiselect", "list"):
         item = _SCALARS.get(field.item_type, Any)
         return list[item]  # type: ignore[valid-type]
+    if field.component == "table":
+        return list[dict[str, Any]]
     if field.value_type == "object":
         return dict[str, Any]
     if field.value_type == "array":
@@ -55,16 +143,17 @@ def return_annotation(plan: OperationPlan) -> Any:
 
 
 def signature(plan: OperationPlan) -> inspect.Signature:
-    required = [f for f in plan.fields if f.required]
-    optional = [f for f in plan.fields if not f.required]
+    # A selector always has a choice (its default), so it is never a required keyword.
+    required = [f for f in plan.fields if f.required and not f.is_selector]
+    optional = [f for f in plan.fields if not (f.required and not f.is_selector)]
     params = [
         inspect.Parameter(
             f.api_param,
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
             annotation=annotation(f),
-            default=inspect.Parameter.empty if f.required else None,
+            default=None if i >= len(required) else inspect.Parameter.empty,
         )
-        for f in required + optional
+        for i, f in enumerate(required + optional)
     ]
     return inspect.Signature(params, return_annotation=return_annotation(plan))
 
@@ -109,39 +198,86 @@ def uploaded_path(value: Any) -> Any:
 
 
 def api_value(reply: Reply) -> Any:
-    if isinstance(reply.primary, (bytes, bytearray)):
-        path = write_temp(bytes(reply.primary), reply.media_type, reply.filename)
+    """The primary value for a client: text, JSON, or files for media (a list of them for
+    a gallery). Tables and labels are given as the JSON they came as."""
+    if isinstance(reply.primary, Path):  # a reply too big to hold, already on disk
+        path = str(reply.primary)
         return gr.FileData(
             path=path, orig_name=os.path.basename(path), mime_type=reply.media_type or None
         )
+    if isinstance(reply.primary, (bytes, bytearray)):
+        return _file_data(bytes(reply.primary), reply.primary_type, reply.filename)
+    if reply.kind == "gallery":
+        return [_file_data(content, reply.primary_type) for content in reply.primary]
     return reply.primary
 
 
-def endpoint_function(plan: OperationPlan, call: CallFn) -> Callable[..., Any]:
-    sig = signature(plan)
+def _file_data(content: bytes, media_type: str, filename: str | None = None) -> gr.FileData:
+    path = write_temp(content, media_type, filename)
+    return gr.FileData(path=path, orig_name=os.path.basename(path), mime_type=media_type or None)
+
+
+def with_request(sig: inspect.Signature) -> inspect.Signature:
+    """`sig` with a leading `gr.Request` parameter, which Gradio fills and hides."""
+    request = inspect.Parameter(
+        REQUEST_PARAM, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request
+    )
+    return sig.replace(parameters=[request, *sig.parameters.values()])
+
+
+def endpoint_function(
+    plan: OperationPlan, call: CallFn, start: StartFn | None = None
+) -> Callable[..., Any]:
+    sig = with_request(signature(plan))
     files = {f.api_param for f in plan.fields if f.encoding in FILE_ENCODINGS}
 
-    def endpoint(*args: Any, **kwargs: Any) -> Any:
+    def values_of(args: Any, kwargs: Any) -> tuple[dict[str, Any], str | None]:
+        """The field values, checked against the schemas first (no way to skip that: the
+        keywords are exactly the operation's fields, as MCP tools see them), and the
+        caller's session."""
         bound = sig.bind(*args, **kwargs)
+        request = bound.arguments.pop(REQUEST_PARAM)
         values = {
             name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
         }
-        reply = call(plan, values)
+        issues = check(plan, values)
+        if issues:
+            raise gr.Error(message(issues), print_exception=False)
+        return values, session_of(request)
+
+    def result(reply: Reply) -> Any:
         if not reply.ok:
             raise gr.Error(reply.error or "the call failed", print_exception=False)
         return api_value(reply)
 
-    endpoint.__signature__ = sig  # type: ignore[attr-defined]
-    endpoint.__annotations__ = {p.name: p.annotation for p in sig.parameters.values()}
-    endpoint.__annotations__["return"] = sig.return_annotation
-    endpoint.__doc__ = docstring(plan)
-    endpoint.__name__ = plan.api_name
-    return endpoint
+    def endpoint(*args: Any, **kwargs: Any) -> Any:
+        return result(call(plan, *values_of(args, kwargs)))
+
+    def streaming_endpoint(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        assert start is not None
+        live = start(plan, *values_of(args, kwargs))
+        try:
+            for reply in live.updates(tick=None):
+                yield result(reply) if reply.done else reply.primary
+        finally:
+            live.close()
+
+    function: Callable[..., Any] = endpoint
+    if start is not None and may_stream(plan):
+        function = streaming_endpoint
+    function.__signature__ = sig  # type: ignore[attr-defined]
+    function.__annotations__ = {p.name: p.annotation for p in sig.parameters.values()}
+    function.__annotations__["return"] = sig.return_annotation
+    function.__doc__ = docstring(plan)
+    function.__name__ = plan.api_name
+    return function
 
 
-def add_endpoint(plan: OperationPlan, call: CallFn, concurrency: int | None) -> None:
+def add_endpoint(
+    plan: OperationPlan, call: CallFn, concurrency: int | None, start: StartFn | None = None
+) -> None:
     gr.api(
-        endpoint_function(plan, call),
+        endpoint_function(plan, call, start),
         api_name=plan.api_name,
         api_description=description(plan),
         concurrency_limit=concurrency,

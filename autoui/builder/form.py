@@ -1,21 +1,52 @@
-"""One operation's form: header, inputs, Send button and output area, wired together."""
+"""One operation's form: header, inputs, Send and Stop, and the output area, wired together.
+
+Send runs a generator: it shows the elapsed time while the API thinks and a stream's
+text as it arrives; Stop cancels it, and the generator's `finally` closes the
+connection, so the API stops working for nobody. A chat-shaped operation (the mapper
+plans a `chat` output for it) also gets a chat view, in a tab before the form.
+"""
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn
-from autoui.builder.present import OutputArea
-from autoui.builder.widgets import input_component
-from autoui.mapper.plan import OperationPlan
+from autoui.builder.chat import chat_view
+from autoui.builder.endpoints import CallFn, StartFn, may_stream, session_of, starter
+from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea
+from autoui.builder.present import STOPPED_MARKDOWN, OutputArea
+from autoui.dispatcher.checks import check
+from autoui.mapper.plan import Field, OperationPlan
 
 log = logging.getLogger("autoui")
 
+# Which credentials an operation needs, as a line for its header (`builder.auth`).
+Badge = Callable[[OperationPlan], str]
 
-def header_markdown(plan: OperationPlan) -> str:
+
+def no_badge(plan: OperationPlan) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """What every form of a page shares; `form(plan)` builds one (both layouts)."""
+
+    call: CallFn
+    concurrency: int | None
+    start: StartFn | None = None
+    badge: Badge = no_badge
+
+    def __call__(self, plan: OperationPlan) -> None:
+        operation_form(plan, self.call, self.concurrency, self.start, self.badge(plan))
+
+
+def header_markdown(plan: OperationPlan, badge: str = "") -> str:
     op = plan.operation
     lines = [f"### `{op.method}` `{op.path}`"]
     if op.summary:
@@ -24,37 +55,163 @@ def header_markdown(plan: OperationPlan) -> str:
         lines.append("*Deprecated.*")
     if op.description and op.description.strip() != op.summary.strip():
         lines.append(op.description.strip())
+    if badge:
+        lines.append(badge)
     if any(f.required for f in plan.fields):
         lines.append("<small>Fields marked * are required.</small>")
     return "\n\n".join(lines)
 
 
-def operation_form(plan: OperationPlan, call: CallFn, concurrency: int | None) -> None:
-    """Create the form's components in the current Blocks context and wire Send."""
-    gr.Markdown(header_markdown(plan), elem_classes=["autoui-op-header"])
+def operation_form(
+    plan: OperationPlan,
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None = None,
+    badge: str = "",
+) -> None:
+    """Create the form's components in the current Blocks context and wire Send.
+
+    `badge` (from `builder.auth`) says which credentials the operation needs.
+    """
+    start = start or starter(call)
+    gr.Markdown(header_markdown(plan, badge), elem_classes=["autoui-op-header"])
+    if not any(output.component == "chat" for output in plan.outputs):
+        _request_form(plan, start, concurrency)
+        return
+    with gr.Tabs():
+        with gr.Tab("Conversation", elem_id=f"chat-tab-{plan.api_name}"):
+            chat_view(plan, start, concurrency)
+        with gr.Tab("Request", elem_id=f"form-tab-{plan.api_name}"):
+            _request_form(plan, start, concurrency)
+
+
+_REVEAL = "autoui.reveal"  # the handler's keyword for the Reveal box (never an api_param)
+
+
+def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) -> None:
     with gr.Row(equal_height=False):
         with gr.Column():
-            inputs: dict[str, gr.blocks.Block] = {
-                field.api_param: input_component(field) for field in plan.fields
-            }
+            fields = InputArea.create(plan)
+            inputs = fields.components
             if not inputs:
                 gr.Markdown("*This operation takes no input.*")
-            send = gr.Button("Send", variant="primary", elem_id=f"send-{plan.api_name}")
+            send, stop = _buttons(plan)
+            checked = CheckArea.create(plan)
         with gr.Column():
             area = OutputArea.create(plan)
+    fields.wire()
+    assert area.reveal is not None
+    showing_stop = {stop: gr.update(visible=True)} if stop is not None else {}
+    hiding_stop = {stop: gr.update(visible=False)} if stop is not None else {}
 
-    def handler(**values: Any) -> dict[Any, Any]:
+    def handler(
+        event: gr.EventData, request: gr.Request, /, **values: Any
+    ) -> Iterator[dict[Any, Any]]:
+        reveal = bool(values.pop(_REVEAL, False))
+        # Send checks first; "Send anyway" (the same listener, to keep one event per
+        # operation on a 1,000-operation page) sends as it is. Gradio hands over a copy
+        # of the button, so it is told by what identifies it.
+        anyway = getattr(event.target, "elem_id", None) == checked.anyway.elem_id
+        issues = [] if anyway else check(plan, values)
+        if issues:
+            yield checked.show(issues)
+            return
+        live = start(plan, values, session_of(request))
         try:
-            return area.show(call(plan, values))
+            yield {**area.start(), **showing_stop, **checked.show([])}
+            first = True
+            for reply in live.updates():
+                if not reply.done:
+                    yield area.progress(reply, first)
+                    first = False
+                    continue
+                marks = {
+                    inputs[f.api_param]: gr.update(label=marked_label(f, reply.field_errors))
+                    for f in plan.fields
+                }
+                yield {**area.show(reply, reveal), **marks, **hiding_stop}
         except Exception as exc:  # a bug here must not show a traceback in the page
             log.exception("autoui failed on %s", plan.operation.label)
-            return area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
+            failed = area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
+            yield {**failed, **hiding_stop}
+        finally:
+            live.close()
 
-    send.click(
+    _rename_leading(handler, [_free_name(base, inputs) for base in ("event", "request")])
+    event = gr.on(
+        [send.click, checked.anyway.click],
         handler,
-        inputs_kwargs=inputs,
-        outputs=area.components,
+        inputs_kwargs={**inputs, _REVEAL: area.reveal},
+        outputs=[*area.components, *showing_stop, *inputs.values(), *checked.components],
+        show_progress_on=area.components[:1],
+        api_name=PRIVATE_NAME,
         api_visibility="private",
         concurrency_limit=concurrency,
         concurrency_id="autoui-calls",
     )
+    if stop is not None:
+        stop.click(
+            lambda: {area.status: STOPPED_MARKDOWN, stop: gr.update(visible=False)},
+            outputs=[area.status, stop],
+            cancels=[event],
+            api_name=PRIVATE_NAME,
+            api_visibility="private",
+            queue=False,
+        )
+
+
+def _buttons(plan: OperationPlan) -> tuple[gr.Button, gr.Button | None]:
+    """Send, and Stop beside it when the operation gets one."""
+    name = plan.api_name
+    if not stoppable(plan):
+        return gr.Button("Send", variant="primary", elem_id=f"send-{name}"), None
+    with gr.Row():
+        send = gr.Button("Send", variant="primary", elem_id=f"send-{name}")
+        return send, gr.Button("Stop", variant="stop", visible=False, elem_id=f"stop-{name}")
+
+
+def stoppable(plan: OperationPlan) -> bool:
+    """Whether the operation gets a Stop button: when its reply may be a stream (declared,
+    or not declared at all). Every Stop costs an event or two at build time, and a page
+    may hold a thousand operations; a plain reply shows its elapsed time while it comes."""
+    planned = plan.outputs[0].component if plan.outputs else "auto"
+    return planned == "auto" or may_stream(plan)
+
+
+_MARK_LENGTH = 90
+
+
+def marked_label(field: Field, errors: Mapping[str, str]) -> str:
+    """The field's label, with the API's complaint about its value when there is one (so
+    the field is found at a glance; the next reply puts the plain label back)."""
+    message = errors.get(field.api_param)
+    if message is None:
+        return field.label
+    if len(message) > _MARK_LENGTH:
+        message = message[: _MARK_LENGTH - 1] + "…"
+    return f"{field.label} ⚠ {message}"
+
+
+def _free_name(base: str, taken: Mapping[str, Any]) -> str:
+    """A parameter name no field uses (GitHub's operations have a field `event`)."""
+    name = f"_{base}"
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _rename_leading(fn: Callable[..., Any], names: list[str]) -> None:
+    """Give `fn`'s leading EventData and Request parameters other names in the signature
+    Gradio reads, so what Gradio fills in cannot collide with a field's keyword (GitHub's
+    operations have fields named `event` and `request`)."""
+    signature = inspect.signature(fn)
+    params = list(signature.parameters.values())
+    kinds = [gr.EventData, gr.Request]
+    lead = [
+        p.replace(name=name, annotation=kind)
+        for p, name, kind in zip(params, names, kinds, strict=False)
+    ]
+    fn.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*lead, *params[len(lead) :]]
+    )
+    fn.__annotations__ = {p.name: p.annotation for p in lead}

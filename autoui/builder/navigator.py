@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn
-from autoui.builder.form import operation_form
+from autoui.builder.endpoints import CallFn, StartFn
+from autoui.builder.form import Badge, Form
 from autoui.builder.links import REMEMBER_JS, linked
 from autoui.mapper.naming import fastapi_function_name
 from autoui.mapper.plan import AppPlan, OperationPlan
@@ -41,8 +41,16 @@ def choices(plan: AppPlan) -> list[tuple[str, str]]:
     ]
 
 
-def navigator(demo: gr.Blocks, plan: AppPlan, call: CallFn, concurrency: int | None) -> None:
+def navigator(
+    demo: gr.Blocks,
+    plan: AppPlan,
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None,
+    badge: Badge,
+) -> None:
     """The navigator and the form area, in the current layout of `demo`."""
+    form = Form(call, concurrency, start, badge)
     entries = choices(plan)
     operations = {op.api_name: op for op in plan.operations}
     first = entries[0][1]
@@ -67,6 +75,6 @@ def navigator(demo: gr.Blocks, plan: AppPlan, call: CallFn, concurrency: int | N
     nav.input(None, nav, None, js=REMEMBER_JS)
 
     @gr.render(inputs=nav, triggers=[demo.load, nav.input], show_progress="hidden")
-    def form(api_name: str | None, request: gr.Request) -> None:
+    def open_form(api_name: str | None, request: gr.Request) -> None:
         name = api_name if api_name in operations else opened(request)
-        operation_form(operations[name], call, concurrency)
+        form(operations[name])

@@ -1,8 +1,16 @@
-"""Showing a `Reply` in Gradio: the status line, the primary value, the raw reply.
+"""Showing a `Reply` in Gradio: the status line, the answer, and the details.
 
 Each operation's output area holds one component per kind it may need (text, JSON,
-image, ...); a reply makes the right one visible and hides the others, because the
-actual Content-Type of a reply is only known when it arrives.
+image, table, ...); a reply makes the right one visible and hides the others, because
+the actual Content-Type of a reply is only known when it arrives. Under the answer, in
+one collapsed section (one, because a page may hold a thousand operations, and every
+component costs build time): the `curl` command that repeats the call (credentials
+redacted unless the user ticks *Reveal*), and the raw reply: status, headers and body.
+
+Nothing from the API is handed to the browser to interpret as it likes: HTML is
+sanitised here (nh3: no scripts, no event handlers, no `javascript:` links, no images
+that the browser would fetch), and Markdown loses its image syntax, because a reply
+must not make the page load addresses on the server's own network.
 """
 
 from __future__ import annotations
@@ -10,13 +18,17 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+import nh3
 from gradio.utils import get_upload_folder
 
+from autoui.dispatcher.curl import SentRequest, curl_command
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import OperationPlan
 
@@ -26,41 +38,62 @@ _FALLBACK = {
     "markdown": "textbox",
     "html": "textbox",
     "stream": "textbox",
-    "image": "file",
+    "table": "json",
+    "label": "json",
+    "gallery": "file",
+    "image": "gallery",
     "audio": "file",
     "video": "file",
 }
-# Planned kinds without a component of their own yet, and what shows them meanwhile.
-_PLANNED_AS = {"stream": "textbox", "html": "textbox"}
 _ALWAYS = ("textbox", "json", "file")
-_FOR_UNKNOWN = ("image", "audio", "video")
+STOPPED_MARKDOWN = "**Stopped** · the connection to the API was closed"
+# What else a planned kind may turn out to be at run time.
+_MAY_BE = {
+    "auto": ("image", "audio", "video", "gallery", "table", "label"),
+    "json": ("gallery", "table", "label"),
+    "table": ("label",),
+    "label": ("table",),
+    "image": ("gallery",),
+}
+# Ammonia's safe tags (no scripts, styles, frames, forms or media) less images.
+_HTML_TAGS = nh3.ALLOWED_TAGS - {"img"}
 
 
 def output_kinds(plan: OperationPlan) -> list[str]:
     """The output components an operation's area needs, the planned one first."""
     planned = plan.outputs[0].component if plan.outputs else "auto"
-    kinds = [] if planned == "auto" else [_PLANNED_AS.get(planned, planned)]
-    extra = _ALWAYS + (_FOR_UNKNOWN if planned == "auto" else ())
+    kinds = [] if planned == "auto" else ["textbox" if planned == "stream" else planned]
+    extra = _ALWAYS + _MAY_BE.get(planned, ())
     return kinds + [k for k in extra if k not in kinds]
 
 
-def _make(kind: str, visible: bool) -> gr.components.Component:
-    label = "Result"
+def _make(kind: str, visible: bool, name: str) -> gr.components.Component:
+    common: dict[str, Any] = {
+        "label": "Result",
+        "visible": visible,
+        "elem_id": f"result-{name}-{kind}",
+    }
     if kind == "textbox":
-        return gr.Textbox(
-            label=label, lines=3, max_lines=40, interactive=False, buttons=["copy"], visible=visible
-        )
+        return gr.Textbox(lines=3, max_lines=40, interactive=False, buttons=["copy"], **common)
     if kind == "markdown":
-        return gr.Markdown(label=label, visible=visible, sanitize_html=True)
+        return gr.Markdown(sanitize_html=True, **common)
+    if kind == "html":
+        return gr.HTML(padding=True, **common)
     if kind == "json":
-        return gr.JSON(label=label, visible=visible)
+        return gr.JSON(**common)
+    if kind == "table":
+        return gr.Dataframe(interactive=False, wrap=True, **common)
+    if kind == "label":
+        return gr.Label(**common)
     if kind == "image":
-        return gr.Image(label=label, type="filepath", interactive=False, visible=visible)
+        return gr.Image(type="filepath", interactive=False, **common)
+    if kind == "gallery":
+        return gr.Gallery(interactive=False, **common)
     if kind == "audio":
-        return gr.Audio(label=label, type="filepath", interactive=False, visible=visible)
+        return gr.Audio(type="filepath", interactive=False, **common)
     if kind == "video":
-        return gr.Video(label=label, interactive=False, visible=visible)
-    return gr.File(label=label, interactive=False, visible=visible)
+        return gr.Video(interactive=False, **common)
+    return gr.File(interactive=False, **common)
 
 
 @dataclass
@@ -69,31 +102,79 @@ class OutputArea:
 
     status: gr.Markdown
     results: dict[str, gr.components.Component] = field(default_factory=dict)
+    curl: gr.Code | None = None
+    reveal: gr.Checkbox | None = None
     raw: gr.Code | None = None
+    sent: gr.State | None = None  # the last request, kept on the server for Reveal
 
     @classmethod
     def create(cls, plan: OperationPlan) -> OutputArea:
-        status = gr.Markdown("", elem_classes=["autoui-status"])
+        name = plan.api_name
+        status = gr.Markdown("", elem_classes=["autoui-status"], elem_id=f"status-{name}")
         kinds = output_kinds(plan)
-        results = {kind: _make(kind, visible=i == 0) for i, kind in enumerate(kinds)}
-        with gr.Accordion("Raw response", open=False):
-            raw = gr.Code(
-                language="json", interactive=False, label="Raw response", lines=4, max_lines=40
+        results = {kind: _make(kind, i == 0, name) for i, kind in enumerate(kinds)}
+        with gr.Accordion("curl · headers · raw reply", open=False):
+            curl = gr.Code(
+                language="shell", interactive=False, label="curl", lines=3, elem_id=f"curl-{name}"
             )
-        return cls(status, results, raw)
+            reveal = gr.Checkbox(
+                False, label="Reveal credentials in the command", elem_id=f"reveal-{name}"
+            )
+            raw = gr.Code(
+                language="json",
+                interactive=False,
+                label="Raw reply: status, headers and body",
+                lines=4,
+                max_lines=40,
+                elem_id=f"raw-{name}",
+            )
+        sent = gr.State(None)
+        reveal.change(
+            show_curl, inputs=[sent, reveal], outputs=curl, api_visibility="private", queue=False
+        )
+        return cls(status, results, curl, reveal, raw, sent)
 
     @property
     def components(self) -> list[gr.components.Component]:
-        return [self.status, *self.results.values(), *([self.raw] if self.raw else [])]
+        details = [self.curl, self.raw, self.sent]
+        return [self.status, *self.results.values(), *[d for d in details if d is not None]]
 
-    def show(self, reply: Reply) -> dict[gr.components.Component, Any]:
-        """Updates for every component of the area."""
+    def start(self) -> dict[gr.components.Component, Any]:
+        """Updates that clear the previous reply as a new call begins."""
+        updates: dict[gr.components.Component, Any] = {self.status: "*Sending…*"}
+        for component in self.results.values():
+            updates[component] = gr.update(visible=False, value=None)
+        return updates
+
+    def progress(self, reply: Reply, first: bool = False) -> dict[gr.components.Component, Any]:
+        """Updates while a call goes on: elapsed time, and a stream's text so far. The
+        `first` ones also show the curl command, so a call that is stopped has one too."""
+        updates: dict[gr.components.Component, Any] = {}
+        if first and self.curl is not None and self.sent is not None:
+            updates[self.curl] = show_curl(reply.request, False)
+            updates[self.sent] = reply.request
+        if reply.kind != "stream":
+            where = "receiving the reply" if reply.status is not None else "waiting for the reply"
+            updates[self.status] = f"*{where} · {reply.elapsed:.1f} s*"
+            return updates
+        updates[self.status] = (
+            f"*{reply.status} {_escape(reply.reason)} · streaming · {reply.elapsed:.1f} s*"
+        )
+        updates[self.results["textbox"]] = gr.update(visible=True, value=reply.primary)
+        return updates
+
+    def show(self, reply: Reply, reveal: bool = False) -> dict[gr.components.Component, Any]:
+        """Updates for every component of the area, for a finished call."""
         kind = self._available(reply.kind)
         updates: dict[gr.components.Component, Any] = {self.status: status_markdown(reply)}
         for component in self.results.values():
             updates[component] = gr.update(visible=False, value=None)
         if reply.status is not None and (reply.ok or reply.primary not in (None, "", b"")):
             updates[self.results[kind]] = gr.update(visible=True, value=ui_value(reply, kind))
+        if self.curl is not None:
+            updates[self.curl] = show_curl(reply.request, reveal)
+        if self.sent is not None:
+            updates[self.sent] = reply.request
         if self.raw is not None:
             updates[self.raw] = raw_text(reply)
         return updates
@@ -107,11 +188,16 @@ class OutputArea:
         return kind
 
 
+def show_curl(sent: SentRequest | None, reveal: bool) -> str:
+    return curl_command(sent, reveal=bool(reveal)) if sent is not None else ""
+
+
 def status_markdown(reply: Reply) -> str:
+    notes = "".join(f"  \n*{_escape(note)}*" for note in reply.notes)
     if reply.ok:
-        return f"**{_escape(reply.summary())}**"
+        return f"**{_escape(reply.summary())}**{notes}"
     prefix = f"{_escape(reply.summary())}  \n" if reply.status is not None else ""
-    return f"{prefix}**Error** · {_escape(reply.error or '')}"
+    return f"{prefix}**Error** · {_escape(reply.error or '')}{notes}"
 
 
 def _escape(text: str) -> str:
@@ -124,14 +210,43 @@ def _escape(text: str) -> str:
 
 def ui_value(reply: Reply, kind: str) -> Any:
     if kind in ("image", "audio", "video", "file"):
+        if isinstance(reply.primary, Path):  # a reply too big to hold, already on disk
+            return str(reply.primary)
         if isinstance(reply.primary, (bytes, bytearray)):
-            return write_temp(bytes(reply.primary), reply.media_type, reply.filename)
+            return write_temp(bytes(reply.primary), reply.primary_type, reply.filename)
+        if isinstance(reply.primary, list):  # a gallery shown where only a file fits
+            return write_temp(reply.primary[0], reply.primary_type) if reply.primary else None
         return None
+    if kind == "gallery":
+        return [write_temp(content, reply.primary_type) for content in reply.primary or []]
     if kind == "json":
         return reply.primary
-    if isinstance(reply.primary, (dict, list)):
-        return json.dumps(reply.primary, indent=2, ensure_ascii=False)
-    return "" if reply.primary is None else str(reply.primary)
+    if kind in ("table", "label"):
+        return reply.view
+    text = "" if reply.primary is None else reply.primary
+    if isinstance(text, (dict, list)):
+        return json.dumps(text, indent=2, ensure_ascii=False)
+    if kind == "html":
+        return safe_html(str(text))
+    if kind == "markdown":
+        return safe_markdown(str(text))
+    return str(text)
+
+
+def safe_html(text: str) -> str:
+    """HTML without anything that runs or loads: nh3 (the Ammonia sanitizer) keeps
+    formatting and links, and drops scripts, styles, event handlers, `javascript:` URLs,
+    and images (which the browser would fetch, wherever they point)."""
+    return nh3.clean(text, tags=_HTML_TAGS, url_schemes={"http", "https", "mailto"})
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown whose images are links: `![alt](url)` becomes `!​[alt](url)`, a link the
+    user may follow, instead of a picture the browser fetches on its own. (Gradio's
+    Markdown sanitises HTML, so `<script>` and event handlers are already dropped; raw
+    `<img>` tags are escaped here for the same reason as images.)"""
+    text = re.sub(r"!\[", "!\u200b[", text)
+    return re.sub(r"(?i)<img\b", "&lt;img", text)
 
 
 def write_temp(content: bytes, media_type: str, filename: str | None = None) -> str:
@@ -148,8 +263,11 @@ def write_temp(content: bytes, media_type: str, filename: str | None = None) -> 
 
 def raw_text(reply: Reply) -> str:
     """The whole reply as JSON text: status, headers and body."""
-    if reply.data is not None:
-        body: Any = reply.data
+    if reply.body_file is not None:
+        size = reply.summary().rsplit(" · ", 1)[-1]
+        body: Any = f"<{size} of {reply.media_type or 'data'}, in a file>"
+    elif reply.data is not None:
+        body = reply.data
     elif reply.media_type.startswith("text/") or not reply.content:
         body = reply.content[:_RAW_LIMIT].decode("utf-8", "replace")
     else:

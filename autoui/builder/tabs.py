@@ -14,14 +14,22 @@ from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn
-from autoui.builder.form import operation_form
+from autoui.builder.endpoints import CallFn, StartFn
+from autoui.builder.form import Badge, Form
 from autoui.builder.links import linked
 from autoui.mapper.plan import AppPlan, OperationPlan
 
 
-def tabs(demo: gr.Blocks, plan: AppPlan, call: CallFn, concurrency: int | None) -> None:
+def tabs(
+    demo: gr.Blocks,
+    plan: AppPlan,
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None,
+    badge: Badge,
+) -> None:
     """The tabs, in the current layout of `demo`."""
+    form = Form(call, concurrency, start, badge)
     groups = plan.by_tag()
     holder: dict[str, gr.Tabs] = {}  # api_name -> the Tabs its tab is in
     outer: gr.Tabs | None = None
@@ -29,9 +37,9 @@ def tabs(demo: gr.Blocks, plan: AppPlan, call: CallFn, concurrency: int | None) 
         with gr.Tabs() as outer:
             for tag, operations in groups.items():
                 with gr.Tab(tag, id=_tag_id(tag)):
-                    _operation_tabs(operations, call, concurrency, holder)
+                    _operation_tabs(operations, form, holder)
     else:
-        _operation_tabs(plan.operations, call, concurrency, holder)
+        _operation_tabs(plan.operations, form, holder)
     tag_of = {op.api_name: tag for tag, operations in groups.items() for op in operations}
     by_name = {op.api_name: op for op in plan.operations}
     inner = list(dict.fromkeys(holder.values()))
@@ -49,15 +57,12 @@ def tabs(demo: gr.Blocks, plan: AppPlan, call: CallFn, concurrency: int | None) 
 
 
 def _operation_tabs(
-    operations: list[OperationPlan],
-    call: CallFn,
-    concurrency: int | None,
-    holder: dict[str, gr.Tabs],
+    operations: list[OperationPlan], form: Form, holder: dict[str, gr.Tabs]
 ) -> None:
     with gr.Tabs() as group:
         for op in operations:
             with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
-                operation_form(op, call, concurrency)
+                form(op)
             holder[op.api_name] = group
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import gradio as gr
@@ -53,7 +54,21 @@ def password(field: Field) -> gr.Textbox:
     return _textbox(field, type="password")
 
 
-def number(field: Field) -> gr.Number:
+def number(field: Field) -> gr.components.Component:
+    """A Number, or a text box while there is no value: Gradio's Number shows and sends 0
+    for "no value", which would send a number the user never gave."""
+    if _value(field) is None:
+        kind = "an integer" if field.value_type == "integer" else "a number"
+        bounds = [
+            f"{word} {bound:g}"
+            for word, bound in (("from", field.minimum), ("to", field.maximum))
+            if bound is not None
+        ]
+        return gr.Textbox(
+            info=_info(field),
+            placeholder=field.placeholder or " ".join([kind, *bounds]),
+            **_common(field),
+        )
     return gr.Number(
         value=_value(field),
         info=_info(field),
@@ -144,6 +159,71 @@ def json_editor(field: Field) -> gr.Code:
     )
 
 
+# Number columns are typed as text: Gradio fills a new row's number cells with 0, which
+# would send numbers nobody typed (the dispatcher converts the text by the column's type).
+_DATATYPES = {"boolean": "bool"}
+
+
+def table(field: Field) -> gr.Dataframe:
+    """One row per array item, one typed column per property; rows are added in the table."""
+    columns = field.columns or []
+    return gr.Dataframe(
+        value=widget_value(field, _value(field)) or None,
+        headers=[c.name + (" *" if c.required else "") for c in columns],
+        datatype=[_DATATYPES.get(c.value_type, "str") for c in columns],  # type: ignore[misc]
+        column_count=len(columns),
+        row_count=1,
+        type="array",
+        **_common(field),  # interactive, as every input
+    )
+
+
+def keyvalue(field: Field) -> gr.Dataframe:
+    """Free keys (`additionalProperties`): a two-column table of keys and values."""
+    return gr.Dataframe(
+        value=widget_value(field, _value(field)) or None,
+        headers=["key", "value"],
+        datatype=["str", _DATATYPES.get(field.item_type, "str")],  # type: ignore[list-item]
+        column_count=2,
+        row_count=1,
+        type="array",
+        **_common(field),  # interactive, as every input
+    )
+
+
+def variant(field: Field) -> gr.Dropdown:
+    """A selector: which alternative (or media type) the fields below are for."""
+    return gr.Dropdown(
+        choices=list(field.choices or []),
+        value=_value(field),
+        info=_info(field),
+        **_common(field),
+    )
+
+
+def widget_value(field: Field, value: Any) -> Any:
+    """A wire-shaped value (from a default or an example) as the field's widget holds it."""
+    if value is None:
+        return None
+    if field.component == "json":
+        return value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+    if field.component == "table":
+        if not isinstance(value, list):
+            return None
+        names = [c.name for c in field.columns or []]
+        return [[row.get(n) for n in names] if isinstance(row, Mapping) else row for row in value]
+    if field.component == "keyvalue":
+        if not isinstance(value, Mapping):
+            return None
+        return [
+            [k, v if isinstance(v, (str, int, float, bool)) else json.dumps(v)]
+            for k, v in value.items()
+        ]
+    if field.component in ("textbox", "textarea", "password") and not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
 FACTORIES: dict[str, Factory] = {
     "textbox": textbox,
     "textarea": textarea,
@@ -158,6 +238,9 @@ FACTORIES: dict[str, Factory] = {
     "audio": audio,
     "file": file,
     "json": json_editor,
+    "table": table,
+    "keyvalue": keyvalue,
+    "variant": variant,
 }
 
 

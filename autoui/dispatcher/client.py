@@ -2,32 +2,56 @@
 
 The session keeps no cookies between calls: it is shared by everyone who opens the
 page, so a `Set-Cookie` from one user's reply must never ride along on another
-user's request. Redirects are followed only within the API's own origin, so a reply
-cannot send a request (or its credentials) anywhere else.
+user's request. Every request must go to one of the API's origins (`origins.py`), and
+redirects are followed only within the origin or to another allowed origin (then without
+credentials), so a reply cannot send a request, or its credentials, anywhere else.
+
+Each call belongs to a session (a browser tab or a gradio_client): its credentials and
+chosen server come from the `SessionStore`, never from another session's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import logging
+import mimetypes
+import os
+import tempfile
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from autoui.dispatcher.reply import Reply, decode
+from autoui.dispatcher.auth import (
+    Applied,
+    Authenticator,
+    AuthProblem,
+    redact_library_logs,
+    scrub,
+)
+from autoui.dispatcher.curl import Secrets, form_secrets, redact_url, sent_request, spec_secrets
+from autoui.dispatcher.media import fetch_media
+from autoui.dispatcher.origins import OriginError, Origins, ServerChoice
+from autoui.dispatcher.origins import origin as canonical_origin
+from autoui.dispatcher.reply import Reply, content_type_of, decode, filename_of, media_type_of
 from autoui.dispatcher.request import build_request
+from autoui.dispatcher.sessions import SessionStore
+from autoui.dispatcher.streams import is_stream
+from autoui.dispatcher.transport import DEFAULT_RETRIES, Adapter, Deadline, deadline
 from autoui.dispatcher.values import ValueProblem
+from autoui.ir import Server
 from autoui.mapper.plan import OperationPlan, Output
 
 log = logging.getLogger("autoui")
 
 DEFAULT_TIMEOUT = 60.0
-MAX_REPLY_BYTES = 256 * 1024 * 1024
+MAX_REPLY_BYTES = 256 * 1024 * 1024  # on disk; a bigger reply is refused
+MEMORY_REPLY_BYTES = 32 * 1024 * 1024  # held in memory; a bigger one goes to a file
 _MAX_REDIRECTS = 10
 
 
@@ -52,24 +76,92 @@ class Dispatcher:
         headers: Mapping[str, str] | None = None,
         pool_size: int = 64,
         max_reply_bytes: int = MAX_REPLY_BYTES,
+        memory_reply_bytes: int = MEMORY_REPLY_BYTES,
+        spool_dir: str | None = None,
+        secrets: Secrets | None = None,
+        media_origins: Iterable[str] = (),
+        retries: int = DEFAULT_RETRIES,
+        servers: ServerChoice | None = None,
+        auth: Authenticator | None = None,
     ) -> None:
-        self.base_url = base_url
+        """`secrets` names the credentials left out of the `curl` command shown with a
+        reply (the `headers` given here always are); `media_origins` are origins besides
+        the API's own from which a reply's image URLs may be fetched. `servers` says where
+        calls may go (default: `base_url`'s origin only); `auth` adds each session's
+        credentials. Replies over `memory_reply_bytes` go to a file in `spool_dir`."""
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.max_reply_bytes = max_reply_bytes
+        self.memory_reply_bytes = memory_reply_bytes
+        self.spool_dir = spool_dir
+        self.sessions = auth.sessions if auth else SessionStore()
+        self.auth = auth
+        self._given_servers = servers
+        self.base_url = base_url
+        self.secrets = (
+            (secrets or Secrets())
+            | Secrets(headers=frozenset(name.lower() for name in self.headers))
+            | (spec_secrets(auth.api) if auth else Secrets())
+        )
+        self.media_origins = frozenset(origin(url) for url in media_origins)
+        redact_library_logs()
         self.session = requests.Session()
         self.session.cookies.set_policy(_NoCookies())
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+        adapter = Adapter(pool_size, retries)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def call(self, plan: OperationPlan, values: Mapping[str, Any]) -> Reply:
-        """Never raises for a bad value or a failed call: the Reply carries the message."""
-        output = plan.outputs[0] if plan.outputs else Output("auto")
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        """Also where calls may go, unless the servers were given (`autoui.mount` learns
+        its base URL from the first request, after the dispatcher is made)."""
+        self._base_url = url
+        self.servers = self._given_servers or _pinned(url)
+        if self.auth is not None:
+            self.auth.base_url = url
+
+    def server_of(self, session: str | None) -> str:
+        """The base URL this session's calls go to (an operation's own servers aside)."""
+        state = self.sessions.get(session)
+        return state.base_url if state is not None and state.base_url else self.base_url
+
+    def choose_server(
+        self, session: str | None, index: int, variables: Mapping[str, str] | None = None
+    ) -> str:
+        """Point this session at server `index` of the choices; raises OriginError."""
+        url = self.servers.expand(index, dict(variables or {}))
+        state = self.sessions.get(session, create=True)
+        if state is not None:
+            state.base_url = url
+        return url
+
+    def call(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> Reply:
+        """Never raises for a bad value or a failed call: the Reply carries the message.
+
+        `session` (Gradio's session id) selects the credentials and the server to use.
+        """
+        prepared, reply = self.prepare(plan, values, session)
+        if prepared is not None:
+            self.exchange(prepared, reply)
+        return self.finish(plan, reply)
+
+    def prepare(
+        self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
+    ) -> tuple[requests.PreparedRequest | None, Reply]:
+        """The request to send and the Reply it will fill, or (None, a Reply that says why
+        the values cannot be sent)."""
+        operation = plan.operation
+        base = self.servers.base_for(operation, self.server_of(session))
         try:
-            request = build_request(plan, values, self.base_url)
+            request = build_request(plan, values, base)
         except ValueProblem as exc:
-            return Reply(plan.operation.method, plan.operation.label, error=str(exc))
+            return None, Reply(operation.method, operation.label, error=str(exc))
         # The dispatcher's headers (`--header`) are defaults: a header the user filled in
         # for this operation wins. Header names are case-insensitive, so `x-team` from the
         # form must also shadow `X-Team` from the command line.
@@ -77,16 +169,62 @@ class Dispatcher:
         for name, value in self.headers.items():
             if name.lower() not in given:
                 request.headers[name] = value
-        prepared = self.session.prepare_request(request)
-        reply = Reply(prepared.method or plan.operation.method, prepared.url or "")
+        try:
+            applied = self.auth.apply(request, operation, session) if self.auth else Applied()
+            prepared = self.session.prepare_request(request)
+            self.servers.origins.check(prepared.url or "")
+        except (AuthProblem, OriginError) as exc:
+            return None, Reply(operation.method, operation.label, error=str(exc))
+        sent = sent_request(prepared, request, plan, values, self.secrets | form_secrets(plan))
+        reply = Reply(prepared.method or operation.method, sent.shown_url(), request=sent)
+        reply.sent_secrets = applied.secrets + list(self.headers.values())
+        reply.credentials_missing = not applied.satisfied
+        return prepared, reply
+
+    def exchange(
+        self,
+        prepared: requests.PreparedRequest,
+        reply: Reply,
+        listener: Listener | None = None,
+    ) -> None:
+        """Send and read the reply into `reply` (status, headers, content, or error).
+
+        `listener` (a call shown live) learns of the response as soon as its headers
+        arrive, and may ask to see the body's pieces as they come.
+        """
         started = time.perf_counter()
+        with deadline(self.timeout) as limit:
+            self._exchange(prepared, reply, listener, limit)
+        if limit.expired:  # whatever was read, it was cut short when time ran out
+            where, waited = origin(reply.url), f"{self.timeout:g} s (raise it with --timeout)"
+            reply.error = (
+                f"no answer from {where} within {waited}"
+                if reply.status is None
+                else f"the reply from {where} was still arriving after {waited}"
+            )
+        reply.elapsed = time.perf_counter() - started
+
+    def _exchange(
+        self,
+        prepared: requests.PreparedRequest,
+        reply: Reply,
+        listener: Listener | None,
+        limit: Deadline,
+    ) -> None:
         try:
             response = self._send(prepared, reply)
             if response is not None:
                 with response:
                     reply.status, reply.reason = response.status_code, response.reason or ""
                     reply.headers = dict(response.headers)
-                    reply.content = self._read(response)
+                    if is_stream(media_type_of(response.headers.get("Content-Type", ""))):
+                        limit.lift()  # a stream is limited by the pause between events
+                    on_chunk = listener.opened(response) if listener is not None else None
+                    body = self._read(response, on_chunk)
+                    if isinstance(body, Path):
+                        _spooled(reply, body, self.memory_reply_bytes)
+                    else:
+                        reply.content = body
         except requests.exceptions.ConnectTimeout:
             reply.error = f"could not connect to {origin(reply.url)} within {self.timeout:g} s"
         except requests.exceptions.ConnectionError as exc:
@@ -103,11 +241,30 @@ class Dispatcher:
             )
         except _TooBig as exc:
             reply.error = str(exc)
+        except _Broken as exc:
+            reply.content = exc.partial
+            reply.error = (
+                f"the reply from {origin(reply.url)} broke off after {exc.size:,} "
+                "bytes: the connection was closed before the end"
+            )
         except requests.exceptions.RequestException as exc:
             reply.error = f"the request to {origin(reply.url)} failed: {exc}"
-        reply.elapsed = time.perf_counter() - started
-        if reply.error is None:
-            decode(reply, output)
+
+    def finish(self, plan: OperationPlan, reply: Reply) -> Reply:
+        """Decode what came back into what is shown, and log the call (without secrets)."""
+        if reply.error is None and reply.body_file is None:
+            try:
+                decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
+            except RecursionError:  # JSON nested deeper than Python's parser can go
+                reply.kind, reply.primary = "textbox", ""
+                reply.error = f"the reply from {origin(reply.url)} is nested too deeply to read"
+            else:
+                fetch_media(self, reply)
+        if reply.status in (401, 403) and reply.credentials_missing and self.auth is not None:
+            hint = self.auth.hint(plan.operation)
+            reply.error = f"{reply.error or f'HTTP {reply.status}'} ({hint})"
+        if reply.error is not None:
+            reply.error = scrub(reply.error, reply.sent_secrets)
         log.info(
             "%s %s -> %s",
             reply.method,
@@ -117,7 +274,8 @@ class Dispatcher:
         return reply
 
     def _send(self, prepared: requests.PreparedRequest, reply: Reply) -> requests.Response | None:
-        """Send, following redirects only within the origin of the first URL."""
+        """Send, following redirects within the first URL's origin, or to another allowed
+        origin without the credentials; any other redirect is reported, not followed."""
         home = origin(prepared.url or "")
         for _ in range(_MAX_REDIRECTS + 1):
             response = self.session.send(
@@ -127,39 +285,136 @@ class Dispatcher:
             if not response.is_redirect or not location:
                 return response
             target = urljoin(prepared.url or "", location)
-            if origin(target) != home:
+            same = _same_origin(target, prepared.url or "")
+            if not same and not self.servers.origins.allows(target):
                 response.close()
                 reply.status, reply.reason = response.status_code, response.reason or ""
                 reply.headers = dict(response.headers)
                 reply.error = (
-                    f"HTTP {response.status_code}: the API redirected to {target}, "
-                    f"outside {home}; not followed"
+                    f"HTTP {response.status_code}: the API redirected to "
+                    f"{redact_url(target, self.secrets.query)}, outside {home}; not followed"
                 )
                 return None
             prepared = _redirected(prepared, response.status_code, target)
+            if not same:
+                self._drop_credentials(prepared)
             response.close()
         reply.error = f"more than {_MAX_REDIRECTS} redirects"
         return None
 
-    def _read(self, response: requests.Response) -> bytes:
-        """The body, up to the size cap.
+    def _drop_credentials(self, prepared: requests.PreparedRequest) -> None:
+        """Before a redirect to another (allowed) origin: no credential goes along."""
+        for name in list(prepared.headers):
+            if name.lower() in self.secrets.headers:
+                del prepared.headers[name]
+
+    def _read(
+        self, response: requests.Response, on_chunk: Callable[[bytes], None] | None = None
+    ) -> bytes | Path:
+        """The body: in memory up to `memory_reply_bytes`, then in a temporary file (whose
+        path is returned) up to `max_reply_bytes`; `on_chunk` sees each piece as soon as it
+        arrives.
 
         requests reports a read timeout in the middle of a body as a ConnectionError
         ("cannot reach the API" would be wrong: it answered, then stalled), so that one
         is told apart here.
         """
-        chunks, size = [], 0
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_reply_bytes:
+            raise _TooBig(
+                f"the reply would be {int(declared):,} bytes, over the "
+                f"{self.max_reply_bytes:,}-byte limit; not read"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        spool = None
+        pieces = _arriving(response) if on_chunk is not None else response.iter_content(65536)
         try:
-            for chunk in response.iter_content(65536):
+            for chunk in pieces:
                 size += len(chunk)
                 if size > self.max_reply_bytes:
                     raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
-                chunks.append(chunk)
+                if spool is None and size > self.memory_reply_bytes:
+                    folder = tempfile.mkdtemp(prefix="autoui-", dir=self.spool_dir)
+                    spool = open(os.path.join(folder, "reply.part"), "wb")  # noqa: SIM115
+                    spool.writelines(chunks)
+                    chunks = []
+                if spool is not None:
+                    spool.write(chunk)
+                else:
+                    chunks.append(chunk)
+                if on_chunk is not None:
+                    on_chunk(chunk)
         except requests.exceptions.ConnectionError as exc:
+            _discard(spool)
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
                 raise _Stalled from exc
+            raise _Broken(b"".join(chunks), size) from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            _discard(spool)
+            raise _Broken(b"".join(chunks), size) from exc
+        except BaseException:
+            _discard(spool)
             raise
+        if spool is not None:
+            spool.close()
+            return Path(spool.name)
         return b"".join(chunks)
+
+
+class Listener(Protocol):
+    def opened(self, response: requests.Response) -> Callable[[bytes], None] | None:
+        """Called when the response's headers have come; returns what to call with each
+        piece of the body as it arrives, or None to read the body whole."""
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The body's pieces as they arrive. (`iter_content` would wait to fill its chunk
+    size unless the reply is chunked, so a stream would appear all at once.)"""
+    try:
+        while chunk := response.raw.read1(65536, decode_content=True):
+            yield chunk
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+
+
+def _pinned(url: str) -> ServerChoice:
+    """One server, `url`, and its origin the only one allowed (none if `url` has none)."""
+    try:
+        origins = Origins({canonical_origin(url)})
+    except OriginError:
+        origins = Origins()
+    return ServerChoice([Server(url)], origins, pinned=True)
+
+
+def _same_origin(a: str, b: str) -> bool:
+    try:
+        return canonical_origin(a) == canonical_origin(b)
+    except OriginError:
+        return False
+
+
+def _discard(spool: Any) -> None:
+    if spool is not None:
+        spool.close()
+        with contextlib.suppress(OSError):
+            os.unlink(spool.name)
+            os.rmdir(os.path.dirname(spool.name))
+
+
+def _spooled(reply: Reply, path: Path, limit: int) -> None:
+    """A reply too big to hold: offered as a download of the file it was written to."""
+    reply.media_type = media_type_of(content_type_of(reply.headers))
+    reply.filename = filename_of(reply.headers)
+    extension = mimetypes.guess_extension(reply.media_type) or ".bin"
+    named = path.rename(path.with_name(reply.filename or "reply" + extension))
+    reply.body_file = named
+    reply.kind, reply.primary = "file", named
+    if reply.status is not None and reply.status >= 400:
+        head = f"HTTP {reply.status} {reply.reason}".rstrip()
+        reply.error = f"{head}: the reply is over {limit:,} bytes; offered as a file"
 
 
 class _TooBig(Exception):
@@ -168,6 +423,16 @@ class _TooBig(Exception):
 
 class _Stalled(Exception):
     """The reply began, then no more bytes came within the timeout."""
+
+
+class _Broken(Exception):
+    """The connection ended in the middle of the reply's body, after `size` bytes (of
+    which `partial` holds those still in memory)."""
+
+    def __init__(self, partial: bytes, size: int) -> None:
+        super().__init__()
+        self.partial = partial
+        self.size = size
 
 
 def _redirected(

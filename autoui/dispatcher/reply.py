@@ -7,19 +7,22 @@ object; an undeclared one is found by the same rule at run time.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import codecs
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
-from autoui.dispatcher.streams import stream_text
+from autoui.dispatcher.curl import SentRequest
+from autoui.dispatcher.media import is_web_url, media_in_json, media_in_string, show_media
+from autoui.dispatcher.streams import is_stream, read_stream
+from autoui.dispatcher.views import label_scores, table, table_rows
 from autoui.mapper.outputs import answer_path, component_for_media_type, is_json, primary_name
-from autoui.mapper.plan import Output
+from autoui.mapper.plan import Field, Output
 
 _TEXT_KINDS = ("textbox", "markdown", "html", "stream")
 _DETAIL_KEYS = ("detail", "message", "error_description", "error", "title", "msg", "errors")
@@ -37,12 +40,27 @@ class Reply:
     media_type: str = ""
     content: bytes = b""
     data: Any = None  # the parsed JSON body, when there was one
-    kind: str = (
-        "textbox"  # how `primary` is shown: textbox|markdown|html|json|image|audio|video|file
-    )
-    primary: Any = None  # str for text kinds, a JSON value for json, bytes for media and files
+    # How `primary` is shown: textbox|markdown|html|json|table|label|image|audio|video|
+    # gallery|file, or stream while a stream is still coming in.
+    kind: str = "textbox"
+    # str for text kinds (and stream), a JSON value for json, table and label, bytes for
+    # media and files, a list of bytes for a gallery.
+    primary: Any = None
+    primary_type: str = ""  # the media type of bytes in `primary` (found inside JSON too)
+    view: Any = None  # for table and label: the headers and rows, or the scores shown
     filename: str | None = None
     error: str | None = None
+    request: SentRequest | None = None  # what was sent, for the curl command
+    notes: list[str] = field(default_factory=list)  # said under the status line
+    media_urls: list[str] = field(default_factory=list)  # image URLs to fetch and show
+    # The form fields an error reply names (FastAPI's `loc`), by api_param.
+    field_errors: dict[str, str] = field(default_factory=dict)
+    done: bool = True  # False while a call shown live is still going
+    # A body too big to hold in memory, written to this file instead of `content`.
+    body_file: Path | None = None
+    # Credential values the request carried: never shown in a message (`auth.scrub`).
+    sent_secrets: list[str] = field(default_factory=list, repr=False)
+    credentials_missing: bool = False  # the operation's security could not be met
 
     @property
     def ok(self) -> bool:
@@ -55,7 +73,7 @@ class Reply:
         parts = [f"{self.status} {self.reason}".strip(), f"{self.elapsed:.2f} s"]
         if self.media_type:
             parts.append(self.media_type)
-        parts.append(_size(len(self.content)))
+        parts.append(_size(self.body_file.stat().st_size if self.body_file else len(self.content)))
         return " · ".join(parts)
 
 
@@ -72,14 +90,28 @@ def media_type_of(content_type: str) -> str:
 
 
 def charset_of(content_type: str) -> str:
+    """The declared charset, or UTF-8 when none is declared or Python does not know it."""
     message = Message()
     message["content-type"] = content_type or "text/plain"
-    return message.get_content_charset() or "utf-8"
+    charset = message.get_content_charset() or "utf-8"
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return "utf-8"
+    return charset
 
 
-def decode(reply: Reply, output: Output) -> Reply:
-    """Fill `kind`, `primary`, `data` and `error` of a reply that has a status and content."""
-    content_type = reply.headers.get("Content-Type", reply.headers.get("content-type", ""))
+def content_type_of(headers: Mapping[str, str]) -> str:
+    return headers.get("Content-Type", headers.get("content-type", ""))
+
+
+def decode(reply: Reply, output: Output, fields: Iterable[Field] = ()) -> Reply:
+    """Fill `kind`, `primary`, `data` and `error` of a reply that has a status and content.
+
+    `fields` (the operation's form) let an error that names a request field (FastAPI's
+    validation errors) name it as the form labels it.
+    """
+    content_type = content_type_of(reply.headers)
     reply.media_type = media_type_of(content_type)
     reply.filename = filename_of(reply.headers)
     text = None
@@ -97,7 +129,8 @@ def decode(reply: Reply, output: Output) -> Reply:
                 reply.kind, reply.primary = "textbox", text
                 return reply
     if reply.status is not None and reply.status >= 400:
-        reply.error = error_message(reply, text)
+        reply.field_errors = field_errors(reply.data, fields)
+        reply.error = error_message(reply, text, fields)
         reply.kind = "json" if reply.data is not None else "textbox"
         reply.primary = reply.data if reply.data is not None else _text(reply, content_type)
         return reply
@@ -111,13 +144,16 @@ def decode(reply: Reply, output: Output) -> Reply:
     reply.kind = component_for_media_type(reply.media_type or "application/octet-stream")
     if reply.kind == "stream":
         reply.kind = "textbox"
-        reply.primary = stream_text(_text(reply, content_type), reply.media_type)
+        stream = read_stream(reply.content, reply.media_type, charset_of(content_type))
+        reply.primary = stream.text
+        if stream.cut_short:
+            reply.error = "the stream ended without [DONE]: the answer may be incomplete"
     elif reply.kind in _TEXT_KINDS or reply.kind == "json":
         reply.kind = "textbox" if reply.kind == "json" else reply.kind
         reply.primary = _text(reply, content_type)
     else:
-        reply.primary = reply.content
-    reply.error = _broken_promise(reply, output)
+        reply.primary, reply.primary_type = reply.content, reply.media_type
+    reply.error = reply.error or _broken_promise(reply, output)
     return reply
 
 
@@ -143,6 +179,8 @@ def _broken_promise(reply: Reply, output: Output) -> str | None:
 def _looks_json(media_type: str, content: bytes, output: Output) -> bool:
     if is_json(media_type):
         return True
+    if is_stream(media_type):  # NDJSON lines start with `{` too
+        return False
     declared = output.media_type is not None and is_json(output.media_type)
     return (declared or not media_type) and content.lstrip()[:1] in (b"{", b"[", b'"')
 
@@ -152,30 +190,52 @@ def _text(reply: Reply, content_type: str) -> str:
 
 
 def _primary_from_json(reply: Reply, output: Output) -> None:
+    """The primary-field rule, then what the value is best shown as: media (declared,
+    or found by name and bytes anywhere in the reply), a table, labels, JSON or text."""
     data = reply.data
     value: Any = data
     if isinstance(data, Mapping):
-        known = answer_path(data)
-        if output.field is not None and _has_path(data, output.field):
-            value = _get_path(data, output.field)
-        elif known is not None:
+        # A well-known shape wins over a guess from the schema, not over a person's choice.
+        known = None if _overridden(output) else answer_path(data)
+        if known is not None:
             value = _get_path(data, known)
-        elif output.component in ("auto", "textbox", "markdown", "image", "audio"):
+        elif output.field is not None and _has_path(data, output.field):
+            value = _get_path(data, output.field)
+        elif output.component not in ("json", "table", "label"):
             name = primary_name({k: _json_kind(v) for k, v in data.items()}, output.echoes)
             if name is not None:
                 value = data[name]
-    if output.component in ("image", "audio") and isinstance(value, str):
-        decoded = decode_base64(value)
-        if decoded is not None:
-            reply.kind, reply.primary = output.component, decoded
+    if isinstance(value, str):
+        declared = output.component if output.component in ("image", "audio") else None
+        media = media_in_string(value, declared)
+        if media is not None:
+            show_media(reply, [media])
             return
+    found, urls = media_in_json(data)
+    if found:
+        show_media(reply, found)
+        return
+    if isinstance(value, str) and output.component == "image" and is_web_url(value):
+        urls = [value]
+    reply.media_urls = urls
     if isinstance(value, (dict, list)):
-        reply.kind, reply.primary = "json", value
+        reply.primary, reply.kind = value, "json"
+        scores = label_scores(value)
+        rows = table_rows(value, output.echoes) if scores is None else None
+        if scores is not None:
+            reply.kind, reply.view = "label", scores
+        elif rows is not None:
+            reply.kind, reply.view = "table", table(rows)
     elif value is None:
         reply.kind, reply.primary = "textbox", ""
     else:
         reply.kind = "markdown" if output.component == "markdown" else "textbox"
         reply.primary = value if isinstance(value, str) else json.dumps(value)
+
+
+def _overridden(output: Output) -> bool:
+    """Whether the output was chosen by `x-autoui` or a config file (see overrides.py)."""
+    return output.rule == "x-autoui" or output.rule.startswith("config: ")
 
 
 def _json_kind(value: Any) -> str:
@@ -202,16 +262,6 @@ def _get_path(data: Any, dotted: str) -> Any:
     return data
 
 
-def decode_base64(text: str) -> bytes | None:
-    """The bytes of a base64 string or `data:` URL, or None if it is not one."""
-    if text.startswith("data:") and "," in text:
-        text = text.split(",", 1)[1]
-    try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), validate=False)
-    except (binascii.Error, ValueError):
-        return None
-
-
 def filename_of(headers: Mapping[str, str]) -> str | None:
     disposition = headers.get("Content-Disposition") or headers.get("content-disposition")
     if not disposition:
@@ -225,10 +275,11 @@ def filename_of(headers: Mapping[str, str]) -> str | None:
     return name or None
 
 
-def error_message(reply: Reply, text: str | None) -> str:
-    """`HTTP 422 Unprocessable Entity: prompt: Field required` from any common error shape."""
+def error_message(reply: Reply, text: str | None, fields: Iterable[Field] = ()) -> str:
+    """`HTTP 422 Unprocessable Entity: prompt: Field required` from any common error shape,
+    naming a request field the way the form labels it."""
     head = f"HTTP {reply.status} {reply.reason}".rstrip()
-    detail = _detail(reply.data) if reply.data is not None else None
+    detail = _detail(reply.data, list(fields)) if reply.data is not None else None
     if detail is None:
         body = text if text is not None else reply.content.decode("utf-8", "replace")
         detail = " ".join(body.split())
@@ -248,26 +299,92 @@ def _html_text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def _detail(data: Any) -> str | None:
+def _detail(data: Any, fields: list[Field]) -> str | None:
     """The human part of an error body: FastAPI `detail` (with its validation list),
-    RFC 7807 `title`/`detail`, `{"error": {"message": ...}}` and friends."""
+    RFC 7807 `title`/`detail` (and `invalid-params`), `{"error": {"message": ...}}` and
+    friends."""
     if isinstance(data, str):
         return data
     if isinstance(data, list):
-        items = [_detail(item) for item in data[:10]]
+        items = [_detail(item, fields) for item in data[:10]]
         return "; ".join(i for i in items if i) or None
     if not isinstance(data, Mapping):
         return None
     if "loc" in data and "msg" in data:
-        loc = [
-            str(p)
-            for p in data.get("loc") or []
-            if p not in ("body", "query", "path", "header", "cookie")
-        ]
-        return f"{'.'.join(loc)}: {data['msg']}" if loc else str(data["msg"])
-    if "title" in data and "detail" in data:  # RFC 7807 problem details
-        return f"{data['title']}: {_detail(data['detail'])}"
+        where = _where(data.get("loc"), fields)
+        return f"{where}: {data['msg']}" if where else str(data["msg"])
+    if "title" in data and ("detail" in data or _INVALID in data):  # RFC 7807
+        text = str(data["title"])
+        detail = _detail(data.get("detail"), fields)
+        if detail:
+            text += (" " if text.endswith((".", "!", "?")) else ": ") + detail
+        invalid = [_invalid_param(p, fields) for p in data.get(_INVALID) or []]
+        return text + "".join(f"; {i}" for i in invalid if i)
     for key in _DETAIL_KEYS:
         if key in data and data[key] not in (None, "", [], {}):
-            return _detail(data[key])
+            return _detail(data[key], fields)
     return None
+
+
+_INVALID = "invalid-params"
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+def _invalid_param(item: Any, fields: list[Field]) -> str | None:
+    if not isinstance(item, Mapping) or "name" not in item:
+        return None
+    where = _where([str(item["name"])], fields)
+    return f"{where}: {item.get('reason', 'invalid')}"
+
+
+def field_errors(data: Any, fields: Iterable[Field]) -> dict[str, str]:
+    """The form fields a validation error names (by api_param), with the message for each."""
+    items = data.get("detail") if isinstance(data, Mapping) else None
+    if isinstance(data, Mapping) and isinstance(data.get(_INVALID), list):
+        items = [
+            {"loc": [p.get("name")], "msg": p.get("reason", "invalid")}
+            for p in data[_INVALID]
+            if isinstance(p, Mapping)
+        ]
+    found: dict[str, str] = {}
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, Mapping) and "loc" in item:
+            match = _field_at(item["loc"], list(fields))
+            if match is not None:
+                found.setdefault(match[0].api_param, str(item.get("msg", "")))
+    return found
+
+
+def _where(loc: Any, fields: list[Field]) -> str:
+    """A validation error's location as the form names it: the field's label (and the
+    rest of the path inside it), else the path as the API gave it."""
+    if not isinstance(loc, list):
+        return ""
+    match = _field_at(loc, fields)
+    if match is not None:
+        field, rest = match
+        return ".".join([field.label.removesuffix(" *"), *map(str, rest)])
+    return ".".join(str(p) for p in loc if p not in _LOCATIONS)
+
+
+def _field_at(loc: Any, fields: list[Field]) -> tuple[Field, list[Any]] | None:
+    """The field at FastAPI's `loc` (`["body", "options", "temperature"]`,
+    `["query", "limit"]`) and the part of the path below it."""
+    if not isinstance(loc, list) or not loc:
+        return None
+    where, path = (loc[0], loc[1:]) if loc[0] in _LOCATIONS else (None, loc)
+    best: tuple[Field, list[Any]] | None = None
+    for candidate in fields:
+        if where not in (None, candidate.location):
+            continue
+        if candidate.location == "body":
+            size = len(candidate.body_path)
+            if (
+                size
+                and tuple(map(str, path[:size])) == candidate.body_path
+                and (best is None or size > len(best[0].body_path))
+            ):
+                best = (candidate, path[size:])
+        elif path and str(path[0]).lower() == candidate.name.lower():
+            return candidate, path[1:]
+    return best

@@ -9,17 +9,120 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from autoui.dispatcher import styles
 from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem, wire_value
-from autoui.mapper.plan import Field, OperationPlan
+from autoui.ir import Encoding
+from autoui.mapper.plan import Field, OperationPlan, holds
+from autoui.mapper.rules import is_json
 
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
 _PATH_REQUIRED = "a value is required (it is part of the URL path)"
+
+
+@dataclass
+class Parts:
+    """What one call sends, before it is serialised: the active fields' wire values."""
+
+    media_type: str | None  # the media type the body is sent as
+    parameters: list[tuple[Field, Any]]  # path, query, header and cookie values
+    body: Any  # ABSENT, the whole body (raw or JSON), or the JSON/form document
+    fields: list[tuple[Field, Any]]  # every active body field with its value
+    chosen: dict[str, str]  # each selector's choice, by key
+
+
+def choices(plan: OperationPlan, values: Mapping[str, Any]) -> dict[str, str]:
+    """Each selector's choice, by key: the value given, else its default.
+
+    Raises ValueProblem for a choice the selector does not offer.
+    """
+    chosen: dict[str, str] = {}
+    for field in plan.fields:
+        if not field.is_selector:
+            continue
+        value = values.get(field.api_param)
+        labels = field.choices or []
+        if value in (None, ""):
+            value = field.default
+        if value not in labels:
+            raise ValueProblem(field, f"{value!r} is not one of {', '.join(map(str, labels))}")
+        chosen[field.key] = str(value)
+    return chosen
+
+
+def assemble(plan: OperationPlan, values: Mapping[str, Any]) -> Parts:
+    """The active fields' values for the wire, and the body document they make.
+
+    Raises ValueProblem naming the field when a value cannot be sent.
+    """
+    chosen = choices(plan, values)
+    active = [f for f in plan.fields if holds(f.when, chosen)]
+    parameters: list[tuple[Field, Any]] = []
+    body_values: list[tuple[Field, Any]] = []
+    for field in active:
+        value = wire_value(field, values.get(field.api_param))
+        if value is ABSENT:
+            if field.location == "path":
+                raise ValueProblem(field, _PATH_REQUIRED)
+            continue
+        if field.location == "body" or field.parameter is None:
+            body_values.append((field, value))
+        else:
+            parameters.append((field, value))
+    selector = plan.media_selector
+    media_type = plan.body_media_type
+    if selector is not None:
+        media_type = next(
+            v.value for v in selector.variants or [] if v.label == chosen[selector.key]
+        )
+    body = (
+        ABSENT if media_type is None else _document(plan, media_type, active, chosen, body_values)
+    )
+    return Parts(media_type, parameters, body, body_values, chosen)
+
+
+def _document(
+    plan: OperationPlan,
+    media_type: str,
+    active: list[Field],
+    chosen: dict[str, str],
+    values: list[tuple[Field, Any]],
+) -> Any:
+    body = plan.operation.body
+    if body is None:
+        return ABSENT
+    whole = next((v for f, v in values if not f.body_path), ABSENT)
+    if whole is not ABSENT or not is_document(media_type):
+        return whole
+    document: dict[str, Any] = {}
+    required = list(plan.required_objects) + [
+        p for p, when in plan.required_when if holds(when, chosen)
+    ]
+    for path in required:
+        if path:
+            _set(document, path, {})
+    for field in active:
+        # The discriminator of the chosen alternative, which has no field of its own.
+        if field.is_selector and field.discriminator:
+            variant = next(v for v in field.variants or [] if v.label == chosen[field.key])
+            if variant.value is not None and (field.required or _filled(values, field)):
+                _set(document, (*field.body_path, field.discriminator), variant.value)
+    for field, value in values:
+        _set(document, field.body_path, value)
+    if not document and not body.required and not required:
+        return ABSENT
+    return document
+
+
+def _filled(values: list[tuple[Field, Any]], selector: Field) -> bool:
+    """Whether a field inside the selector's object was given a value."""
+    depth = len(selector.body_path)
+    return any(f.body_path[:depth] == selector.body_path for f, _ in values)
 
 
 def build_request(
@@ -29,25 +132,16 @@ def build_request(
 
     Raises ValueProblem naming the field when a value cannot be sent.
     """
-    wire: list[tuple[Field, Any]] = []
-    for field in plan.fields:
-        value = wire_value(field, values.get(field.api_param))
-        if value is ABSENT:
-            if field.location == "path":
-                raise ValueProblem(field, _PATH_REQUIRED)
-            continue
-        wire.append((field, value))
+    parts = assemble(plan, values)
     path = plan.operation.path
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
     cookies: list[str] = []
-    body_values: list[tuple[Field, Any]] = []
-    for field, value in wire:
+    for field, value in parts.parameters:
         param = field.parameter
+        assert param is not None
         try:
-            if field.location == "body" or param is None:
-                body_values.append((field, value))
-            elif field.location == "path":
+            if field.location == "path":
                 path = path.replace("{" + field.name + "}", _segment(field, value))
             elif field.location == "query":
                 query += styles.query_pairs(
@@ -58,9 +152,7 @@ def build_request(
                     param.allow_reserved,
                 )
             elif field.location == "header":
-                headers[field.name] = styles.header_value(
-                    _param_value(field, value), param.explode, name=field.name
-                )
+                headers[field.name] = _header(field, value)
             elif field.location == "cookie":
                 cookies.append(
                     styles.cookie_pair(field.name, _param_value(field, value), param.explode)
@@ -73,8 +165,16 @@ def build_request(
     if query:
         url += ("&" if "?" in url else "?") + styles.query_string(query)
     request = requests.Request(plan.operation.method, url, headers=headers)
-    _encode_body(request, plan, body_values)
+    if parts.media_type is not None and parts.body is not ABSENT:
+        _encode_body(request, plan, parts.media_type, parts.body)
     return request
+
+
+def _header(field: Field, value: Any) -> str:
+    assert field.parameter is not None
+    if field.parameter.style in styles.DELIMITERS and isinstance(value, list):
+        value = styles.DELIMITERS[field.parameter.style].join(map(styles.text_of, value))
+    return styles.header_value(_param_value(field, value), field.parameter.explode, name=field.name)
 
 
 def _segment(field: Field, value: Any) -> str:
@@ -84,8 +184,13 @@ def _segment(field: Field, value: Any) -> str:
     would send `/items/` instead of `/items/{id}`: another route, or the collection.
     """
     assert field.parameter is not None
+    style = field.parameter.style
+    if style in styles.DELIMITERS and isinstance(value, list):
+        # Swagger 2.0's ssv/tsv/pipes in a path: the items joined by the delimiter.
+        value = styles.DELIMITERS[style].join(map(styles.text_of, value))
+        style = "simple"
     text = styles.path_segment(
-        field.name, _param_value(field, value), field.parameter.style, field.parameter.explode
+        field.name, _param_value(field, value), style, field.parameter.explode
     )
     if not text:
         raise ValueError(_PATH_REQUIRED)
@@ -102,32 +207,26 @@ def _param_value(field: Field, value: Any) -> Any:
 
 
 def _encode_body(
-    request: requests.Request, plan: OperationPlan, values: list[tuple[Field, Any]]
+    request: requests.Request, plan: OperationPlan, media_type: str, body: Any
 ) -> None:
-    media_type = plan.body_media_type
-    body = plan.operation.body
-    if media_type is None or body is None:
+    if not isinstance(body, dict) or not is_document(media_type):
+        _raw_body(request, media_type, body)
         return
-    whole = next((v for f, v in values if not f.body_path), ABSENT)
-    if whole is not ABSENT:
-        _raw_body(request, media_type, whole)
-        return
-    document: dict[str, Any] = {}
-    for path in plan.required_objects:
-        if path:
-            _set(document, path, {})
-    for field, value in values:
-        _set(document, field.body_path, value)
-    if not document and not body.required and not plan.required_objects:
-        return
+    media = plan.operation.body.content.get(media_type) if plan.operation.body else None
+    encoding = media.encoding if media else {}
     if media_type == _MULTIPART:
-        request.files = _multipart(document)
+        request.files = _multipart(body, encoding)
     elif media_type == _FORM:
-        request.data = styles.query_string(_form_pairs(plan, document))
+        request.data = styles.query_string(_form_pairs(body, encoding))
         request.headers["Content-Type"] = _FORM
     else:
-        request.data = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        request.data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         request.headers["Content-Type"] = media_type if "json" in media_type else "application/json"
+
+
+def is_document(media_type: str) -> bool:
+    """A body assembled from fields: JSON, a form or multipart (not raw bytes or text)."""
+    return media_type in (_FORM, _MULTIPART) or is_json(media_type)
 
 
 def _raw_body(request: requests.Request, media_type: str, value: Any) -> None:
@@ -156,39 +255,54 @@ def _set(document: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
         node[path[-1]] = value
 
 
-def _form_pairs(plan: OperationPlan, document: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _form_pairs(
+    document: Mapping[str, Any], encoding: Mapping[str, Encoding]
+) -> list[tuple[str, str]]:
     """Form fields in their `encoding` style; values the styles cannot flatten go as JSON."""
-    body = plan.operation.body
-    media = body.content.get(_FORM) if body else None
     pairs: list[tuple[str, str]] = []
     for name, value in document.items():
-        encoding = media.encoding.get(name) if media else None
-        style = encoding.style if encoding and encoding.style else "form"
-        explode = encoding.explode if encoding and encoding.explode is not None else style == "form"
+        enc = encoding.get(name)
+        style = enc.style if enc and enc.style else "form"
+        explode = enc.explode if enc and enc.explode is not None else style == "form"
+        reserved = bool(enc and enc.allow_reserved)
         try:
-            pairs += styles.query_pairs(name, value, style, explode)
+            pairs += styles.query_pairs(name, value, style, explode, reserved)
         except ValueError:
             pairs += styles.query_pairs(name, json.dumps(value, separators=(",", ":")))
     return pairs
 
 
-def _multipart(document: Mapping[str, Any]) -> list[tuple[str, tuple[str | None, Any, str | None]]]:
-    """One part per property; a list of files or plain values is one part per item."""
-    parts: list[tuple[str, tuple[str | None, Any, str | None]]] = []
+Part = tuple[str | None, Any, str | None]
+
+
+def _multipart(
+    document: Mapping[str, Any], encoding: Mapping[str, Encoding]
+) -> list[tuple[str, Part]]:
+    """One part per property; a list of files or plain values is one part per item,
+    unless its encoding joins it (Swagger 2.0's csv, ssv, tsv and pipes)."""
+    parts: list[tuple[str, Part]] = []
     for name, value in document.items():
-        repeated = isinstance(value, list) and all(
+        enc = encoding.get(name)
+        scalars = isinstance(value, list) and all(
             isinstance(v, (FileValue, str, int, float, bool)) for v in value
         )
-        for item in value if repeated else [value]:
-            parts.append((name, _part(item)))
+        style = enc.style if enc and enc.explode is False else None
+        if scalars and style and all(not isinstance(v, FileValue) for v in value):
+            delimiter = styles.DELIMITERS.get(style, ",")
+            value, scalars = delimiter.join(map(styles.text_of, value)), False
+        for item in value if scalars else [value]:
+            parts.append((name, _part(item, enc.content_type if enc else None)))
     return parts
 
 
-def _part(value: Any) -> tuple[str | None, Any, str | None]:
+def _part(value: Any, content_type: str | None) -> Part:
+    """A part's file name, content and Content-Type; `encoding.contentType` decides the
+    type when it names one concrete type (`image/png`, not `image/*` or a list)."""
+    concrete = content_type if content_type and not any(c in content_type for c in "*,") else None
     if isinstance(value, FileValue):
-        return value.filename, value.content, value.media_type
+        return value.filename, value.content, concrete or value.media_type
     if isinstance(value, (dict, list)):
-        return None, json.dumps(value, ensure_ascii=False), "application/json"
+        return None, json.dumps(value, ensure_ascii=False), concrete or "application/json"
     if isinstance(value, bool):
-        return None, "true" if value else "false", None
-    return None, str(value), None
+        return None, "true" if value else "false", concrete
+    return None, str(value), concrete

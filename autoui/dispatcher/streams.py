@@ -9,19 +9,18 @@ shape adds its raw data on a line of its own, so nothing is hidden.
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from autoui.mapper.outputs import STREAM_TYPES
+
 SSE = "text/event-stream"
-NDJSON_TYPES = (
-    "application/x-ndjson",
-    "application/jsonl",
-    "application/x-jsonlines",
-    "application/json-seq",
-)
 DONE = "[DONE]"
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -31,42 +30,89 @@ class Event:
     id: str = ""
 
 
-def sse_events(lines: Iterable[str]) -> Iterator[Event]:
-    """Events from SSE lines (without their line ends), per the WHATWG parsing rules."""
-    data: list[str] = []
-    event, last_id = "message", ""
-    for line in lines:
+class SseParser:
+    """The WHATWG event-stream rules, one line (without its line end) at a time."""
+
+    def __init__(self) -> None:
+        self._data: list[str] = []
+        self._event = "message"
+        self._id = ""
+
+    def line(self, line: str) -> Event | None:
+        """The event that `line` completes (a blank line ends one), else None."""
         if not line:
-            if data:
-                yield Event("\n".join(data), event, last_id)
-            data, event = [], "message"
-            continue
+            return self.end()
         if line.startswith(":"):
-            continue
+            return None
         name, _, value = line.partition(":")
         value = value[1:] if value.startswith(" ") else value
         if name == "data":
-            data.append(value)
+            self._data.append(value)
         elif name == "event":
-            event = value or "message"
+            self._event = value or "message"
         elif name == "id":
-            last_id = value
-    if data:
-        yield Event("\n".join(data), event, last_id)
+            self._id = value
+        return None
+
+    def end(self) -> Event | None:
+        """The pending event, if any (also at the end of the stream)."""
+        event = Event("\n".join(self._data), self._event, self._id) if self._data else None
+        self._data, self._event = [], "message"
+        return event
 
 
-def ndjson_events(lines: Iterable[str]) -> Iterator[Event]:
-    for line in lines:
-        if line.strip():
-            yield Event(line.strip().lstrip("\x1e"))
+def ndjson_event(line: str) -> Event | None:
+    text = line.strip().lstrip("\x1e")  # json-seq puts a record separator first
+    return Event(text) if text else None
 
 
-def events(lines: Iterable[str], media_type: str) -> Iterator[Event]:
-    return sse_events(lines) if media_type == SSE else ndjson_events(lines)
+class EventReader:
+    """Events from the bytes of a stream as they arrive, in chunks cut anywhere.
+
+    A chunk may end inside a UTF-8 character or between the CR and LF of one line
+    end; both are carried over to the next chunk. SSE accepts CRLF, LF and CR as line
+    ends, and so does this.
+    """
+
+    def __init__(self, media_type: str, charset: str = "utf-8") -> None:
+        self._sse = SseParser() if media_type == SSE else None
+        self._decoder = codecs.getincrementaldecoder(charset)("replace")
+        self._pending = ""
+
+    def feed(self, chunk: bytes) -> list[Event]:
+        text = self._pending + self._decoder.decode(chunk)
+        lines = _LINE_END.split(text)
+        self._pending = lines.pop()
+        if text.endswith("\r"):
+            # The LF of this CRLF may open the next chunk: keep the line to pair them up.
+            self._pending = lines.pop() + "\r"
+        return self._events(lines)
+
+    def close(self) -> list[Event]:
+        """The events still pending when the stream ends."""
+        rest = self._pending + self._decoder.decode(b"", final=True)
+        self._pending = ""
+        lines = _LINE_END.split(rest)
+        if lines[-1] == "":
+            lines.pop()
+        events = self._events(lines)
+        if self._sse is not None:
+            last = self._sse.end()
+            if last is not None:
+                events.append(last)
+        return events
+
+    def _events(self, lines: list[str]) -> list[Event]:
+        found = []
+        for line in lines:
+            event = self._sse.line(line) if self._sse is not None else ndjson_event(line)
+            if event is not None:
+                found.append(event)
+        return found
 
 
 def is_stream(media_type: str) -> bool:
-    return media_type == SSE or media_type in NDJSON_TYPES
+    return media_type in STREAM_TYPES
 
 
 def _get(data: Any, *path: str | int) -> Any:
@@ -108,12 +154,25 @@ def piece_of(data: Any) -> str | None:
 
 
 class TextStream:
-    """Accumulates the text of a stream, one event at a time."""
+    """Accumulates the text of a stream, one event at a time.
+
+    Once events of a known shape have come, a JSON object without text (Ollama's final
+    `{"done": true, ...}` with its timings, a usage summary) is the stream's metadata and
+    adds nothing; before that, every event of an unknown shape is shown as it came.
+    """
 
     def __init__(self) -> None:
         self.text = ""
         self.done = False
         self.events = 0
+        self._known = False  # an event of a known shape has come
+        self.openai = False  # OpenAI-shaped events: the stream must end with [DONE]
+        self.finished = False  # an event gave a finish_reason
+
+    @property
+    def cut_short(self) -> bool:
+        """An OpenAI-style stream that ended before both [DONE] and a finish_reason."""
+        return self.openai and not (self.done or self.finished)
 
     def add(self, event: Event) -> str:
         """The text `event` adds (also appended to `self.text`)."""
@@ -122,18 +181,25 @@ class TextStream:
             self.done = True
             return ""
         try:
-            piece = piece_of(json.loads(event.data))
+            data = json.loads(event.data)
         except json.JSONDecodeError:
-            piece = None
+            data = None
+        piece = piece_of(data) if data is not None else None
+        if isinstance(data, Mapping) and isinstance(data.get("choices"), list):
+            self.openai = True
+            self.finished = self.finished or _get(data, "choices", 0, "finish_reason") is not None
+        self._known = self._known or piece is not None
+        if piece is None and self._known and isinstance(data, Mapping):
+            piece = ""
         if piece is None:
             piece = ("\n" if self.text and not self.text.endswith("\n") else "") + event.data
         self.text += piece
         return piece
 
 
-def stream_text(body: str, media_type: str) -> str:
-    """The whole text of a stream that has already been read to its end."""
-    stream = TextStream()
-    for event in events(body.splitlines(), media_type):
+def read_stream(content: bytes, media_type: str, charset: str = "utf-8") -> TextStream:
+    """A stream that has already been read to its end, event by event."""
+    reader, stream = EventReader(media_type, charset), TextStream()
+    for event in [*reader.feed(content), *reader.close()]:
         stream.add(event)
-    return stream.text
+    return stream

@@ -125,6 +125,11 @@ def _text(name: str, value: Any) -> str:
     )
 
 
+def text_of(value: Any) -> str:
+    """One primitive as the styles spell it (`true`, `3`, `2.5`)."""
+    return _text("value", value)
+
+
 def _shape(
     name: str, value: Any, encode_key: Callable[[str], str], encode_text: Callable[[str], str]
 ) -> _Value:
@@ -202,6 +207,9 @@ _QUERY_STYLES: dict[str, Callable[[_Value, bool], Pairs]] = {
     "tabDelimited": _delimited("tabDelimited", "%09"),  # Swagger 2.0 tsv only
     "deepObject": _deep_object,
 }
+# The literal delimiter of each delimited style, for places with no style of their own:
+# Swagger 2.0's ssv/tsv/pipes in a path, a header or a multipart part.
+DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}
 # Swagger 2.0 collectionFormat -> query style, for every format but csv.
 _COLLECTION_STYLES = {
     "ssv": "spaceDelimited",

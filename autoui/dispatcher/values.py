@@ -77,12 +77,16 @@ def read_file(field: Field, value: Any, max_bytes: int = MAX_FILE_BYTES) -> File
 
 def wire_value(field: Field, value: Any) -> Any:
     """The value to send for `field`, or ABSENT when the field was left empty."""
+    if field.is_selector:
+        return ABSENT  # a selector decides which fields are sent; it is not sent itself
     if value is None or (isinstance(value, str) and value == "" and not field.required):
         return ABSENT
     if field.encoding in FILE_ENCODINGS:
         return _files(field, value)
     if field.encoding == "json":
         return _json(field, value)
+    if field.component in _SHAPED:
+        return _SHAPED[field.component](field, value)
     return _CONVERTERS.get(field.value_type, _as_is)(field, value)
 
 
@@ -183,3 +187,102 @@ _CONVERTERS = {
     "boolean": _boolean,
     "array": _array,
 }
+
+
+def _rows(field: Field, value: Any) -> list[Any] | None:
+    """The rows of a table widget's value (Gradio gives a list of rows, a dict with
+    `data`, or a DataFrame); None when the value is not a table at all."""
+    if isinstance(value, Mapping) and isinstance(value.get("data"), list):
+        return list(value["data"])
+    if hasattr(value, "values") and hasattr(value, "columns"):  # a pandas DataFrame
+        return [list(row) for row in value.values.tolist()]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return None
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or cell != cell  # NaN
+
+
+def _empty_row(cells: list[Any]) -> bool:
+    """Nothing typed: blank cells, and boxes the table shows unticked by default."""
+    return all(_blank(c) or c is False for c in cells)
+
+
+def _cell(field: Field, kind: str, where: str, cell: Any) -> Any:
+    if kind == "any":
+        if isinstance(cell, str):
+            try:
+                return json.loads(cell)
+            except json.JSONDecodeError:
+                return cell
+        return cell
+    item = replace(field, value_type=kind, required=True, label=where)
+    return _CONVERTERS.get(kind, _as_is)(item, cell)
+
+
+def _table(field: Field, value: Any) -> Any:
+    """Rows of a table as a list of objects, one property per filled cell, typed by its
+    column; a list of objects (from gradio_client) or JSON text is taken as it is."""
+    if isinstance(value, str):
+        value = _json(field, value)
+        if value is ABSENT:
+            return ABSENT
+    rows = _rows(field, value)
+    if rows is None:
+        raise ValueProblem(field, "expected a table: a list of rows")
+    columns = field.columns or []
+    found: list[Any] = []
+    for number, row in enumerate(rows, 1):
+        if isinstance(row, Mapping):
+            found.append(dict(row))
+            continue
+        cells = list(row) if isinstance(row, (list, tuple)) else [row]
+        if _empty_row(cells):
+            continue
+        item = {}
+        for column, cell in zip(columns, cells, strict=False):
+            # An unticked box in an optional column is "not given", as in a form.
+            if not _blank(cell) and not (cell is False and not column.required):
+                where = f"{field.label.removesuffix(' *')}, row {number}, {column.name}"
+                item[column.name] = _cell(field, column.value_type, where, cell)
+        found.append(item)
+    if not found and not field.required:
+        return ABSENT
+    return found
+
+
+def _key_values(field: Field, value: Any) -> Any:
+    """Key/value rows as an object; an object (from gradio_client) or JSON text as it is."""
+    if isinstance(value, str):
+        value = _json(field, value)
+        if value is ABSENT:
+            return ABSENT
+    if isinstance(value, Mapping) and not isinstance(value.get("data"), list):
+        return dict(value)  # an object given as such (gradio_client): sent, even empty
+    rows = _rows(field, value)
+    if rows is None:
+        raise ValueProblem(field, "expected key/value rows")
+    found: dict[str, Any] = {}
+    label = field.label.removesuffix(" *")
+    for number, row in enumerate(rows, 1):
+        cells = list(row) if isinstance(row, (list, tuple)) else [row]
+        key, cell = [*cells, None, None][:2]
+        if _blank(key):
+            if not _blank(cell):
+                raise ValueProblem(field, f"row {number} has a value but no key")
+            continue
+        key = str(key).strip()
+        if key in found:
+            raise ValueProblem(field, f"the key {key!r} is given twice")
+        if not _blank(cell):
+            found[key] = _cell(field, field.item_type or "any", f"{label}, {key}", cell)
+        elif field.item_type == "string":
+            found[key] = ""
+    if not found and not field.required:
+        return ABSENT
+    return found
+
+
+_SHAPED = {"table": _table, "keyvalue": _key_values}

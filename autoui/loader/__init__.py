@@ -92,10 +92,10 @@ def dialect_of(document: Any, name: str) -> Dialect:
         if version.startswith(("3.1", "3.2")):
             return "3.1"
         if swagger is None:
-            raise SpecError(name, f"openapi {version} is not supported (2.0, 3.0 and 3.1 are)")
+            raise SpecError(name, f"openapi {version[:40]} is not supported (2.0, 3.0 and 3.1 are)")
     if str(swagger).startswith("2"):
         return "2.0"
-    raise SpecError(name, f"swagger {swagger} is not supported (only 2.0)")
+    raise SpecError(name, f"swagger {str(swagger)[:40]} is not supported (only 2.0)")
 
 
 def _read(source: Source, name: str) -> tuple[Any, str, str | None]:

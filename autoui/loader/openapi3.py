@@ -54,6 +54,7 @@ def read(reader: Reader) -> Api:
         security=reader.security(doc.get("security"), "#/security") or [],
         tags=reader.tags(),
         extensions={k: v for k, v in doc.items() if isinstance(k, str) and k.startswith("x-")},
+        webhooks=[name for name, _ in reader.items(doc.get("webhooks"), "#/webhooks")],
     )
 
 

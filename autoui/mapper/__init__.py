@@ -19,9 +19,12 @@ def plan_operation(api: Api, operation: Operation, api_name: str) -> OperationPl
         title=title_of(operation),
         fields=form.fields,
         body_media_type=form.media_type,
-        required_objects=form.required_objects,
+        required_objects=[path for path, when in form.required_objects if not when],
+        required_when=[(path, when) for path, when in form.required_objects if when],
         outputs=plan_outputs(api, operation, frozenset(f.name for f in form.fields)),
         notes=form.notes,
+        examples=form.examples,
+        schemas=api.schemas,
     )
 
 
@@ -37,6 +40,20 @@ def plan_api(api: Api) -> AppPlan:
     )
 
 
+def nothing_to_call(api: Api) -> str:
+    """What the page says for a document without operations, instead of nothing."""
+    text = "**This document describes no operations**, so there is nothing to call."
+    if api.webhooks:
+        count = len(api.webhooks)
+        text += (
+            f" It describes {count} webhook{'s' if count != 1 else ''} (requests the API "
+            f"sends to you, not ones you send): {', '.join(api.webhooks)}."
+        )
+    else:
+        text += " (It may hold only components.)"
+    return text
+
+
 def title_of(operation: Operation) -> str:
     """A short label: the summary when there is one, else `METHOD /path`."""
     text = " ".join(operation.summary.split()) or operation.label
@@ -49,6 +66,7 @@ __all__ = [
     "Field",
     "OperationPlan",
     "Output",
+    "nothing_to_call",
     "plan_api",
     "plan_operation",
     "title_of",

@@ -3,96 +3,195 @@
 Body objects are opened into one field per property, nested objects into dotted
 fields (`options.temperature`) down to MAX_DEPTH; below that, and at the first
 recursive reference, a JSON editor takes the whole sub-tree, so nothing is dropped.
+
+Alternatives become selectors: a `oneOf`/`anyOf` is a "variant" field whose choice
+decides which alternative's fields are shown and sent (each such field carries the
+condition in `Field.when`), and a body offered in several media types gets a "send as"
+selector over per-media-type field sets. Both stay plain data: the builder shows and
+hides groups, the dispatcher sends only the active fields.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from autoui.ir import Api, Body, MediaType, Operation, Parameter
-from autoui.mapper.naming import unique_params
-from autoui.mapper.plan import NO_DEFAULT, Field, FieldLocation
-from autoui.mapper.rules import Candidate, choose
-from autoui.mapper.shapes import first_example, main_type, prepare, skeleton
+from autoui.mapper.naming import identifier, unique_params
+from autoui.mapper.plan import (
+    MEDIA_SELECTOR,
+    MISSING,
+    NO_DEFAULT,
+    Field,
+    FieldLocation,
+    FormExample,
+    Variant,
+    When,
+    value_at,
+)
+from autoui.mapper.rules import Candidate, choose, is_json
+from autoui.mapper.shapes import first_example, main_type, prepare, required_names, skeleton
 
 MAX_DEPTH = 3  # path segments in a field name (a.b.c); deeper objects get a JSON editor
 MAX_FIELDS = 60  # a body with more properties than this is edited as JSON
+# A oneOf/anyOf with more alternatives, or whose alternatives add up to more fields
+# than this (nested ones included), is edited as JSON: a selector over hundreds of
+# hidden fields costs more to build and to read than it helps.
+MAX_VARIANTS = 16
+MAX_VARIANT_FIELDS = 60
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+_SHORT_MEDIA = {
+    "multipart/form-data": "multipart",
+    "application/x-www-form-urlencoded": "form",
+    "application/octet-stream": "binary",
+}
 
 
 def body_media_type(body: Body | None) -> MediaType | None:
     """The media type to send: JSON first (richest form), then forms, then the first."""
+    alternatives = media_alternatives(body)
+    return alternatives[0] if alternatives else None
+
+
+def media_alternatives(body: Body | None) -> list[MediaType]:
+    """Every media type a body may be sent as, the preferred one first."""
     if body is None or not body.content:
-        return None
-    for test in (
-        _is_json,
-        lambda m: m == "multipart/form-data",
-        lambda m: m == "application/x-www-form-urlencoded",
-    ):
-        for name, media in body.content.items():
-            if test(name):
-                return media
-    return next(iter(body.content.values()))
+        return []
+    ranked = sorted(
+        body.content.values(),
+        key=lambda m: (
+            0
+            if is_json(m.name)
+            else 1
+            if m.name == "multipart/form-data"
+            else 2
+            if m.name == "application/x-www-form-urlencoded"
+            else 3
+        ),
+    )
+    return ranked
 
 
-def _is_json(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
+def _media_class(media: MediaType) -> str:
+    """Media types of one class with one schema share their fields."""
+    if is_json(media.name):
+        return "json"
+    return _SHORT_MEDIA.get(media.name) or identifier(media.name.split("/")[-1].split("+")[-1])
+
+
+@dataclass
+class _Item:
+    """A field before its widget is chosen."""
+
+    label: str  # the dotted path shown to the user, without the location
+    key: str  # unique in the operation, without the location
+    param_name: str  # what the api_param is made from
+    schema: dict[str, Any]
+    location: FieldLocation
+    media_type: str | None
+    required: bool
+    description: str
+    examples: list[Any]
+    name: str  # the wire name
+    parameter: Parameter | None = None
+    body_path: tuple[str, ...] = ()
+    raw: Any = None
+    group: str = ""
+    when: When = ()
+    variants: list[Variant] | None = None
+    discriminator: str = ""
+
+
+@dataclass
+class _Place:
+    """Where the collector is in a body: the media type and the enclosing selectors."""
+
+    media: MediaType
+    when: When = ()
+    key: str = ""  # key of the enclosing object ("" at the top), variant labels included
+    param_prefix: str = ""  # added to api_params of a media type other than the first
+    refs: tuple[str, ...] = ()  # $refs being opened, to stop at recursion
+    required_objects: list[tuple[tuple[str, ...], When]] = field(default_factory=list)
 
 
 class _Collector:
-    """Walks one operation, gathering (candidate, field attributes) in form order."""
+    """Walks one operation, gathering items in form order."""
 
     def __init__(self, api: Api, operation: Operation) -> None:
         self.api = api
         self.operation = operation
-        self.items: list[dict[str, Any]] = []
+        self.items: list[_Item] = []
         self.notes: list[str] = []
-        self.required_objects: list[tuple[str, ...]] = []  # body objects sent even if empty
+        self.required_objects: list[tuple[tuple[str, ...], When]] = []
 
     def parameters(self) -> None:
         for param in self.operation.parameters:
             schema, nullable = prepare(self.api.schemas, param.schema)
             if param.media_type is not None and main_type(schema) in ("object", "array", ""):
                 schema = {**schema, "x-autoui-json": True}
-            self.add(
-                param.name,
-                schema,
-                param.location,
-                None,
-                param.required and not nullable,
-                description=param.description or str(schema.get("description", "")),
-                examples=[e.value for e in param.examples],
-                parameter=param,
+            self.items.append(
+                _Item(
+                    label=param.name,
+                    key=param.name,
+                    param_name=param.name,
+                    schema=schema,
+                    location=param.location,
+                    media_type=None,
+                    required=param.required and not nullable,
+                    description=param.description or str(schema.get("description", "")),
+                    examples=[e.value for e in param.examples],
+                    name=param.name,
+                    parameter=param,
+                )
             )
 
-    def body(self, media: MediaType, required: bool) -> None:
+    def bodies(self, body: Body) -> None:
+        """The fields of every media type the body may be sent as (see module doc)."""
+        alternatives = media_alternatives(body)
+        classes: dict[tuple[str, str], list[MediaType]] = {}
+        for media in alternatives:
+            schema_id = json.dumps(media.schema, sort_keys=True, default=str)
+            classes.setdefault((_media_class(media), schema_id), []).append(media)
+        if len(alternatives) > 1:
+            self.items.append(
+                _Item(
+                    label="send as",
+                    key="~send_as",
+                    param_name="send_as",
+                    schema={"type": "string", "enum": [m.name for m in alternatives]},
+                    location="body",
+                    media_type=None,
+                    required=True,
+                    description="the media type the request body is sent as",
+                    examples=[],
+                    name="",
+                    variants=[Variant(m.name, m.name) for m in alternatives],
+                )
+            )
+        for i, members in enumerate(classes.values()):
+            when: When = (
+                ((MEDIA_SELECTOR, tuple(m.name for m in members)),) if len(classes) > 1 else ()
+            )
+            prefix = f"{_media_class(members[0])}_" if i else ""
+            key = f"[{_media_class(members[0])}]" if i else ""
+            self.body(members[0], body.required, _Place(members[0], when, key, prefix))
+
+    def body(self, media: MediaType, required: bool, place: _Place) -> None:
         schema, nullable = prepare(self.api.schemas, media.schema)
         examples = [e.value for e in media.examples]
-        raw_body = not (_is_json(media.name) or media.name in _FORM_TYPES)
+        raw_body = not (is_json(media.name) or media.name in _FORM_TYPES)
+        ref = self.api.schemas.ref_of(media.schema)
+        place.refs = (ref,) if ref else ()
+        required = required and not nullable
         if not raw_body and self._openable(schema, media.schema, ()):
-            self._properties(
-                schema,
-                media,
-                (),
-                required and not nullable,
-                tuple(filter(None, [self.api.schemas.ref_of(media.schema)])),
-                examples[0] if examples and isinstance(examples[0], Mapping) else {},
-            )
+            example = examples[0] if examples and isinstance(examples[0], Mapping) else {}
+            self._properties(schema, place, (), required, example)
+        elif not raw_body and self._variants(schema, media.schema, place, (), required):
+            pass
         else:
-            self.add(
-                "body",
-                schema,
-                "body",
-                media.name,
-                required and not nullable,
-                description=str(schema.get("description", "")),
-                examples=examples,
-                body_path=(),
-                raw=media.schema,
-            )
+            self._add(place, (), schema, media.schema, required, examples, "body")
 
     def _openable(self, schema: Mapping[str, Any], raw: Any, refs: tuple[str, ...]) -> bool:
         properties = schema.get("properties")
@@ -105,126 +204,341 @@ class _Collector:
             and (ref is None or ref not in refs)
         )
 
+    def _add(
+        self,
+        place: _Place,
+        path: tuple[str, ...],
+        schema: dict[str, Any],
+        raw: Any,
+        required: bool,
+        examples: list[Any],
+        label: str = "",
+        key: str = "",
+    ) -> None:
+        label = label or ".".join(path)
+        key = key or _join(place.key, path[-1] if path else "body")
+        self.items.append(
+            _Item(
+                label=label,
+                key=key,
+                param_name=place.param_prefix + (_bare(key) if _in_variant(place) else label),
+                schema=schema,
+                location="body",
+                media_type=place.media.name,
+                required=required,
+                description=str(schema.get("description", "")),
+                examples=examples,
+                name=path[-1] if path else label,
+                body_path=path,
+                raw=raw,
+                group=".".join(path[:-1]),
+                when=place.when,
+            )
+        )
+
     def _properties(
         self,
         schema: Mapping[str, Any],
-        media: MediaType,
+        place: _Place,
         path: tuple[str, ...],
         required: bool,
-        refs: tuple[str, ...],
         example: Mapping[str, Any],
+        skip: str = "",
     ) -> None:
         if required:
-            self.required_objects.append(path)
-        required_names = schema.get("required", [])
+            self.required_objects.append((path, place.when))
+        names_required = required_names(schema)
         for name, raw in schema["properties"].items():
             prop, nullable = prepare(self.api.schemas, raw)
-            if prop.get("readOnly") is True:
+            if prop.get("readOnly") is True or name == skip:
                 continue
             sub_path = (*path, str(name))
-            is_required = required and name in required_names and not nullable
+            is_required = required and name in names_required and not nullable
             sub_example = example.get(name) if isinstance(example, Mapping) else None
             ref = self.api.schemas.ref_of(raw)
-            if (
-                len(sub_path) < MAX_DEPTH
-                and media.name not in _FORM_TYPES
-                and self._openable(prop, raw, refs)
-            ):
+            nested = len(sub_path) < MAX_DEPTH and place.media.name not in _FORM_TYPES
+            inner = _Place(
+                place.media,
+                place.when,
+                _join(place.key, str(name)),
+                place.param_prefix,
+                (*place.refs, ref) if ref else place.refs,
+            )
+            if nested and self._openable(prop, raw, place.refs):
                 self._properties(
                     prop,
-                    media,
+                    inner,
                     sub_path,
                     is_required,
-                    (*refs, ref) if ref else refs,
                     sub_example if isinstance(sub_example, Mapping) else {},
                 )
-                continue
-            self.add(
-                ".".join(sub_path),
-                prop,
-                "body",
-                media.name,
-                is_required,
-                description=str(prop.get("description", "")),
-                examples=[] if sub_example is None else [sub_example],
-                body_path=sub_path,
-                raw=raw,
-                wire_name=str(name),
-            )
+            elif not (nested and self._variants(prop, raw, inner, sub_path, is_required)):
+                examples = [] if sub_example is None else [sub_example]
+                self._add(place, sub_path, prop, raw, is_required, examples)
 
-    def add(
+    def _variants(
         self,
-        label: str,
         schema: dict[str, Any],
-        location: FieldLocation,
-        media_type: str | None,
+        raw: Any,
+        place: _Place,
+        path: tuple[str, ...],
         required: bool,
-        *,
-        description: str,
-        examples: list[Any],
-        parameter: Parameter | None = None,
-        body_path: tuple[str, ...] = (),
-        raw: Any = None,
-        wire_name: str | None = None,
-    ) -> None:
-        self.items.append(
-            {
-                "label": label,
-                "schema": schema,
-                "location": location,
-                "media_type": media_type,
-                "required": required,
-                "description": description,
-                "examples": examples,
-                "parameter": parameter,
-                "body_path": body_path,
-                "raw": raw,
-                "name": wire_name or (parameter.name if parameter else label),
-            }
+    ) -> bool:
+        """A `oneOf`/`anyOf` as a selector and each alternative's fields; False (nothing
+        added) when there is none, or it is too big, so the caller adds a JSON editor."""
+        key_word = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
+        options = schema.get(key_word)
+        ref = self.api.schemas.ref_of(raw)
+        if not isinstance(options, list) or not 1 < len(options) <= MAX_VARIANTS:
+            return False
+        if ref is not None and ref in place.refs[:-1]:
+            return False
+        discriminator = schema.get("discriminator")
+        prop_name = (
+            str(discriminator.get("propertyName", "")) if isinstance(discriminator, Mapping) else ""
         )
+        resolved = [prepare(self.api.schemas, o)[0] for o in options]
+        variants = _variant_choices(self.api, options, resolved, discriminator)
+        label = ".".join(path) or "body"
+        node_key = place.key if path else _join(place.key, "body")
+        selector_key = node_key + "~variant"
+        start, objects_start = len(self.items), len(self.required_objects)
+        self.items.append(
+            _Item(
+                label=f"{label} (variant)",
+                key=selector_key,
+                param_name=place.param_prefix + _bare(selector_key).replace("~", "_"),
+                schema={"type": "string", "enum": [v.label for v in variants]},
+                location="body",
+                media_type=place.media.name,
+                required=required,
+                description=str(schema.get("description", "")),
+                examples=[],
+                name=path[-1] if path else "",
+                body_path=path,
+                group=".".join(path[:-1]),
+                when=place.when,
+                variants=variants,
+                discriminator=prop_name,
+            )
+        )
+        full_key = f"body.{selector_key}"
+        for variant, option, option_raw in zip(variants, resolved, options, strict=True):
+            inner_ref = self.api.schemas.ref_of(option_raw)
+            inner = _Place(
+                place.media,
+                (*place.when, (full_key, (variant.label,))),
+                f"{node_key}[{variant.label}]",
+                place.param_prefix,
+                (*place.refs, inner_ref) if inner_ref else place.refs,
+            )
+            if self._openable(option, option_raw, place.refs):
+                self._properties(option, inner, path, required, {}, skip=prop_name)
+            else:
+                self._add(inner, path, option, option_raw, required, [], label, inner.key)
+        added = len(self.items) - start - 1
+        if added > MAX_VARIANT_FIELDS:
+            del self.items[start:]
+            del self.required_objects[objects_start:]
+            self.notes.append(
+                f"{label}: {len(options)} alternatives with {added} fields in all; "
+                "edited as JSON instead"
+            )
+            return False
+        return True
 
     def fields(self) -> list[Field]:
-        params = unique_params([(i["label"], i["location"]) for i in self.items])
-        return [
-            self._field(item, api_param) for item, api_param in zip(self.items, params, strict=True)
-        ]
+        kept = _merge_media_twins([(self._field(item), item) for item in self.items])
+        params = unique_params([(item.param_name, item.location) for _, item in kept])
+        for (built, _), api_param in zip(kept, params, strict=True):
+            built.api_param = api_param
+        return [built for built, _ in kept]
 
-    def _field(self, item: dict[str, Any], api_param: str) -> Field:
-        schema = item["schema"]
+    def _field(self, item: _Item) -> Field:
+        location = item.location
+        label = item.label if location == "body" else f"{item.label} ({location})"
+        field = Field(
+            key=f"{location}.{item.key}",
+            api_param="",  # given once every field is known (see `fields`)
+            label=label + (" *" if item.required else ""),
+            location=location,
+            name=item.name,
+            component="variant",
+            value_type="string",
+            required=item.required,
+            info=" ".join(item.description.split())[:500],
+            schema=item.schema,
+            body_path=item.body_path,
+            parameter=item.parameter,
+            group=item.group,
+            when=item.when,
+            variants=item.variants,
+            discriminator=item.discriminator,
+        )
+        if item.variants is not None:
+            field.choices = [v.label for v in item.variants]
+            field.default = field.choices[0]
+            field.rule = "variants" if item.key != "~send_as" else "media types"
+            return field
         candidate = Candidate(
-            item["name"] if item["body_path"] else item["label"],
-            schema,
-            item["location"],
-            item["media_type"],
+            item.name if item.body_path else item.label,
+            item.schema,
+            location,
+            item.media_type,
             self.api.schemas,
-            item["required"],
+            item.required,
         )
         widget, rule = choose(candidate)
-        location = item["location"]
-        label = item["label"] if location == "body" else f"{item['label']} ({location})"
-        field = Field(
-            key=f"{location}.{item['label']}",
-            api_param=api_param,
-            label=label + (" *" if item["required"] else ""),
-            location=location,
-            name=item["name"],
-            component=widget.component,
-            value_type=widget.value_type,
-            item_type=widget.item_type,
-            encoding=widget.encoding,
-            required=item["required"],
-            info=" ".join(item["description"].split())[:500],
-            choices=widget.choices,
-            minimum=widget.minimum,
-            maximum=widget.maximum,
-            step=widget.step,
-            schema=schema,
-            body_path=item["body_path"],
-            parameter=item["parameter"],
-            rule=rule,
-        )
-        _prefill(field, schema, item["examples"], item["raw"], self.api)
+        field.component = widget.component
+        field.value_type = widget.value_type
+        field.item_type = widget.item_type
+        field.encoding = widget.encoding
+        field.choices = widget.choices
+        field.minimum, field.maximum, field.step = widget.minimum, widget.maximum, widget.step
+        field.columns = widget.columns
+        field.rule = rule
+        _prefill(field, item.schema, item.examples, item.raw, self.api)
+        field.default = _fitting_default(field)
+        field.placeholder = field.placeholder or widget.placeholder
         return field
+
+
+def _merge_media_twins(built: list[tuple[Field, _Item]]) -> list[tuple[Field, _Item]]:
+    """One field for a property that is the same widget in several media types.
+
+    `name` typed once is then sent as JSON, a form field or a part, whichever the user
+    chooses; only what differs (a nested object opened in JSON but edited as JSON text
+    in a form, a file sent as base64 or as a part) keeps a field per media type.
+    """
+    first: dict[tuple[Any, ...], Field] = {}
+    kept = []
+    for f, item in built:
+        media_only = len(f.when) == 1 and f.when[0][0] == MEDIA_SELECTOR
+        if not media_only or f.is_selector:
+            kept.append((f, item))
+            continue
+        twin = (
+            _bare(item.key),
+            f.component,
+            f.encoding,
+            f.value_type,
+            f.item_type,
+            f.body_path,
+            f.required,
+        )
+        if twin in first:
+            earlier = first[twin]
+            earlier.when = ((MEDIA_SELECTOR, earlier.when[0][1] + f.when[0][1]),)
+            continue
+        first[twin] = f
+        kept.append((f, item))
+    return kept
+
+
+def _fitting_default(field: Field) -> Any:
+    """The default as the widget can hold it, or none: real specs give `default: "10"`
+    for an integer and `default: "x"` outside an enum, which a widget cannot show."""
+    value = field.default
+    if value is NO_DEFAULT or value is None:
+        return value
+    if field.component in ("number", "slider"):
+        if isinstance(value, str):
+            try:
+                value = float(value) if field.value_type == "number" else int(value)
+            except ValueError:
+                return NO_DEFAULT
+        return (
+            value if isinstance(value, (int, float)) and not isinstance(value, bool) else NO_DEFAULT
+        )
+    if field.component == "checkbox":
+        return value if isinstance(value, bool) else str(value).lower() == "true"
+    if field.component == "dropdown":
+        return value if value in (field.choices or []) else NO_DEFAULT
+    if field.component in ("multiselect", "list"):
+        items = value if isinstance(value, list) else [value]
+        return (
+            items if field.component == "list" else [v for v in items if v in (field.choices or [])]
+        )
+    return value
+
+
+def _in_variant(place: _Place) -> bool:
+    return any(key != MEDIA_SELECTOR for key, _ in place.when)
+
+
+def _bare(key: str) -> str:
+    """A key without the `[media class]` that starts the keys of a second media type."""
+    return key.split("]", 1)[1].lstrip(".") if key.startswith("[") else key
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix and name else prefix or name
+
+
+def _variant_choices(
+    api: Api, options: list[Any], resolved: list[dict[str, Any]], discriminator: Any
+) -> list[Variant]:
+    """A label (and discriminator value) for each alternative, unique and readable:
+    the discriminator's value, else the title, else the schema's name, else the value
+    of a constant property such as `type: {const: "text"}`, else the JSON type."""
+    mapping = discriminator.get("mapping") if isinstance(discriminator, Mapping) else None
+    reverse = {str(v): str(k) for k, v in mapping.items()} if isinstance(mapping, Mapping) else {}
+    prop_name = discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
+    variants: list[Variant] = []
+    taken: set[str] = set()
+    for raw, schema in zip(options, resolved, strict=True):
+        ref = api.schemas.ref_of(raw) or ""
+        name = ref.rsplit("/", 1)[-1] if ref else ""
+        value = None
+        if prop_name:
+            value = reverse.get(ref) or _constant(api, schema, str(prop_name)) or name or None
+        label = str(
+            value
+            or schema.get("title")
+            or name
+            or _constant_label(api, schema)
+            or _kind(api, schema)
+        )
+        base, n = label, 1
+        while label in taken:
+            n += 1
+            label = f"{base} {n}"
+        taken.add(label)
+        variants.append(Variant(label, value, raw))
+    return variants
+
+
+def _constant(api: Api, schema: Mapping[str, Any], name: str) -> str | None:
+    properties = schema.get("properties")
+    if not isinstance(properties, Mapping) or name not in properties:
+        return None
+    prop, _ = prepare(api.schemas, properties[name])
+    if "const" in prop:
+        return str(prop["const"])
+    enum = prop.get("enum")
+    return str(enum[0]) if isinstance(enum, list) and len(enum) == 1 else None
+
+
+def _constant_label(api: Api, schema: Mapping[str, Any]) -> str | None:
+    """`{type: {const: "image_url"}, ...}` is best called `image_url`."""
+    properties = schema.get("properties")
+    if not isinstance(properties, Mapping):
+        return None
+    for name in properties:
+        value = _constant(api, schema, str(name))
+        if value:
+            return value
+    return None
+
+
+def _kind(api: Api, schema: Mapping[str, Any]) -> str:
+    if isinstance(schema.get("enum"), list):
+        return "choice"
+    kind = main_type(schema) or "value"
+    if kind == "array":
+        item = main_type(prepare(api.schemas, schema.get("items", {}))[0])
+        return f"list of {item}s" if item else "list"
+    return kind
 
 
 def _prefill(
@@ -265,12 +579,95 @@ def _prefill(
         field.placeholder = json.dumps(example, ensure_ascii=False)[:200]
 
 
+def _variant_for(selector: Field, value: Any, fields: list[Field]) -> str:
+    """The alternative an example value is an instance of: by its discriminator, else the
+    one whose fields it fills most, else the first."""
+    variants = selector.variants or []
+    if selector.discriminator and isinstance(value, Mapping):
+        tag = value.get(selector.discriminator)
+        for variant in variants:
+            if tag is not None and str(variant.value) == str(tag):
+                return variant.label
+    best, score = variants[0].label if variants else "", -1
+    depth = len(selector.body_path)
+    for variant in variants:
+        own = [f for f in fields if (selector.key, (variant.label,)) in f.when]
+        found = [(f, value_at(value, f.body_path[depth:])) for f in own]
+        hits = sum(1 for f, v in found if v is not MISSING and _fits(f, v))
+        if hits > score:
+            best, score = variant.label, hits
+    return best
+
+
+def _fits(field: Field, value: Any) -> bool:
+    kind = field.value_type
+    if kind == "string":
+        return isinstance(value, str)
+    if kind in ("integer", "number"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, Mapping)
+    return True
+
+
+def form_examples(
+    operation: Operation, media: MediaType | None, fields: list[Field]
+) -> list[FormExample]:
+    """The body's and parameters' named examples, each as a value for every field it
+    fills (fields it leaves out get their default, or are cleared), so choosing one
+    prefills the whole form. Only offered when there is a choice to make: several
+    examples, or one with a name of its own."""
+    body_examples = {e.name: e for e in media.examples} if media else {}
+    names = list(body_examples)
+    for param in operation.parameters:
+        names += [e.name for e in param.examples if e.name not in names]
+    if not names or (names == ["example"]):
+        return []
+    found = []
+    for name in names:
+        example = FormExample(name, body_examples[name].summary if name in body_examples else "")
+        body = body_examples[name].value if name in body_examples else MISSING
+        choices: dict[str, str] = {}
+        if media is not None and any(f.key == MEDIA_SELECTOR for f in fields):
+            choices[MEDIA_SELECTOR] = media.name
+        for f in fields:
+            if not all(choices.get(key, "") in labels for key, labels in f.when):
+                continue
+            if f.location != "body":
+                assert f.parameter is not None
+                given = [e.value for e in f.parameter.examples if e.name == name]
+                value = given[0] if given else MISSING
+            else:
+                value = value_at(body, f.body_path) if body is not MISSING else MISSING
+            if f.is_selector:
+                choice = (
+                    choices[f.key]
+                    if f.key in choices
+                    else _variant_for(f, value, fields)
+                    if value is not MISSING
+                    else f.default
+                )
+                choices[f.key] = choice
+                example.values[f.api_param] = choice
+            elif value is not MISSING:
+                example.values[f.api_param] = value
+            else:
+                example.values[f.api_param] = None if f.default is NO_DEFAULT else f.default
+        found.append(example)
+    return found
+
+
 @dataclass
 class Form:
     fields: list[Field]
-    media_type: str | None  # the body's media type, None without a body
-    required_objects: list[tuple[str, ...]]
+    media_type: str | None  # the body's preferred media type, None without a body
+    required_objects: list[tuple[tuple[str, ...], When]]
     notes: list[str]
+    examples: list[FormExample]
 
 
 def plan_form(api: Api, operation: Operation) -> Form:
@@ -278,13 +675,22 @@ def plan_form(api: Api, operation: Operation) -> Form:
     collector.parameters()
     media = body_media_type(operation.body)
     if media is not None and operation.body is not None:
-        collector.body(media, operation.body.required)
+        collector.bodies(operation.body)
+    fields = collector.fields()
     return Form(
-        collector.fields(),
+        fields,
         media.name if media else None,
         collector.required_objects,
         collector.notes,
+        form_examples(operation, media, fields),
     )
 
 
-__all__ = ["MAX_DEPTH", "NO_DEFAULT", "Form", "body_media_type", "plan_form"]
+__all__ = [
+    "MAX_DEPTH",
+    "NO_DEFAULT",
+    "Form",
+    "body_media_type",
+    "media_alternatives",
+    "plan_form",
+]

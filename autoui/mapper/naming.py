@@ -29,6 +29,8 @@ def identifier(name: str) -> str:
         ident = _NON_WORD.sub("_", ident).strip("_").lower() or "value"
     if ident[0].isdigit():
         ident = "_" + ident
+    if not ident.isidentifier():  # `²` is a digit to `\w` and `isdigit`, not to Python
+        ident = "".join(c if ("a" + c).isidentifier() else "_" for c in ident)
     if keyword.iskeyword(ident) or ident in _RESERVED:
         ident += "_"
     return ident

@@ -13,7 +13,7 @@ from typing import Any
 from autoui.ir import Api, MediaType, Operation, Response
 from autoui.mapper.naming import identifier
 from autoui.mapper.plan import Output
-from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
+from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES, is_json
 from autoui.mapper.shapes import main_type, prepare
 
 PRIMARY_NAMES = (
@@ -45,6 +45,15 @@ METADATA_NAMES = frozenset(
     }
 )
 _SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX")
+# Token streams: shown as their growing text while they come.
+STREAM_TYPES = (
+    "text/event-stream",
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/x-jsonlines",
+    "application/json-seq",
+)
+_SCALAR_TYPES = ("string", "integer", "number", "boolean", "null")
 
 
 def primary_name(kinds: Mapping[str, str], echoes: Collection[str] = ()) -> str | None:
@@ -95,10 +104,6 @@ def success_response(operation: Operation) -> Response | None:
     return other or by_status.get("DEFAULT")
 
 
-def is_json(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
 def pick_media(content: Mapping[str, MediaType]) -> MediaType | None:
     """JSON when offered (it can be taken apart), else the first declared type."""
     for name, media in content.items():
@@ -112,12 +117,7 @@ def component_for_media_type(media_type: str) -> str:
     main = media_type.split("/", 1)[0]
     if main in ("image", "audio", "video"):
         return main
-    if media_type in (
-        "text/event-stream",
-        "application/x-ndjson",
-        "application/jsonl",
-        "application/x-jsonlines",
-    ):
+    if media_type in STREAM_TYPES:
         return "stream"
     if media_type == "text/markdown":
         return "markdown"
@@ -133,7 +133,9 @@ def component_for_media_type(media_type: str) -> str:
 def plan_outputs(
     api: Api, operation: Operation, echoes: frozenset[str] = frozenset()
 ) -> list[Output]:
-    """The primary output; `echoes` are the request's field names (see primary_name)."""
+    """The primary output, then a `stream` output when the reply may also come as a token
+    stream (`stream: true` on an OpenAI-style route); `echoes` are the request's field
+    names (see primary_name)."""
     response = success_response(operation)
     media = pick_media(response.content) if response else None
     if media is None:
@@ -144,14 +146,56 @@ def plan_outputs(
                 rule="no response schema: decided by the reply's Content-Type",
             )
         ]
+    outputs = [_primary_output(api, media, echoes)]
+    assert response is not None
+    streams = [name for name in response.content if name in STREAM_TYPES]
+    if streams and outputs[0].component != "stream":
+        outputs.append(Output("stream", media_type=streams[0], rule=f"also offers {streams[0]}"))
+    if is_chat(api, operation):
+        outputs.append(Output("chat", rule="a `messages` list of {role, content}: a chat"))
+    return outputs
+
+
+def is_chat(api: Api, operation: Operation) -> bool:
+    """An OpenAI-style chat completion: a JSON body with a `model` or a `stream` field
+    whose `messages` is a list of `{role, content}` objects (or of variants that have
+    them, as in OpenAI's and TGI's specs). (Without `model` or `stream`, it is more likely a request
+    that stores messages, such as creating a thread.)"""
+    body = operation.body
+    media = next((m for n, m in body.content.items() if is_json(n)), None) if body else None
+    if media is None:
+        return False
+    schema, _ = prepare(api.schemas, media.schema)
+    properties = schema.get("properties") or {}
+    messages = properties.get("messages")
+    if messages is None or not ("model" in properties or "stream" in properties):
+        return False
+    messages, _ = prepare(api.schemas, messages)
+    if main_type(messages) != "array" or not isinstance(messages.get("items"), Mapping):
+        return False
+    return {"role", "content"} <= _property_names(api, messages["items"])
+
+
+def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
+    """The property names of an object schema and of its oneOf/anyOf/allOf variants."""
+    schema, _ = prepare(api.schemas, node)
+    properties = schema.get("properties")
+    names = set(properties) if isinstance(properties, Mapping) else set()
+    for key in ("oneOf", "anyOf", "allOf"):
+        variants = schema.get(key)
+        if depth < 3 and isinstance(variants, list):
+            for variant in variants:
+                names |= _property_names(api, variant, depth + 1)
+    return names
+
+
+def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
     if not is_json(media.name):
-        return [
-            Output(
-                component_for_media_type(media.name),
-                media_type=media.name,
-                rule=f"media type {media.name}",
-            )
-        ]
+        return Output(
+            component_for_media_type(media.name),
+            media_type=media.name,
+            rule=f"media type {media.name}",
+        )
     schema, _ = prepare(api.schemas, media.schema)
     kind = main_type(schema)
     properties = schema.get("properties")
@@ -160,28 +204,46 @@ def plan_outputs(
         readable = {n: s for n, s in fields.items() if not s.get("writeOnly")}
         name = primary_name({n: main_type(s) for n, s in readable.items()}, echoes)
         if name is not None:
-            return [
-                Output(
-                    _field_component(name, readable[name]),
-                    field=name,
-                    media_type=media.name,
-                    echoes=echoes,
-                    rule="primary field",
-                )
-            ]
-        return [
-            Output(
-                "json", media_type=media.name, echoes=echoes, rule="object without a primary field"
+            return Output(
+                _field_component(api, name, readable[name]),
+                field=name,
+                media_type=media.name,
+                echoes=echoes,
+                rule="primary field",
             )
-        ]
+        return Output(
+            "json", media_type=media.name, echoes=echoes, rule="object without a primary field"
+        )
     if kind in ("string", "integer", "number", "boolean"):
-        return [Output("textbox", media_type=media.name, rule=f"JSON {kind}")]
+        return Output("textbox", media_type=media.name, rule=f"JSON {kind}")
+    view = _json_view(api, schema)
+    if view is not None:
+        return Output(view, media_type=media.name, echoes=echoes, rule=f"JSON {kind} as a {view}")
     if kind == "object" or kind == "array":
-        return [Output("json", media_type=media.name, rule=f"JSON {kind}")]
-    return [Output("auto", media_type=media.name, echoes=echoes, rule="JSON of unknown shape")]
+        return Output("json", media_type=media.name, rule=f"JSON {kind}")
+    return Output("auto", media_type=media.name, echoes=echoes, rule="JSON of unknown shape")
 
 
-def _field_component(name: str, schema: Mapping[str, Any]) -> str:
+def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:
+    """`table` for an array of flat objects, `label` for scores by label (an object of
+    numbers only, or an array of `{label, score}` objects); else None."""
+    kind = main_type(schema)
+    extra = schema.get("additionalProperties")
+    if kind == "object" and not schema.get("properties") and isinstance(extra, Mapping):
+        return "label" if main_type(prepare(api.schemas, extra)[0]) == "number" else None
+    if kind != "array" or not isinstance(schema.get("items"), (Mapping, bool)):
+        return None
+    items, _ = prepare(api.schemas, schema["items"])
+    properties = items.get("properties")
+    if main_type(items) != "object" or not isinstance(properties, Mapping) or not properties:
+        return None
+    types = {n: main_type(prepare(api.schemas, node)[0]) for n, node in properties.items()}
+    if types.get("label") == "string" and types.get("score") == "number":
+        return "label"
+    return "table" if all(t in _SCALAR_TYPES for t in types.values()) else None
+
+
+def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> str:
     kind = main_type(schema)
     media = str(schema.get("contentMediaType", ""))
     encoded = (
@@ -193,5 +255,5 @@ def _field_component(name: str, schema: Mapping[str, Any]) -> str:
     if kind == "string" and (media.startswith("audio/") or (encoded and ident in AUDIO_NAMES)):
         return "audio"
     if kind in ("object", "array"):
-        return "json"
+        return _json_view(api, schema) or "json"
     return "textbox"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autoui.ir import Api, Operation, Parameter
+from autoui.schemas import Schemas
 
 FieldLocation = Literal["path", "query", "header", "cookie", "body"]
 
@@ -35,6 +36,52 @@ class _NoDefault:
 
 NO_DEFAULT: Any = _NoDefault()
 
+# Conditions under which a field is shown and sent: for each (selector key, choices),
+# the selector's current choice is one of the choices. () means always.
+When = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+MISSING: Any = object()  # what `value_at` finds where a document has nothing
+
+
+def value_at(document: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` in a JSON document, or MISSING."""
+    for key in path:
+        if not isinstance(document, dict) or key not in document:
+            return MISSING
+        document = document[key]
+    return document
+
+
+def holds(when: When, chosen: dict[str, str]) -> bool:
+    """Whether a field with these conditions is active, given each selector's choice."""
+    return all(chosen.get(key) in labels for key, labels in when)
+
+
+@dataclass
+class Variant:
+    """One choice of a selector field (`component == "variant"`).
+
+    A selector picks one alternative of a `oneOf`/`anyOf` (the fields of the other
+    alternatives are hidden and not sent) or the media type a body is sent as.
+    """
+
+    label: str  # what the user picks, and the value the selector's widget holds
+    value: Any = None  # the discriminator value, or the media type, to send
+    schema: Any = None  # the alternative's schema node, to check a request against
+
+
+@dataclass
+class Column:
+    """One column of a table field: a property of the array's objects."""
+
+    name: str
+    value_type: str  # string | integer | number | boolean
+    required: bool = False
+
+
+MEDIA_SELECTOR = "body.~send_as"  # the key of the "send as" selector
+
 
 @dataclass
 class Field:
@@ -46,7 +93,8 @@ class Field:
     location: FieldLocation
     name: str  # the wire name: the parameter name, or the body property name
     component: str  # textbox | textarea | password | number | slider | checkbox |
-    # dropdown | multiselect | image | file | json | datetime
+    # dropdown | multiselect | list | image | audio | file | json | table | keyvalue |
+    # variant (a selector: not sent itself, it decides which other fields are)
     value_type: str  # string | integer | number | boolean | array | object | any
     item_type: str = ""  # for arrays of scalars: the items' type
     encoding: Encoding = "plain"
@@ -62,6 +110,15 @@ class Field:
     body_path: tuple[str, ...] = ()  # where in the request body (() is the whole body)
     parameter: Parameter | None = None  # for path/query/header/cookie fields
     rule: str = ""  # the mapping rule that chose the component, shown by inspect
+    group: str = ""  # the enclosing object's dotted path, for visual grouping
+    when: When = ()  # shown and sent only while these selectors have these choices
+    variants: list[Variant] | None = None  # a selector's choices
+    discriminator: str = ""  # a selector's property set to the chosen variant's value
+    columns: list[Column] | None = None  # a table's columns
+
+    @property
+    def is_selector(self) -> bool:
+        return self.component == "variant"
 
 
 @dataclass
@@ -77,14 +134,27 @@ class Output:
 
 
 @dataclass
+class FormExample:
+    """A named example: the value of every field it fills, keyed by api_param."""
+
+    name: str
+    summary: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class OperationPlan:
     operation: Operation
     api_name: str  # unique, without the leading "/"
     title: str  # short label for a tab or a list entry
     fields: list[Field] = field(default_factory=list)
     body_media_type: str | None = None  # the media type the body is sent as
-    # Body objects that are sent (possibly empty) even when none of their fields is set.
+    # Body objects that are sent (possibly empty) even when none of their fields is set,
+    # each with the selector choices it depends on (the media type, for instance).
     required_objects: list[tuple[str, ...]] = field(default_factory=list)
+    required_when: list[tuple[tuple[str, ...], When]] = field(default_factory=list)
+    examples: list[FormExample] = field(default_factory=list)
+    schemas: Schemas | None = None  # the document's schemas, for validating a request
     outputs: list[Output] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was simplified, for the user
 
@@ -93,6 +163,11 @@ class OperationPlan:
             if f.api_param == api_param:
                 return f
         raise KeyError(api_param)
+
+    @property
+    def media_selector(self) -> Field | None:
+        """The "send as" selector, when the body may be sent as several media types."""
+        return next((f for f in self.fields if f.is_selector and f.key == MEDIA_SELECTOR), None)
 
 
 @dataclass

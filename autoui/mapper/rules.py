@@ -15,8 +15,8 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from autoui.mapper.naming import identifier
-from autoui.mapper.plan import Encoding, FieldLocation
-from autoui.mapper.shapes import main_type
+from autoui.mapper.plan import Column, Encoding, FieldLocation
+from autoui.mapper.shapes import main_type, prepare, required_names
 from autoui.schemas import Schemas, types_of
 
 IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
@@ -52,6 +52,22 @@ SECRET_WORDS = ("password", "passwd", "secret", "api_key", "apikey", "token")
 # A token that only says where the next page starts is not a secret.
 _CURSOR_WORDS = frozenset({"page", "next", "continuation", "pagination", "sync"})
 _SLIDER_MAX_SPAN = 1e6
+_SCALARS = ("string", "integer", "number", "boolean")
+MAX_COLUMNS = 12  # an array of objects with more properties is edited as JSON
+# What a string of each format looks like: the placeholder of its text box. The value
+# is checked against the format before sending (see autoui.dispatcher.checks).
+FORMAT_HINTS = {
+    "date": "YYYY-MM-DD, e.g. 2024-05-31",
+    "date-time": "YYYY-MM-DDThh:mm:ssZ, e.g. 2024-05-31T13:45:00Z",
+    "time": "hh:mm:ss, e.g. 13:45:00",
+    "email": "name@example.com",
+    "uri": "https://…",
+    "url": "https://…",
+    "uuid": "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+}
+# A dropdown of more values than this is unusable and bloats the page's config (every
+# choice ships to the browser): such an enum gets its type's plain widget instead.
+MAX_CHOICES = 1000
 
 
 @dataclass
@@ -85,7 +101,7 @@ class Candidate:
             self.location == "body"
             and self.media_type is not None
             and not (
-                _is_json(self.media_type)
+                is_json(self.media_type)
                 or self.media_type in ("multipart/form-data", "application/x-www-form-urlencoded")
             )
         )
@@ -101,13 +117,16 @@ class Widget:
     maximum: float | None = None
     step: float | None = None
     item_type: str = ""
+    placeholder: str = ""
+    columns: list[Column] | None = None
 
 
 Rule = Callable[[Candidate], Widget | None]
 
 
-def _is_json(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
+def is_json(media_type: str) -> bool:
+    """`application/json`, `text/json` and the `+json` suffix types."""
+    return media_type.endswith(("/json", "+json"))
 
 
 def _named(ident: str, names: frozenset[str]) -> bool:
@@ -135,8 +154,16 @@ def _bytes_encoding(c: Candidate) -> Encoding:
     return "file" if c.multipart or c.raw_body else "base64"
 
 
+def _choosable(values: list[Any]) -> bool:
+    """Values a dropdown can offer: at most MAX_CHOICES scalars (Gradio reads a list or
+    tuple among the choices as a (label, value) pair, and an object cannot be shown)."""
+    return len(values) <= MAX_CHOICES and all(
+        v is None or isinstance(v, (str, int, float, bool)) for v in values
+    )
+
+
 def const_rule(c: Candidate) -> Widget | None:
-    if "const" not in c.schema:
+    if "const" not in c.schema or not _choosable([c.schema["const"]]):
         return None
     return Widget("dropdown", c.kind or "any", choices=[c.schema["const"]])
 
@@ -144,6 +171,8 @@ def const_rule(c: Candidate) -> Widget | None:
 def enum_rule(c: Candidate) -> Widget | None:
     enum = c.schema.get("enum")
     if not isinstance(enum, list) or not [v for v in enum if v is not None]:
+        return None
+    if not _choosable(enum):
         return None
     return Widget("dropdown", c.kind or "string", choices=[v for v in enum if v is not None])
 
@@ -153,7 +182,7 @@ def enum_array_rule(c: Candidate) -> Widget | None:
         return None
     items = c.schemas.resolve(c.schema.get("items", {}))
     enum = items.get("enum")
-    if not isinstance(enum, list) or not enum:
+    if not isinstance(enum, list) or not enum or not _choosable(enum):
         return None
     return Widget(
         "multiselect",
@@ -330,6 +359,58 @@ def list_rule(c: Candidate) -> Widget | None:
     return None
 
 
+def format_rule(c: Candidate) -> Widget | None:
+    """Dates, times, e-mail addresses, URIs and UUIDs: a text box that shows the shape.
+
+    A text box rather than a date picker: it can be left empty, takes any time zone as
+    typed, and the value is checked against the format before sending.
+    """
+    hint = FORMAT_HINTS.get(str(c.schema.get("format", "")))
+    if c.kind != "string" or hint is None:
+        return None
+    return Widget("textbox", "string", placeholder=hint)
+
+
+def _scalar_kind(schema: Mapping[str, Any]) -> str | None:
+    kinds = [k for k in types_of(schema) if k != "null"] or [main_type(schema)]
+    return kinds[0] if len(kinds) == 1 and kinds[0] in _SCALARS else None
+
+
+def table_rule(c: Candidate) -> Widget | None:
+    """An array of flat objects (every property a scalar): a table, one column each."""
+    if c.kind != "array":
+        return None
+    items, _ = prepare(c.schemas, c.schema.get("items", {}))
+    properties = items.get("properties")
+    if main_type(items) != "object" or not isinstance(properties, Mapping):
+        return None
+    if not 0 < len(properties) <= MAX_COLUMNS or any(k in items for k in ("oneOf", "anyOf")):
+        return None
+    required = required_names(items)
+    columns = []
+    for name, raw in properties.items():
+        prop, _ = prepare(c.schemas, raw)
+        kind = _scalar_kind(prop)
+        if kind is None or prop.get("format") in ("binary", "byte"):
+            return None
+        if not prop.get("readOnly"):
+            columns.append(Column(str(name), kind, name in required))
+    return Widget("table", "array", columns=columns) if columns else None
+
+
+def keyvalue_rule(c: Candidate) -> Widget | None:
+    """An object of free keys (`additionalProperties`) with scalar values: key/value rows."""
+    if c.kind != "object" or c.schema.get("properties"):
+        return None
+    extra = c.schema.get("additionalProperties")
+    if extra is True or extra == {}:
+        return Widget("keyvalue", "object", item_type="any")
+    if not isinstance(extra, Mapping):
+        return None
+    kind = _scalar_kind(c.schemas.resolve(extra))
+    return Widget("keyvalue", "object", item_type=kind) if kind else None
+
+
 def text_rule(c: Candidate) -> Widget | None:
     return Widget("textbox", "string") if c.kind == "string" else None
 
@@ -352,8 +433,11 @@ RULES: list[Rule] = [
     boolean_rule,
     slider_rule,
     number_rule,
+    format_rule,
     long_text_rule,
     list_rule,
+    table_rule,
+    keyvalue_rule,
     text_rule,
     json_rule,
 ]

@@ -36,8 +36,7 @@ def merge_all_of(schemas: Schemas, schema: dict[str, Any], depth: int = 0) -> di
                 merged[key] = value
     if isinstance(schema.get("properties"), Mapping):
         properties.update(schema["properties"])
-    if isinstance(schema.get("required"), list):
-        required += [r for r in schema["required"] if r not in required]
+    required += [r for r in required_names(schema) if r not in required]
     if properties:
         merged["properties"] = properties
         merged.setdefault("type", "object")
@@ -69,7 +68,13 @@ def split_null(schemas: Schemas, schema: dict[str, Any]) -> tuple[dict[str, Any]
 
 
 def _is_null(schema: Mapping[str, Any]) -> bool:
-    return types_of(schema) == ["null"] or (schema.get("const", 0) is None and "const" in schema)
+    """`null`, and Stripe's `{enum: [""]}` ("send an empty string to unset"): an
+    alternative that only means "no value" makes the other one optional, not a variant."""
+    return (
+        types_of(schema) == ["null"]
+        or (schema.get("const", 0) is None and "const" in schema)
+        or schema.get("enum") == [""]
+    )
 
 
 def prepare(schemas: Schemas, node: Any) -> tuple[dict[str, Any], bool]:
@@ -129,6 +134,13 @@ def first_example(schema: Mapping[str, Any]) -> tuple[bool, Any]:
     return False, None
 
 
+def required_names(schema: Mapping[str, Any]) -> list[str]:
+    """The schema's `required` names, or none when it is not a list of strings (a broken
+    spec must still build)."""
+    listed = schema.get("required")
+    return [r for r in listed if isinstance(r, str)] if isinstance(listed, list) else []
+
+
 def skeleton(schemas: Schemas, node: Any, depth: int = 0, refs: tuple[str, ...] = ()) -> Any:
     """A plausible value for a JSON editor: the schema's own example, else one built
     from its shape (required properties first), stopping at recursion or depth."""
@@ -150,7 +162,7 @@ def skeleton(schemas: Schemas, node: Any, depth: int = 0, refs: tuple[str, ...] 
     if kind == "object":
         found_props = schema.get("properties")
         props: Mapping[str, Any] = found_props if isinstance(found_props, Mapping) else {}
-        required = [r for r in schema.get("required", []) if r in props]
+        required = [r for r in required_names(schema) if r in props]
         names = required or list(props)[:8]
         return {
             name: skeleton(schemas, props[name], depth + 1, refs)

@@ -124,3 +124,45 @@ def choose(page: Page, label: str, option: str) -> None:
     box.click()
     options = page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
     options.get_by_role("option", name=option, exact=True).click()
+
+
+_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot for the README.
+
+    Into docs/screenshots/ when AUTOUI_SCREENSHOTS is set (to refresh the README's
+    pictures), else into tests/artifacts/screenshots/, so an ordinary test run leaves
+    the tracked pictures alone.
+    """
+    if os.environ.get("AUTOUI_SCREENSHOTS"):
+        folder = _ROOT / "docs" / "screenshots"
+    else:
+        folder = _ROOT / "tests" / "artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def add_row(table: Locator, row: int) -> None:
+    """Add row `row` to a table: the "+" of an empty table, else the previous row's menu."""
+    if row == 0:
+        table.get_by_role("button", name="Add row").click()
+        return
+    table.get_by_test_id(f"cell-{row - 1}-0").click()
+    table.get_by_test_id(f"cell-{row - 1}-0").get_by_role("button", name="Open cell menu").click()
+    table.page.get_by_role("menuitem", name="Add row below").click()
+
+
+def fill_row(table: Locator, row: int, texts: list[str]) -> None:
+    """Add a row and type into its cells, one by one: select a cell, type, press Enter."""
+    add_row(table, row)
+    for col, text in enumerate(texts):
+        cell = table.get_by_test_id(f"cell-{row}-{col}")
+        cell.click()
+        cell.press("Enter")
+        editor = cell.locator("textarea, input").first
+        editor.fill(text)
+        editor.press("Enter")

@@ -1,0 +1,335 @@
+"""The Authorize panel, the per-operation "needs" badges, and the credential endpoints.
+
+Credentials typed into the page go to the server's `SessionStore` under the tab's
+Gradio session id, so they belong to that tab only; `gradio_client` sessions set theirs
+through the `/autoui_authorize` endpoint. The tab's session ends on Gradio's `unload`
+event, and its credentials go with it.
+
+Whether an operation's requirement is met is shown without one output per operation
+(a spec may have a thousand): each badge carries a class naming its requirement
+(`autoui-req-3`), and one `<style>` element, rewritten for the session whenever its
+credentials change, shows "authorized" or "not authorized" for each requirement.
+
+"Remember in this browser" is opt-in: it keeps the credentials in the browser's local
+storage (Gradio's `BrowserState`, whose encryption key is in the page itself, so it
+is not secret storage), to restore them when the tab is reloaded. Forgetting writes an
+empty object: Gradio does not write a `None` to the storage, which would leave the old
+credentials there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
+from autoui.builder.present import _escape as plain
+from autoui.dispatcher.auth import (
+    Authenticator,
+    AuthProblem,
+    describe,
+    describe_scheme,
+    kind_of,
+    requirements_of,
+    satisfies,
+)
+from autoui.ir import SecurityRequirement, SecurityScheme
+from autoui.mapper.plan import AppPlan, OperationPlan
+
+AUTHORIZE_API = "autoui_authorize"
+LOGOUT_API = "autoui_logout"
+_BASE_CSS = (
+    ".autoui-style{display:none!important}"
+    ".autoui-auth-ok{display:none;color:#15803d}.autoui-auth-missing{color:#b45309}"
+    ".autoui-lock{font-size:0.9em}"
+)
+# What the page asks for, per kind of scheme: (field, label, masked).
+_FIELDS: dict[str, list[tuple[str, str, bool]]] = {
+    "apiKey": [("value", "API key", True)],
+    "http": [("value", "Token", True)],
+    "basic": [("username", "Username", False), ("password", "Password", True)],
+}
+
+
+@dataclass
+class Requirements:
+    """The distinct security requirements of the operations, numbered for the badges."""
+
+    lists: list[list[SecurityRequirement]] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan: AppPlan) -> Requirements:
+        found = cls()
+        for op in plan.operations:
+            found.number(requirements_of(plan.api, op.operation))
+        return found
+
+    def number(self, requirements: list[SecurityRequirement]) -> int:
+        key = json.dumps(requirements, sort_keys=True)
+        if key not in self.index:
+            self.index[key] = len(self.lists)
+            self.lists.append(requirements)
+        return self.index[key]
+
+    def style(self, available: set[str]) -> str:
+        """The `<style>` that marks each requirement the session meets as authorized."""
+        met = [i for i, reqs in enumerate(self.lists) if satisfies(reqs, available)]
+        rules = "".join(
+            f".autoui-req-{i} .autoui-auth-ok{{display:inline}}"
+            f".autoui-req-{i} .autoui-auth-missing{{display:none}}"
+            for i in met
+        )
+        return f"<style>{_BASE_CSS}{rules}</style>"
+
+    def badge(self, plan: AppPlan, op: OperationPlan) -> str:
+        """HTML for an operation's header: what it needs, and whether the session has it."""
+        requirements = requirements_of(plan.api, op.operation)
+        needs = describe(requirements)
+        if not needs:
+            return ""
+        return (
+            f'<div class="autoui-lock autoui-req-{self.number(requirements)}">'
+            f"🔒 Needs {html.escape(needs)} · "
+            '<span class="autoui-auth-ok">✓ authorized</span>'
+            '<span class="autoui-auth-missing">✗ not authorized: see Authorize</span></div>'
+        )
+
+
+@dataclass
+class AuthPanel:
+    """The components of the Authorize panel and the page-wide badge style."""
+
+    auth: Authenticator
+    requirements: Requirements
+    style: gr.HTML
+    fields: dict[str, tuple[str, str, gr.components.Component]]  # key -> (scheme, field, c)
+    remember: gr.Checkbox | None = None
+    status: gr.Markdown | None = None
+    stored: gr.BrowserState | None = None
+
+    @property
+    def outputs(self) -> list[gr.components.Component]:
+        items = [self.style, self.status, self.remember, self.stored]
+        return [c for c in items if c is not None] + [c for _, _, c in self.fields.values()]
+
+    def given(self, values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        """The form's values grouped by scheme: `{scheme: {field: value}}`."""
+        grouped: dict[str, dict[str, Any]] = {name: {} for name in self.auth.schemes}
+        for key, (scheme, name, _) in self.fields.items():
+            if scheme in grouped and name:
+                grouped[scheme][name] = values.get(key)
+        return {k: v for k, v in grouped.items() if kind_of(self.auth.schemes[k]) != "unsupported"}
+
+    def updates(self, session: str | None, *, message: str = "") -> dict[Any, Any]:
+        out: dict[Any, Any] = {self.style: self.requirements.style(self.auth.available(session))}
+        if self.status is not None:
+            out[self.status] = status_markdown(self.auth.status(session), message)
+        return out
+
+
+def literal(text: str) -> str:
+    """`text` shown exactly as it is, in a code span: no Markdown, and no autolinked URL
+    (backslash escapes would show inside one), fenced by more backticks than it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
+def status_markdown(status: Mapping[str, str], message: str = "") -> str:
+    lines = [f"**Error** · {literal(message)}"] if message else []
+    for name, text in status.items():
+        ok = text.startswith("set ")
+        shown = plain(text) if ok or text == "not set" else literal(text)
+        lines.append(f"- {'✓' if ok else '✗'} **{plain(name)}**: {shown}")
+    return "\n".join(lines)
+
+
+def scheme_fields(scheme: SecurityScheme) -> list[tuple[str, str, bool]]:
+    kind = kind_of(scheme)
+    if kind in _FIELDS:
+        return _FIELDS[kind]
+    if kind not in ("oauth2", "openIdConnect"):
+        return []
+    flows = scheme.flows if kind == "oauth2" else {"password": {}, "clientCredentials": {}}
+    found: list[tuple[str, str, bool]] = []
+    if "clientCredentials" in flows or "password" in flows:
+        found += [("client_id", "Client id", False), ("client_secret", "Client secret", True)]
+    if "password" in flows:
+        found += [("username", "Username", False), ("password", "Password", True)]
+    return [*found, ("access_token", "…or an access token", True)]
+
+
+def _scopes(scheme: SecurityScheme) -> list[str]:
+    names: dict[str, None] = {}
+    for flow in scheme.flows.values():
+        if isinstance(flow, Mapping) and isinstance(flow.get("scopes"), Mapping):
+            names.update(dict.fromkeys(str(s) for s in flow["scopes"]))
+    return list(names)
+
+
+def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authenticator) -> AuthPanel:
+    """Create the panel in `demo`, where it is placed (only the style if no schemes)."""
+    requirements = Requirements.of(plan)
+    style = gr.HTML(
+        requirements.style(auth.available(None)), padding=False, elem_classes=["autoui-style"]
+    )
+    panel = AuthPanel(auth, requirements, style, {})
+    if not auth.schemes:
+        return panel
+    everything_shared = set(auth.schemes) <= auth.available(None)
+    with gr.Accordion("Authorize", open=not everything_shared, elem_id="autoui-authorize"):
+        gr.Markdown(_intro(auth))
+        for number, (name, scheme) in enumerate(auth.schemes.items()):
+            _scheme_group(panel, number, name, scheme)
+        panel.remember = gr.Checkbox(
+            False,
+            label="Remember in this browser",
+            info="Off by default. Keeps what you typed in this browser's local storage, "
+            "readable by anyone who uses this browser profile, to restore it when you "
+            "reload the page.",
+            elem_id="autoui-remember",
+        )
+        with gr.Row():
+            authorize = gr.Button("Authorize", variant="primary", elem_id="autoui-authorize-button")
+            logout = gr.Button("Log out", elem_id="autoui-logout-button")
+        panel.status = gr.Markdown(status_markdown(auth.status(None)), elem_id="autoui-auth-status")
+    digest = hashlib.sha256(f"{plan.api.source}|{plan.title}".encode()).hexdigest()[:12]
+    panel.stored = gr.BrowserState(None, storage_key=f"autoui-credentials-{digest}")
+    _wire(demo, panel, authorize, logout)
+    return panel
+
+
+def _intro(auth: Authenticator) -> str:
+    text = (
+        "Credentials typed here stay on the server, in memory, for this browser tab only: "
+        "other users of this page never see or use them, and they are gone when you "
+        "close the tab."
+    )
+    shared = sorted(auth.available(None))
+    if shared:
+        text += (
+            f" Start-up credentials for {', '.join(plain(s) for s in shared)} apply to every "
+            "user; a value typed here replaces them for this tab."
+        )
+    return text
+
+
+def _scheme_group(panel: AuthPanel, number: int, name: str, scheme: SecurityScheme) -> None:
+    with gr.Group():
+        heading = f"**{plain(name)}** · {plain(describe_scheme(scheme))}"
+        if scheme.description:
+            heading += "\n\n" + scheme.description.strip()
+        gr.Markdown(heading, padding=True)
+        with gr.Row():
+            for key, label, masked in scheme_fields(scheme):
+                panel.fields[f"s{number}_{key}"] = (
+                    name,
+                    key,
+                    gr.Textbox(
+                        label=label,
+                        type="password" if masked else "text",
+                        elem_id=f"autoui-auth-{number}-{key}",
+                        min_width=160,
+                    ),
+                )
+        scopes = _scopes(scheme)
+        if scopes and kind_of(scheme) == "oauth2":
+            panel.fields[f"s{number}_scopes"] = (
+                name,
+                "scopes",
+                gr.Dropdown(
+                    scopes,
+                    multiselect=True,
+                    label="Scopes (none chosen: those the operations need)",
+                    elem_id=f"autoui-auth-{number}-scopes",
+                ),
+            )
+
+
+def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Button) -> None:
+    auth = panel.auth
+    inputs: dict[str, gr.blocks.Block] = {k: c for k, (_, _, c) in panel.fields.items()}
+    assert panel.remember is not None and panel.stored is not None and panel.status is not None
+
+    def on_authorize(autoui_request: gr.Request, remember: bool, **values: Any) -> dict[Any, Any]:
+        session = session_of(autoui_request)
+        given = panel.given(values)
+        try:
+            auth.authorize(session, given)
+        except AuthProblem as exc:
+            return panel.updates(session, message=str(exc))
+        return {**panel.updates(session), panel.stored: given if remember else {}}
+
+    def on_logout(autoui_request: gr.Request) -> dict[Any, Any]:
+        session = session_of(autoui_request)
+        auth.authorize(session, dict.fromkeys(auth.schemes))
+        cleared = {component: None for _, _, component in panel.fields.values()}
+        return {**panel.updates(session), panel.stored: {}, panel.remember: False, **cleared}
+
+    def on_load(autoui_request: gr.Request, stored: Any) -> dict[Any, Any]:
+        """Restore credentials this browser was asked to remember."""
+        session = session_of(autoui_request)
+        if not isinstance(stored, Mapping) or not stored:
+            return panel.updates(session)
+        try:
+            auth.authorize(session, stored)
+        except AuthProblem as exc:
+            return {**panel.updates(session, message=str(exc)), panel.stored: {}}
+        fields = {
+            component: stored.get(scheme, {}).get(name)
+            for scheme, name, component in panel.fields.values()
+            if isinstance(stored.get(scheme), Mapping)
+        }
+        return {**panel.updates(session), panel.remember: True, **fields}
+
+    authorize.click(
+        on_authorize,
+        inputs=[panel.remember],
+        inputs_kwargs=inputs,
+        outputs=[panel.style, panel.status, panel.stored],
+        api_visibility="private",
+    )
+    logout.click(on_logout, outputs=panel.outputs, api_visibility="private")
+    demo.load(on_load, inputs=[panel.stored], outputs=panel.outputs, api_visibility="private")
+
+
+def add_auth_endpoints(auth: Authenticator) -> None:
+    """`/autoui_authorize` and `/autoui_logout`, for gradio_client sessions (not MCP)."""
+
+    def autoui_authorize(autoui_request: gr.Request, credentials: dict[str, Any]) -> dict[str, str]:
+        """Set this session's credentials: {scheme name: value}; an empty value clears one.
+
+        A value is a string ("the-key", "user:password", "client_id:client_secret") or an
+        object (username, password, client_id, client_secret, scopes, access_token).
+        Returns each scheme's state. Other sessions never see or use these credentials.
+
+        Args:
+            credentials: {scheme name: value} for the schemes to set or clear
+        """
+        try:
+            status = auth.authorize(own_session(autoui_request), credentials)
+        except AuthProblem as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        refused = [
+            status[k] for k, v in credentials.items() if v and not status[k].startswith("set")
+        ]
+        if refused:  # e.g. the token endpoint's refusal, which names the scheme
+            raise gr.Error(refused[0], print_exception=False)
+        return status
+
+    def autoui_logout(autoui_request: gr.Request) -> dict[str, str]:
+        """Clear this session's credentials (start-up ones stay). Returns each scheme's state."""
+        session = own_session(autoui_request)
+        auth.authorize(session, dict.fromkeys(auth.schemes))
+        return auth.status(session)
+
+    add_session_endpoint(autoui_authorize, AUTHORIZE_API)
+    add_session_endpoint(autoui_logout, LOGOUT_API)

@@ -1,0 +1,158 @@
+"""The input side of one operation's form: its fields, laid out and wired.
+
+Fields that belong to one alternative of a selector (a `oneOf` variant, or the fields
+of one media type) sit in a `gr.Group` that is shown only while the selector has that
+choice; fields of a nested object sit in an accordion titled with its path. A
+dropdown of the operation's named examples, when it has any, fills every field.
+Everything here reads the plan: which field belongs where is decided by the mapper.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from autoui.builder.widgets import input_component, widget_value
+from autoui.dispatcher.checks import Issue
+from autoui.mapper.plan import Field, OperationPlan, When, holds
+
+# The name of the page's own listeners. Gradio gives every listener a name from the
+# endpoints' namespace, so a listener named after its function (`show`) would take the
+# name of an operation called `show`, which would become `/show_1` for gradio_client.
+# Operation names never start with "_" (see autoui.mapper.naming).
+PRIVATE_NAME = "_autoui"
+
+
+@dataclass
+class InputArea:
+    plan: OperationPlan
+    components: dict[str, gr.blocks.Block]  # by api_param, selectors included
+    groups: list[tuple[When, gr.Group]]
+    examples: gr.Dropdown | None = None
+
+    @classmethod
+    def create(cls, plan: OperationPlan) -> InputArea:
+        """Create the components in the current Blocks context (call `wire` after)."""
+        examples = None
+        if plan.examples:
+            examples = gr.Dropdown(
+                choices=[(e.summary or e.name, e.name) for e in plan.examples],
+                value=None,
+                label="Example",
+                info="fills in every field from one of the API's examples",
+                elem_id=f"examples-{plan.api_name}",
+                interactive=True,  # said outright for a form built by `gr.render`
+            )
+        chosen = {f.key: str(f.default) for f in plan.fields if f.is_selector}
+        components: dict[str, gr.blocks.Block] = {}
+        groups: list[tuple[When, gr.Group]] = []
+        for when, run in itertools.groupby(plan.fields, key=lambda f: f.when):
+            if not when:
+                _create(list(run), components)
+                continue
+            with gr.Group(visible=holds(when, chosen), elem_classes=["autoui-variant"]) as box:
+                _create(list(run), components)
+            groups.append((when, box))
+        return cls(plan, components, groups, examples)
+
+    def wire(self) -> None:
+        """Selectors show their alternative's groups; the examples dropdown fills the form."""
+        selectors = [f for f in self.plan.fields if f.is_selector]
+        if selectors and self.groups:
+            inputs = [self.components[f.api_param] for f in selectors]
+            boxes = [box for _, box in self.groups]
+            whens = [when for when, _ in self.groups]
+
+            def show(*choices: Any) -> list[Any]:
+                chosen = {f.key: str(c) for f, c in zip(selectors, choices, strict=True)}
+                return [gr.update(visible=holds(when, chosen)) for when in whens]
+
+            for component in inputs:
+                component.change(  # type: ignore[attr-defined]
+                    show,
+                    inputs=inputs,
+                    outputs=boxes,
+                    api_name=PRIVATE_NAME,
+                    api_visibility="private",
+                    queue=False,
+                )
+        if self.examples is not None:
+            targets = [f for f in self.plan.fields if f.encoding not in ("base64", "file")]
+            by_name = {e.name: e for e in self.plan.examples}
+
+            def fill(name: str | None) -> list[Any]:
+                example = by_name.get(name or "")
+                if example is None:
+                    return [gr.update() for _ in targets]
+                return [
+                    gr.update(value=widget_value(f, example.values[f.api_param]))
+                    if f.api_param in example.values
+                    else gr.update()
+                    for f in targets
+                ]
+
+            self.examples.change(
+                fill,
+                inputs=self.examples,
+                outputs=[self.components[f.api_param] for f in targets],
+                api_name=PRIVATE_NAME,
+                api_visibility="private",
+                queue=False,
+            )
+
+
+def _create(fields: list[Field], components: dict[str, gr.blocks.Block]) -> None:
+    """Fields in order; the fields of one nested object in an accordion titled with its path."""
+    for group, members in itertools.groupby(fields, key=lambda f: f.group):
+        if not group:
+            components.update({f.api_param: input_component(f) for f in members})
+            continue
+        with gr.Accordion(group, open=True, elem_classes=["autoui-object"]):
+            components.update({f.api_param: input_component(f) for f in members})
+
+
+@dataclass
+class CheckArea:
+    """Where problems found before sending are shown, with a "Send anyway" button."""
+
+    problems: gr.Markdown
+    anyway: gr.Button
+
+    @classmethod
+    def create(cls, plan: OperationPlan) -> CheckArea:
+        problems = gr.Markdown(
+            visible=False, elem_classes=["autoui-problems"], elem_id=f"problems-{plan.api_name}"
+        )
+        anyway = gr.Button(
+            "Send anyway", visible=False, variant="secondary", elem_id=f"anyway-{plan.api_name}"
+        )
+        return cls(problems, anyway)
+
+    @property
+    def components(self) -> list[gr.components.Component]:
+        return [self.problems, self.anyway]
+
+    def show(self, issues: list[Issue]) -> dict[Any, Any]:
+        return {
+            self.problems: gr.update(visible=bool(issues), value=problems_markdown(issues)),
+            self.anyway: gr.update(visible=bool(issues)),
+        }
+
+
+def problems_markdown(issues: list[Issue]) -> str:
+    """The problems found before sending, one per line: where, what, which rule."""
+    lines = ["**The request does not match the API's schema:**", ""]
+    lines += [f"- `{i.where}`: {_plain(i.message)} *({i.rule})*" for i in issues]
+    lines += ["", "Fix the fields, or use *Send anyway* to see how the API handles it."]
+    return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """Text shown literally in Markdown (a value may hold `*` or `<`)."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_{}[]<>#|":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -1,0 +1,554 @@
+"""Credentials for an API's security schemes: what a user gives, and how a request carries it.
+
+Each session's credentials live in the `SessionStore` (in memory, per Gradio session);
+credentials given at start-up (`--auth NAME=VALUE`, `AUTOUI_AUTH_<NAME>`) are shared by
+every session, and a session's own value for a scheme wins over the shared one.
+
+An operation's `security` is a list of alternatives (OR); each alternative names schemes
+that apply together (AND); an empty alternative `{}` means "no credentials needed". The
+first alternative the session can satisfy is used, anonymous access last.
+
+What a user gives for each kind of scheme (a string, or a mapping with these keys):
+
+    apiKey, http bearer (other http schemes too)   "the-key"          {"value": ...}
+    http basic                                     "user:password"    {"username", "password"}
+    oauth2, openIdConnect                          "client_id:secret" {"client_id", "client_secret",
+                                                                       "username", "password",
+                                                                       "scopes", "access_token"}
+
+Secrets never appear in a `repr`, a log line or an error message: `curl.spec_secrets`
+names the headers and query parameters that carry them (for redacting a URL or a curl
+command) and `scrub` removes their values from any text.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import requests
+
+from autoui.dispatcher import styles
+from autoui.dispatcher.curl import REDACTED
+from autoui.dispatcher.oauth import Grant, Token, TokenClient, TokenError
+from autoui.dispatcher.sessions import SessionState, SessionStore
+from autoui.errors import ConfigError
+from autoui.ir import Api, Operation, SecurityRequirement, SecurityScheme
+
+log = logging.getLogger("autoui")
+
+ENV_PREFIX = "AUTOUI_AUTH_"
+# HTTP schemes that answer a challenge (RFC 7616 digest, SPNEGO, ...): one value cannot do.
+_CHALLENGE_SCHEMES = frozenset(
+    {"digest", "negotiate", "ntlm", "hoba", "mutual", "scram-sha-1", "scram-sha-256"}
+)
+_FIELDS = {
+    "value": "value",
+    "token": "value",
+    "key": "value",
+    "access_token": "value",
+    "username": "username",
+    "password": "password",
+    "client_id": "client_id",
+    "client_secret": "client_secret",
+    "scopes": "scopes",
+    "scope": "scopes",
+}
+_MIN_SCRUB = 3  # shorter values are not searched for in messages: they would garble them
+
+
+class AuthProblem(ValueError):
+    """A credential that cannot be used; the message names the scheme, never the value."""
+
+
+@dataclass(frozen=True, repr=False)
+class Secret:
+    """What was given for one scheme. Only the fields its kind uses are filled."""
+
+    value: str = ""  # an API key, a bearer token, or an OAuth2 access token pasted in
+    username: str = ""
+    password: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    scopes: tuple[str, ...] = ()
+
+    def texts(self) -> list[str]:
+        """The secret parts, for scrubbing them from messages."""
+        return [t for t in (self.value, self.password, self.client_secret) if t]
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+
+def kind_of(scheme: SecurityScheme) -> str:
+    """apiKey | basic | http | oauth2 | openIdConnect | unsupported."""
+    if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie"):
+        return "apiKey" if scheme.param_name else "unsupported"
+    if scheme.type == "http":
+        if scheme.scheme == "basic":
+            return "basic"
+        return "unsupported" if scheme.scheme in _CHALLENGE_SCHEMES else "http"
+    if scheme.type in ("oauth2", "openIdConnect"):
+        return scheme.type
+    return "unsupported"
+
+
+def describe_scheme(scheme: SecurityScheme) -> str:
+    """`API key in header X-API-Key`, `HTTP Basic`, ... for the Authorize panel."""
+    kind = kind_of(scheme)
+    if kind == "apiKey":
+        return f"API key in {scheme.location} {scheme.param_name}"
+    if kind == "basic":
+        return "HTTP Basic (username and password)"
+    if kind == "http":
+        name = "Bearer" if scheme.scheme in ("bearer", "") else scheme.scheme
+        return f"HTTP {name} token" + (f" ({scheme.bearer_format})" if scheme.bearer_format else "")
+    if kind == "oauth2":
+        flows = ", ".join(scheme.flows) or "no flows"
+        return f"OAuth 2 ({flows})"
+    if kind == "openIdConnect":
+        return "OpenID Connect"
+    if scheme.type == "apiKey":
+        return "apiKey without a usable 'in' (header, query, cookie) and 'name': cannot be sent"
+    what = scheme.scheme if scheme.type == "http" else scheme.type
+    return f"{what or 'unknown'}: not supported by autoui"
+
+
+def parse_secret(scheme: SecurityScheme, given: Any) -> Secret | None:
+    """A Secret for `scheme` from a string or mapping; None when nothing was given."""
+    name = scheme.name
+    kind = kind_of(scheme)
+    if isinstance(given, str) and given.strip().startswith("{"):
+        try:
+            given = json.loads(given)
+        except ValueError:
+            raise AuthProblem(f"{name}: the value looks like JSON but is not valid JSON") from None
+    if given is None or (isinstance(given, str) and not given.strip()):
+        return None
+    if isinstance(given, Mapping):
+        secret = _from_mapping(name, given)
+        if secret is None:
+            return None
+    elif isinstance(given, str):
+        secret = _from_text(name, kind, given.strip())
+    else:
+        raise AuthProblem(f"{name}: expected a string or an object, not {type(given).__name__}")
+    _check(scheme, kind, secret)
+    return secret
+
+
+def _from_mapping(name: str, given: Mapping[str, Any]) -> Secret | None:
+    values: dict[str, Any] = {}
+    for key, value in given.items():
+        if value is None or value == "" or value == []:
+            continue
+        if key not in _FIELDS:
+            raise AuthProblem(
+                f"{name}: unknown field {key!r} (expected some of: {', '.join(sorted(_FIELDS))})"
+            )
+        values[_FIELDS[key]] = value
+    if not values:
+        return None
+    scopes = values.pop("scopes", ())
+    if isinstance(scopes, str):
+        scopes = scopes.split()
+    if not isinstance(scopes, (list, tuple)) or not all(isinstance(s, str) for s in scopes):
+        raise AuthProblem(f"{name}: scopes must be a list of strings or a space-separated string")
+    for key, value in values.items():
+        if not isinstance(value, str):
+            raise AuthProblem(f"{name}: {key} must be a string")
+    return Secret(**values, scopes=tuple(scopes))
+
+
+def _from_text(name: str, kind: str, text: str) -> Secret:
+    if kind == "basic":
+        user, sep, password = text.partition(":")
+        if not sep:
+            raise AuthProblem(f"{name}: expected 'username:password'")
+        return Secret(username=user, password=password)
+    if kind in ("oauth2", "openIdConnect"):
+        client_id, sep, client_secret = text.partition(":")
+        if not sep:
+            raise AuthProblem(
+                f"{name}: expected 'client_id:client_secret', or a JSON object with "
+                "client_id, client_secret, username, password, scopes or access_token"
+            )
+        return Secret(client_id=client_id, client_secret=client_secret)
+    return Secret(value=text)
+
+
+def _check(scheme: SecurityScheme, kind: str, secret: Secret) -> None:
+    name = scheme.name
+    if kind == "unsupported":
+        raise AuthProblem(f"{name}: {describe_scheme(scheme)}")
+    if kind in ("apiKey", "http") and not secret.value:
+        raise AuthProblem(f"{name}: a value is required")
+    if kind == "basic":
+        if not secret.username:
+            raise AuthProblem(f"{name}: a username is required")
+        if ":" in secret.username:
+            raise AuthProblem(f"{name}: a username cannot hold ':' (RFC 7617)")
+    if kind in ("oauth2", "openIdConnect") and not (
+        secret.value or secret.username or secret.client_id
+    ):
+        raise AuthProblem(
+            f"{name}: give client_id and client_secret, or username and password, "
+            "or an access_token"
+        )
+
+
+def requirements_of(api: Api, operation: Operation) -> list[SecurityRequirement]:
+    return operation.security if operation.security is not None else api.security
+
+
+def describe(requirements: list[SecurityRequirement]) -> str:
+    """`ApiKey or Basic + Token`; `(optional)` when an alternative needs nothing."""
+    text = " or ".join(" + ".join(alt) for alt in requirements if alt)
+    if text and any(not alt for alt in requirements):
+        text += " (optional)"
+    return text
+
+
+def satisfies(requirements: list[SecurityRequirement], available: Iterable[str]) -> bool:
+    have = set(available)
+    return not requirements or any(set(alt) <= have for alt in requirements)
+
+
+def wire_parts(
+    scheme: SecurityScheme, secret: Secret, token: Token | None
+) -> list[tuple[str, str, str]]:
+    """`(location, name, value)` for each thing a request must carry for this scheme."""
+    kind = kind_of(scheme)
+    if kind == "apiKey":
+        return [(scheme.location, scheme.param_name, secret.value)]
+    if kind == "basic":
+        pair = f"{secret.username}:{secret.password}".encode()
+        return [("header", "Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))]
+    if kind == "http":
+        word = "Bearer" if scheme.scheme in ("bearer", "") else scheme.scheme.capitalize()
+        return [("header", "Authorization", f"{word} {secret.value}")]
+    if token is not None:
+        word = "Bearer" if token.token_type.lower() == "bearer" else token.token_type
+        return [("header", "Authorization", f"{word} {token.access_token}")]
+    return [("header", "Authorization", f"Bearer {secret.value}")]
+
+
+def add_parts(request: requests.Request, parts: list[tuple[str, str, str]], scheme: str) -> None:
+    """Put credentials on `request`; a value the user typed into the form for the same
+    header, query parameter or cookie wins (as with `--header`)."""
+    for where, name, value in parts:
+        if where == "header":
+            if any(k.lower() == name.lower() for k in request.headers):
+                continue
+            try:
+                request.headers[name] = styles.header_value(value, name=name)
+            except ValueError:
+                raise AuthProblem(
+                    f"{scheme}: the credential holds a line break, a control character or "
+                    "text an HTTP header cannot carry"
+                ) from None
+        elif where == "query":
+            key = quote(name, safe="")
+            query = urlsplit(request.url).query
+            if any(pair.split("=", 1)[0] == key for pair in query.split("&") if pair):
+                continue
+            text = styles.query_string(styles.query_pairs(name, value))
+            request.url += ("&" if query else "?") + text
+        elif where == "cookie":
+            cookie = request.headers.get("Cookie", "")
+            key = quote(name, safe="") + "="
+            if any(c.strip().startswith(key) for c in cookie.split(";")):
+                continue
+            pair = styles.cookie_pair(name, value)
+            request.headers["Cookie"] = f"{cookie}; {pair}" if cookie else pair
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret (as given, and percent-encoded) replaced by <redacted>."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= _MIN_SCRUB:
+            text = text.replace(secret, REDACTED).replace(quote(secret, safe=""), REDACTED)
+    return text
+
+
+class _QueryRedactor(logging.Filter):
+    """urllib3 logs request paths with their query string (a retry's warning, its debug
+    lines), and an API key may be in the query: the query is left out of those lines."""
+
+    _QUERY = re.compile(r"\?[^\s'\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "?" in message:
+            record.msg, record.args = self._QUERY.sub(f"?{REDACTED}", message), ()
+        return True
+
+
+_REDACTOR = _QueryRedactor()
+
+
+def redact_library_logs() -> None:
+    """Keep credentials in query strings out of urllib3's log lines (idempotent)."""
+    for name in ("urllib3.connectionpool", "urllib3.util.retry"):
+        logger = logging.getLogger(name)
+        if _REDACTOR not in logger.filters:
+            logger.addFilter(_REDACTOR)
+
+
+def env_name(scheme: str) -> str:
+    """`AUTOUI_AUTH_` + the scheme name upper-cased, other characters as `_`."""
+    return ENV_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", scheme).upper()
+
+
+def startup_secrets(
+    api: Api, given: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None
+) -> dict[str, Secret]:
+    """Start-up credentials from `given` (`--auth`) and `environ` (`AUTOUI_AUTH_<NAME>`);
+    `given` wins. Raises ConfigError naming the scheme (never the value)."""
+    known = ", ".join(api.security_schemes) or "none"
+    values: dict[str, tuple[str, Any]] = {}
+    by_env: dict[str, str] = {}
+    for name in api.security_schemes:
+        if env_name(name) in by_env:
+            raise ConfigError(
+                f"{env_name(name)} would name both {by_env[env_name(name)]!r} and {name!r}; "
+                "use --auth for them"
+            )
+        by_env[env_name(name)] = name
+    for var, text in (environ or {}).items():
+        if var.startswith(ENV_PREFIX):
+            if var in by_env:
+                values[by_env[var]] = (var, text)
+            else:
+                log.warning("%s matches no security scheme of this API (it has: %s)", var, known)
+    for name, value in (given or {}).items():
+        if name not in api.security_schemes:
+            raise ConfigError(f"--auth {name}: the API has no security scheme {name!r} ({known})")
+        values[name] = ("--auth", value)
+    secrets = {}
+    for name, (source, value) in values.items():
+        try:
+            secret = parse_secret(api.security_schemes[name], value)
+        except AuthProblem as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+        if secret is not None:
+            secrets[name] = secret
+    return secrets
+
+
+@dataclass
+class Applied:
+    """What `Authenticator.apply` put on a request."""
+
+    secrets: list[str] = field(default_factory=list)  # for scrubbing messages
+    satisfied: bool = True  # False: no alternative of the requirement could be met
+
+
+class Authenticator:
+    """Per-session and start-up credentials, OAuth tokens, and applying them to requests."""
+
+    def __init__(
+        self,
+        api: Api,
+        sessions: SessionStore,
+        *,
+        startup: Mapping[str, Secret] | None = None,
+        base_url: str = "",
+        timeout: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.api = api
+        self.schemes = dict(api.security_schemes)
+        self.sessions = sessions
+        self.shared = SessionState(secrets=dict(startup or {}))
+        self.base_url = base_url
+        self.clock = clock
+        self.tokens = TokenClient(timeout=timeout, clock=clock)
+        self.scopes = _required_scopes(api)
+
+    # --- what the Authorize panel and endpoint do
+
+    def authorize(self, session: str | None, given: Mapping[str, Any]) -> dict[str, str]:
+        """Set (or, with an empty value, clear) this session's credentials per scheme.
+
+        Nothing changes unless every value is usable. OAuth tokens are fetched at once,
+        so a refusal shows now rather than on the first call. Returns `status()`.
+        """
+        unknown = [name for name in given if name not in self.schemes]
+        if unknown:
+            raise AuthProblem(
+                f"no security scheme {unknown[0]!r} (the API has: "
+                f"{', '.join(self.schemes) or 'none'})"
+            )
+        parsed = {name: parse_secret(self.schemes[name], value) for name, value in given.items()}
+        state = self.sessions.get(session, create=True)
+        if state is None:
+            raise AuthProblem("credentials need a session (a browser tab or a gradio_client)")
+        with state.lock:
+            for name, secret in parsed.items():
+                state.tokens.pop(name, None)
+                state.problems.pop(name, None)
+                if secret is None:
+                    state.secrets.pop(name, None)
+                else:
+                    state.secrets[name] = secret
+        for name, secret in parsed.items():
+            if secret is not None and self._needs_token(name, secret):
+                with contextlib.suppress(AuthProblem):  # kept in state.problems
+                    self._token(name, secret, state)
+        return self.status(session)
+
+    def status(self, session: str | None) -> dict[str, str]:
+        """For each scheme, one phrase: set for this session, set at start-up, not set,
+        or why its credentials cannot be used (the token endpoint's refusal)."""
+        owners = self._owners(session)
+        out = {}
+        for name, scheme in self.schemes.items():
+            owner = owners.get(name)
+            if kind_of(scheme) == "unsupported":
+                out[name] = describe_scheme(scheme)
+            elif owner is None:
+                out[name] = "not set"
+            elif name in owner.problems:
+                out[name] = owner.problems[name]
+            elif owner is self.shared:
+                out[name] = "set at start-up, for every user"
+            else:
+                out[name] = "set for this session"
+        return out
+
+    def available(self, session: str | None) -> set[str]:
+        """The schemes this session has usable credentials for."""
+        return {name for name, owner in self._owners(session).items() if name not in owner.problems}
+
+    def _owners(self, session: str | None) -> dict[str, SessionState]:
+        """Per scheme, whose credentials apply: the session's own, else the shared ones."""
+        state = self.sessions.get(session)
+        owners: dict[str, SessionState] = dict.fromkeys(self.shared.secrets, self.shared)
+        if state is not None:
+            owners.update(dict.fromkeys(state.secrets, state))
+        return owners
+
+    # --- what the dispatcher does for every call
+
+    def apply(
+        self, request: requests.Request, operation: Operation, session: str | None
+    ) -> Applied:
+        """Add the credentials of the first alternative the session can satisfy.
+
+        Raises AuthProblem when a credential cannot be used (an OAuth token endpoint's
+        refusal, a line break in a key); the message names the scheme, never the value.
+        """
+        requirements = requirements_of(self.api, operation)
+        if not requirements:
+            return Applied()
+        owners = self._owners(session)
+        # Anonymous access (`{}`) only when no alternative with credentials can be met.
+        for alternative in sorted(requirements, key=lambda alt: not alt):
+            if not set(alternative) <= set(owners):
+                continue
+            applied = Applied()
+            for name in alternative:
+                secret = owners[name].secrets[name]
+                token = (
+                    self._token(name, secret, owners[name])
+                    if self._needs_token(name, secret)
+                    else None
+                )
+                add_parts(request, wire_parts(self.schemes[name], secret, token), name)
+                applied.secrets += secret.texts() + ([token.access_token] if token else [])
+            return applied
+        return Applied(satisfied=False)
+
+    def hint(self, operation: Operation) -> str:
+        """What to tell a user whose call was refused with 401/403 without credentials."""
+        return (
+            f"this operation needs {describe(requirements_of(self.api, operation))}; "
+            "set it under Authorize"
+        )
+
+    # --- OAuth
+
+    def _needs_token(self, name: str, secret: Secret) -> bool:
+        return kind_of(self.schemes[name]) in ("oauth2", "openIdConnect") and not secret.value
+
+    def _token(self, name: str, secret: Secret, owner: SessionState) -> Token:
+        with owner.lock:
+            token = owner.tokens.get(name)
+            if token is not None and token.fresh(self.clock()):
+                return token
+            try:
+                grant = self._grant(name, secret)
+                fresh = None
+                if token is not None and token.refresh_token:
+                    refresh = Grant(
+                        grant.url,
+                        (("grant_type", "refresh_token"), ("refresh_token", token.refresh_token)),
+                    )
+                    try:
+                        fresh = self.tokens.fetch(refresh, secret.client_id, secret.client_secret)
+                    except TokenError as exc:
+                        log.info("%s: refreshing the token failed (%s); asking anew", name, exc)
+                if fresh is None:
+                    fresh = self.tokens.fetch(grant, secret.client_id, secret.client_secret)
+            except (TokenError, AuthProblem) as exc:
+                owner.tokens.pop(name, None)
+                # Only the token endpoint's words may echo a secret; ours never hold one.
+                owner.problems[name] = (
+                    str(exc)
+                    if isinstance(exc, AuthProblem)
+                    else scrub(f"{name}: {exc}", secret.texts())
+                )
+                raise AuthProblem(owner.problems[name]) from None
+            owner.tokens[name] = fresh
+            owner.problems.pop(name, None)
+            return fresh
+
+    def _grant(self, name: str, secret: Secret) -> Grant:
+        scheme = self.schemes[name]
+        password = bool(secret.username)
+        if scheme.type == "openIdConnect":
+            metadata = self.tokens.discover(urljoin(self.base_url, scheme.openid_connect_url))
+            url = urljoin(self.base_url, metadata["token_endpoint"])
+            offered = metadata.get("grant_types_supported")
+            wanted = "password" if password else "client_credentials"
+            if isinstance(offered, list) and wanted not in offered:
+                raise AuthProblem(f"{name}: the OpenID provider does not offer the {wanted} grant")
+        else:
+            flow_name = "password" if password else "clientCredentials"
+            flow = scheme.flows.get(flow_name)
+            if not isinstance(flow, Mapping) or not isinstance(flow.get("tokenUrl"), str):
+                given = "a username and password" if password else "a client id and secret"
+                raise AuthProblem(
+                    f"{name}: {given} need the OAuth 2 {flow_name} flow, which this scheme "
+                    f"does not offer (it offers: {', '.join(scheme.flows) or 'none'}); "
+                    "paste an access_token instead"
+                )
+            url = urljoin(self.base_url, flow["tokenUrl"])
+        fields = [("grant_type", "password" if password else "client_credentials")]
+        if password:
+            fields += [("username", secret.username), ("password", secret.password)]
+        scopes = secret.scopes or self.scopes.get(name, ())
+        if scopes:
+            fields.append(("scope", " ".join(scopes)))
+        return Grant(url, tuple(fields))
+
+
+def _required_scopes(api: Api) -> dict[str, tuple[str, ...]]:
+    """Per scheme, every scope any operation asks for: one token then serves them all."""
+    found: dict[str, dict[str, None]] = {}
+    requirements = [*api.security]
+    for operation in api.operations:
+        requirements += operation.security or []
+    for alternative in requirements:
+        for name, scopes in alternative.items():
+            found.setdefault(name, {}).update(dict.fromkeys(scopes))
+    return {name: tuple(scopes) for name, scopes in found.items()}

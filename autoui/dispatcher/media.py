@@ -1,0 +1,225 @@
+"""Pictures and sounds inside JSON replies: base64 fields, `data:` URLs and image URLs.
+
+Image APIs rarely answer with bare image bytes. OpenAI's answers
+`{"data": [{"b64_json": "..."}]}` or `{"data": [{"url": "..."}]}`, Stable Diffusion
+servers `{"images": ["<base64>"], "info": "..."}`. A field is taken for media when the
+spec says so (`format: byte`, `contentEncoding`, `contentMediaType`), when it is a
+`data:` URL, or when its name says so *and* its bytes start like a picture or a sound
+(magic numbers); a long string that is itself the answer is checked by its bytes alone.
+
+Image URLs are fetched here, on the server, and never handed to the browser: the page
+must not be made to reach addresses on the server's own network. Like every other
+request, they may only go to the API's own origin (or to origins the user allowed).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
+
+if TYPE_CHECKING:
+    from autoui.dispatcher.client import Dispatcher
+    from autoui.dispatcher.reply import Reply
+
+# Field names that hold media bytes (besides the widget rules' image and audio names).
+MEDIA_NAMES = IMAGE_NAMES | AUDIO_NAMES | {"images", "b64_json", "base64", "b64", "audios"}
+# Field names that hold the URL of an image.
+_URL_NAME = re.compile(r"^(image|img|photo|picture|thumbnail)s?(_?url|_?uri|_?link)?$|^url$")
+_MIN_BASE64 = 64  # shorter strings are not worth a look: no picture is that small
+MAX_ITEMS = 8  # most media taken from one reply (and most URLs fetched for it)
+_MAX_NODES = 500  # JSON nodes looked at when searching a reply for media
+
+# Signatures of four bytes or more only: shorter ones (MP3 frame sync, BMP's "BM")
+# match ordinary text too often.
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
+    (0, b"\xff\xd8\xff", "image/jpeg"),
+    (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"),
+    (8, b"WEBP", "image/webp"),
+    (8, b"WAVE", "audio/wav"),
+    (0, b"ID3", "audio/mpeg"),
+    (0, b"OggS", "audio/ogg"),
+    (0, b"fLaC", "audio/flac"),
+    (0, b"\x1a\x45\xdf\xa3", "video/webm"),
+    (4, b"ftypM4A", "audio/mp4"),
+    (4, b"ftyp", "video/mp4"),
+)
+
+
+def sniff(content: bytes) -> str | None:
+    """The media type that `content` starts like, among common images, sounds and videos."""
+    for offset, magic, media_type in _SIGNATURES:
+        if content[offset : offset + len(magic)] == magic:
+            if offset == 8 and content[:4] != b"RIFF":
+                continue
+            return media_type
+    return None
+
+
+def decode_base64(text: str) -> bytes | None:
+    """The bytes of a base64 string (standard or URL-safe alphabet) or of a `data:` URL,
+    or None if it is not one."""
+    if text.startswith("data:") and "," in text:
+        text = text.split(",", 1)[1]
+    text = "".join(text.split())
+    if "-" in text or "_" in text:
+        text = text.replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+@dataclass
+class Media:
+    content: bytes
+    media_type: str
+
+    @property
+    def kind(self) -> str:
+        """The output kind that shows it: image, audio or video."""
+        return self.media_type.split("/", 1)[0]
+
+
+def media_in_string(text: str, declared: str | None = None) -> Media | None:
+    """The media a string holds: a `data:` URL, or base64 whose bytes are media.
+
+    `declared` ("image", "audio") is the spec's word for it: then the bytes are taken
+    even when they start like nothing known.
+    """
+    if text.startswith("data:") and ";base64," in text[:100]:
+        media_type = text[5:].split(";", 1)[0].lower()
+        content = decode_base64(text)
+        if content is not None and media_type.split("/", 1)[0] in ("image", "audio", "video"):
+            return Media(content, media_type)
+    if len(text) < _MIN_BASE64 and declared is None:
+        return None
+    head = decode_base64(text[:_MIN_BASE64])  # 48 bytes: enough to tell, cheap to try
+    found = sniff(head) if head is not None else None
+    if found is None and declared is None:
+        return None
+    content = decode_base64(text)
+    if content is None:
+        return None
+    return Media(content, found or sniff(content) or f"{declared}/*")
+
+
+def is_media_name(name: str) -> bool:
+    return name.lower() in MEDIA_NAMES
+
+
+def is_image_url_name(name: str) -> bool:
+    return bool(_URL_NAME.match(name.lower()))
+
+
+def is_web_url(text: str) -> bool:
+    return text.startswith(("http://", "https://")) and len(text) < 4096 and " " not in text
+
+
+def media_in_json(data: Any) -> tuple[list[Media], list[str]]:
+    """The media in media-named fields of a JSON value, and the image URLs in URL-named
+    fields, in document order, at most MAX_ITEMS of each."""
+    found: list[Media] = []
+    urls: list[str] = []
+    for name, value in _named_strings(data):
+        if len(found) < MAX_ITEMS and (is_media_name(name) or value.startswith("data:")):
+            media = media_in_string(value)
+            if media is not None:
+                found.append(media)
+                continue
+        if len(urls) < MAX_ITEMS and is_image_url_name(name) and is_web_url(value):
+            urls.append(value)
+    return found, urls
+
+
+def _named_strings(data: Any) -> Iterator[tuple[str, str]]:
+    """(name, string) for each string in `data`; an array's items take the array's name."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    seen = 0
+    while stack and seen < _MAX_NODES:
+        name, value = stack.pop()
+        seen += 1
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, Mapping):
+            stack += reversed([(str(k), v) for k, v in value.items()])
+        elif isinstance(value, list):
+            stack += reversed([(name, v) for v in value])
+
+
+def fetch_media(dispatcher: Dispatcher, reply: Reply) -> None:
+    """Fetch the image URLs a decoded reply points at, on the API's own origin (or one
+    the user allowed), and show them in place of the URL text. URLs elsewhere are left
+    as text, with a note that says why."""
+    if not reply.media_urls:
+        return
+    from autoui.dispatcher.client import origin  # client imports this module
+
+    origins = dispatcher.media_origins | {origin(dispatcher.base_url)}
+    allowed = [
+        u for u in reply.media_urls if origin(u) in origins or dispatcher.servers.origins.allows(u)
+    ]
+    refused = [u for u in reply.media_urls if u not in allowed]
+    pictures: list[Media] = []
+    for url in allowed:
+        picture = _fetch_image(dispatcher, url)
+        if isinstance(picture, str):
+            reply.notes.append(picture)
+        else:
+            pictures.append(picture)
+    if refused:
+        reply.notes.append(
+            f"not fetched: {refused[0]}"
+            + (f" and {len(refused) - 1} more" if len(refused) > 1 else "")
+            + f" (only URLs on {origin(dispatcher.base_url)} are fetched; "
+            "allow others with --media-origin)"
+        )
+    if pictures and not refused and len(pictures) == len(allowed):
+        show_media(reply, pictures)
+
+
+def show_media(reply: Reply, found: list[Media]) -> None:
+    """Make `found` what the reply shows: a gallery of its pictures when it holds several,
+    else its one picture or sound (what is not shown is said in a note: the raw reply
+    has it)."""
+    pictures = [m for m in found if m.kind == "image"]
+    if len(pictures) > 1:
+        reply.kind, reply.primary = "gallery", [m.content for m in pictures]
+        reply.primary_type = pictures[0].media_type
+        shown = len(pictures)
+    else:
+        reply.kind, reply.primary = found[0].kind, found[0].content
+        reply.primary_type = found[0].media_type
+        shown = 1
+    if len(found) > shown:
+        reply.notes.append(f"{len(found) - shown} more media item(s) in the raw reply")
+
+
+def _fetch_image(dispatcher: Dispatcher, url: str) -> Media | str:
+    """The picture at `url`, or a note saying why there is none."""
+    try:
+        prepared = dispatcher.session.prepare_request(requests.Request("GET", url))
+        response = dispatcher.session.send(
+            prepared, timeout=dispatcher.timeout, stream=True, allow_redirects=False
+        )
+        with response:
+            if response.status_code != 200:
+                return f"the image at {url} answered HTTP {response.status_code}"
+            content = response.raw.read(dispatcher.memory_reply_bytes + 1, decode_content=True)
+    except requests.exceptions.RequestException as exc:
+        return f"the image at {url} could not be fetched: {type(exc).__name__}"
+    if len(content) > dispatcher.memory_reply_bytes:
+        return f"the image at {url} is over {dispatcher.memory_reply_bytes:,} bytes; not shown"
+    media_type = sniff(content)
+    if media_type is None or not media_type.startswith("image/"):
+        return f"{url} is not a picture"
+    return Media(content, media_type)

@@ -1,0 +1,478 @@
+"""Round trips of the harder request shapes through the echo backend (a real FastAPI app
+on loopback that reports what arrived): variants with their discriminator, a body sent
+as the media type the user chose, tables and key/value maps, multipart parts with their
+own content types, form fields in their encoding styles, Swagger 2.0 collection formats
+outside the query, and the checks made before sending.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from support.echo import echo_app, png_bytes
+from support.servers import serve_asgi
+
+import autoui
+from autoui.dispatcher import Dispatcher
+from autoui.dispatcher.checks import Issue, check
+from autoui.mapper import OperationPlan, plan_api
+
+OK = {"200": {"description": "OK"}}
+STRING = {"type": "string"}
+BINARY = {"type": "string", "format": "binary"}
+NAMED = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 8},
+        "count": {"type": "integer", "minimum": 1},
+        "colors": {"type": "array", "items": STRING},
+    },
+}
+PETS = {
+    "type": "object",
+    "required": ["name", "pet"],
+    "properties": {
+        "name": STRING,
+        "id": {"type": "integer", "readOnly": True},
+        "born": {"type": "string", "format": "date"},
+        "pet": {
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"},
+            },
+        },
+        "toys": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["toy"],
+                "properties": {
+                    "toy": STRING,
+                    "price": {"type": "number"},
+                    "squeaks": {"type": "boolean"},
+                },
+            },
+        },
+        "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "content": {"anyOf": [STRING, {"type": "array", "items": STRING}]},
+    },
+}
+
+
+def _post(operation_id: str, content: dict[str, Any], **rest: Any) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": operation_id,
+            "requestBody": {"required": True, "content": content},
+            "responses": OK,
+            **rest,
+        }
+    }
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "bodies", "version": "1"},
+    "paths": {
+        "/echo/pets": _post(
+            "pets", {"application/json": {"schema": {"$ref": "#/components/schemas/Pets"}}}
+        ),
+        "/echo/named": _post(
+            "named",
+            {
+                "application/json": {"schema": NAMED},
+                "application/x-www-form-urlencoded": {"schema": NAMED},
+                "multipart/form-data": {"schema": NAMED},
+                "application/xml": {"schema": NAMED},
+            },
+        ),
+        "/echo/upload": _post(
+            "upload",
+            {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "meta": {"type": "object", "properties": {"lang": STRING}},
+                            "avatar": BINARY,
+                            "docs": {"type": "array", "items": BINARY},
+                            "note": STRING,
+                        },
+                    },
+                    "encoding": {
+                        "avatar": {"contentType": "image/png"},
+                        "note": {"contentType": "text/markdown"},
+                        "docs": {"contentType": "application/pdf, image/*"},
+                    },
+                }
+            },
+        ),
+        "/echo/form": _post(
+            "form",
+            {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "colors": {"type": "array", "items": STRING},
+                            "next": STRING,
+                            "filter": {"type": "object", "additionalProperties": STRING},
+                        },
+                    },
+                    "encoding": {
+                        "colors": {"style": "pipeDelimited", "explode": False},
+                        "next": {"allowReserved": True},
+                        "filter": {"style": "deepObject", "explode": True},
+                    },
+                }
+            },
+        ),
+        "/echo/limits/{id}": {
+            "get": {
+                "operationId": "limits",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {
+                        "name": "size",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "integer", "maximum": 100},
+                    },
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["asc", "desc"]},
+                    },
+                ],
+                "responses": OK,
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Pets": PETS,
+            "Cat": {
+                "type": "object",
+                "required": ["kind", "lives"],
+                "properties": {"kind": STRING, "lives": {"type": "integer", "maximum": 9}},
+            },
+            "Dog": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": STRING, "bark": STRING},
+            },
+        }
+    },
+}
+
+SWAGGER: dict[str, Any] = {
+    "swagger": "2.0",
+    "info": {"title": "old", "version": "1"},
+    "paths": {
+        "/echo/items/{ids}": {
+            "post": {
+                "operationId": "items",
+                "consumes": ["multipart/form-data"],
+                "parameters": [
+                    {
+                        "name": "ids",
+                        "in": "path",
+                        "required": True,
+                        "type": "array",
+                        "items": {"type": "integer"},
+                        "collectionFormat": "ssv",
+                    },
+                    {
+                        "name": "X-Tags",
+                        "in": "header",
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "collectionFormat": "pipes",
+                    },
+                    {
+                        "name": "colors",
+                        "in": "formData",
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "collectionFormat": "csv",
+                    },
+                    {
+                        "name": "sizes",
+                        "in": "formData",
+                        "type": "array",
+                        "items": {"type": "integer"},
+                        "collectionFormat": "multi",
+                    },
+                    {"name": "doc", "in": "formData", "type": "file", "required": True},
+                ],
+                "responses": OK,
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, OperationPlan]:
+    found = {}
+    for document in (SPEC, SWAGGER):
+        for plan in plan_api(autoui.load_spec(document)).operations:
+            found[plan.api_name] = plan
+    return found
+
+
+@pytest.fixture(scope="module")
+def backend() -> Iterator[tuple[str, FastAPI]]:
+    app = echo_app()
+    with serve_asgi(app) as url:
+        yield url, app
+
+
+def send(backend: tuple[str, FastAPI], plan: OperationPlan, **values: Any) -> dict[str, Any]:
+    """Send for real; what the echo backend saw."""
+    reply = Dispatcher(backend[0]).call(plan, values)
+    assert reply.error is None, reply.error
+    assert reply.status == 200 and isinstance(reply.data, dict)
+    return reply.data
+
+
+def body_of(echoed: dict[str, Any]) -> bytes:
+    return base64.b64decode(echoed["body"])
+
+
+def parts_of(echoed: dict[str, Any]) -> list[tuple[str, str | None, str | None, bytes]]:
+    return [
+        (p["name"], p["filename"], p["content_type"], base64.b64decode(p["data"]))
+        for p in echoed["parts"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("uploads")
+    png = folder / "me.png"
+    png.write_bytes(png_bytes())
+    pdf = folder / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4 one")
+    txt = folder / "b.txt"
+    txt.write_bytes(b"two")
+    return {"png": png, "pdf": pdf, "txt": txt}
+
+
+# --- variants, tables, key/value maps ------------------------------------------------------
+
+
+def test_only_the_chosen_variant_is_sent_with_its_discriminator(backend, plans) -> None:
+    values = {"name": "Tom", "pet_variant": "dog", "pet_dog_bark": "woof", "pet_cat_lives": 3}
+    echoed = send(backend, plans["pets"], **values)
+    assert echoed["content_type"] == "application/json"
+    # The cat's `lives`, typed before switching to "dog", is not sent.
+    assert json.loads(body_of(echoed)) == {"name": "Tom", "pet": {"kind": "dog", "bark": "woof"}}
+
+
+def test_the_default_variant_is_sent_as_an_object_with_its_discriminator(backend, plans) -> None:
+    echoed = send(backend, plans["pets"], name="Tom")
+    assert json.loads(body_of(echoed)) == {"name": "Tom", "pet": {"kind": "cat"}}
+
+
+def test_scalar_and_list_variants_put_their_value_at_the_same_place(backend, plans) -> None:
+    plan = plans["pets"]
+    text = send(backend, plan, name="a", content_variant="string", content_string="hello")
+    listed = send(
+        backend,
+        plan,
+        name="a",
+        content_variant="list of strings",
+        content_list_of_strings=["x", "y"],
+    )
+    assert json.loads(body_of(text))["content"] == "hello"
+    assert json.loads(body_of(listed))["content"] == ["x", "y"]
+
+
+def test_table_rows_and_key_value_rows_become_a_list_of_objects_and_an_object(
+    backend, plans
+) -> None:
+    echoed = send(
+        backend,
+        plans["pets"],
+        name="Tom",
+        # As gr.Dataframe(type="array") gives them: strings where the user typed, a
+        # trailing empty row, and an empty cell that leaves its property out.
+        toys=[["ball", "2.5", True], ["rope", "", False], ["", "", None]],
+        labels=[["age", "3"], ["legs", 4], ["", ""]],
+    )
+    sent = json.loads(body_of(echoed))
+    assert sent["toys"] == [
+        {"toy": "ball", "price": 2.5, "squeaks": True},
+        {"toy": "rope"},  # an unticked box in an optional column is not given
+    ]
+    assert sent["labels"] == {"age": 3, "legs": 4}
+
+
+def test_table_and_map_from_gradio_client_are_taken_as_given(backend, plans) -> None:
+    echoed = send(backend, plans["pets"], name="T", toys=[{"toy": "ball"}], labels={"age": 3})
+    assert json.loads(body_of(echoed))["toys"] == [{"toy": "ball"}]
+    assert json.loads(body_of(echoed))["labels"] == {"age": 3}
+
+
+def test_a_bad_table_cell_names_row_and_column(backend, plans) -> None:
+    reply = Dispatcher(backend[0]).call(plans["pets"], {"name": "T", "toys": [["a", "cheap"]]})
+    assert reply.error == "toys, row 1, price: 'cheap' is not a number"
+
+
+# --- media type choice ---------------------------------------------------------------------
+
+
+def test_send_as_json_form_multipart_or_xml(backend, plans) -> None:
+    plan = plans["named"]
+    values = {"name": "Ada", "count": 2, "colors": ["red", "dark blue"]}
+    as_json = send(backend, plan, **values)
+    as_form = send(backend, plan, send_as="application/x-www-form-urlencoded", **values)
+    as_parts = send(backend, plan, send_as="multipart/form-data", **values)
+    as_xml = send(
+        backend, plan, send_as="application/xml", xml_body="<named><name>Ada</name></named>"
+    )
+    assert json.loads(body_of(as_json)) == {
+        "name": "Ada",
+        "count": 2,
+        "colors": ["red", "dark blue"],
+    }
+    assert body_of(as_form) == b"name=Ada&count=2&colors=red&colors=dark%20blue"
+    assert [(n, c, d) for n, _, c, d in parts_of(as_parts)] == [
+        ("name", None, b"Ada"),
+        ("count", None, b"2"),
+        ("colors", None, b"red"),
+        ("colors", None, b"dark blue"),
+    ]
+    assert as_xml["content_type"] == "application/xml"
+    assert body_of(as_xml) == b"<named><name>Ada</name></named>"
+
+
+def test_a_media_type_the_body_does_not_offer_is_refused(backend, plans) -> None:
+    reply = Dispatcher(backend[0]).call(plans["named"], {"name": "A", "send_as": "text/csv"})
+    assert reply.status is None
+    assert reply.error is not None and reply.error.startswith("send as: 'text/csv' is not one of")
+
+
+# --- multipart and forms -------------------------------------------------------------------
+
+
+def test_multipart_parts_carry_their_encoding_content_type(backend, plans, files) -> None:
+    echoed = send(
+        backend,
+        plans["upload"],
+        meta='{"lang": "fr"}',
+        avatar={"path": str(files["png"]), "orig_name": "me.png"},
+        docs=[str(files["pdf"]), str(files["txt"])],
+        note="# hi",
+    )
+    assert parts_of(echoed) == [
+        ("meta", None, "application/json", b'{"lang": "fr"}'),
+        ("avatar", "me.png", "image/png", files["png"].read_bytes()),
+        # `application/pdf, image/*` names no one type: each file keeps its own.
+        ("docs", "a.pdf", "application/pdf", b"%PDF-1.4 one"),
+        ("docs", "b.txt", "text/plain", b"two"),
+        ("note", None, "text/markdown", b"# hi"),
+    ]
+
+
+def test_form_fields_follow_their_encoding_styles_and_allow_reserved(backend, plans) -> None:
+    echoed = send(
+        backend,
+        plans["form"],
+        colors=["red", "blue"],
+        next="/a?b=c",
+        filter=[["size", "L"], ["fit", "slim"]],
+    )
+    assert body_of(echoed) == (
+        b"colors=red%7Cblue&next=/a?b%3Dc&filter%5Bsize%5D=L&filter%5Bfit%5D=slim"
+    )
+    assert echoed["form"] == [
+        ["colors", "red|blue"],
+        ["next", "/a?b=c"],
+        ["filter[size]", "L"],
+        ["filter[fit]", "slim"],
+    ]
+
+
+def test_swagger_2_collection_formats_in_path_header_and_form_data(backend, plans, files) -> None:
+    echoed = send(
+        backend,
+        plans["items"],
+        ids=[1, 2],
+        X_Tags=None,
+        x_tags=["a", "b c"],
+        colors=["red", "blue"],
+        sizes=[1, 2],
+        doc=str(files["txt"]),
+    )
+    assert echoed["raw_path"] == "/echo/items/1%202"
+    assert echoed["headers"]["x-tags"] == "a|b c"
+    assert [(n, f, d) for n, f, _, d in parts_of(echoed)] == [
+        ("colors", None, b"red,blue"),  # csv: one part
+        ("sizes", None, b"1"),  # multi: one part each
+        ("sizes", None, b"2"),
+        ("doc", "b.txt", b"two"),
+    ]
+
+
+# --- checks before sending -----------------------------------------------------------------
+
+
+def test_check_names_each_field_and_rule(plans) -> None:
+    issues = check(
+        plans["pets"],
+        {
+            "name": "Tom",
+            "born": "2024-13-01",
+            "pet_cat_lives": 12,
+            "toys": [["ball", "-1"], ["", "3"]],
+        },
+    )
+    assert issues == [
+        Issue("born", "format", "'2024-13-01' is not a 'date'"),
+        Issue("pet.lives", "maximum", "12 is greater than the maximum of 9"),
+        Issue("toys.1.toy", "required", "a value is required"),
+    ]
+
+
+def test_check_passes_a_valid_request_and_ignores_read_only_required(plans) -> None:
+    # `Pets.id` is readOnly: it is left out of the form and not demanded by the check.
+    assert check(plans["pets"], {"name": "Tom", "born": "2024-02-29", "pet_cat_lives": 9}) == []
+
+
+def test_check_parameters_and_missing_required_ones(plans) -> None:
+    issues = check(plans["limits"], {"id": 3, "size": 500, "sort": "up"})
+    assert issues == [
+        Issue("size (query)", "maximum", "500 is greater than the maximum of 100"),
+        Issue("sort (query)", "enum", "'up' is not one of ['asc', 'desc']"),
+    ]
+    assert check(plans["limits"], {"id": 3}) == [
+        Issue("size (query)", "required", "a value is required")
+    ]
+
+
+def test_check_reports_a_value_that_cannot_be_sent_at_all(plans) -> None:
+    assert check(plans["upload"], {"meta": "{oops"}) == [
+        Issue(
+            "meta",
+            "value",
+            "not valid JSON (line 1, column 2: Expecting property name enclosed in double quotes)",
+        )
+    ]
+
+
+def test_check_of_a_swagger_2_document(plans, files) -> None:
+    assert check(plans["items"], {"ids": [1], "doc": str(files["txt"])}) == []
+    assert check(plans["items"], {"ids": ["x"], "doc": str(files["txt"])}) == [
+        Issue("ids (path)", "value", "'x' is not a number")
+    ]
+    assert check(plans["items"], {"ids": [1]}) == [Issue("doc", "required", "a value is required")]
