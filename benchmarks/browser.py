@@ -122,7 +122,7 @@ def heap_mb(page: Page) -> float:
 
 
 def switch_gradio(page: Page) -> float:
-    """Open another operation: the navigator's 4th entry, or another tab."""
+    """Open another operation: the navigator's 4th entry, or the next operation's tab."""
     before = page.evaluate(
         """() => [...document.querySelectorAll('button[id^="send-"]')]
             .find(b => b.offsetParent !== null).id"""
@@ -136,7 +136,10 @@ def switch_gradio(page: Page) -> float:
         page.evaluate("() => { window.__pressed = null; }")
         options.get_by_role("option").nth(3).click()
     else:
-        page.locator('button[role="tab"][aria-selected="false"]').filter(visible=True).first.click()
+        # Another operation's tab (their buttons are `tab-<api_name>-button`), not a
+        # tag's, whose first operation may open on a chat view rather than a form.
+        operation_tab = 'button[role="tab"][id^="tab-"][aria-selected="false"]'
+        page.locator(operation_tab).filter(visible=True).first.click()
     return until(page, SWITCHED, [BUSY, before])
 
 
