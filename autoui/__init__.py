@@ -44,5 +44,8 @@ def __getattr__(name: str) -> Any:
     if name == "mount":
         from autoui.mount import mount
 
+        # Importing the submodule `autoui.mount` made it this package's `mount`
+        # attribute, which would hide the function from the next `autoui.mount(...)`.
+        globals()["mount"] = mount
         return mount
     raise AttributeError(f"module 'autoui' has no attribute {name!r}")

@@ -24,9 +24,10 @@ from autoui.dispatcher.origins import OriginError, ServerChoice
 from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
 from autoui.dispatcher.transport import DEFAULT_RETRIES
 from autoui.errors import ConfigError
+from autoui.gcpause import paused_gc
 from autoui.ir import Api
 from autoui.loader import Source, load_spec, resolve_base_url
-from autoui.loader.validate import validate
+from autoui.loader.validate import validate_in_child
 from autoui.mapper.overrides import planned
 
 log = logging.getLogger("autoui")
@@ -54,6 +55,7 @@ def build_app(
     memory_reply_bytes: int = MEMORY_REPLY_BYTES,
     session_ttl: float = DEFAULT_TTL,
     retries: int = DEFAULT_RETRIES,
+    layout: str = "auto",
 ) -> gr.Blocks:
     """A Gradio app for every operation of the API described by `source`.
 
@@ -73,35 +75,42 @@ def build_app(
     they come from the page or from gradio_client; the connection pool is as large.
     `retries` is how often a failed call is retried where that is safe (see
     `autoui.dispatcher.transport`).
+
+    `layout` is `tabs` (a tab per operation, the API endpoints in the same Blocks),
+    `navigator` (a searchable list and the open operation's form; the endpoints are a
+    second Blocks that `autoui.serve.asgi_app` and `autoui.mount` serve beside the page,
+    see `autoui.builder.endpoints_of`) or `auto`: tabs up to TABS_LIMIT operations.
     """
     overrides = load_config(config) if config is not None else None
-    api = load_api(source, strict)
-    servers = choose_servers(api, base_url, allow_origins)
-    base = servers.expand(0)
-    dispatcher = make_dispatcher(
-        api,
-        base,
-        servers=servers,
-        timeout=timeout,
-        headers=headers,
-        concurrency=concurrency,
-        auth=auth,
-        auth_env=auth_env,
-        memory_reply_bytes=memory_reply_bytes,
-        session_ttl=session_ttl,
-        media_origins=media_origins,
-        retries=retries,
-    )
-    return assemble(api, dispatcher, base, overrides, concurrency)
+    with paused_gc():
+        api = load_api(source, strict)
+        servers = choose_servers(api, base_url, allow_origins)
+        base = servers.expand(0)
+        dispatcher = make_dispatcher(
+            api,
+            base,
+            servers=servers,
+            timeout=timeout,
+            headers=headers,
+            concurrency=concurrency,
+            auth=auth,
+            auth_env=auth_env,
+            memory_reply_bytes=memory_reply_bytes,
+            session_ttl=session_ttl,
+            media_origins=media_origins,
+            retries=retries,
+        )
+        demo = assemble(api, dispatcher, base, overrides, concurrency, layout)
+    if not strict and not isinstance(source, Api):
+        validate_later(api)
+    return demo
 
 
 def load_api(source: Source | Api, strict: bool) -> Api:
+    """The API of `source`; validated only when `strict` (else see `validate_later`)."""
     if isinstance(source, Api):
         return source
-    api = load_spec(source, strict=strict, validate_spec=strict)
-    if not strict:
-        _validate_later(api)
-    return api
+    return load_spec(source, strict=strict, validate_spec=strict)
 
 
 def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str]) -> ServerChoice:
@@ -173,7 +182,12 @@ def make_dispatcher(
 
 
 def assemble(
-    api: Api, dispatcher: Dispatcher, shown_base: str, config: Config | None, concurrency: int
+    api: Api,
+    dispatcher: Dispatcher,
+    shown_base: str,
+    config: Config | None,
+    concurrency: int,
+    layout: str = "auto",
 ) -> gr.Blocks:
     """The page for `api`, its calls made by `dispatcher` (`shown_base` is what the page
     says they go to)."""
@@ -195,12 +209,19 @@ def assemble(
         start=partial(LiveCall, dispatcher),
         dispatcher=dispatcher,
         notes=notes,
+        layout=layout,
     )
 
 
-def _validate_later(api: Api) -> None:
+def validate_later(api: Api) -> None:
+    """Validate in the background (in a child process) and log the problems.
+
+    Started once the page is built: validating a 4 MB spec takes seconds, which the
+    page need not wait for.
+    """
+
     def run() -> None:
-        problems = validate(api.schemas.document, api.schemas.dialect)
+        problems = validate_in_child(api.schemas.document, api.schemas.dialect)
         api.problems.extend(problems)
         if problems:
             log.warning(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autoui.errors import AutouiError, ConfigError
+from autoui.layout import LAYOUTS, TABS_LIMIT
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -172,6 +173,14 @@ def _config_argument(parser: argparse.ArgumentParser) -> None:
 def _ui_arguments(parser: argparse.ArgumentParser) -> None:
     _config_argument(parser)
     parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="auto",
+        help="tabs: a tab per operation; navigator: a searchable list and the open "
+        f"operation's form, for large APIs; auto (default): tabs up to {TABS_LIMIT} "
+        "operations",
+    )
+    parser.add_argument(
         "--mcp",
         action="store_true",
         help="also serve every operation as an MCP tool at /gradio_api/mcp/ "
@@ -290,6 +299,7 @@ def _serve(args: argparse.Namespace) -> int:
             memory_reply_bytes=args.max_reply_memory,
             media_origins=args.media_origin,
             retries=args.retries,
+            layout=args.layout,
         )
 
     shared = [*auth, *(v for v in os.environ if v.startswith(ENV_PREFIX)), *headers]
@@ -384,7 +394,10 @@ def _demo(args: argparse.Namespace) -> int:
     parse_ui_auth(args.ui_auth)  # a bad value fails before the example API starts
     api_url = start_example_api()
     log.warning("example model API running at %s (its docs: %s/docs)", api_url, api_url)
-    _serve_page(args, lambda: build_app(f"{api_url}/openapi.json", config=args.config))
+    _serve_page(
+        args,
+        lambda: build_app(f"{api_url}/openapi.json", config=args.config, layout=args.layout),
+    )
     return 0
 
 

@@ -20,10 +20,10 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, make_dispatcher
+from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, make_dispatcher, validate_later
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
-from autoui.serve import mount_blocks
+from autoui.serve import mount_page
 
 log = logging.getLogger("autoui")
 
@@ -40,9 +40,14 @@ def mount(
     headers: Mapping[str, str] | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     config: str | Path | Mapping[str, Any] | Config | None = None,
+    layout: str = "auto",
 ) -> FastAPI:
     """Mount a UI for `app`'s API at `path` of `app`; with `mcp`, its MCP tools too
-    (at `{path}/gradio_api/mcp/`). Call it after the API's routes are defined."""
+    (at `{path}/gradio_api/mcp/`). Call it after the API's routes are defined.
+
+    With the navigator layout (`layout`, as for `build_app`), the page is at
+    `{path}/ui` and `{path}` redirects a browser there; the endpoints stay at `{path}`.
+    """
     overrides = load_config(config) if config is not None else None
     already = app.openapi_schema
     document = copy.deepcopy(app.openapi())
@@ -53,10 +58,11 @@ def mount(
     dispatcher = make_dispatcher(
         api, base_url or "", timeout=timeout, headers=headers, concurrency=concurrency
     )
-    demo = assemble(api, dispatcher, base_url or THIS_SERVER, overrides, concurrency)
+    demo = assemble(api, dispatcher, base_url or THIS_SERVER, overrides, concurrency, layout)
+    validate_later(api)
     if not base_url:
         app.add_middleware(_LearnBaseUrl, dispatcher=dispatcher)
-    return mount_blocks(app, demo, path, mcp_server=mcp)
+    return mount_page(app, demo, path, mcp=mcp)
 
 
 class _LearnBaseUrl:

@@ -129,7 +129,9 @@ class ReloadingApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
-        elif scope["type"] == "http" and scope["path"] == _EVENTS_PATH:
+        elif scope["type"] == "http" and scope["path"].endswith(_EVENTS_PATH):
+            # `/gradio_api/dev/reload`, or `/ui/gradio_api/dev/reload` for a navigator
+            # page (its API endpoints are at the root, see autoui.split).
             response = StreamingResponse(
                 self._events(Request(scope, receive)), media_type="text/event-stream"
             )

@@ -21,7 +21,8 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
-from autoui.builder import theme_of
+from autoui.builder import endpoints_of, theme_of
+from autoui.builder.api_blocks import set_threads
 
 log = logging.getLogger("autoui")
 
@@ -40,12 +41,29 @@ def asgi_app(
     """The page in a FastAPI app; with `mcp`, Gradio's MCP server at /gradio_api/mcp/.
 
     Gradio's worker threads are sized to `concurrency`; `auth` is the page's login and
-    `max_file_size` the largest upload it accepts.
+    `max_file_size` the largest upload it accepts (both for a navigator page's
+    endpoints too).
     """
-    demo.max_threads = max(concurrency, 40)
+    set_threads(demo, concurrency)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
-    return mount_blocks(app, demo, "", auth=auth, mcp_server=mcp, max_file_size=max_file_size)
+    return mount_page(app, demo, "", auth=auth, mcp=mcp, max_file_size=max_file_size)
+
+
+def mount_page(
+    app: FastAPI, demo: gr.Blocks, path: str, *, mcp: bool = False, **options: Any
+) -> FastAPI:
+    """An autoui page at `path` of `app`, with its API endpoints (and MCP tools) at `path`.
+
+    A navigator page keeps its endpoints in a Blocks of their own, served at `path`
+    while the page moves to `{path}/ui` (`autoui.split`).
+    """
+    endpoints = endpoints_of(demo)
+    if endpoints is None:
+        return mount_blocks(app, demo, path, mcp_server=mcp, **options)
+    from autoui.split import mount_split  # it builds on mount_blocks below
+
+    return mount_split(app, demo, endpoints, path, mcp=mcp, **options)
 
 
 def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> FastAPI:

@@ -58,6 +58,21 @@ def test_describe_an_uploaded_image(
     save_screenshot(page, "describe_image.png")
 
 
+def test_a_deep_link_opens_its_tab(page: Page, autoui_server: str) -> None:
+    open_gradio(page, f"{autoui_server}/?op=words")
+    words = page.get_by_role("tab", name="Words that follow a word", exact=True)
+    expect(words).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_label("word (path) *")).to_be_visible()
+    expect(page.get_by_role("tab", name="text", exact=True)).to_have_attribute(
+        "aria-selected", "true"
+    )
+    open_gradio(page, f"{autoui_server}/?op=speak")
+    expect(page.get_by_role("tab", name="audio", exact=True)).to_have_attribute(
+        "aria-selected", "true"
+    )
+    expect(page.locator("#send-speak")).to_be_visible()
+
+
 @pytest.fixture
 def ui_for_a_stopped_api(example_api: str) -> str:
     """autoui in front of an API that has gone away (a port nobody listens on)."""

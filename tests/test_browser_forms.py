@@ -22,6 +22,8 @@ from support.echo import echo_app
 from support.servers import serve_asgi, serve_gradio
 
 import autoui
+from autoui.builder.navigator import NAVIGATOR_ID
+from autoui.serve import asgi_app
 
 STRING = {"type": "string"}
 PET = {
@@ -125,14 +127,22 @@ SPEC: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module")
-def shop() -> Iterator[tuple[str, FastAPI]]:
-    """The UI for SPEC, served, in front of the echo backend: (UI URL, backend app)."""
+@pytest.fixture(scope="module", params=["tabs", "navigator"])
+def shop(request: pytest.FixtureRequest) -> Iterator[tuple[str, FastAPI]]:
+    """The UI for SPEC, served, in front of the echo backend: (UI URL, backend app).
+
+    Both layouts: the navigator builds the open form with `gr.render`, on the server,
+    and every form must work the same there (served as `autoui serve` serves it: the
+    page at `ui/`, the API endpoints at the root)."""
     backend = echo_app()
     with serve_asgi(backend) as base:
-        demo = autoui.build_app(SPEC, base_url=base)
-        with serve_gradio(demo) as url:
-            yield url, backend
+        demo = autoui.build_app(SPEC, base_url=base, layout=request.param)
+        if request.param == "tabs":
+            with serve_gradio(demo) as url:
+                yield url, backend
+        else:
+            with serve_asgi(asgi_app(demo)) as url:
+                yield url, backend
 
 
 def last_body(backend: FastAPI) -> tuple[str, bytes]:
@@ -141,7 +151,11 @@ def last_body(backend: FastAPI) -> tuple[str, bytes]:
 
 
 def open_tab(page: Page, url: str, title: str, api_name: str) -> Locator:
-    open_gradio(page, url)
+    """Open the operation's form: its tab, or in the navigator its deep link."""
+    open_gradio(page, f"{url}/?op={api_name}")
+    if page.locator(f"#{NAVIGATOR_ID}").count():
+        expect(page.locator(f"#send-{api_name}")).to_be_visible()
+        return page.locator(".gradio-container")
     page.get_by_role("tab", name=title, exact=True).click()
     return page.locator(f"#tab-{api_name}")
 

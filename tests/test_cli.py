@@ -122,7 +122,16 @@ def test_help(args: list[str]) -> None:
 
 def test_serve_help_names_every_option() -> None:
     result = autoui("serve", "--help")
-    for option in ("--config", "--mcp", "--reload", "--base-url", "--header", "--verbose"):
+    for option in (
+        "--config",
+        "--mcp",
+        "--reload",
+        "--base-url",
+        "--header",
+        "--verbose",
+        "--layout",
+        "--concurrency",
+    ):
         assert option in result.stdout
     assert "Examples:" in result.stdout
 
@@ -136,3 +145,39 @@ def test_logging_flags_go_before_or_after_the_command(tmp_path: Path, flag: str)
     before, after = autoui(flag, "inspect", str(spec)), autoui("inspect", str(spec), flag)
     assert before.returncode == after.returncode == 0, before.stderr + after.stderr
     assert before.stdout == after.stdout and "0 operation(s)" in after.stdout
+
+
+def test_an_unknown_layout_is_refused() -> None:
+    result = autoui("serve", "http://127.0.0.1:9/openapi.json", "--layout", "grid")
+    assert result.returncode == 2
+    assert "argument --layout: invalid choice: 'grid'" in result.stderr
+
+
+def test_an_invalid_spec_is_served_and_its_problems_logged_once_the_page_is_up(
+    tmp_path: Path,
+) -> None:
+    """Validation runs in the background (another process): the page is up first, and
+    the problems are logged when they are known."""
+    import time
+
+    from support.servers import run_process
+
+    spec = tmp_path / "api.json"
+    paths = {
+        "/a": {"get": {"parameters": [{"name": "q", "in": "nowhere"}], "responses": {}}},
+        "/b": {"get": {"operationId": "fine", "responses": {"200": {"description": "ok"}}}},
+    }
+    spec.write_text(
+        json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+    )
+    port = free_port()
+    args = [sys.executable, "-m", "autoui", "serve", str(spec), "--port", str(port)]
+    args += ["--base-url", "http://127.0.0.1:9"]
+    with run_process(args, ready_url=f"http://127.0.0.1:{port}/") as proc:
+        log = Path(proc.output_log)  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60
+        while "problem(s) in the spec" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        text = log.read_text()
+    assert "problem(s) in the spec; the first:" in text, text
+    assert "Traceback" not in text

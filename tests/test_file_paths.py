@@ -55,8 +55,14 @@ def received() -> list[bytes]:
     return []
 
 
+@pytest.fixture(params=["tabs", "navigator"])
+def layout(request: pytest.FixtureRequest) -> str:
+    """The API endpoints are in the page's Blocks (tabs) or in one of their own."""
+    return str(request.param)
+
+
 @pytest.fixture
-def ui(received: list[bytes], tmp_path: Path) -> Iterator[str]:
+def ui(received: list[bytes], tmp_path: Path, layout: str) -> Iterator[str]:
     backend = FastAPI()
 
     @backend.post("/upload")
@@ -65,7 +71,7 @@ def ui(received: list[bytes], tmp_path: Path) -> Iterator[str]:
         return {"size": len(received[-1])}
 
     with serve_asgi(backend) as api:
-        demo = autoui.build_app(SPEC, base_url=api)
+        demo = autoui.build_app(SPEC, base_url=api, layout=layout)
         with serve_asgi(asgi_app(demo)) as url:
             yield url
 
@@ -108,6 +114,7 @@ def test_api_endpoint_refuses_a_server_path(
     assert received == []
 
 
+@pytest.mark.parametrize("layout", ["tabs"])  # the navigator's forms are built per session
 def test_ui_event_refuses_a_server_path(ui: str, secret_file: str, received: list[bytes]) -> None:
     config = requests.get(f"{ui}/config", timeout=30).json()
     upload_input = next(

@@ -25,6 +25,8 @@ from support.servers import serve_asgi
 from autoui import load_spec
 from autoui.errors import SpecError
 from autoui.ir import Api, Operation
+from autoui.loader.bundle import has_external_refs
+from autoui.loader.validate import validate, validate_in_child
 from autoui.mapper import plan_api
 from autoui.schemas import UNRESOLVED
 
@@ -984,6 +986,26 @@ def test_refs_to_other_files_are_bundled_relative_to_each_document(tmp_path: Pat
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "external"),
+    [
+        ('{"$ref": "pets.json#/Pet"}', True),
+        ('{"$ref":"#/definitions/Pet"}', False),
+        ("$ref: paths/pets.yaml", True),
+        ("$ref: '#/components/schemas/Pet'", False),
+        ('$ref: "../schemas/Pet.yaml"', True),
+        ("{$ref: Money.yaml}", True),
+        # Kubernetes' JSONSchemaProps has a property called `$ref`: a schema, not a ref.
+        ('"properties": {"$ref": {"type": "string"}}', False),
+        ("properties:\n  $ref:\n    type: string", False),
+    ],
+)
+def test_external_references_are_told_from_local_ones_and_from_a_ref_property(
+    text: str, external: bool
+) -> None:
+    assert has_external_refs(text) is external
+
+
 def test_refs_to_relative_urls_are_bundled(site: tuple[dict[str, str], str]) -> None:
     files, url = site
     files["/api/openapi.yaml"] = yaml.safe_dump(
@@ -1327,6 +1349,14 @@ def test_validation_of_a_bundled_document_follows_its_rewritten_refs(tmp_path: P
     write(tmp_path / "schemas.yaml", {"Thing": {"type": "object"}})
     api = load_spec(tmp_path / "api.yaml")
     assert [p for p in api.problems if p.severity == "error"] == []
+
+
+def test_validation_in_a_child_process_finds_what_it_finds_here() -> None:
+    """`build_app` validates in another process (the page need not wait, nor share the
+    interpreter with it); the problems that come back are the ones found in-process."""
+    here = validate(INVALID, "3.0")
+    assert [p.severity for p in here] and all(p.severity == "error" for p in here)
+    assert validate_in_child(INVALID, "3.0") == here
 
 
 def test_validate_spec_false_skips_validation() -> None:

@@ -86,3 +86,31 @@ def test_calls_go_to_the_socket_not_to_the_host_a_client_names() -> None:
             "/later"
             not in client.view_api(print_info=False, return_format="dict")["named_endpoints"]
         )
+
+
+def test_a_navigator_page_moves_below_the_mount_point(page: Page) -> None:
+    """With the navigator, the endpoints stay at the mount point (for gradio_client) and
+    the page moves to `{path}/ui`, where a browser is sent."""
+    app = FastAPI(title="Echo")
+
+    @app.get("/hello", operation_id="hello")
+    def hello(name: str) -> dict[str, str]:
+        return {"greeting": f"hello {name}"}
+
+    @app.get("/bye", operation_id="bye")
+    def bye(name: str) -> dict[str, str]:
+        return {"farewell": f"bye {name}"}
+
+    autoui.mount(app, "/tools", layout="navigator")
+    with serve_asgi(app) as url:
+        client = Client(f"{url}/tools/", verbose=False)
+        assert client.predict(name="Ada", api_name="/hello") == {"greeting": "hello Ada"}
+        landing = requests.get(f"{url}/tools/?op=bye", timeout=30, allow_redirects=False)
+        assert landing.headers["location"] == "ui/?op=bye"
+        open_gradio(page, f"{url}/tools/?op=bye")
+        assert page.url == f"{url}/tools/ui/?op=bye"
+        page.get_by_label("name (query) *").fill("Grace")
+        page.locator("#send-bye").click()
+        shown = page.get_by_test_id("json").get_by_text('"bye Grace"')
+        expect(shown).to_be_visible(timeout=30_000)
+        assert requests.get(f"{url}/hello?name=x", timeout=30).json() == {"greeting": "hello x"}

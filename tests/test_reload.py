@@ -60,13 +60,20 @@ def echo() -> Iterator[str]:
 
 
 @pytest.fixture
-def reloading(echo: str, tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+def layout() -> str:
+    return "auto"
+
+
+@pytest.fixture
+def reloading(
+    echo: str, tmp_path: Path, layout: str
+) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
     """`autoui serve spec.json --reload` in front of the echo backend."""
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec("first")))
     port = free_port()
     args = [sys.executable, "-m", "autoui", "serve", str(path), "--base-url", echo]
-    args += ["--port", str(port), "--reload"]
+    args += ["--port", str(port), "--reload", "--layout", layout]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/") as proc:
         yield f"http://127.0.0.1:{port}", path, proc
 
@@ -122,6 +129,30 @@ def test_an_open_page_shows_the_new_operation_without_a_reload(
     expect(second).to_be_visible(timeout=DEADLINE * 1000)
     second.click()
     page.get_by_label("text *").filter(visible=True).fill("from the page")
+    page.locator("#send-second").click()
+    expect(page.locator(".autoui-status").filter(visible=True).first).to_contain_text(
+        "200 OK", timeout=30_000
+    )
+
+
+@pytest.mark.parametrize("layout", ["navigator"])
+def test_a_navigator_page_and_its_endpoints_follow_the_spec(
+    page: Page, reloading: tuple[str, Path, subprocess.Popen[bytes]]
+) -> None:
+    """The endpoints (at the root) and the open page (at /ui/) are both rebuilt."""
+    url, path, _ = reloading
+    assert endpoints(url) == {"/first"}
+    open_gradio(page, url)
+    expect(page.locator("#send-first")).to_be_visible()
+    path.write_text(json.dumps(spec("first", "second")))
+    wait_until(lambda: endpoints(url) == {"/first", "/second"}, "/second appears")
+    box = page.locator("#autoui-nav input")
+    box.click()
+    expect(page.get_by_role("option", name="The second operation", exact=False)).to_be_visible(
+        timeout=DEADLINE * 1000
+    )
+    page.get_by_role("option", name="The second operation", exact=False).click()
+    page.get_by_label("text *").fill("from the page")
     page.locator("#send-second").click()
     expect(page.locator(".autoui-status").filter(visible=True).first).to_contain_text(
         "200 OK", timeout=30_000

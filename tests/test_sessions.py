@@ -17,16 +17,19 @@ import pytest
 from fastapi import FastAPI
 from gradio_client import Client
 from support.secured import secured_spec
-from support.servers import serve_gradio
+from support.servers import serve_asgi, serve_gradio
 
 import autoui
+from autoui.serve import asgi_app
 
 ALICE_KEY, BOB_KEY = "key-alice-7Qx", "key-bob-9Wz"
 SHARED_BEARER = "bearer-bob-6Hn"
 
 
-@pytest.fixture(scope="module")
-def ui(secured_backend: tuple[FastAPI, str]) -> Iterator[str]:
+@pytest.fixture(scope="module", params=["tabs", "navigator"])
+def ui(secured_backend: tuple[FastAPI, str], request: pytest.FixtureRequest) -> Iterator[str]:
+    """The page for the secured API, in both layouts: a navigator page's session
+    endpoints are at the root with its other API endpoints, where clients connect."""
     base = secured_backend[1]
     document = secured_spec(base)
     port = base.rsplit(":", 1)[1]
@@ -37,9 +40,13 @@ def ui(secured_backend: tuple[FastAPI, str]) -> Iterator[str]:
             "variables": {"port": {"default": port}},
         }
     )
-    demo = autoui.build_app(document, auth={"Bearer": SHARED_BEARER})
-    with serve_gradio(demo) as url:
-        yield url
+    demo = autoui.build_app(document, auth={"Bearer": SHARED_BEARER}, layout=request.param)
+    if request.param == "tabs":
+        with serve_gradio(demo) as url:
+            yield url
+    else:
+        with serve_asgi(asgi_app(demo)) as url:
+            yield url
 
 
 def client(url: str) -> Client:

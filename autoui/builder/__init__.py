@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from autoui.builder.auth import add_auth_endpoints, authorize_panel
+from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
+from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
-from autoui.builder.form import operation_form
+from autoui.builder.form import Badge, no_badge
+from autoui.builder.navigator import navigator
 from autoui.builder.servers import needs_selector, server_panel
+from autoui.builder.sessions import session_endpoints
+from autoui.builder.tabs import tabs
+from autoui.layout import TABS_LIMIT, choose_layout
 from autoui.mapper import nothing_to_call
-from autoui.mapper.plan import AppPlan, OperationPlan
+from autoui.mapper.plan import AppPlan
 
 if TYPE_CHECKING:
     from autoui.dispatcher.client import Dispatcher
-
-Badge = Callable[[OperationPlan], str]
 
 SESSION_CAPACITY = 1000
 
@@ -30,16 +34,22 @@ def build_blocks(
     base_url: str,
     concurrency: int | None = 64,
     notes: Iterable[str] = (),
+    layout: str = "auto",
     start: StartFn | None = None,
     dispatcher: Dispatcher | None = None,
 ) -> gr.Blocks:
-    """The whole page: a header, one tab per operation (grouped by tag), API endpoints.
+    """The whole page: a header, then the operations in the chosen layout.
+
+    With tabs (`layout="auto"` and up to TABS_LIMIT operations), the API endpoints are
+    in the page's Blocks. With the navigator they are a Blocks of their own, built when
+    `endpoints_of(page)()` is called (`autoui.split` serves both).
 
     `start` begins a call shown live (elapsed time, streams, Stop); without it, calls
     are made through `call` and shown when they end. With `dispatcher`, the page also
     gets the per-session panels: the server selector and the Authorize panel, with
-    their API endpoints.
+    their API endpoints (in the endpoints' Blocks too, for the navigator).
     """
+    chosen = choose_layout(layout, len(plan.operations))
     with warnings.catch_warnings():
         # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
         # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
@@ -52,32 +62,36 @@ def build_blocks(
             **options,
         )
     demo._autoui_theme = plan.theme or None  # type: ignore[attr-defined]
-    with demo:
+    with BUILDING, demo:
         selector = dispatcher is not None and needs_selector(dispatcher)
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
-        badge = _session_panels(demo, plan, dispatcher) if dispatcher else _no_badge
+        badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
         if not plan.operations:
             gr.Markdown(nothing_to_call(plan.api))
-        groups = plan.by_tag()
-        if len(groups) > 1:
-            with gr.Tabs():
-                for tag, operations in groups.items():
-                    with gr.Tab(tag):
-                        _operation_tabs(operations, call, concurrency, start, badge)
-        elif plan.operations:
-            _operation_tabs(plan.operations, call, concurrency, start, badge)
-        for op in plan.operations:
-            add_endpoint(op, call, concurrency, start)
-    # The queue sizes its job slots from `max_threads` when it is created: set it first,
-    # or more than 40 concurrent calls would wait for a slot whatever `concurrency` says.
-    demo.max_threads = max(concurrency or 0, 40)
+        elif chosen == "navigator":
+            navigator(demo, plan, call, concurrency, start, badge)
+        else:
+            tabs(demo, plan, call, concurrency, start, badge)
+            for op in plan.operations:
+                add_endpoint(op, call, concurrency, start)
+    if chosen == "navigator" and plan.operations:
+        demo._autoui_endpoints = functools.partial(  # type: ignore[attr-defined]
+            endpoint_blocks, plan, call, concurrency, start, dispatcher
+        )
     # Gradio keeps each session's changed components (here: which output shows) for its
     # 10,000 latest sessions, about 37 kB each: 370 MB of a server's memory, growing in a
     # soak until then. A form's state is rebuilt by its next Send, so fewer will do.
     demo.state_session_capacity = SESSION_CAPACITY
     demo.queue(default_concurrency_limit=concurrency)
+    set_threads(demo, concurrency)
     return demo
+
+
+def endpoints_of(demo: gr.Blocks) -> Callable[[], gr.Blocks] | None:
+    """What builds the API endpoints of a navigator page (None when the page's own
+    Blocks holds them)."""
+    return getattr(demo, "_autoui_endpoints", None)
 
 
 def theme_of(demo: gr.Blocks) -> str | None:
@@ -100,28 +114,10 @@ def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Dispatcher) -> B
         if fn.fn is end_session:
             fn.queue = False
     if dispatcher.auth is None:
-        return _no_badge
+        return no_badge
     panel = authorize_panel(demo, plan, dispatcher.auth)
-    if dispatcher.auth.schemes:
-        add_auth_endpoints(panel)
+    session_endpoints(dispatcher, server=False)
     return lambda op: panel.requirements.badge(plan, op)
-
-
-def _no_badge(op: OperationPlan) -> str:
-    return ""
-
-
-def _operation_tabs(
-    operations: list[OperationPlan],
-    call: CallFn,
-    concurrency: int | None,
-    start: StartFn | None,
-    badge: Badge,
-) -> None:
-    with gr.Tabs():
-        for op in operations:
-            with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
-                operation_form(op, call, concurrency, start, badge(op))
 
 
 def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
@@ -136,4 +132,4 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     return "\n\n".join(lines)
 
 
-__all__ = ["CallFn", "build_blocks", "theme_of"]
+__all__ = ["TABS_LIMIT", "CallFn", "build_blocks", "endpoints_of", "theme_of"]

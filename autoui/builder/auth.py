@@ -301,9 +301,8 @@ def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Bu
     demo.load(on_load, inputs=[panel.stored], outputs=panel.outputs, api_visibility="private")
 
 
-def add_auth_endpoints(panel: AuthPanel) -> None:
+def add_auth_endpoints(auth: Authenticator) -> None:
     """`/autoui_authorize` and `/autoui_logout`, for gradio_client sessions (not MCP)."""
-    auth = panel.auth
 
     def autoui_authorize(autoui_request: gr.Request, credentials: dict[str, Any]) -> dict[str, str]:
         """Set this session's credentials: {scheme name: value}; an empty value clears one.

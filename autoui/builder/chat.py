@@ -52,6 +52,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
                 lines=1,
                 max_lines=8,
                 elem_id=f"chat-input-{name}",
+                interactive=True,  # said outright for a form built by `gr.render`
             )
             with gr.Row():
                 send = gr.Button("Send", variant="primary", elem_id=f"chat-send-{name}")
@@ -59,12 +60,15 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
                 clear = gr.Button("Clear", elem_id=f"chat-clear-{name}")
             status = gr.Markdown("", elem_id=f"chat-status-{name}")
         with gr.Column(scale=2):
-            system = gr.Textbox(label="System prompt", lines=2, elem_id=f"chat-system-{name}")
+            system = gr.Textbox(
+                label="System prompt", lines=2, elem_id=f"chat-system-{name}", interactive=True
+            )
             stream = gr.Checkbox(
                 stream_field is not None,
                 label="Stream the answer",
                 visible=stream_field is not None,
                 elem_id=f"chat-stream-{name}",
+                interactive=True,
             )
             with gr.Accordion("Settings", open=False):
                 widgets = {

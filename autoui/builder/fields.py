@@ -44,6 +44,7 @@ class InputArea:
                 label="Example",
                 info="fills in every field from one of the API's examples",
                 elem_id=f"examples-{plan.api_name}",
+                interactive=True,  # said outright for a form built by `gr.render`
             )
         chosen = {f.key: str(f.default) for f in plan.fields if f.is_selector}
         components: dict[str, gr.blocks.Block] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -23,6 +24,26 @@ from autoui.dispatcher.checks import check
 from autoui.mapper.plan import Field, OperationPlan
 
 log = logging.getLogger("autoui")
+
+# Which credentials an operation needs, as a line for its header (`builder.auth`).
+Badge = Callable[[OperationPlan], str]
+
+
+def no_badge(plan: OperationPlan) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """What every form of a page shares; `form(plan)` builds one (both layouts)."""
+
+    call: CallFn
+    concurrency: int | None
+    start: StartFn | None = None
+    badge: Badge = no_badge
+
+    def __call__(self, plan: OperationPlan) -> None:
+        operation_form(plan, self.call, self.concurrency, self.start, self.badge(plan))
 
 
 def header_markdown(plan: OperationPlan, badge: str = "") -> str:

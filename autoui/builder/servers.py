@@ -110,10 +110,10 @@ def server_panel(dispatcher: Dispatcher) -> None:
             outputs=[where],
             api_visibility="private",
         )
-    _add_endpoint(dispatcher)
+    add_server_endpoint(dispatcher)
 
 
-def _add_endpoint(dispatcher: Dispatcher) -> None:
+def add_server_endpoint(dispatcher: Dispatcher) -> None:
     urls = [s.url for s in dispatcher.servers.servers]
 
     def autoui_server(

@@ -14,7 +14,13 @@ Factory = Callable[[Field], gr.components.Component]
 
 
 def _common(field: Field) -> dict[str, Any]:
-    return {"label": field.label, "elem_id": f"in-{field.key}".replace(".", "-")}
+    # Interactive said outright: Gradio's front end guesses it from the page's events,
+    # and a form built by `gr.render` (the navigator) would get read-only inputs.
+    return {
+        "label": field.label,
+        "elem_id": f"in-{field.key}".replace(".", "-"),
+        "interactive": True,
+    }
 
 
 def _value(field: Field, fallback: Any = None) -> Any:
@@ -149,7 +155,6 @@ def json_editor(field: Field) -> gr.Code:
         language="json",
         lines=4,
         max_lines=30,
-        interactive=True,
         **_common(field),
     )
 
@@ -169,8 +174,7 @@ def table(field: Field) -> gr.Dataframe:
         column_count=len(columns),
         row_count=1,
         type="array",
-        interactive=True,
-        **_common(field),
+        **_common(field),  # interactive, as every input
     )
 
 
@@ -183,8 +187,7 @@ def keyvalue(field: Field) -> gr.Dataframe:
         column_count=2,
         row_count=1,
         type="array",
-        interactive=True,
-        **_common(field),
+        **_common(field),  # interactive, as every input
     )
 
 

@@ -50,8 +50,10 @@ _NAME_MAPS = frozenset(
         "variables",
     }
 )
-# `$ref` followed by a value that does not start with "#": an external reference.
-_EXTERNAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
+# `$ref` followed on the same line by a text value that does not start with "#": an
+# external reference. A `$ref` key holding an object (Kubernetes' JSONSchemaProps has a
+# property named `$ref`) is not one, and would cost a walk of the whole document.
+_EXTERNAL_REF = re.compile(r"""["']?\$ref["']?[ \t]*:[ \t]*(?:["'](?![#"'])|[^\s#"'{\[])""")
 
 
 def has_external_refs(text: str) -> bool:

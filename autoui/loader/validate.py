@@ -8,6 +8,10 @@ background instead of before the UI is up.
 
 from __future__ import annotations
 
+import json
+import pickle
+import subprocess
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +26,7 @@ from autoui.ir import Problem
 from autoui.loader.common import escape
 
 MAX_PROBLEMS = 50
+CHILD_TIMEOUT = 900.0  # seconds a validation in a child process may take
 # What openapi-spec-validator itself uses when it builds the SchemaPath (its settings).
 _RESOLVED_CACHE_SIZE = 128
 _VALIDATORS = {
@@ -88,3 +93,36 @@ def _pointer(document: Mapping[str, Any], error: Any) -> str:
 def _message(error: Any) -> str:
     message = str(getattr(error, "message", error))
     return message if len(message) <= 300 else message[:297] + "..."
+
+
+def validate_in_child(document: Mapping[str, Any], dialect: str) -> list[Problem]:
+    """`validate`, run by another Python process (this module as a script).
+
+    Validating a 4 MB spec takes 4-8 s of CPU. In a thread it would hold this process's
+    interpreter lock all that time, slowing the page that was just served; a child
+    process runs on another core. The document goes over a pipe as a pickle (it is
+    ours, and keeps YAML's non-string keys as they are). If no child can be run (no
+    `sys.executable`, a broken pipe), the validation runs here.
+    """
+    command = [sys.executable, "-m", "autoui.loader.validate", dialect]
+    try:
+        done = subprocess.run(
+            command,
+            input=pickle.dumps(dict(document), protocol=pickle.HIGHEST_PROTOCOL),
+            capture_output=True,
+            timeout=CHILD_TIMEOUT,
+            check=True,
+        )
+        return [Problem(*row) for row in json.loads(done.stdout)]
+    except (OSError, subprocess.SubprocessError, ValueError, TypeError, pickle.PicklingError):
+        return validate(document, dialect)
+
+
+def _child() -> None:
+    document = pickle.loads(sys.stdin.buffer.read())
+    problems = validate(document, sys.argv[1])
+    json.dump([[p.message, p.where, p.severity] for p in problems], sys.stdout)
+
+
+if __name__ == "__main__":
+    _child()

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
 from autoui.mapper.naming import identifier
@@ -80,11 +81,12 @@ class Candidate:
     schemas: Schemas
     required: bool = False
 
-    @property
+    # Read by most rules, so computed once per candidate.
+    @cached_property
     def ident(self) -> str:
         return identifier(self.name)
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return main_type(self.schema)
 
@@ -256,6 +258,7 @@ def _words(ident: str) -> list[str]:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", ident).lower().strip("_").split("_")
 
 
+@lru_cache(maxsize=4096)  # the same parameter names come back in every operation
 def _secret_name(ident: str) -> bool:
     """Whole words only: `access_token` and `X-API-Key` are secrets, `tokenizer` and
     `next_page_token` are not (a substring test masked every `tokenizer` field)."""

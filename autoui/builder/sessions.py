@@ -1,0 +1,26 @@
+"""The per-session API endpoints: choosing a server, authorizing, logging out.
+
+They live where gradio_client connects: in the page's Blocks for a page of tabs, and in
+the endpoints' Blocks for a navigator page (`autoui.builder.api_blocks`), whose page
+at `ui/` keeps only its own panels' (private) events.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from autoui.builder.auth import add_auth_endpoints
+from autoui.builder.servers import add_server_endpoint, needs_selector
+
+if TYPE_CHECKING:
+    from autoui.dispatcher.client import Dispatcher
+
+
+def session_endpoints(dispatcher: Dispatcher, *, server: bool = True) -> None:
+    """`/autoui_server` (when the spec has servers to choose from; `server_panel` adds
+    it with the page's selector) and `/autoui_authorize`, `/autoui_logout` (when it has
+    security schemes), in the Blocks being built."""
+    if server and needs_selector(dispatcher):
+        add_server_endpoint(dispatcher)
+    if dispatcher.auth is not None and dispatcher.auth.schemes:
+        add_auth_endpoints(dispatcher.auth)

@@ -1,0 +1,174 @@
+"""Shared pieces of the benchmarks: servers in subprocesses, the machine, results.
+
+Every benchmark compares autoui with a baseline measured in the same run, round robin
+(one run of each, then the next round), so that whatever else the machine is doing
+weighs on both; it reports medians and the ratio, and the load average while it ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+SPECS = Path(os.environ.get("AUTOUI_BIG_SPECS", ROOT.parent.parent / "shared" / "specs" / "big"))
+BIG = {
+    "github": SPECS / "github" / "api.github.com.2022-06-11.json",
+    "kubernetes": SPECS / "kubernetes" / "swagger.json",
+}
+NOWHERE = "http://127.0.0.1:9"  # a base URL for specs whose calls are never made
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor()
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), cpu)
+    import gradio
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "gradio": gradio.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def median(values: Sequence[float]) -> float:
+    return round(statistics.median(values), 4)
+
+
+def save(name: str, data: dict[str, Any]) -> Path:
+    """benchmarks/results/NAME.json, with the machine and the time of the run."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    document = {"benchmark": name, "when": time.strftime("%Y-%m-%d %H:%M:%S"), **data}
+    document["machine"] = machine()
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"wrote {path.relative_to(ROOT)}")
+    return path
+
+
+class Server:
+    """A server in a subprocess of its own, on a free port, until `stop()`."""
+
+    def __init__(
+        self, args: Sequence[str], ready: str = "/", *, timeout: float = 600, name: str = ""
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.name = name or Path(args[0]).name
+        CACHE.mkdir(exist_ok=True)
+        self.log = (CACHE / f"server-{self.port}.log").open("w")
+        command = [a.replace("{port}", str(self.port)) for a in args]
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            command,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+            env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+        )
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{command} died:\n{Path(self.log.name).read_text()[-3000:]}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(self.url + ready, timeout=120).status_code == 200:
+                    break
+            if time.perf_counter() - started > timeout:
+                self.stop()
+                raise TimeoutError(f"{command} not ready in {timeout} s")
+            time.sleep(0.2)
+        self.startup_s = time.perf_counter() - started
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process, in MB."""
+        with open(f"/proc/{self.proc.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS"):
+                    return round(int(line.split()[1]) / 1024, 1)
+        return -1.0
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system, all threads) the server process has used so far:
+        where a burst of calls spends the machine's two cores."""
+        with open(f"/proc/{self.proc.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def autoui_serve(spec: str | Path, *extra: str, base_url: str = NOWHERE) -> list[str]:
+    """The command line of `autoui serve` on `{port}`."""
+    command = [sys.executable, "-m", "autoui", "serve", str(spec), "--base-url", base_url]
+    return [*command, "--port", "{port}", "-q", *extra]
+
+
+def baseline(kind: str, *extra: str) -> list[str]:
+    """The command line of one of the hand-written baselines in `benchmarks/baselines.py`."""
+    return [sys.executable, str(HERE / "baselines.py"), kind, "--port", "{port}", *extra]
+
+
+@contextlib.contextmanager
+def servers(*pairs: tuple[str, list[str], str]) -> Iterator[dict[str, Server]]:
+    """Start (name, command, ready path) servers one after the other; stop them all."""
+    started: dict[str, Server] = {}
+    try:
+        for name, command, ready in pairs:
+            started[name] = Server(command, ready, name=name)
+        yield started
+    finally:
+        for server in started.values():
+            server.stop()

@@ -1,0 +1,214 @@
+"""The navigator layout (large APIs): a searchable list of operations, the open one's
+form built on the server, `?op=` deep links, and the API endpoints in a Blocks of
+their own at the root, for gradio_client and MCP. `autoui serve --layout navigator`
+runs for real in front of the example API; Chromium, gradio_client and an MCP client
+talk to it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from gradio_client import Client
+from mcp import ClientSession
+from playwright.sync_api import Page, expect
+from support.browser import component, open_gradio
+from support.servers import free_port, run_process, serve_asgi, serve_gradio
+from test_mcp import session
+
+import autoui
+from autoui.builder import endpoints_of
+from autoui.builder.navigator import NAVIGATOR_ID
+from autoui.layout import TABS_LIMIT, choose_layout
+from autoui.serve import asgi_app
+
+
+@pytest.fixture(scope="module")
+def navigator_server(example_api: str) -> Iterator[str]:
+    port = free_port()
+    args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
+    args += ["--port", str(port), "--layout", "navigator", "--mcp"]
+    with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}"
+
+
+def navigator(page: Page) -> Any:
+    return page.locator(f"#{NAVIGATOR_ID} input")
+
+
+def pick(page: Page, typed: str, option: str) -> None:
+    """Type into the navigator (as a user does: key by key, which filters the list)
+    and pick `option` among what is left."""
+    box = navigator(page)
+    box.click()
+    box.fill("")
+    box.press_sequentially(typed)
+    options = page.get_by_role("option")
+    expect(options).to_have_count(1)
+    options.filter(has_text=option).click()
+
+
+def test_search_open_and_call_an_operation(
+    page: Page, navigator_server: str, example_api: str
+) -> None:
+    open_gradio(page, navigator_server)
+    assert page.url == f"{navigator_server}/ui/"  # the page moved; the root is the API's
+    expect(navigator(page)).to_have_value("text · Continue a prompt — POST /generate")
+    expect(page.locator("#send-generate")).to_be_visible()
+    assert page.locator("#send-sentiment").count() == 0  # only the open form is built
+
+    pick(page, "sentim", "Rate the sentiment of a text")
+    expect(page.locator("#send-sentiment")).to_be_visible()
+    expect(page.locator("#send-generate")).to_have_count(0)
+    assert page.url.endswith("/ui/?op=sentiment")  # the address bar names the operation
+
+    page.get_by_label("text *").fill("I love this, it is wonderful")
+    page.locator("#send-sentiment").click()
+    direct = requests.post(
+        f"{example_api}/sentiment", json={"text": "I love this, it is wonderful"}, timeout=30
+    ).json()
+    result = component(page, label="Result").locator("textarea")
+    expect(result).to_have_value(direct["label"], timeout=30_000)
+
+    # A tag, a path or an operationId finds an operation too.
+    pick(page, "/words/", "Words that follow a word")
+    expect(page.locator("#send-words")).to_be_visible()
+    pick(page, "chat_completions", "Chat completion")
+    expect(page.locator("#send-chat_completions")).to_be_visible()
+
+
+def test_a_deep_link_opens_its_operation(page: Page, navigator_server: str) -> None:
+    open_gradio(page, f"{navigator_server}/?op=words")
+    assert page.url == f"{navigator_server}/ui/?op=words"
+    expect(navigator(page)).to_have_value("text · Words that follow a word — GET /words/{word}")
+    expect(page.get_by_label("word (path) *")).to_be_visible()
+    # An unknown name opens the first operation rather than an error.
+    open_gradio(page, f"{navigator_server}/ui/?op=nosuchthing")
+    expect(page.locator("#send-generate")).to_be_visible()
+    assert "Traceback" not in page.content()
+
+
+def test_gradio_client_sees_every_operation_at_the_root(
+    navigator_server: str, example_api: str
+) -> None:
+    client = Client(navigator_server, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert len(endpoints) == 10
+    direct = requests.post(
+        f"{example_api}/generate", json={"prompt": "The module", "seed": 7}, timeout=30
+    ).json()
+    assert client.predict(prompt="The module", seed=7, api_name="/generate") == direct["response"]
+    with pytest.raises(Exception, match=r"HTTP 404 Not Found: .*zzqqx"):
+        client.predict(word="zzqqx", api_name="/words")
+
+
+def test_the_page_does_not_carry_the_endpoints(navigator_server: str) -> None:
+    """The browser's page and its config hold the navigator, not 10 endpoints'
+    hidden components; gzip is on."""
+    page = requests.get(f"{navigator_server}/ui/", timeout=30)
+    assert page.headers["content-encoding"] == "gzip"
+    config = requests.get(f"{navigator_server}/ui/config", timeout=30).json()
+    assert not [d for d in config["dependencies"] if d.get("api_name") == "generate"]
+    root = requests.get(f"{navigator_server}/config", timeout=30).json()
+    assert [d["api_name"] for d in root["dependencies"]].count("generate") == 1
+
+
+def test_mcp_tools_at_the_root(navigator_server: str) -> None:
+    async def work(client: ClientSession) -> Any:
+        tools = (await client.list_tools()).tools
+        reply = await client.call_tool("sentiment", {"text": "This is awful and I hate it"})
+        return tools, reply
+
+    tools, reply = session(f"{navigator_server}/gradio_api/mcp/", work)
+    assert len(tools) == 10
+    assert not reply.isError
+    assert [c.text for c in reply.content] == ["negative"]
+
+
+def test_launch_serves_a_navigator_page_with_deep_links(page: Page, example_api: str) -> None:
+    """`build_app(...).launch()` of a navigator page: the page alone (its API endpoints
+    are served by `autoui serve`, `autoui.mount` and `autoui.serve.asgi_app`)."""
+    demo = autoui.build_app(f"{example_api}/openapi.json", layout="navigator")
+    assert endpoints_of(demo) is not None
+    with serve_gradio(demo) as url:
+        open_gradio(page, f"{url}/?op=speak")
+        expect(page.locator("#send-speak")).to_be_visible()
+
+
+def test_tabs_up_to_the_limit_then_the_navigator() -> None:
+    assert choose_layout("auto", TABS_LIMIT) == "tabs"
+    assert choose_layout("auto", TABS_LIMIT + 1) == "navigator"
+    assert choose_layout("tabs", 5000) == "tabs"
+    assert choose_layout("navigator", 1) == "navigator"
+    with pytest.raises(autoui.ConfigError, match="layout 'grid': expected one of"):
+        choose_layout("grid", 3)
+
+
+def test_a_large_spec_gets_the_navigator_and_every_endpoint() -> None:
+    """Past TABS_LIMIT operations, `autoui serve` serves the navigator, and every
+    operation is still an endpoint at the root."""
+    from support.echo import echo_app
+
+    count = TABS_LIMIT + 5
+    paths = {
+        f"/echo/items/{i}": {
+            "get": {
+                "operationId": f"item{i}",
+                "tags": [f"group{i % 4}"],
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+        for i in range(count)
+    }
+    spec = {"openapi": "3.1.0", "info": {"title": "Many", "version": "1"}, "paths": paths}
+    with serve_asgi(echo_app()) as backend:
+        demo = autoui.build_app(spec, base_url=backend)
+        assert endpoints_of(demo) is not None
+
+        with serve_asgi(asgi_app(demo)) as url:
+            client = Client(url, verbose=False, download_files=False)
+            info = client.view_api(print_info=False, return_format="dict")
+            assert len(info["named_endpoints"]) == count
+            reply = client.predict(q="x", api_name=f"/item{count - 1}")
+            assert reply["path"] == f"/echo/items/{count - 1}"
+            assert reply["raw_query"] == "q=x"
+
+
+def test_the_authorize_panel_and_server_selector_work_with_the_navigator(
+    page: Page, secured_backend: tuple[Any, str]
+) -> None:
+    """Issue 5's per-session panels on a navigator page: the badge of a form built by
+    `gr.render` follows the Authorize panel, the call carries the key, and the session
+    endpoints are at the root with the other API endpoints."""
+    from support.secured import secured_spec
+    from test_browser_safety import ALICE_KEY, authorize_key, badge, send
+
+    base = secured_backend[1]
+    document = secured_spec(base)
+    port = base.rsplit(":", 1)[1]
+    document["servers"].append(
+        {"url": "http://127.0.0.1:{port}", "variables": {"port": {"default": port}}}
+    )
+    demo = autoui.build_app(document, layout="navigator")
+    with serve_asgi(asgi_app(demo)) as url:
+        open_gradio(page, f"{url}/?op=by_header")
+        expect(page.locator("#send-by_header")).to_be_visible()
+        expect(page.locator("#autoui-server-choice")).to_be_visible()
+        expect(badge(page, "missing")).to_have_text("✗ not authorized: see Authorize")
+        authorize_key(page, ALICE_KEY)
+        expect(badge(page, "ok")).to_have_text("✓ authorized")
+        expect(send(page, "by_header")).to_contain_text("200 OK", timeout=30_000)
+        expect(component(page, label="Result").locator("textarea")).to_have_value(ALICE_KEY)
+        client = Client(url, verbose=False)
+        status = client.predict(credentials={"KeyHeader": ALICE_KEY}, api_name="/autoui_authorize")
+        assert status["KeyHeader"] == "set for this session"
+        assert client.predict(api_name="/by_header") == ALICE_KEY
+        template = "http://127.0.0.1:{port}"
+        chosen = client.predict(
+            server=template, variables={"port": port}, api_name="/autoui_server"
+        )
+        assert chosen == base
