@@ -12,8 +12,11 @@ readers, that the built app has every operation:
 
 * the operations counted in the raw document (each HTTP method of each path item,
   path items reached through `$ref` included) are as many as autoui loaded;
-* each has a named API endpoint in the app (`demo.fns`) whose keyword parameters are
-  exactly the fields of its plan, and a Send button in its form;
+* each has a named API endpoint (in the page's Blocks, or in the endpoints' Blocks of
+  a navigator page) whose keyword parameters are exactly the fields of its plan;
+* each is in the navigator's list (a navigator page), and its form has a Send button
+  (for a navigator page, whose forms are built when opened, the same forms are built
+  as tabs to check them: `forms_seconds`);
 * a document without operations builds a page that says so.
 
 It prints one line per document and a summary, writes every figure to
@@ -76,6 +79,7 @@ def check_document(path: str) -> dict[str, Any]:
 
     from autoui import SpecError, load_spec
     from autoui.app import build_app
+    from autoui.builder import endpoints_of
     from autoui.loader import resolve_base_url
     from autoui.mapper import plan_api
 
@@ -92,15 +96,23 @@ def check_document(path: str) -> dict[str, Any]:
         base_url = None
     except Exception:
         base_url = PLACEHOLDER_BASE
-    demo = build_app(api, base_url=base_url)
+    page = build_app(api, base_url=base_url)
     built = time.perf_counter()
+    make_endpoints = endpoints_of(page)
+    api_blocks = make_endpoints() if make_endpoints else page
+    endpoints_built = time.perf_counter()
+    listed = _navigator_entries(page)
+    form_page = build_app(api, base_url=base_url, layout="tabs") if listed is not None else page
+    forms_built = time.perf_counter()
     plan = plan_api(api)
     raw = raw_operation_count(api.schemas.document, api.schemas.deref)
     endpoints = {
-        fn.api_name: fn for fn in demo.fns.values() if getattr(fn, "api_visibility", "") == "public"
+        fn.api_name: fn
+        for fn in api_blocks.fns.values()
+        if getattr(fn, "api_visibility", "") == "public"
     }
     buttons = {
-        getattr(block, "elem_id", None) for block in demo.blocks.values() if block is not None
+        getattr(block, "elem_id", None) for block in form_page.blocks.values() if block is not None
     }
     problems: list[str] = []
     if raw != len(api.operations):
@@ -124,10 +136,12 @@ def check_document(path: str) -> dict[str, Any]:
         ]
         if sorted(signature) != sorted(params):
             problems.append(f"{op.operation.label}: endpoint parameters {signature} != {params}")
+        if listed is not None and op.api_name not in listed:
+            problems.append(f"{op.operation.label}: not in the navigator")
         if f"send-{op.api_name}" not in buttons:
             problems.append(f"{op.operation.label}: no Send button")
     if not plan.operations:
-        texts = [str(getattr(b, "value", "")) for b in demo.blocks.values()]
+        texts = [str(getattr(b, "value", "")) for b in page.blocks.values()]
         if not any("describes no operations" in t for t in texts):
             problems.append("no operations, and the page does not say so")
     result.update(
@@ -141,8 +155,21 @@ def check_document(path: str) -> dict[str, Any]:
         load_seconds=round(loaded - started, 3),
         build_seconds=round(built - loaded, 3),
         seconds=round(built - started, 3),
+        layout="navigator" if listed is not None else "tabs",
+        endpoints_seconds=round(endpoints_built - built, 3) if make_endpoints else None,
+        forms_seconds=round(forms_built - endpoints_built, 3) if listed is not None else None,
     )
     return result
+
+
+def _navigator_entries(page: Any) -> set[str] | None:
+    """The operations a navigator page lists, or None for a page of tabs."""
+    from autoui.builder.navigator import NAVIGATOR_ID
+
+    for block in page.blocks.values():
+        if getattr(block, "elem_id", None) == NAVIGATOR_ID:
+            return {value for _, value in block.choices}
+    return None
 
 
 def read_index(specs: Path) -> list[dict[str, str]]:
