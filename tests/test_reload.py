@@ -152,6 +152,8 @@ def test_a_navigator_page_and_its_endpoints_follow_the_spec(
         timeout=DEADLINE * 1000
     )
     page.get_by_role("option", name="The second operation", exact=False).click()
+    # The first form stays until the second is built: fill in the second one's field.
+    expect(page.locator("#send-second")).to_be_visible()
     page.get_by_label("text *").fill("from the page")
     page.locator("#send-second").click()
     expect(page.locator(".autoui-status").filter(visible=True).first).to_contain_text(
