@@ -491,3 +491,46 @@ def test_operations_named_like_the_pages_own_listeners_keep_their_names() -> Non
     demo = build_app(load_spec(spec(paths, Cat=CAT, Dog=DOG)), base_url="http://127.0.0.1:9")
     public = sorted(fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public")
     assert public == ["fill", "handler", "show"]
+
+
+def test_fields_named_like_autoui_own_parameters_are_sent_under_their_names() -> None:
+    """Gradio fills autoui's handlers' `autoui_event`/`autoui_request`: a field of that
+    name gets a keyword of its own, and its value still goes out under the spec's name."""
+    from gradio_client import Client
+    from support.echo import echo_app
+    from support.servers import serve_asgi, serve_gradio
+
+    from autoui.app import build_app
+
+    names = ["event", "request", "autoui_event", "autoui_request"]
+    paths = {
+        "/echo/names": {
+            "get": {
+                "operationId": "names",
+                "parameters": [
+                    {"name": n, "in": "query", "schema": {"type": "string"}} for n in names
+                ],
+                "responses": OK,
+            }
+        }
+    }
+    backend = echo_app()
+    with serve_asgi(backend) as base:
+        api = load_spec(spec(paths))
+        assert [f.api_param for f in plan_api(api).operations[0].fields] == [
+            "event",
+            "request",
+            "autoui_event_",
+            "autoui_request_",
+        ]
+        with serve_gradio(build_app(api, base_url=base)) as url:
+            # download_files=False: the echo has a "path" key (see the README's pitfall)
+            Client(url, verbose=False, download_files=False).predict(
+                event="e", request="r", autoui_event_="ae", autoui_request_="ar", api_name="/names"
+            )
+    assert backend.state.seen[-1]["query"] == [
+        ("event", "e"),
+        ("request", "r"),
+        ("autoui_event", "ae"),
+        ("autoui_request", "ar"),
+    ]

@@ -24,6 +24,7 @@ from gradio.utils import get_upload_folder
 from autoui.builder.present import write_temp
 from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
+from autoui.mapper.naming import REQUEST_PARAM
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
 
@@ -69,11 +70,6 @@ def starter(call: CallFn) -> StartFn:
         return _Finished(call(plan, values, session))
 
     return start
-
-
-# Gradio fills a parameter annotated `gr.Request` with the caller's request (its
-# `session_hash` identifies the browser tab or gradio_client); it is not an API input.
-REQUEST_PARAM = "autoui_request"
 
 
 def session_of(request: Any) -> str | None:

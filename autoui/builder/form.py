@@ -8,7 +8,6 @@ plans a `chat` output for it) also gets a chat view, in a tab before the form.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -104,19 +103,20 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
     showing_stop = {stop: gr.update(visible=True)} if stop is not None else {}
     hiding_stop = {stop: gr.update(visible=False)} if stop is not None else {}
 
+    # Gradio fills the first two; no field has their names (`autoui.mapper.naming`).
     def handler(
-        event: gr.EventData, request: gr.Request, /, **values: Any
+        autoui_event: gr.EventData, autoui_request: gr.Request, **values: Any
     ) -> Iterator[dict[Any, Any]]:
         reveal = bool(values.pop(_REVEAL, False))
         # Send checks first; "Send anyway" (the same listener, to keep one event per
         # operation on a 1,000-operation page) sends as it is. Gradio hands over a copy
         # of the button, so it is told by what identifies it.
-        anyway = getattr(event.target, "elem_id", None) == checked.anyway.elem_id
+        anyway = getattr(autoui_event.target, "elem_id", None) == checked.anyway.elem_id
         issues = [] if anyway else check(plan, values)
         if issues:
             yield checked.show(issues)
             return
-        live = start(plan, values, session_of(request))
+        live = start(plan, values, session_of(autoui_request))
         try:
             yield {**area.start(), **showing_stop, **checked.show([])}
             first = True
@@ -137,7 +137,6 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
         finally:
             live.close()
 
-    _rename_leading(handler, [_free_name(base, inputs) for base in ("event", "request")])
     event = gr.on(
         [send.click, checked.anyway.click],
         handler,
@@ -190,28 +189,3 @@ def marked_label(field: Field, errors: Mapping[str, str]) -> str:
     if len(message) > _MARK_LENGTH:
         message = message[: _MARK_LENGTH - 1] + "…"
     return f"{field.label} ⚠ {message}"
-
-
-def _free_name(base: str, taken: Mapping[str, Any]) -> str:
-    """A parameter name no field uses (GitHub's operations have a field `event`)."""
-    name = f"_{base}"
-    while name in taken:
-        name += "_"
-    return name
-
-
-def _rename_leading(fn: Callable[..., Any], names: list[str]) -> None:
-    """Give `fn`'s leading EventData and Request parameters other names in the signature
-    Gradio reads, so what Gradio fills in cannot collide with a field's keyword (GitHub's
-    operations have fields named `event` and `request`)."""
-    signature = inspect.signature(fn)
-    params = list(signature.parameters.values())
-    kinds = [gr.EventData, gr.Request]
-    lead = [
-        p.replace(name=name, annotation=kind)
-        for p, name, kind in zip(params, names, kinds, strict=False)
-    ]
-    fn.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*lead, *params[len(lead) :]]
-    )
-    fn.__annotations__ = {p.name: p.annotation for p in lead}

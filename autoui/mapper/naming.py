@@ -11,8 +11,12 @@ import re
 
 from autoui.ir import Operation
 
-# Names gradio_client uses for its own keyword arguments.
-_RESERVED = frozenset({"api_name", "fn_index", "result_callbacks"})
+# What autoui's own handlers take beside the fields: Gradio fills them in (gr.EventData,
+# gr.Request), so a field must never be called that.
+EVENT_PARAM = "autoui_event"
+REQUEST_PARAM = "autoui_request"
+# Names gradio_client uses for its own keyword arguments, and those above.
+_RESERVED = frozenset({"api_name", "fn_index", "result_callbacks", EVENT_PARAM, REQUEST_PARAM})
 _NON_WORD = re.compile(r"\W+")
 
 
