@@ -21,7 +21,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageStat, UnidentifiedImageError
 
 from .recording import recorded
 from .specs import spec
@@ -38,7 +38,7 @@ def _error(status: int, kind: str, message: str) -> JSONResponse:
 def classify(content: bytes) -> dict[str, float]:
     """Top classes of a picture: the share of red, green and blue in it."""
     picture = Image.open(io.BytesIO(content)).convert("RGB")
-    r, g, b = (sum(channel.getdata()) + 1 for channel in picture.split())
+    r, g, b = (total + 1 for total in ImageStat.Stat(picture).sum)
     total = r + g + b
     scores = {"red": r / total, "green": g / total, "blue": b / total}
     return dict(sorted(((k, round(v, 4)) for k, v in scores.items()), key=lambda kv: -kv[1]))
