@@ -70,7 +70,9 @@ class _Processing(BaseModel):
     eta: float | None = Field(None, title="Eta")
     denoising_strength: float | None = Field(None, title="Denoising Strength")
     override_settings: dict[str, Any] | None = Field(None, title="Override Settings")
-    override_settings_restore_afterwards: bool | None = Field(True, title="Override Settings Restore Afterwards")
+    override_settings_restore_afterwards: bool | None = Field(
+        True, title="Override Settings Restore Afterwards"
+    )
     disable_extra_networks: bool | None = Field(False, title="Disable Extra Networks")
     sampler_index: str = Field("Euler", title="Sampler Index")
     script_name: str | None = Field(None, title="Script Name")
@@ -101,7 +103,9 @@ class StableDiffusionProcessingImg2Img(_Processing):
 
 
 class TextToImageResponse(BaseModel):
-    images: list[str] | None = Field(None, title="Image", description="The generated image in base64 format.")
+    images: list[str] | None = Field(
+        None, title="Image", description="The generated image in base64 format."
+    )
     parameters: dict[str, Any]
     info: str
 
@@ -176,10 +180,19 @@ def create_app() -> FastAPI:
         sampler = _sampler(txt2imgreq.sampler_name or txt2imgreq.sampler_index)
         if txt2imgreq.script_name:
             # api.py script_name_to_index: HTTPException(422, "Script '<name>' not found")
-            raise HTTPException(status_code=422, detail=f"Script '{txt2imgreq.script_name}' not found")
+            raise HTTPException(
+                status_code=422, detail=f"Script '{txt2imgreq.script_name}' not found"
+            )
         images = _process(txt2imgreq, txt2imgreq.prompt or "") if txt2imgreq.send_images else []
-        info = {"prompt": txt2imgreq.prompt, "sampler_name": sampler, "width": txt2imgreq.width, "height": txt2imgreq.height}
-        return TextToImageResponse(images=images, parameters=txt2imgreq.model_dump(), info=json.dumps(info))
+        info = {
+            "prompt": txt2imgreq.prompt,
+            "sampler_name": sampler,
+            "width": txt2imgreq.width,
+            "height": txt2imgreq.height,
+        }
+        return TextToImageResponse(
+            images=images, parameters=txt2imgreq.model_dump(), info=json.dumps(info)
+        )
 
     @app.post("/sdapi/v1/img2img", response_model=ImageToImageResponse)
     def img2imgapi(img2imgreq: StableDiffusionProcessingImg2Img) -> ImageToImageResponse:
@@ -205,6 +218,8 @@ def create_app() -> FastAPI:
 
     @app.get("/sdapi/v1/samplers")
     def get_samplers() -> list[dict[str, Any]]:
-        return [{"name": name, "aliases": aliases, "options": {}} for name, aliases in SAMPLERS.items()]
+        return [
+            {"name": name, "aliases": aliases, "options": {}} for name, aliases in SAMPLERS.items()
+        ]
 
     return app

@@ -92,7 +92,11 @@ def _flat(data: list[Any]) -> list[Any]:
 def _model(name: str, version: str | None) -> str:
     # mlserver/errors.py ModelNotFound
     if name not in VERSIONS:
-        raise NotFound(f"Model {name} not found" if version is None else f"Model {name} with version {version} not found")
+        raise NotFound(
+            f"Model {name} not found"
+            if version is None
+            else f"Model {name} with version {version} not found"
+        )
     if version is not None and version not in VERSIONS[name]:
         raise NotFound(f"Model {name} with version {version} not found")
     return name
@@ -106,7 +110,9 @@ def _check_shape(tensor: RequestInput) -> list[Any]:
     for dim in tensor.shape:
         size *= dim
     if size != len(flat):
-        raise ValueError(f"cannot reshape array of size {len(flat)} into shape {tuple(tensor.shape)}")
+        raise ValueError(
+            f"cannot reshape array of size {len(flat)} into shape {tuple(tensor.shape)}"
+        )
     return flat
 
 
@@ -117,16 +123,43 @@ def _infer(model: str, request: InferenceRequest) -> list[dict[str, Any]]:
     flat = _check_shape(tensor)
     if model == TABULAR:
         if tensor.datatype not in (Datatype.FP32, Datatype.FP64) or tensor.shape[-1:] != [4]:
-            raise ValueError(f"iris expects FP32 or FP64 rows of 4 features, got {tensor.datatype.value} {tensor.shape}")
+            raise ValueError(
+                f"iris expects FP32 or FP64 rows of 4 features, got {tensor.datatype.value} "
+                f"{tensor.shape}"
+            )
         rows = [flat[i : i + 4] for i in range(0, len(flat), 4)]
         classes = [int(sum(row)) % 3 for row in rows]
-        return [{"name": "predict", "shape": [len(classes), 1], "datatype": "INT64", "parameters": {"content_type": "np"}, "data": classes}]
+        return [
+            {
+                "name": "predict",
+                "shape": [len(classes), 1],
+                "datatype": "INT64",
+                "parameters": {"content_type": "np"},
+                "data": classes,
+            }
+        ]
     text = " ".join(str(x) for x in flat)
-    return [{"name": "output", "shape": [1, 1], "datatype": "BYTES", "parameters": {"content_type": "str"}, "data": ["".join(synth.echo_tokens(text))]}]
+    return [
+        {
+            "name": "output",
+            "shape": [1, 1],
+            "datatype": "BYTES",
+            "parameters": {"content_type": "str"},
+            "data": ["".join(synth.echo_tokens(text))],
+        }
+    ]
 
 
-def _response(model: str, request: InferenceRequest, outputs: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"model_name": model, "model_version": VERSIONS[model][0], "id": request.id or "fake-id", "parameters": {}, "outputs": outputs}
+def _response(
+    model: str, request: InferenceRequest, outputs: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "model_name": model,
+        "model_version": VERSIONS[model][0],
+        "id": request.id or "fake-id",
+        "parameters": {},
+        "outputs": outputs,
+    }
 
 
 def create_app() -> FastAPI:
@@ -179,7 +212,13 @@ def create_app() -> FastAPI:
         else:
             inputs = [{"name": "text_input", "datatype": "BYTES", "shape": [1]}]
             outputs = [{"name": "output", "datatype": "BYTES", "shape": [1]}]
-        return {"name": model, "versions": VERSIONS[model], "platform": "", "inputs": inputs, "outputs": outputs}
+        return {
+            "name": model,
+            "versions": VERSIONS[model],
+            "platform": "",
+            "inputs": inputs,
+            "outputs": outputs,
+        }
 
     @app.get("/v2/models/{model_name}/ready")
     @app.get("/v2/models/{model_name}/versions/{model_version}/ready")
@@ -192,31 +231,53 @@ def create_app() -> FastAPI:
             body = json.loads(await request.body())
         except ValueError as exc:
             # FastAPI's answer to a body that is not JSON
-            raise ValidationError.from_exception_data("InferenceRequest", [{"type": "json_invalid", "loc": ("body", 0), "input": str(exc), "ctx": {"error": str(exc)}}]) from None
+            raise ValidationError.from_exception_data(
+                "InferenceRequest",
+                [
+                    {
+                        "type": "json_invalid",
+                        "loc": ("body", 0),
+                        "input": str(exc),
+                        "ctx": {"error": str(exc)},
+                    }
+                ],
+            ) from None
         return body if isinstance(body, dict) else {"inputs": body}
 
     @app.post("/v2/models/{model_name}/infer")
     @app.post("/v2/models/{model_name}/versions/{model_version}/infer")
     @app.post("/v2/models/{model_name}/generate")
     @app.post("/v2/models/{model_name}/versions/{model_version}/generate")
-    async def infer(request: Request, model_name: str, model_version: str | None = None) -> Response:
+    async def infer(
+        request: Request, model_name: str, model_version: str | None = None
+    ) -> Response:
         body = await read(request)
         model = _model(model_name, model_version)
         if "text_input" in body and request.url.path.endswith("/generate"):
             text = _generate_request(body)
-            return JSONResponse({"model_name": model, "model_version": VERSIONS[model][0], "text_output": "".join(synth.echo_tokens(text))})
+            return JSONResponse(
+                {
+                    "model_name": model,
+                    "model_version": VERSIONS[model][0],
+                    "text_output": "".join(synth.echo_tokens(text)),
+                }
+            )
         payload = InferenceRequest.model_validate(body)
         try:
             outputs = _infer(model, payload)
         except ValueError as exc:
-            return Response(f"Internal Server Error ({exc})", status_code=500, media_type="text/plain")
+            return Response(
+                f"Internal Server Error ({exc})", status_code=500, media_type="text/plain"
+            )
         return JSONResponse(_response(model, payload, outputs))
 
     @app.post("/v2/models/{model_name}/infer_stream")
     @app.post("/v2/models/{model_name}/versions/{model_version}/infer_stream")
     @app.post("/v2/models/{model_name}/generate_stream")
     @app.post("/v2/models/{model_name}/versions/{model_version}/generate_stream")
-    async def infer_stream(request: Request, model_name: str, model_version: str | None = None) -> Response:
+    async def infer_stream(
+        request: Request, model_name: str, model_version: str | None = None
+    ) -> Response:
         body = await read(request)
         model = _model(model_name, model_version)
         if "text_input" in body and request.url.path.endswith("/generate_stream"):
@@ -224,7 +285,11 @@ def create_app() -> FastAPI:
 
             async def text_events() -> AsyncIterator[bytes]:
                 async for token in app.state.gate.held(tokens):
-                    event = {"model_name": model, "model_version": VERSIONS[model][0], "text_output": token}
+                    event = {
+                        "model_name": model,
+                        "model_version": VERSIONS[model][0],
+                        "text_output": token,
+                    }
                     yield f"data: {json.dumps(event)}\n\n".encode()
 
             return StreamingResponse(text_events(), media_type="text/event-stream")
@@ -232,7 +297,9 @@ def create_app() -> FastAPI:
         try:
             first = _infer(model, payload)
         except ValueError as exc:
-            return Response(f"Internal Server Error ({exc})", status_code=500, media_type="text/plain")
+            return Response(
+                f"Internal Server Error ({exc})", status_code=500, media_type="text/plain"
+            )
         if model == TEXT:  # an LLM runtime streams one InferenceResponse per token
             text = " ".join(str(x) for x in _flat(payload.inputs[0].data))
             parts = [[{**first[0], "data": [token]}] for token in synth.echo_tokens(text)]
@@ -263,7 +330,9 @@ def _generate_request(body: dict[str, Any]) -> str:
     }
     for name, ok in checks.items():
         value = parameters.get(name)
-        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool) or not ok(value)):
+        if value is not None and (
+            not isinstance(value, (int, float)) or isinstance(value, bool) or not ok(value)
+        ):
             raise _triton_error(f"invalid value for parameter '{name}': {json.dumps(value)}")
     return text
 

@@ -66,10 +66,14 @@ def _go_type(value: Any) -> str:
 def _field(body: dict[str, Any], name: str, kind: type, go: str, struct: str) -> Any:
     """encoding/json: a value of the wrong JSON type for a struct field is an error."""
     value = body.get(name)
-    if value is None or isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool):
+    if value is None or (
+        isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
+    ):
         return value
     raise Rejected(
-        400, f"json: cannot unmarshal {_go_type(value)} into Go struct field {struct}.{name} of type {go}"
+        400,
+        f"json: cannot unmarshal {_go_type(value)} into Go struct field {struct}.{name} of "
+        f"type {go}",
     )
 
 
@@ -81,15 +85,26 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     """api/types.go Options.FromMap: an option of the wrong type is an error
     ("option %q must be of type ..."); unknown options are only logged."""
     options = body.get("options") or {}
-    kinds = {"temperature": "float32", "top_p": "float32", "min_p": "float32", "top_k": "integer",
-             "seed": "integer", "num_ctx": "integer", "num_predict": "integer"}
+    kinds = {
+        "temperature": "float32",
+        "top_p": "float32",
+        "min_p": "float32",
+        "top_k": "integer",
+        "seed": "integer",
+        "num_ctx": "integer",
+        "num_predict": "integer",
+    }
     for key, kind in kinds.items():
         value = options.get(key)
         if value is None:
             continue
-        if kind == "integer" and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        if kind == "integer" and not (
+            isinstance(value, (int, float)) and not isinstance(value, bool)
+        ):
             raise Rejected(500, f'option "{key}" must be of type integer')
-        if kind == "float32" and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        if kind == "float32" and not (
+            isinstance(value, (int, float)) and not isinstance(value, bool)
+        ):
             raise Rejected(500, f'option "{key}" must be of type float32')
     return options
 
@@ -131,7 +146,9 @@ def create_app() -> FastAPI:
     async def openapi() -> dict[str, Any]:
         return with_servers(SPEC, "/")
 
-    def streamed(body: dict[str, Any], chunks: list[dict[str, Any]], final: dict[str, Any]) -> Response:
+    def streamed(
+        body: dict[str, Any], chunks: list[dict[str, Any]], final: dict[str, Any]
+    ) -> Response:
         stream = _field(body, "stream", bool, "bool", "api.Request")
         if stream is False:  # routes.go: `"stream": false` -> one JSON object
             return JSONResponse(final)
@@ -152,16 +169,29 @@ def create_app() -> FastAPI:
         # routes.go ChatHandler: writeModelRefParseError(c, err, 400, "model is required")
         model = _model(body, missing_status=400, missing_message="model is required")
         messages = _field(body, "messages", list, "[]api.Message", "api.ChatRequest") or []
-        for i, m in enumerate(messages):
+        for m in messages:
             if not isinstance(m, dict):
-                raise Rejected(400, f"json: cannot unmarshal {_go_type(m)} into Go struct field ChatRequest.messages of type api.Message")
+                raise Rejected(
+                    400,
+                    f"json: cannot unmarshal {_go_type(m)} into Go struct field "
+                    "ChatRequest.messages of type api.Message",
+                )
             if not isinstance(m.get("content", ""), str):
-                raise Rejected(400, f"json: cannot unmarshal {_go_type(m['content'])} into Go struct field Message.messages.content of type string")
+                raise Rejected(
+                    400,
+                    f"json: cannot unmarshal {_go_type(m['content'])} into Go struct field "
+                    "Message.messages.content of type string",
+                )
         options = _options(body)
         users = [m.get("content", "") for m in messages if m.get("role") == "user"]
         tokens = synth.chat_tokens(users, options.get("num_predict"))
         chunks = [
-            {"model": model, "created_at": _now(), "message": {"role": "assistant", "content": t}, "done": False}
+            {
+                "model": model,
+                "created_at": _now(),
+                "message": {"role": "assistant", "content": t},
+                "done": False,
+            }
             for t in tokens
         ]
         stream = body.get("stream") is not False
@@ -182,7 +212,9 @@ def create_app() -> FastAPI:
         if top_logprobs is not None and not 0 <= top_logprobs <= 20:
             raise Rejected(400, "top_logprobs must be between 0 and 20")
         # routes.go GenerateHandler: writeModelRefParseError(c, err, 404, "model '%s' not found")
-        model = _model(body, missing_status=404, missing_message=f"model '{body.get('model') or ''}' not found")
+        model = _model(
+            body, missing_status=404, missing_message=f"model '{body.get('model') or ''}' not found"
+        )
         prompt = _field(body, "prompt", str, "string", "api.GenerateRequest") or ""
         images = _field(body, "images", list, "[]api.ImageData", "api.GenerateRequest") or []
         for image in images:  # api.ImageData is []byte: JSON strings must be base64
@@ -197,10 +229,20 @@ def create_app() -> FastAPI:
             raise Rejected(400, "raw mode does not support template, system, or context")
         options = _options(body)
         if not prompt:  # routes.go: an empty prompt loads the model and answers at once
-            return JSONResponse({"model": model, "created_at": _now(), "response": "", "done": True, "done_reason": "load"})
+            return JSONResponse(
+                {
+                    "model": model,
+                    "created_at": _now(),
+                    "response": "",
+                    "done": True,
+                    "done_reason": "load",
+                }
+            )
         suffix = f" [{len(images)} image(s)]" if images else ""
         tokens = synth.echo_tokens(prompt + suffix, options.get("num_predict"))
-        chunks = [{"model": model, "created_at": _now(), "response": t, "done": False} for t in tokens]
+        chunks = [
+            {"model": model, "created_at": _now(), "response": t, "done": False} for t in tokens
+        ]
         stream = body.get("stream") is not False
         final = {
             "model": model,
@@ -216,7 +258,9 @@ def create_app() -> FastAPI:
     async def embed(request: Request) -> Response:
         body = _body(await request.body())
         # routes.go EmbedHandler: writeModelRefParseError(c, err, 404, "model '%s' not found")
-        model = _model(body, missing_status=404, missing_message=f"model '{body.get('model') or ''}' not found")
+        model = _model(
+            body, missing_status=404, missing_message=f"model '{body.get('model') or ''}' not found"
+        )
         value = body.get("input")
         # routes.go EmbedHandler: a string, or a list of strings; else "invalid input type"
         if isinstance(value, str):
@@ -275,7 +319,11 @@ def create_app() -> FastAPI:
         source = body.get("from")
         if source is not None and _name(str(source)) not in MODELS:
             raise Rejected(404, f"model '{source}' not found")
-        steps = [{"status": "using existing layers"}, {"status": "writing manifest"}, {"status": "success"}]
+        steps = [
+            {"status": "using existing layers"},
+            {"status": "writing manifest"},
+            {"status": "success"},
+        ]
         if body.get("stream") is False:
             return JSONResponse({"status": "success"})
         return StreamingResponse(iter(_ndjson(steps)), media_type="application/x-ndjson")

@@ -34,7 +34,11 @@ from .specs import spec, with_servers
 SPEC = "big/openai/openapi.yaml"
 LOCALAI_SPEC = "ml-serving/localai/swagger.json"
 
-CHAT_MODELS = {"gpt-4o-mini": "chat", "o4-mini": "reasoning", "gpt-3.5-turbo-instruct": "completion"}
+CHAT_MODELS = {
+    "gpt-4o-mini": "chat",
+    "o4-mini": "reasoning",
+    "gpt-3.5-turbo-instruct": "completion",
+}
 MODELS = {
     **CHAT_MODELS,
     "text-embedding-3-small": "embedding",
@@ -48,7 +52,19 @@ IMAGE_SIZES = {
     "dall-e-2": ("256x256", "512x512", "1024x1024"),
     "dall-e-3": ("1024x1024", "1792x1024", "1024x1792"),
 }
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse")
+VOICES = (
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "onyx",
+    "nova",
+    "sage",
+    "shimmer",
+    "verse",
+)
 SPEECH_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav", "pcm": "audio/pcm"}
 NOT_JSON = (
     "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
@@ -59,7 +75,9 @@ NOT_JSON = (
 
 
 class Rejected(Exception):
-    def __init__(self, status: int, message: str, param: str | None = None, code: str | None = None):
+    def __init__(
+        self, status: int, message: str, param: str | None = None, code: str | None = None
+    ):
         super().__init__(message)
         self.status, self.message, self.param, self.code = status, message, param, code
 
@@ -67,7 +85,9 @@ class Rejected(Exception):
 def _missing(name: str) -> Rejected:
     # "Missing required parameter: 'messages'." (SilasMarvin/lsp-ai#108; with a path,
     # 'messages[0].role', in ServiceNow/TapeAgents#66)
-    return Rejected(400, f"Missing required parameter: '{name}'.", name, "missing_required_parameter")
+    return Rejected(
+        400, f"Missing required parameter: '{name}'.", name, "missing_required_parameter"
+    )
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +117,9 @@ def _known_fields(path: str, media: str = "application/json") -> set[str]:
 
 def create_app(flavour: str = "openai") -> FastAPI:
     strict = flavour == "openai"
-    app = recorded(FastAPI(title=f"fake {flavour}", openapi_url=None, docs_url=None, redoc_url=None))
+    app = recorded(
+        FastAPI(title=f"fake {flavour}", openapi_url=None, docs_url=None, redoc_url=None)
+    )
     files: dict[str, bytes] = {}
     known = {
         path: _known_fields(path, media)
@@ -112,7 +134,12 @@ def create_app(flavour: str = "openai") -> FastAPI:
 
     @app.exception_handler(Rejected)
     async def rejected(_: Request, exc: Rejected) -> Response:
-        error = {"message": exc.message, "type": "invalid_request_error", "param": exc.param, "code": exc.code}
+        error = {
+            "message": exc.message,
+            "type": "invalid_request_error",
+            "param": exc.param,
+            "code": exc.code,
+        }
         return JSONResponse({"error": error}, status_code=exc.status)
 
     @app.get("/openapi.json")
@@ -134,13 +161,16 @@ def create_app(flavour: str = "openai") -> FastAPI:
         if not isinstance(body, dict):
             raise Rejected(400, NOT_JSON)
         if strict:
-            # "Unrecognized request argument supplied: top_k" (xlinx/sd-webui-decadetw-auto-prompt-llm#29)
+            # "Unrecognized request argument supplied: top_k"
+            # (xlinx/sd-webui-decadetw-auto-prompt-llm#29)
             unknown = sorted(set(body) - known[path])
             if unknown:
                 raise Rejected(400, f"Unrecognized request argument supplied: {', '.join(unknown)}")
         return body
 
-    def model_of(body: dict[str, Any], kind: str | tuple[str, ...], default: str | None = None) -> str:
+    def model_of(
+        body: dict[str, Any], kind: str | tuple[str, ...], default: str | None = None
+    ) -> str:
         model = body.get("model", default)
         if model is None or model == "":
             if not strict:
@@ -149,12 +179,20 @@ def create_app(flavour: str = "openai") -> FastAPI:
             raise Rejected(400, "you must provide a model parameter")
         # 404 "The model `gpt-4o` does not exist or you do not have access to it.",
         # code model_not_found (Aider-AI/aider#2030, rd-1-2022/ai-openai-helloworld#9)
-        if not isinstance(model, str) or MODELS.get(model) not in ((kind,) if isinstance(kind, str) else kind):
-            raise Rejected(404, f"The model `{model}` does not exist or you do not have access to it.", None, "model_not_found")
+        if not isinstance(model, str) or MODELS.get(model) not in (
+            (kind,) if isinstance(kind, str) else kind
+        ):
+            raise Rejected(
+                404,
+                f"The model `{model}` does not exist or you do not have access to it.",
+                None,
+                "model_not_found",
+            )
         return model
 
     def bounded(body: dict[str, Any], name: str, low: float, high: float) -> None:
-        # "3.0 is greater than the maximum of 2 - 'temperature'" (Frrrrrrrrank/auto_job__find__chatgpt__rpa#40)
+        # "3.0 is greater than the maximum of 2 - 'temperature'"
+        # (Frrrrrrrrank/auto_job__find__chatgpt__rpa#40)
         value = body.get(name)
         if value is None:
             return
@@ -169,7 +207,10 @@ def create_app(flavour: str = "openai") -> FastAPI:
     async def models() -> dict[str, Any]:
         return {
             "object": "list",
-            "data": [{"id": m, "object": "model", "created": 1700000000, "owned_by": "system"} for m in MODELS],
+            "data": [
+                {"id": m, "object": "model", "created": 1700000000, "owned_by": "system"}
+                for m in MODELS
+            ],
         }
 
     def chunk(cid: str, model: str, delta: dict[str, Any], finish: str | None) -> bytes:
@@ -204,12 +245,17 @@ def create_app(flavour: str = "openai") -> FastAPI:
             # gpt-4o-mini: "Unrecognized request argument supplied: reasoning_effort"
             # (coroot/coroot#698, yaroslavyaroslav/OpenAI-sublime-text#146)
             raise Rejected(400, "Unrecognized request argument supplied: reasoning_effort")
-        if strict and CHAT_MODELS[model] == "reasoning" and body.get("temperature") not in (None, 1):
+        if (
+            strict
+            and CHAT_MODELS[model] == "reasoning"
+            and body.get("temperature") not in (None, 1)
+        ):
             # "Unsupported value: 'temperature' does not support 0.1 with this model. Only the
             # default (1) value is supported." code unsupported_value (NVlabs/cvdp_benchmark#29)
             raise Rejected(
                 400,
-                f"Unsupported value: 'temperature' does not support {body['temperature']} with this model. "
+                f"Unsupported value: 'temperature' does not support {body['temperature']} with "
+                "this model. "
                 "Only the default (1) value is supported.",
                 "temperature",
                 "unsupported_value",
@@ -219,7 +265,8 @@ def create_app(flavour: str = "openai") -> FastAPI:
             # when 'tools' are specified." param parallel_tool_calls (Upsonic/Upsonic#323)
             raise Rejected(
                 400,
-                "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' are specified.",
+                "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed "
+                "when 'tools' are specified.",
                 "parallel_tool_calls",
             )
         users = []
@@ -252,12 +299,21 @@ def create_app(flavour: str = "openai") -> FastAPI:
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": "".join(tokens), "refusal": None, "annotations": []},
+                        "message": {
+                            "role": "assistant",
+                            "content": "".join(tokens),
+                            "refusal": None,
+                            "annotations": [],
+                        },
                         "logprobs": None,
                         "finish_reason": "stop",
                     }
                 ],
-                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(tokens), "total_tokens": prompt_tokens + len(tokens)},
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": len(tokens),
+                    "total_tokens": prompt_tokens + len(tokens),
+                },
                 "service_tier": "default",
                 "system_fingerprint": None,
             }
@@ -271,7 +327,11 @@ def create_app(flavour: str = "openai") -> FastAPI:
             raise _missing("prompt")
         bounded(body, "temperature", 0, 2)
         bounded(body, "top_p", 0, 1)
-        prompt = body["prompt"] if isinstance(body["prompt"], str) else " ".join(map(str, body["prompt"]))
+        prompt = (
+            body["prompt"]
+            if isinstance(body["prompt"], str)
+            else " ".join(map(str, body["prompt"]))
+        )
         tokens = synth.echo_tokens(prompt, body.get("max_tokens", 16))
         cid = f"cmpl-{uuid.uuid4().hex[:12]}"
 
@@ -282,7 +342,13 @@ def create_app(flavour: str = "openai") -> FastAPI:
 
             async def events() -> AsyncIterator[bytes]:
                 async for token in app.state.gate.held(tokens):
-                    payload = {"id": cid, "object": "text_completion", "created": int(time.time()), "model": model, "choices": [choice(token, None)]}
+                    payload = {
+                        "id": cid,
+                        "object": "text_completion",
+                        "created": int(time.time()),
+                        "model": model,
+                        "choices": [choice(token, None)],
+                    }
                     yield f"data: {json.dumps(payload)}\n\n".encode()
                 yield b"data: [DONE]\n\n"
 
@@ -294,7 +360,11 @@ def create_app(flavour: str = "openai") -> FastAPI:
                 "created": int(time.time()),
                 "model": model,
                 "choices": [choice("".join(tokens), "length")],
-                "usage": {"prompt_tokens": len(prompt.split()), "completion_tokens": len(tokens), "total_tokens": len(prompt.split()) + len(tokens)},
+                "usage": {
+                    "prompt_tokens": len(prompt.split()),
+                    "completion_tokens": len(tokens),
+                    "total_tokens": len(prompt.split()) + len(tokens),
+                },
             }
         )
 
@@ -306,12 +376,23 @@ def create_app(flavour: str = "openai") -> FastAPI:
             raise _missing("input")
         value = body["input"]
         texts = [value] if isinstance(value, str) else value
-        if not isinstance(texts, list) or not texts or not all(isinstance(t, (str, int, list)) for t in texts):
+        if (
+            not isinstance(texts, list)
+            or not texts
+            or not all(isinstance(t, (str, int, list)) for t in texts)
+        ):
             # "'$.input' is invalid. Please check the API reference: ..." (the API's answer
             # to an input that is not a string, a list of strings or of token lists)
-            raise Rejected(400, "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.")
+            raise Rejected(
+                400,
+                "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+            )
         dimensions = body.get("dimensions")
-        size = dimensions if isinstance(dimensions, int) and 0 < dimensions < EMBEDDING_DIMENSIONS else EMBEDDING_DIMENSIONS
+        size = (
+            dimensions
+            if isinstance(dimensions, int) and 0 < dimensions < EMBEDDING_DIMENSIONS
+            else EMBEDDING_DIMENSIONS
+        )
         return JSONResponse(
             {
                 "object": "list",
@@ -331,7 +412,13 @@ def create_app(flavour: str = "openai") -> FastAPI:
             n = 1
         # the spec: n is an integer from 1 to 10; "For dall-e-3, only n=1 is supported"
         if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10:
-            raise Rejected(400, f"{json.dumps(n)} is {'less than the minimum of 1' if isinstance(n, int) and n < 1 else 'greater than the maximum of 10'} - 'n'", "n")
+            low = isinstance(n, int) and n < 1
+            bound = "less than the minimum of 1" if low else "greater than the maximum of 10"
+            raise Rejected(
+                400,
+                f"{json.dumps(n)} is {bound} - 'n'",
+                "n",
+            )
         if model == "dall-e-3" and n != 1:
             raise Rejected(400, "Invalid 'n': dall-e-3 only supports n=1.", "n", "invalid_value")
         size = body.get("size") or "1024x1024"
@@ -340,14 +427,26 @@ def create_app(flavour: str = "openai") -> FastAPI:
             # "Invalid value: 'X'. Supported values are: ..." (the form of the API's
             # invalid_value errors, e.g. for reasoning_effort in Kilo-Org/cloud#3807)
             listed = ", ".join(f"'{s}'" for s in allowed[:-1]) + f", and '{allowed[-1]}'"
-            raise Rejected(400, f"Invalid value: '{size}'. Supported values are: {listed}.", "size", "invalid_value")
+            raise Rejected(
+                400,
+                f"Invalid value: '{size}'. Supported values are: {listed}.",
+                "size",
+                "invalid_value",
+            )
         fmt = body.get("response_format") or "url"  # dall-e-2/3 answer with URLs by default
         if fmt not in ("url", "b64_json"):
-            raise Rejected(400, f"Invalid value: '{fmt}'. Supported values are: 'url' and 'b64_json'.", "response_format", "invalid_value")
+            raise Rejected(
+                400,
+                f"Invalid value: '{fmt}'. Supported values are: 'url' and 'b64_json'.",
+                "response_format",
+                "invalid_value",
+            )
         width, height = (int(x) for x in size.split("x"))
         return model, n, (width, height), fmt
 
-    def image_data(request: Request, prompt: str, n: int, size: tuple[int, int], fmt: str) -> list[dict[str, Any]]:
+    def image_data(
+        request: Request, prompt: str, n: int, size: tuple[int, int], fmt: str
+    ) -> list[dict[str, Any]]:
         data = []
         for i in range(n):
             content = synth.png(prompt, *size, index=i)
@@ -356,7 +455,9 @@ def create_app(flavour: str = "openai") -> FastAPI:
             else:
                 name = f"img-{uuid.uuid4().hex[:16]}.png"
                 files[name] = content
-                data.append({"url": str(request.base_url) + f"v1/files/{name}", "revised_prompt": prompt})
+                data.append(
+                    {"url": str(request.base_url) + f"v1/files/{name}", "revised_prompt": prompt}
+                )
         return data
 
     @app.post("/v1/images/generations")
@@ -365,7 +466,12 @@ def create_app(flavour: str = "openai") -> FastAPI:
         if "prompt" not in body or not body["prompt"]:
             raise _missing("prompt")
         _, n, size, fmt = image_params(body)
-        return JSONResponse({"created": int(time.time()), "data": image_data(request, str(body["prompt"]), n, size, fmt)})
+        return JSONResponse(
+            {
+                "created": int(time.time()),
+                "data": image_data(request, str(body["prompt"]), n, size, fmt),
+            }
+        )
 
     @app.post("/v1/images/edits")
     async def image_edits(request: Request) -> Response:
@@ -392,18 +498,37 @@ def create_app(flavour: str = "openai") -> FastAPI:
             try:
                 picture = Image.open(BytesIO(content))
             except UnidentifiedImageError:
-                raise Rejected(400, "Uploaded image must be a PNG and less than 4 MB.", "image") from None
+                raise Rejected(
+                    400, "Uploaded image must be a PNG and less than 4 MB.", "image"
+                ) from None
             if picture.format != "PNG" or len(content) >= 4 * 1024 * 1024:
                 raise Rejected(400, "Uploaded image must be a PNG and less than 4 MB.", "image")
             if picture.mode not in ("RGBA", "LA", "L"):
-                raise Rejected(400, f"Invalid input image - format must be in ['RGBA', 'LA', 'L'], got {picture.mode}.", "image")
+                raise Rejected(
+                    400,
+                    "Invalid input image - format must be in ['RGBA', 'LA', 'L'], got "
+                    f"{picture.mode}.",
+                    "image",
+                )
         prompt = f"{fields['prompt']} ({len(content)} bytes)"
-        return JSONResponse({"created": int(time.time()), "data": image_data(request, prompt, n, size, fmt)})
+        return JSONResponse(
+            {"created": int(time.time()), "data": image_data(request, prompt, n, size, fmt)}
+        )
 
     @app.get("/v1/files/{name}")
     async def file(name: str) -> Response:
         if name not in files:
-            return JSONResponse({"error": {"message": "Not found", "type": "invalid_request_error", "param": None, "code": None}}, status_code=404)
+            return JSONResponse(
+                {
+                    "error": {
+                        "message": "Not found",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+                status_code=404,
+            )
         return Response(files[name], media_type="image/png")
 
     @app.post("/v1/audio/speech")
@@ -417,7 +542,12 @@ def create_app(flavour: str = "openai") -> FastAPI:
             raise Rejected(400, f"'{body['input'][:20]}...' is too long - 'input'", "input")
         if body["voice"] not in VOICES:
             listed = ", ".join(f"'{v}'" for v in VOICES[:-1]) + f", and '{VOICES[-1]}'"
-            raise Rejected(400, f"Invalid value: '{body['voice']}'. Supported values are: {listed}.", "voice", "invalid_value")
+            raise Rejected(
+                400,
+                f"Invalid value: '{body['voice']}'. Supported values are: {listed}.",
+                "voice",
+                "invalid_value",
+            )
         bounded(body, "speed", 0.25, 4.0)
         fmt = body.get("response_format") or "mp3"
         seconds = synth.speech_seconds(str(body["input"])) / float(body.get("speed") or 1.0)
@@ -444,7 +574,15 @@ def create_app(flavour: str = "openai") -> FastAPI:
         if fmt == "text":
             return PlainTextResponse(text)
         if fmt == "verbose_json":
-            return JSONResponse({"task": "transcribe", "language": "english", "duration": 0.0, "text": text, "segments": []})
+            return JSONResponse(
+                {
+                    "task": "transcribe",
+                    "language": "english",
+                    "duration": 0.0,
+                    "text": text,
+                    "segments": [],
+                }
+            )
         if fmt not in ("json",):
             return PlainTextResponse(f"1\n00:00:00,000 --> 00:00:01,000\n{text}\n")
         return JSONResponse({"text": text, "usage": {"type": "duration", "seconds": 1}})

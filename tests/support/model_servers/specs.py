@@ -42,7 +42,7 @@ def _load(relative: str) -> dict[str, Any]:
         document: dict[str, Any] = json.loads(text)
     else:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        document = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+        document = yaml.load(text, Loader=loader)
     return document
 
 

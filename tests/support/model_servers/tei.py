@@ -38,7 +38,9 @@ class Rejected(Exception):
 
 def _deserialize_error(detail: str) -> Rejected:
     # axum JsonRejection::JsonDataError (serde's "at line L column C" left out)
-    return Rejected(422, f"Failed to deserialize the JSON body into the target type: {detail}", text=True)
+    return Rejected(
+        422, f"Failed to deserialize the JSON body into the target type: {detail}", text=True
+    )
 
 
 def _body(raw: bytes) -> dict[str, Any]:
@@ -66,7 +68,9 @@ def _inputs(body: dict[str, Any], field: str = "inputs") -> tuple[list[str], boo
         return None
 
     single = one(value)
-    if single is not None and not (isinstance(value, list) and value and isinstance(value[0], list)):
+    if single is not None and not (
+        isinstance(value, list) and value and isinstance(value[0], list)
+    ):
         return [single], False
     if isinstance(value, list):
         items = [one(v) for v in value]
@@ -77,7 +81,9 @@ def _inputs(body: dict[str, Any], field: str = "inputs") -> tuple[list[str], boo
 
 def _option(body: dict[str, Any], name: str, kind: type, expected: str) -> Any:
     value = body.get(name)
-    if value is not None and (not isinstance(value, kind) or isinstance(value, bool) and kind is not bool):
+    if value is not None and (
+        not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)
+    ):
         raise _deserialize_error(f"{name}: invalid type: {json.dumps(value)}, expected {expected}")
     return value
 
@@ -85,7 +91,12 @@ def _option(body: dict[str, Any], name: str, kind: type, expected: str) -> Any:
 def _truncation_direction(body: dict[str, Any]) -> None:
     # types.rs TruncationDirection: "Left"/"left"/"Right"/"right" (serde aliases); a
     # present null is not an Option, so it is refused too
-    if "truncation_direction" in body and body["truncation_direction"] not in ("Left", "left", "Right", "right"):
+    if "truncation_direction" in body and body["truncation_direction"] not in (
+        "Left",
+        "left",
+        "Right",
+        "right",
+    ):
         raise _deserialize_error(
             f"truncation_direction: unknown variant `{body['truncation_direction']}`, "
             "expected one of `Left`, `left`, `Right`, `right`"
@@ -127,7 +138,8 @@ def _embed(text: str, dimensions: int | None, normalize: bool) -> list[float]:
         if dimensions > DIMENSIONS:
             raise Rejected(
                 422,
-                "Input validation error: `dimensions` should be smaller than the maximum embedding dimension.",
+                "Input validation error: `dimensions` should be smaller than the maximum "
+                "embedding dimension.",
             )
         vector = vector[:dimensions]
     return vector if normalize else [round(x * 3.0, 6) for x in vector]
@@ -176,7 +188,9 @@ def create_app() -> FastAPI:
         dimensions = _option(body, "dimensions", int, "usize")
         normalize = body.get("normalize", True)
         if not isinstance(normalize, bool):  # `normalize: bool` with a serde default: no null
-            raise _deserialize_error(f"normalize: invalid type: {json.dumps(normalize)}, expected a boolean")
+            raise _deserialize_error(
+                f"normalize: invalid type: {json.dumps(normalize)}, expected a boolean"
+            )
         _batch(texts, batch)
         return [_embed(_prompted(t, prompt_name), dimensions, normalize) for t in texts]
 
@@ -200,7 +214,11 @@ def create_app() -> FastAPI:
         ranks = []
         for i, text in enumerate(texts):
             overlap = len(words & set(text.lower().split()))
-            score = overlap / (len(words) or 1) if body.get("raw_scores") is not True else float(overlap)
+            score = (
+                overlap / (len(words) or 1)
+                if body.get("raw_scores") is not True
+                else float(overlap)
+            )
             rank: dict[str, Any] = {"index": i, "score": round(score, 6)}
             if body.get("return_text"):
                 rank["text"] = text
@@ -220,7 +238,10 @@ def create_app() -> FastAPI:
                 for i, t in enumerate(texts)
             ],
             "model": MODEL_ID,
-            "usage": {"prompt_tokens": sum(len(t.split()) for t in texts), "total_tokens": sum(len(t.split()) for t in texts)},
+            "usage": {
+                "prompt_tokens": sum(len(t.split()) for t in texts),
+                "total_tokens": sum(len(t.split()) for t in texts),
+            },
         }
 
     return app

@@ -45,7 +45,9 @@ class Rejected(Exception):
 def _deserialize_error(detail: str) -> Rejected:
     # axum's JsonRejection::JsonDataError: 422, text/plain, serde's message with the path
     # (serde_path_to_error); serde adds "at line L column C", which is left out here.
-    return Rejected(422, f"Failed to deserialize the JSON body into the target type: {detail}", text=True)
+    return Rejected(
+        422, f"Failed to deserialize the JSON body into the target type: {detail}", text=True
+    )
 
 
 def _body(raw: bytes) -> dict[str, Any]:
@@ -111,7 +113,9 @@ def _typed(path: str, value: Any, expected: str, nullable: bool) -> Any:
     if ok is None:  # an integer type
         ok = isinstance(value, int) and not isinstance(value, bool)
         if ok and value < 0 and expected.startswith("u"):
-            raise _deserialize_error(f"{path}: invalid value: integer `{value}`, expected {expected}")
+            raise _deserialize_error(
+                f"{path}: invalid value: integer `{value}`, expected {expected}"
+            )
     if not ok:
         raise _deserialize_error(f"{path}: invalid type: {_serde_type(value)}, expected {expected}")
     return value
@@ -126,7 +130,9 @@ def parse_generate(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         raise _deserialize_error(f"inputs: invalid type: {_serde_type(inputs)}, expected a string")
     raw = body.get("parameters") or {}
     if not isinstance(raw, dict):
-        raise _deserialize_error(f"parameters: invalid type: {_serde_type(raw)}, expected struct GenerateParameters")
+        raise _deserialize_error(
+            f"parameters: invalid type: {_serde_type(raw)}, expected struct GenerateParameters"
+        )
     parameters = {
         name: _typed(f"parameters.{name}", raw[name], *_PARAMETERS[name])
         for name in _PARAMETERS
@@ -197,7 +203,8 @@ def validate(inputs: str, p: dict[str, Any], *, stream: bool = False) -> int:
     # validation.rs: truncate == 0 or > max_input_length -> Truncate
     if p.get("truncate") is not None and not 0 < p["truncate"] <= MAX_INPUT_TOKENS:
         raise invalid(
-            f"`truncate` must be strictly positive and less than {MAX_INPUT_TOKENS}. Given: {p['truncate']}"
+            f"`truncate` must be strictly positive and less than {MAX_INPUT_TOKENS}. Given: "
+            f"{p['truncate']}"
         )
     max_new = p.get("max_new_tokens")
     input_length = len(inputs.split())
@@ -295,7 +302,12 @@ def create_app() -> FastAPI:
                         "top_tokens": [],
                         "generated_text": full if last else None,
                         "details": (
-                            {"finish_reason": "length", "generated_tokens": len(tokens), "seed": None, "input_length": len(inputs.split())}
+                            {
+                                "finish_reason": "length",
+                                "generated_tokens": len(tokens),
+                                "seed": None,
+                                "input_length": len(inputs.split()),
+                            }
                             if last and p.get("details")
                             else None
                         ),
@@ -328,7 +340,9 @@ def create_app() -> FastAPI:
         body = _body(await request.body())
         stream = body.get("stream", False)
         if not isinstance(stream, bool):
-            raise _deserialize_error(f"stream: invalid type: {_serde_type(stream)}, expected a boolean")
+            raise _deserialize_error(
+                f"stream: invalid type: {_serde_type(stream)}, expected a boolean"
+            )
         inputs, p = parse_generate(body)
         if stream:
             return await stream_generate(inputs, p)
@@ -342,7 +356,9 @@ def create_app() -> FastAPI:
             raise _deserialize_error("missing field `messages`")
         messages = body["messages"]
         if not isinstance(messages, list):
-            raise _deserialize_error(f"messages: invalid type: {_serde_type(messages)}, expected a sequence")
+            raise _deserialize_error(
+                f"messages: invalid type: {_serde_type(messages)}, expected a sequence"
+            )
         for i, m in enumerate(messages):
             if not isinstance(m, dict) or "role" not in m:
                 raise _deserialize_error(f"messages[{i}]: missing field `role`")
@@ -354,7 +370,9 @@ def create_app() -> FastAPI:
             "temperature": None if temperature == 0 else temperature,
             "top_p": body.get("top_p"),
             "frequency_penalty": body.get("frequency_penalty"),
-            "repetition_penalty": None if body.get("presence_penalty") is None else body["presence_penalty"] + 2.0,
+            "repetition_penalty": None
+            if body.get("presence_penalty") is None
+            else body["presence_penalty"] + 2.0,
             "max_new_tokens": body.get("max_tokens", body.get("max_completion_tokens")),
             "stop": body.get("stop") or [],
             "seed": body.get("seed"),
@@ -404,7 +422,11 @@ def create_app() -> FastAPI:
                     "finish_reason": "length",
                 }
             ],
-            "usage": {"prompt_tokens": len(prompt.split()), "completion_tokens": len(tokens), "total_tokens": len(prompt.split()) + len(tokens)},
+            "usage": {
+                "prompt_tokens": len(prompt.split()),
+                "completion_tokens": len(tokens),
+                "total_tokens": len(prompt.split()) + len(tokens),
+            },
         }
 
     return app

@@ -45,7 +45,9 @@ def classify(content: bytes) -> dict[str, float]:
 
 
 def create_app() -> FastAPI:
-    app = recorded(FastAPI(title="fake TorchServe", openapi_url=None, docs_url=None, redoc_url=None))
+    app = recorded(
+        FastAPI(title="fake TorchServe", openapi_url=None, docs_url=None, redoc_url=None)
+    )
 
     @app.get("/openapi.json")
     @app.get("/api-description")
@@ -66,7 +68,11 @@ def create_app() -> FastAPI:
             return _error(404, "ModelNotFoundException", f"Model not found: {model_name}")
         if version is not None and version != MODELS[model_name]["version"]:
             # ModelVersionNotFoundException
-            return _error(404, "ModelVersionNotFoundException", f"Model version: {version} does not exist for model: {model_name}")
+            return _error(
+                404,
+                "ModelVersionNotFoundException",
+                f"Model version: {version} does not exist for model: {model_name}",
+            )
         body = await request.body()
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             form = await request.form()  # RequestInput: a form's file parts are the data
@@ -84,7 +90,9 @@ def create_app() -> FastAPI:
         return await predict(request, model_name, None)
 
     @app.post("/predictions/{model_name}/{model_version}")
-    async def version_predictions(request: Request, model_name: str, model_version: str) -> Response:
+    async def version_predictions(
+        request: Request, model_name: str, model_version: str
+    ) -> Response:
         return await predict(request, model_name, model_version)
 
     @app.get("/models")
@@ -92,7 +100,9 @@ def create_app() -> FastAPI:
         # ManagementRequestHandler.handleListModels: `limit` and `next_page_token` are
         # read with NettyUtils.getIntParameter, which falls back to the default on a
         # value that is not a number; nothing is refused
-        return JSONResponse({"models": [{"modelName": n, "modelUrl": m["url"]} for n, m in MODELS.items()]})
+        return JSONResponse(
+            {"models": [{"modelName": n, "modelUrl": m["url"]} for n, m in MODELS.items()]}
+        )
 
     @app.get("/models/{model_name}")
     async def describe(model_name: str) -> Response:
@@ -100,7 +110,23 @@ def create_app() -> FastAPI:
             return _error(404, "ModelNotFoundException", f"Model not found: {model_name}")
         model = MODELS[model_name]
         return Response(
-            json.dumps([{"modelName": model_name, "modelVersion": model["version"], "modelUrl": model["url"], "runtime": "python", "minWorkers": 1, "maxWorkers": 1, "batchSize": 1, "maxBatchDelay": 100, "loadedAtStartup": True, "workers": []}], indent=2),
+            json.dumps(
+                [
+                    {
+                        "modelName": model_name,
+                        "modelVersion": model["version"],
+                        "modelUrl": model["url"],
+                        "runtime": "python",
+                        "minWorkers": 1,
+                        "maxWorkers": 1,
+                        "batchSize": 1,
+                        "maxBatchDelay": 100,
+                        "loadedAtStartup": True,
+                        "workers": [],
+                    }
+                ],
+                indent=2,
+            ),
             media_type="application/json",
         )
 
