@@ -159,13 +159,6 @@ def test_tgi_chat_keeps_the_conversation(page: Page, uis: UIs) -> None:
     assert set(sent) <= {"messages", "stream"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the endpoint's defaults (top_p 0, typical_p 0) are sent when "
-        "gradio_client leaves them out"
-    ),
-)
 def test_tgi_generate_through_gradio_client_with_only_the_prompt(uis: UIs) -> None:
     served = uis("tgi")
     client = Client(served.ui, verbose=False)
