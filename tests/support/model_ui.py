@@ -46,10 +46,7 @@ class ModelPage:
 
     def type_into(self, key: str, text: str) -> None:
         """Type into a text field (a text box, or a picker that takes free text)."""
-        box = self.field(key).locator("textarea, input").first
-        expect(box).to_be_visible(timeout=WAIT)
-        box.fill(text)
-        box.press("Tab")
+        _type(self.field(key), text)
 
     def choose(self, key: str, option: str) -> None:
         """Pick `option` in a dropdown field."""
@@ -60,12 +57,7 @@ class ModelPage:
 
     def options(self, key: str) -> list[str]:
         """What a dropdown field offers (a model picker's models)."""
-        box = self.field(key).get_by_role("combobox")
-        expect(box).to_be_visible(timeout=WAIT)
-        box.click()
-        listbox = self.page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
-        expect(listbox.get_by_role("option").first).to_be_visible(timeout=WAIT)
-        return listbox.get_by_role("option").all_inner_texts()
+        return _offered(self.field(key))
 
     def upload(self, key: str, path: Path) -> None:
         self.field(key).locator('input[type="file"]').set_input_files(str(path))
@@ -109,18 +101,12 @@ class ModelPage:
         return self.page.locator(f'[id="in-chat-{key}"]').filter(visible=True)
 
     def chat_set(self, api_name: str, key: str, text: str) -> None:
-        box = self.chat_field(api_name, key).locator("textarea, input").first
-        expect(box).to_be_visible(timeout=WAIT)
-        box.fill(text)
-        box.press("Tab")
+        """Type a chat setting (e.g. the model, where the picker takes free text)."""
+        _type(self.chat_field(api_name, key), text)
 
     def chat_options(self, api_name: str, key: str) -> list[str]:
-        box = self.chat_field(api_name, key).get_by_role("combobox")
-        expect(box).to_be_visible(timeout=WAIT)
-        box.click()
-        listbox = self.page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
-        expect(listbox.get_by_role("option").first).to_be_visible(timeout=WAIT)
-        return listbox.get_by_role("option").all_inner_texts()
+        """What a chat setting's dropdown offers (the model picker's models)."""
+        return _offered(self.chat_field(api_name, key))
 
     def say(self, api_name: str, message: str) -> None:
         box = self.page.locator(f'[id="chat-input-{api_name}"] textarea')
@@ -151,3 +137,19 @@ def loaded_picture_size(picture: Locator) -> tuple[int, int]:
     )
     size = picture.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     return int(size[0]), int(size[1])
+
+
+def _type(block: Locator, text: str) -> None:
+    box = block.locator("textarea, input").first
+    expect(box).to_be_visible(timeout=WAIT)
+    box.fill(text)
+    box.press("Tab")
+
+
+def _offered(block: Locator) -> list[str]:
+    box = block.get_by_role("combobox")
+    expect(box).to_be_visible(timeout=WAIT)
+    box.click()
+    listbox = block.page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
+    expect(listbox.get_by_role("option").first).to_be_visible(timeout=WAIT)
+    return listbox.get_by_role("option").all_inner_texts()

@@ -15,9 +15,11 @@ import json
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from . import synth
+from .axum import Rejected, answer_rejections
+from .axum import body as _body
+from .axum import deserialize_error as _deserialize_error
 from .recording import recorded
 from .specs import spec
 
@@ -28,29 +30,7 @@ MAX_CLIENT_BATCH_SIZE = 32  # launcher default (--max-client-batch-size)
 MAX_INPUT_LENGTH = 512
 # The model's sentence-transformers config `prompts` (config_sentence_transformers.json).
 PROMPTS = {"query": "query: ", "passage": "passage: "}
-
-
-class Rejected(Exception):
-    def __init__(self, status: int, message: str, kind: str = "Validation", text: bool = False):
-        super().__init__(message)
-        self.status, self.message, self.kind, self.text = status, message, kind, text
-
-
-def _deserialize_error(detail: str) -> Rejected:
-    # axum JsonRejection::JsonDataError (serde's "at line L column C" left out)
-    return Rejected(
-        422, f"Failed to deserialize the JSON body into the target type: {detail}", text=True
-    )
-
-
-def _body(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise Rejected(400, f"Failed to parse the request body as JSON: {exc}", text=True) from exc
-    if not isinstance(body, dict):
-        raise _deserialize_error("invalid type, expected a map")
-    return body
+VALIDATION = "Validation"  # ErrorType::Validation, serialised by its variant name
 
 
 def _inputs(body: dict[str, Any], field: str = "inputs") -> tuple[list[str], bool]:
@@ -110,7 +90,9 @@ def _batch(texts: list[str], batch: bool) -> None:
     # http/server.rs: batch_size > info.max_client_batch_size -> Validation
     if len(texts) > MAX_CLIENT_BATCH_SIZE:
         raise Rejected(
-            422, f"batch size {len(texts)} > maximum allowed batch size {MAX_CLIENT_BATCH_SIZE}"
+            422,
+            f"batch size {len(texts)} > maximum allowed batch size {MAX_CLIENT_BATCH_SIZE}",
+            VALIDATION,
         )
 
 
@@ -125,6 +107,7 @@ def _prompted(text: str, prompt_name: str | None) -> str:
             422,
             f"Input validation error: `default-prompt-name` is set to `{prompt_name}` but it was "
             f"not found in the Sentence Transformers prompts. Available prompts: {keys}",
+            VALIDATION,
         )
     return PROMPTS[prompt_name] + text
 
@@ -134,12 +117,15 @@ def _embed(text: str, dimensions: int | None, normalize: bool) -> list[float]:
     if dimensions is not None:
         # core/src/infer.rs embed_pooled: 0 and more than the model's size are refused
         if dimensions == 0:
-            raise Rejected(422, "Input validation error: `dimensions` should be positive")
+            raise Rejected(
+                422, "Input validation error: `dimensions` should be positive", VALIDATION
+            )
         if dimensions > DIMENSIONS:
             raise Rejected(
                 422,
                 "Input validation error: `dimensions` should be smaller than the maximum "
                 "embedding dimension.",
+                VALIDATION,
             )
         vector = vector[:dimensions]
     return vector if normalize else [round(x * 3.0, 6) for x in vector]
@@ -148,11 +134,7 @@ def _embed(text: str, dimensions: int | None, normalize: bool) -> list[float]:
 def create_app() -> FastAPI:
     app = recorded(FastAPI(title="fake TEI", openapi_url=None, docs_url=None, redoc_url=None))
 
-    @app.exception_handler(Rejected)
-    async def rejected(_: Request, exc: Rejected) -> Response:
-        if exc.text:
-            return PlainTextResponse(exc.message, status_code=exc.status)
-        return JSONResponse({"error": exc.message, "error_type": exc.kind}, status_code=exc.status)
+    answer_rejections(app)
 
     @app.get("/openapi.json")
     async def openapi() -> dict[str, Any]:

@@ -18,9 +18,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from . import synth
+from .axum import Rejected, answer_rejections
+from .axum import body as _body
+from .axum import deserialize_error as _deserialize_error
 from .recording import recorded
 from .specs import spec
 
@@ -32,33 +35,6 @@ MAX_BEST_OF = 2  # launcher default (--max-best-of)
 MAX_INPUT_TOKENS = 1024
 MAX_TOTAL_TOKENS = 2048
 DEFAULT_MAX_NEW_TOKENS = 100  # validation.rs: min(remaining, DEFAULT_GENERATION_LENGTH)
-
-
-class Rejected(Exception):
-    """A request TGI refuses, with the reply it sends."""
-
-    def __init__(self, status: int, message: str, kind: str = "validation", text: bool = False):
-        super().__init__(message)
-        self.status, self.message, self.kind, self.text = status, message, kind, text
-
-
-def _deserialize_error(detail: str) -> Rejected:
-    # axum's JsonRejection::JsonDataError: 422, text/plain, serde's message with the path
-    # (serde_path_to_error); serde adds "at line L column C", which is left out here.
-    return Rejected(
-        422, f"Failed to deserialize the JSON body into the target type: {detail}", text=True
-    )
-
-
-def _body(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        # axum's JsonRejection::JsonSyntaxError: 400 text/plain.
-        raise Rejected(400, f"Failed to parse the request body as JSON: {exc}", text=True) from exc
-    if not isinstance(body, dict):
-        raise _deserialize_error(f"invalid type: {type(body).__name__}, expected a map")
-    return body
 
 
 def _serde_type(value: Any) -> str:
@@ -146,7 +122,7 @@ def validate(inputs: str, p: dict[str, Any], *, stream: bool = False) -> int:
     its order; returns max_new_tokens. Each message is its ValidationError's #[error]."""
 
     def invalid(message: str) -> Rejected:
-        return Rejected(422, f"Input validation error: {message}")
+        return Rejected(422, f"Input validation error: {message}", "validation")
 
     best_of = p.get("best_of")
     # server.rs generate_stream_internal: best_of != 1 and decoder_input_details refused
@@ -244,11 +220,7 @@ def _sse(payload: Any) -> bytes:
 def create_app() -> FastAPI:
     app = recorded(FastAPI(title="fake TGI", openapi_url=None, docs_url=None, redoc_url=None))
 
-    @app.exception_handler(Rejected)
-    async def rejected(_: Request, exc: Rejected) -> Response:
-        if exc.text:
-            return PlainTextResponse(exc.message, status_code=exc.status)
-        return JSONResponse({"error": exc.message, "error_type": exc.kind}, status_code=exc.status)
+    answer_rejections(app)
 
     @app.get("/openapi.json")
     async def openapi() -> dict[str, Any]:
