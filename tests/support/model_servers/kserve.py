@@ -82,6 +82,10 @@ class NotFound(Exception):
     pass
 
 
+class NotJson(Exception):
+    pass
+
+
 def _flat(data: list[Any]) -> list[Any]:
     out: list[Any] = []
     for item in data:
@@ -169,6 +173,12 @@ def create_app() -> FastAPI:
     async def not_found(_: Request, exc: NotFound) -> Response:
         return JSONResponse({"error": str(exc)}, status_code=404)
 
+    @app.exception_handler(NotJson)
+    async def not_json(_: Request, exc: NotJson) -> Response:
+        # FastAPI's answer to a body that is not JSON
+        detail = {"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error"}
+        return JSONResponse({"detail": [{**detail, "input": {}, "ctx": {"error": str(exc)}}]}, 422)
+
     @app.exception_handler(TritonError)
     async def triton(_: Request, exc: TritonError) -> Response:
         return JSONResponse({"error": str(exc)}, status_code=400)
@@ -230,18 +240,7 @@ def create_app() -> FastAPI:
         try:
             body = json.loads(await request.body())
         except ValueError as exc:
-            # FastAPI's answer to a body that is not JSON
-            raise ValidationError.from_exception_data(
-                "InferenceRequest",
-                [
-                    {
-                        "type": "json_invalid",
-                        "loc": ("body", 0),
-                        "input": str(exc),
-                        "ctx": {"error": str(exc)},
-                    }
-                ],
-            ) from None
+            raise NotJson(str(exc)) from None
         return body if isinstance(body, dict) else {"inputs": body}
 
     @app.post("/v2/models/{model_name}/infer")

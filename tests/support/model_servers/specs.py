@@ -56,14 +56,3 @@ def with_servers(relative: str, url: str) -> dict[str, Any]:
     document = spec(relative)
     document["servers"] = [{"url": url}]
     return document
-
-
-def operations(document: dict[str, Any]) -> list[tuple[str, str]]:
-    """Every operation of a document as (METHOD, path), in document order."""
-    methods = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-    return [
-        (method.upper(), path)
-        for path, item in (document.get("paths") or {}).items()
-        for method in item
-        if method in methods
-    ]
