@@ -35,7 +35,7 @@ settings.load_profile("autoui")
 expect.set_options(timeout=20_000)
 
 # `pytester` lets tests/test_infra.py check that a missing browser fails a run.
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "support.model_servers.fixtures"]
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
