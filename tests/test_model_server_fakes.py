@@ -612,8 +612,7 @@ def test_localai_speaks_the_protocol_but_ignores_fields_it_does_not_know(
 
 def test_the_fake_knows_the_fields_of_openai_s_chat_request() -> None:
     """The fake's list of fields OpenAI accepts is read from the spec, not written by hand."""
-    if not (specs.SPECS_DIR / "big").is_dir():
-        pytest.skip(f"the spec corpus is not at {specs.SPECS_DIR}")
+    specs.require_specs()
     fields = openai._known_fields("/chat/completions")
     assert {
         "model",

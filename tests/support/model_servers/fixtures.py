@@ -7,7 +7,7 @@ Parametrize it indirectly with a fake's name:
         base_url, recorder = model_server
 
 Each fake starts once per session, on first use; its recorder and its stream gate are
-reset for every test. Without the spec corpus the test is skipped, saying where the
+reset for every test. Without the spec corpus the test fails (a skip would pass CI unseen), saying where the
 corpus was looked for (CI lays it beside the clone).
 """
 
@@ -34,7 +34,7 @@ def model_server_pool() -> Iterator[Pool]:
                 try:
                     started[name] = stack.enter_context(serve_model_server(name))
                 except SpecsMissing as exc:
-                    pytest.skip(str(exc))
+                    pytest.fail(str(exc), pytrace=False)
             return started[name]
 
         yield start
