@@ -7,8 +7,8 @@ Parametrize it indirectly with a fake's name:
         base_url, recorder = model_server
 
 Each fake starts once per session, on first use; its recorder and its stream gate are
-reset for every test. Without the spec corpus the test fails (a skip would pass CI unseen), saying where the
-corpus was looked for (CI lays it beside the clone).
+reset for every test. Without the spec corpus the test fails (a skip would pass CI
+unseen), saying where the corpus was looked for (CI lays it beside the clone).
 """
 
 from __future__ import annotations
