@@ -31,7 +31,7 @@ from fastapi.responses import (
     Response,
     StreamingResponse,
 )
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AnyUrl, BaseModel, Field, field_validator
 
 from support.echo import PDF_BYTES, png_bytes
 
@@ -120,6 +120,19 @@ class Detection(BaseModel):
     label: str
     confidence: float
     box: str
+
+
+class Image(BaseModel):
+    """OpenAI's `Image` (openai/openai-openapi, openapi.yaml: components.schemas.Image):
+    the picture's bytes or its URL (`format: uri`)."""
+
+    b64_json: str | None = None
+    url: AnyUrl | None = None
+    revised_prompt: str | None = None
+
+
+class Images(BaseModel):
+    data: list[Image]
 
 
 class Scores(BaseModel):
@@ -260,11 +273,12 @@ def media_app() -> FastAPI:
         app.state.fetched.append(name)
         return Response(picture((120, 0, 120)), media_type="image/png")
 
-    @app.get("/image-url", tags=["json"])
-    def image_url(request: Request, elsewhere: str | None = None) -> dict[str, Any]:
-        """A picture by URL: on this API's origin, or wherever `elsewhere` says."""
+    @app.get("/image-url", tags=["json"], response_model_exclude_none=True)
+    def image_url(request: Request, elsewhere: str | None = None) -> Images:
+        """A picture by URL, as OpenAI's image API declares it (`Image.url`): on this
+        API's origin, or wherever `elsewhere` says."""
         url = elsewhere or str(request.url_for("a_file", name="cat.png"))
-        return {"data": [{"url": url, "revised_prompt": "a cat"}]}
+        return Images(data=[Image(url=url, revised_prompt="a cat")])
 
     @app.get("/detections", tags=["json"])
     def detections() -> list[Detection]:
