@@ -197,6 +197,29 @@ def test_a_picture_url_that_parsers_read_differently_is_not_fetched(
     assert ".png" in picture and "url" not in picture  # the API's own picture is shown
 
 
+def test_the_pages_send_follows_and_fetches_nothing_parsers_read_differently(
+    page: Page,
+    tapped: tuple[str, Wiretap],
+    backend: tuple[str, FastAPI],
+    other: tuple[str, FastAPI],
+) -> None:
+    """The same attacks through the page's Send (the dispatcher is the same; the route
+    is not)."""
+    target = differential(backend[0], other[0])[0]
+    before = hits(other)
+    open_gradio(page, tapped[0])
+    for operation, url in [("redirect_to", target), ("image_link", target)]:
+        page.locator(f"#tab-{operation}-button").click()
+        page.locator("#in-query-url").filter(visible=True).locator("textarea").fill(url)
+        page.locator(f"#send-{operation}").click()
+        status = page.locator(f"#status-{operation}")
+        expected = "HTTP 302: the API redirected to" if operation == "redirect_to" else "200 OK"
+        expect(status).to_contain_text(expected)
+    shown = page.locator("[id^=result-image_link-]").filter(visible=True)
+    expect(shown).to_contain_text(other[0].split("://")[1])  # the URL as text, not a picture
+    assert hits(other) == before
+
+
 # --- no request the user did not ask for, and every request in the log
 
 

@@ -148,8 +148,10 @@ def fetch_media(dispatcher: Dispatcher, plan: OperationPlan, reply: Reply) -> No
     (or the one its primary output, an image, points at), each once, from the API's
     origins (or those the operator allowed), and show them in place of the URL text.
     URLs elsewhere are left as text, with a note that says why."""
+    if reply.kind in ("image", "audio", "video", "gallery"):
+        return  # the reply held its media itself
     urls = list(reply.media_urls)
-    if not urls and reply.data is not None and plan.schemas is not None:
+    if not urls and plan.schemas is not None and b"http" in reply.content:
         urls = declared_image_urls(plan.schemas, plan.operation, reply.data, MAX_ITEMS)
     urls = list(dict.fromkeys(urls))
     if not urls:
