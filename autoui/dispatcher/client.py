@@ -362,6 +362,7 @@ class Dispatcher:
         Every hop is judged by the origins' rule on the URL exactly as it is sent, right
         before it is sent; a redirect is logged with where it points.
         """
+        shown_url = reply.url  # the URL being sent, as a log line may show it
         for _ in range(_MAX_REDIRECTS + 1):
             self.servers.origins.check(prepared.url or "")
             response = self.session.send(
@@ -372,11 +373,11 @@ class Dispatcher:
                 return response
             response.close()
             target = urljoin(prepared.url or "", location)
-            shown = self._shown(target, reply)
+            shown = scrub(redact_url(target, self.secrets.query), reply.sent_secrets)
             log.info(
                 "%s %s -> %s, redirected to %s",
                 prepared.method,
-                self._shown(prepared.url or "", reply),
+                shown_url,
                 response.status_code,
                 shown,
             )
@@ -392,6 +393,7 @@ class Dispatcher:
                     else f"a URL autoui does not follow: {reason}"
                 )
                 return None
+            shown_url = shown
         reply.error = f"more than {_MAX_REDIRECTS} redirects"
         return None
 
@@ -413,10 +415,6 @@ class Dispatcher:
                 raise _Outside(here)
             self._drop_credentials(follow)
         return follow
-
-    def _shown(self, url: str, reply: Reply) -> str:
-        """`url` as a log line or a message may show it: no credential in it."""
-        return scrub(redact_url(url, self.secrets.query), reply.sent_secrets)
 
     def _drop_credentials(self, prepared: requests.PreparedRequest) -> None:
         """Before a redirect to another (allowed) origin: no credential goes along."""

@@ -165,8 +165,11 @@ def media_app() -> FastAPI:
         async def body() -> AsyncIterator[str]:
             try:
                 async for chunk in chunks:
-                    yield chunk
+                    # Counted as it is handed to the server: counted after the `yield`,
+                    # it would be counted only once the server asks for the next chunk,
+                    # which a client may see the first one before.
                     record.sent += 1
+                    yield chunk
                 record.finished = True
             finally:
                 if not record.finished:
