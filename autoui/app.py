@@ -174,6 +174,7 @@ def make_dispatcher(
         pool_size=concurrency,
         memory_reply_bytes=memory_reply_bytes,
         spool_dir=get_upload_folder(),
+        uploads=[get_upload_folder()],
         media_origins=media_origins,
         retries=retries,
         servers=servers,

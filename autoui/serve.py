@@ -19,7 +19,8 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from starlette.types import ASGIApp
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autoui.builder import endpoints_of, theme_of
 from autoui.builder.api_blocks import set_threads
@@ -56,14 +57,48 @@ def mount_page(
     """An autoui page at `path` of `app`, with its API endpoints (and MCP tools) at `path`.
 
     A navigator page keeps its endpoints in a Blocks of their own, served at `path`
-    while the page moves to `{path}/ui` (`autoui.split`).
+    while the page moves to `{path}/ui` (`autoui.split`). Every response under `path`
+    carries `CONTENT_POLICY`.
     """
+    app.add_middleware(ContentPolicy, prefix=path.rstrip("/"))
     endpoints = endpoints_of(demo)
     if endpoints is None:
         return mount_blocks(app, demo, path, mcp_server=mcp, **options)
     from autoui.split import mount_split  # it builds on mount_blocks below
 
     return mount_split(app, demo, endpoints, path, mcp=mcp, **options)
+
+
+# What the page may load besides its own files: pictures, sounds and videos only from the
+# page server itself (where autoui puts what it fetched) and inline. A spec's or a reply's
+# text cannot make a browser fetch anything else, whatever gets past the sanitisers
+# (`<img>`, `srcset`, `poster`, CSS `url()`, SVG `<image>`): no tracking pixel, no request
+# to an address on the user's network.
+CONTENT_POLICY = "img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'"
+
+
+class ContentPolicy:
+    """Adds the `Content-Security-Policy` header to every response under `prefix`."""
+
+    def __init__(self, app: ASGIApp, prefix: str = "") -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not (
+            path == self.prefix or path.startswith(self.prefix + "/")
+        ):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = CONTENT_POLICY
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
 
 
 def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> FastAPI:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -238,7 +239,7 @@ def backend() -> Iterator[tuple[str, FastAPI]]:
 
 def send(backend: tuple[str, FastAPI], plan: OperationPlan, **values: Any) -> dict[str, Any]:
     """Send for real; what the echo backend saw."""
-    reply = Dispatcher(backend[0]).call(plan, values)
+    reply = Dispatcher(backend[0], uploads=[tempfile.gettempdir()]).call(plan, values)
     assert reply.error is None, reply.error
     assert reply.status == 200 and isinstance(reply.data, dict)
     return reply.data

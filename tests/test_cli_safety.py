@@ -50,16 +50,28 @@ def output_of(proc: Any) -> str:
     return Path(proc.output_log).read_text(errors="replace")
 
 
-def test_startup_credentials_from_flag_and_environment(spec_file: Path) -> None:
+def sent(backend: tuple[FastAPI, str]) -> dict[str, Any]:
+    """The last request the API received: its headers and query."""
+    seen = backend[0].state.seen[-1]
+    return {**seen["headers"], **seen["query"]}
+
+
+def test_startup_credentials_from_flag_and_environment(
+    spec_file: Path, secured_backend: tuple[FastAPI, str]
+) -> None:
+    """They reach the API, and never the user: the API's echo of them is redacted."""
     port = free_port()
     args = [sys.executable, "-m", "autoui", "-v", "serve", str(spec_file), "--port", str(port)]
     args += ["--auth", f"KeyHeader={KEY}", "--auth", "KeyQuery=" + KEY]
     url = f"http://127.0.0.1:{port}"
     with run_process(args, ready_url=f"{url}/", env={"AUTOUI_AUTH_BEARER": BEARER}) as proc:
         client = Client(url, verbose=False)
-        assert client.predict(api_name="/by_header") == KEY
-        assert client.predict(api_name="/by_query") == KEY
-        assert client.predict(api_name="/by_bearer") == BEARER
+        assert client.predict(api_name="/by_header") == "<redacted>"
+        assert sent(secured_backend)["x-api-key"] == KEY
+        assert client.predict(api_name="/by_query") == "<redacted>"
+        assert sent(secured_backend)["api_key"] == KEY
+        assert client.predict(api_name="/by_bearer") == "<redacted>"
+        assert sent(secured_backend)["authorization"] == f"Bearer {BEARER}"
         with pytest.raises(Exception, match="HTTP 401"):
             client.predict(api_name="/by_basic")
         log = output_of(proc)
@@ -69,7 +81,9 @@ def test_startup_credentials_from_flag_and_environment(spec_file: Path) -> None:
         assert secret not in log
 
 
-def test_listening_beyond_loopback_warns_and_the_page_login_is_asked(spec_file: Path) -> None:
+def test_listening_beyond_loopback_warns_and_the_page_login_is_asked(
+    spec_file: Path, secured_backend: tuple[FastAPI, str]
+) -> None:
     port = free_port()
     args = [sys.executable, "-m", "autoui", "serve", str(spec_file), "--port", str(port)]
     args += ["--host", "0.0.0.0", "--ui-auth", f"ops:{UI_PASSWORD}", "--auth", f"KeyHeader={KEY}"]
@@ -79,7 +93,8 @@ def test_listening_beyond_loopback_warns_and_the_page_login_is_asked(spec_file: 
         with pytest.raises(ValueError):
             Client(url, verbose=False)
         client = Client(url, auth=("ops", UI_PASSWORD), verbose=False)
-        assert client.predict(api_name="/by_header") == KEY
+        assert client.predict(api_name="/by_header") == "<redacted>"
+        assert sent(secured_backend)["x-api-key"] == KEY
         log = output_of(proc)
     assert (
         "autoui: listening on 0.0.0.0: anyone who can reach this address can use the page and "
@@ -90,7 +105,7 @@ def test_listening_beyond_loopback_warns_and_the_page_login_is_asked(spec_file: 
 
 
 def test_mcp_tools_use_the_startup_credentials_and_cannot_set_a_sessions(
-    spec_file: Path,
+    spec_file: Path, secured_backend: tuple[FastAPI, str]
 ) -> None:
     port = free_port()
     args = [sys.executable, "-m", "autoui", "serve", str(spec_file), "--port", str(port)]
@@ -107,10 +122,11 @@ def test_mcp_tools_use_the_startup_credentials_and_cannot_set_a_sessions(
 
     with run_process(args, ready_url=f"{url}/"):
         tools, header, authorize = mcp_session(f"{url}/gradio_api/mcp/", work)
-        assert Client(url, verbose=False).predict(api_name="/by_header") == KEY
+        assert sent(secured_backend)["x-api-key"] == KEY
+        assert Client(url, verbose=False).predict(api_name="/by_header") == "<redacted>"
     assert "by_header" in tools
     assert not [name for name in tools if name.startswith("autoui_")]
-    assert [c.text for c in header.content] == [KEY]
+    assert [c.text for c in header.content] == ["<redacted>"]
     assert authorize.isError
     assert "not available through MCP" in " ".join(c.text for c in authorize.content)
 

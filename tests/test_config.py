@@ -660,7 +660,8 @@ def test_data_url_encoding_sends_the_upload_as_a_data_url(echo: str, tmp_path: P
     api = autoui.load_spec(SPEC)
     for overrides, prefix in ((config, ""), (encoded, "data:image/png;base64,")):
         op = planned(api, load_config(overrides)).operations[1]
-        reply = Dispatcher(echo).call(op, {"image_url": str(picture), "question": "what?"})
+        dispatcher = Dispatcher(echo, uploads=[str(picture.parent)])
+        reply = dispatcher.call(op, {"image_url": str(picture), "question": "what?"})
         assert reply.status == 200, reply.error
         sent = json.loads(base64.b64decode(reply.data["body"]))
         assert sent["image_url"] == prefix + base64.b64encode(picture.read_bytes()).decode()

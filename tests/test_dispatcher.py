@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import string
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -286,8 +287,12 @@ def png_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The files these tests send are made in the temporary folder: uploads, to the dispatcher.
+UPLOADS = [tempfile.gettempdir()]
+
+
 def send(base: str, plans: dict[str, OperationPlan], api_name: str, /, **values: Any) -> Reply:
-    return Dispatcher(base).call(plans[api_name], values)
+    return Dispatcher(base, uploads=UPLOADS).call(plans[api_name], values)
 
 
 def wire(reply: Reply) -> dict[str, Any]:
@@ -413,22 +418,24 @@ def test_header_injection_is_refused_naming_the_header(base, plans, seen, evil) 
     assert_not_sent(seen, before, reply)
 
 
-def test_extra_dispatcher_headers_are_sent(base, plans) -> None:
+def test_extra_dispatcher_headers_are_sent(base, plans, seen) -> None:
     dispatcher = Dispatcher(base, headers={"Authorization": "Bearer t0k", "X-Team": "blue"})
     echoed = wire(dispatcher.call(plans["header_cookie"], {"x_trace_id": "t-1"}))
-    assert echoed["headers"]["authorization"] == "Bearer t0k"
-    assert echoed["headers"]["x-team"] == "blue"
+    assert seen[-1]["headers"]["authorization"] == "Bearer t0k"
+    assert seen[-1]["headers"]["x-team"] == "blue"
     assert echoed["headers"]["x-trace-id"] == "t-1"
+    # The operator's values are not shown to the page user, even where the API echoes them.
+    assert echoed["headers"]["authorization"] == echoed["headers"]["x-team"] == "<redacted>"
 
 
-def test_a_header_typed_in_the_form_wins_over_the_dispatchers_own(base, plans) -> None:
+def test_a_header_typed_in_the_form_wins_over_the_dispatchers_own(base, plans, seen) -> None:
     """`--header 'X-Team: cli'` is a default; the operation's `x-team` field, when the
     user fills it, is what they meant, whatever the case of either name."""
     dispatcher = Dispatcher(base, headers={"X-Team": "cli"})
     echoed = wire(dispatcher.call(plans["header_cookie"], {"x_team": "form"}))
     assert echoed["headers"]["x-team"] == "form"
-    echoed = wire(dispatcher.call(plans["header_cookie"], {"x_team": None}))
-    assert echoed["headers"]["x-team"] == "cli"
+    wire(dispatcher.call(plans["header_cookie"], {"x_team": None}))
+    assert seen[-1]["headers"]["x-team"] == "cli"
 
 
 # JSON bodies
@@ -590,7 +597,8 @@ def test_multipart_array_of_files_is_one_part_per_file(base, plans, png_file, tm
     plan = plans["multipart_body"]
     field = plan.field_by_param("attachments")
     assert (field.component, field.encoding) == ("file", "file")
-    echoed = wire(Dispatcher(base).call(plan, {"attachments": [str(png_file), str(notes)]}))
+    dispatcher = Dispatcher(base, uploads=UPLOADS)
+    echoed = wire(dispatcher.call(plan, {"attachments": [str(png_file), str(notes)]}))
     assert [(p["name"], p["filename"], p["content_type"]) for p in echoed["parts"]] == [
         ("attachments", "red square.png", "image/png"),
         ("attachments", "notes.txt", "text/plain"),

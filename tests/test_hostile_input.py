@@ -173,7 +173,7 @@ def send(url: str, plan: OperationPlan, meant: dict[str, Any], tmp: Path) -> Rep
         for f in plan.fields
         if f.api_param in meant
     }
-    return Dispatcher(url, timeout=30).call(plan, widgets)
+    return Dispatcher(url, timeout=30, uploads=[str(tmp)]).call(plan, widgets)
 
 
 def same(sent: Any, received: Any) -> bool:

@@ -267,6 +267,17 @@ def test_a_public_spec_may_not_name_a_private_server() -> None:
     assert len(local.servers) == 3  # a spec from this machine may name this machine
 
 
+def test_a_server_whose_url_parsers_read_differently_is_left_out() -> None:
+    """`2130706433` is 127.0.0.1 to the resolver, and a name to the private-address check."""
+    servers = [Server("https://api.example.com"), Server("http://2130706433/v1")]
+    choice = ServerChoice.create(servers, spec_source="https://specs.example.com/openapi.json")
+    assert [s.url for s in choice.servers] == ["https://api.example.com"]
+    assert choice.problems == [
+        "the server http://2130706433/v1 is left out: 'http://2130706433/v1': write the "
+        "IPv4 address '2130706433' as four decimal numbers (a.b.c.d); not sent"
+    ]
+
+
 # --- origins
 
 
@@ -277,7 +288,11 @@ def test_a_public_spec_may_not_name_a_private_server() -> None:
         ("https://example.com:443", "https://example.com"),
         ("https://example.com:8443/", "https://example.com:8443"),
         ("http://[::1]:8000/", "http://[::1]:8000"),
-        ("http://user:pw@example.com/", "http://example.com"),
+        ("http://[0:0:0:0:0:0:0:1]:8000/", "http://[::1]:8000"),
+        ("http://[::FFFF:127.0.0.1]/", "http://[::ffff:7f00:1]"),
+        ("http://api.example.com./", "http://api.example.com."),  # not api.example.com
+        ("http://api:0080/#@evil.example/", "http://api"),
+        ("http://api/x?@evil.example/", "http://api"),
     ],
 )
 def test_origins_are_canonical(url: str, expected: str) -> None:
@@ -285,11 +300,48 @@ def test_origins_are_canonical(url: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.com/", "/relative", "file:///etc/passwd", "http://h:x/"]
+    "url", ["ftp://example.com/", "/relative", "file:///etc/passwd", "http://h:x/", "http:///x"]
 )
 def test_only_absolute_http_urls_have_an_origin(url: str) -> None:
     with pytest.raises(OriginError):
         origin(url)
+
+
+# URLs that WHATWG parsers (browsers), urllib.parse and urllib3 (which sends) read as
+# different hosts, or as a host other than the text shows: refused, whatever origins are
+# allowed, because the host judged must be the host reached. (WHATWG URL Standard, host
+# parsing; urllib3's `parse_url` ends the host at a backslash, urllib.parse does not.)
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://evil.example\\@api.example/x", "backslash"),
+        ("http://api.example\\@evil.example/x", "backslash"),
+        ("http://evil.example\\.api.example/", "backslash"),
+        ("http://user:pw@api.example/", "user information"),
+        ("http://api.example@evil.example/", "user information"),
+        ("http://api.ex\tample/", "control character"),
+        ("http://api.example\n.evil.example/", "control character"),
+        ("http://api.example /", "space"),
+        ("http://127.0.0.1%2e/", "not a host name"),
+        ("http://api%2Eexample/", "not a host name"),
+        ("http://2130706433/", "four decimal numbers"),
+        ("http://0177.0.0.1/", "four decimal numbers"),
+        ("http://0x7f.0.0.1/", "four decimal numbers"),
+        ("http://127.1/", "four decimal numbers"),
+        ("http://127.0.0.1./", "four decimal numbers"),
+        ("http://0/", "four decimal numbers"),
+        ("http://[fe80::1%25eth0]/", "different hosts"),
+        ("http://\u0430pi.example/", "xn-- form"),  # a Cyrillic a
+    ],
+)
+def test_urls_parsers_read_differently_are_refused(url: str, why: str) -> None:
+    with pytest.raises(OriginError, match=why):
+        origin(url)
+    origins = Origins()
+    origins.add("http://api.example")
+    origins.add("http://evil.example")
+    origins.add("http://127.0.0.1")
+    assert not origins.allows(url)
 
 
 def test_origin_patterns_match_one_label() -> None:
@@ -323,6 +375,8 @@ def test_origin_patterns_match_one_label() -> None:
         ("0.0.0.0", True),
         ("localhost", True),
         ("api.localhost", True),
+        ("localhost.", True),
+        ("[::ffff:169.254.169.254]", True),
         ("8.8.8.8", False),
         ("api.example.com", False),
     ],

@@ -108,7 +108,7 @@ def test_an_image_url_elsewhere_is_not_fetched(dispatcher, plans, media_api) -> 
         assert other.state.seen == []
         assert reply.ok and reply.kind == "table"  # the JSON as it came: url and prompt
         assert reply.notes == [
-            f"not fetched: {elsewhere}/cat.png (only URLs on {media_api[0]} are fetched; "
+            f"not fetched: {elsewhere}/cat.png (only URLs on the API's origins are fetched; "
             "allow others with --media-origin)"
         ]
         allowed = Dispatcher(media_api[0], media_origins=[elsewhere])

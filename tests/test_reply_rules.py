@@ -25,6 +25,7 @@ from autoui.dispatcher.reply import Reply, decode
 from autoui.dispatcher.streams import EventReader, TextStream
 from autoui.dispatcher.views import label_scores, table_rows
 from autoui.mapper import plan_api
+from autoui.mapper.image_urls import declared_image_urls
 from autoui.mapper.plan import Output
 
 # Streams
@@ -137,16 +138,90 @@ def test_short_or_textual_strings_are_not_media() -> None:
 def test_media_found_by_field_name_in_openai_and_stable_diffusion_shapes() -> None:
     red, blue = png_bytes(color=(255, 0, 0)), png_bytes(color=(0, 0, 255))
     openai = {"created": 1, "data": [{"b64_json": _b64(red)}, {"b64_json": _b64(blue)}]}
-    found, urls = media_in_json(openai)
-    assert [m.content for m in found] == [red, blue] and urls == []
+    assert [m.content for m in media_in_json(openai)] == [red, blue]
     sd = {"images": [_b64(red)], "info": '{"seed": 3}', "parameters": {}}
-    assert [m.content for m in media_in_json(sd)[0]] == [red]
-    by_url = {"data": [{"url": "https://api.example/img/1.png", "revised_prompt": "a cat"}]}
-    assert media_in_json(by_url) == ([], ["https://api.example/img/1.png"])
-    # A base64 picture under a name that says nothing is not looked for inside JSON...
-    assert media_in_json({"result": {"blob": _b64(red)}}) == ([], [])
-    # ... and a link named like a page is not fetched.
-    assert media_in_json({"next_url": "https://api.example/page/2"}) == ([], [])
+    assert [m.content for m in media_in_json(sd)] == [red]
+    # A base64 picture under a name that says nothing is not looked for inside JSON.
+    assert media_in_json({"result": {"blob": _b64(red)}}) == []
+
+
+def _declared(schema: dict[str, Any] | None, data: Any) -> list[str]:
+    """The picture URLs in `data` that a GET's 200 response `schema` declares."""
+    content = {"application/json": {"schema": schema}} if schema is not None else {}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "ok", "content": content}}}}},
+        "components": {"schemas": {"Image": IMAGE_SCHEMA}},
+    }
+    api = autoui.load_spec(document)
+    return declared_image_urls(api.schemas, api.operations[0], data, limit=8)
+
+
+# OpenAI's `Image` (openai/openai-openapi, openapi.yaml: components.schemas.Image).
+IMAGE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "b64_json": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+        "revised_prompt": {"type": "string"},
+    },
+}
+URL = "https://api.example/img/1.png"
+
+
+@pytest.mark.parametrize(
+    ("schema", "data"),
+    [
+        (  # OpenAI's /images/generations: `url` beside the bytes' `b64_json`
+            {
+                "properties": {
+                    "data": {"type": "array", "items": {"$ref": "#/components/schemas/Image"}}
+                }
+            },
+            {"created": 1, "data": [{"url": URL, "revised_prompt": "a cat"}]},
+        ),
+        (  # a `url` inside a property that names pictures
+            {"properties": {"images": {"items": {"properties": {"url": {"type": "string"}}}}}},
+            {"images": [{"url": URL}]},
+        ),
+        (  # a property named for a picture's URL
+            {"properties": {"thumbnailUrl": {"type": "string", "format": "uri"}}},
+            {"thumbnailUrl": URL},
+        ),
+        ({"properties": {"images": {"items": {"type": "string"}}}}, {"images": [URL]}),
+        (  # a URL whose content is declared a picture
+            {"properties": {"link": {"type": "string", "contentMediaType": "image/png"}}},
+            {"link": URL},
+        ),
+    ],
+)
+def test_a_url_the_schema_declares_a_picture_is_fetched(schema: dict[str, Any], data: Any) -> None:
+    assert _declared(schema, data) == [URL]
+
+
+@pytest.mark.parametrize(
+    ("schema", "data"),
+    [
+        (None, {"data": [{"url": URL}]}),  # no schema: nothing is declared
+        ({"type": "object"}, {"image_url": URL}),  # FastAPI's `dict`: no properties
+        (  # httpbin's /get: `url` is the request's own URL
+            {"properties": {"url": {"type": "string"}, "args": {"type": "object"}}},
+            {"url": URL, "args": {}},
+        ),
+        ({"properties": {"next_url": {"type": "string", "format": "uri"}}}, {"next_url": URL}),
+        (  # a picture-named field that is a number, or a URL of another kind
+            {"properties": {"image": {"type": "integer"}, "url": {"format": "uri"}}},
+            {"image": 3, "url": URL},
+        ),
+        (  # bytes declared: the string is the picture, not its address
+            {"properties": {"png": {"contentMediaType": "image/png", "contentEncoding": "base64"}}},
+            {"png": URL},
+        ),
+    ],
+)
+def test_a_url_the_schema_does_not_declare_a_picture_is_not(schema: Any, data: Any) -> None:
+    assert _declared(schema, data) == []
 
 
 # Tables and labels
@@ -272,11 +347,6 @@ def test_media_that_a_gallery_cannot_show_is_named_in_a_note() -> None:
         wav_bytes(),
         ["1 more media item(s) in the raw reply"],
     )
-
-
-def test_image_urls_are_left_for_the_dispatcher_to_fetch() -> None:
-    reply = _reply("application/json", b'{"data": [{"url": "http://api/i.png"}]}')
-    assert reply.media_urls == ["http://api/i.png"]
 
 
 # Errors named as the form names its fields
@@ -418,6 +488,24 @@ def test_curl_redacts_credentials_unless_revealed() -> None:
     revealed = curl_command(_sent(), reveal=True)
     for secret in ("Bearer t0ken", "s3cret", "api_key=k3y", "hunter2"):
         assert secret in revealed
+
+
+def test_reveal_shows_what_the_user_typed_and_never_a_startup_credential() -> None:
+    """`withheld` holds the operator's values (`--auth`, `--header`): here the API key."""
+    sent = _sent(withheld=("s3cret",))
+    revealed = curl_command(sent, reveal=True)
+    assert "Authorization: Bearer t0ken" in revealed and "hunter2" in revealed
+    assert "X-API-Key: <redacted>" in revealed and "s3cret" not in revealed
+
+
+def test_a_masked_path_value_is_redacted_where_the_template_puts_it() -> None:
+    masked = Secrets(path=frozenset({"passwd"}))
+    url = "https://api.example/v1/basic-auth/ada/ada%2Fpw?x=ada"
+    sent = _sent(url=url, secrets=masked, template="/basic-auth/{user}/{passwd}")
+    assert sent.shown_url() == "https://api.example/v1/basic-auth/ada/<redacted>?x=ada"
+    assert sent.shown_url(reveal=True) == url
+    # A template the URL does not end with (a redirect's) leaves the URL as it is.
+    assert _sent(url=url, secrets=masked, template="/other/{passwd}").shown_url() == url
 
 
 def test_curl_for_multipart_and_file_bodies() -> None:

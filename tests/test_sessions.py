@@ -88,12 +88,21 @@ def test_a_session_without_credentials_is_refused_by_the_api(ui: str) -> None:
         client(ui).predict(api_name="/by_header")
 
 
-def test_startup_credentials_serve_every_session(ui: str) -> None:
-    assert client(ui).predict(api_name="/by_bearer") == SHARED_BEARER
+def test_startup_credentials_serve_every_session(
+    ui: str, secured_backend: tuple[FastAPI, str]
+) -> None:
+    """The shared one reaches the API, and never a client (the API's echo is redacted)."""
+
+    def sent() -> str:
+        return str(secured_backend[0].state.seen[-1]["headers"]["authorization"])
+
+    assert client(ui).predict(api_name="/by_bearer") == "<redacted>"
+    assert sent() == f"Bearer {SHARED_BEARER}"
     own = client(ui)
     own.predict(credentials={"Bearer": "bearer-alice-2Kp"}, api_name="/autoui_authorize")
     assert own.predict(api_name="/by_bearer") == "bearer-alice-2Kp"
-    assert client(ui).predict(api_name="/by_bearer") == SHARED_BEARER
+    assert client(ui).predict(api_name="/by_bearer") == "<redacted>"
+    assert sent() == f"Bearer {SHARED_BEARER}"
 
 
 def test_authorize_reports_each_scheme_and_logout_clears_them(ui: str) -> None:

@@ -12,8 +12,10 @@ import gradio as gr
 from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
 from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
+from autoui.builder.file_inputs import Blocks
 from autoui.builder.form import Badge, no_badge
 from autoui.builder.navigator import navigator
+from autoui.builder.present import safe_markdown
 from autoui.builder.servers import needs_selector, server_panel
 from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
@@ -55,7 +57,7 @@ def build_blocks(
         # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
         warnings.filterwarnings("ignore", message=".*moved from the Blocks constructor.*")
         options: dict[str, Any] = {"theme": plan.theme} if plan.theme else {}
-        demo = gr.Blocks(
+        demo = Blocks(
             title=plan.title or "autoui",
             delete_cache=(3600, 3600),
             analytics_enabled=False,
@@ -129,7 +131,7 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     if base_url:
         lines.append(f"Requests go to `{base_url}`.")
     lines += [f"*{note}*" for note in notes]
-    return "\n\n".join(lines)
+    return safe_markdown("\n\n".join(lines))
 
 
 __all__ = ["TABS_LIMIT", "CallFn", "build_blocks", "endpoints_of", "theme_of"]

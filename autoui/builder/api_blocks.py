@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint
+from autoui.builder.file_inputs import Blocks
 from autoui.builder.sessions import session_endpoints
 from autoui.mapper.plan import AppPlan
 
@@ -56,7 +57,7 @@ def endpoint_blocks(
     """A Blocks with one named endpoint per operation, and the per-session ones
     (server, authorize, logout) when `dispatcher` has them; nothing else."""
     options: dict[str, Any] = {"title": f"{plan.title or 'API'}: API endpoints"}
-    with BUILDING, gr.Blocks(analytics_enabled=False, delete_cache=(3600, 3600), **options) as api:
+    with BUILDING, Blocks(analytics_enabled=False, delete_cache=(3600, 3600), **options) as api:
         if dispatcher is not None:
             session_endpoints(dispatcher)
         for op in plan.operations:

@@ -31,6 +31,7 @@ import gradio as gr
 
 from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
 from autoui.builder.present import _escape as plain
+from autoui.builder.present import safe_markdown
 from autoui.dispatcher.auth import (
     Authenticator,
     AuthProblem,
@@ -226,7 +227,7 @@ def _scheme_group(panel: AuthPanel, number: int, name: str, scheme: SecuritySche
     with gr.Group():
         heading = f"**{plain(name)}** · {plain(describe_scheme(scheme))}"
         if scheme.description:
-            heading += "\n\n" + scheme.description.strip()
+            heading += "\n\n" + safe_markdown(scheme.description.strip())
         gr.Markdown(heading, padding=True)
         with gr.Row():
             for key, label, masked in scheme_fields(scheme):

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import gradio as gr
-from gradio.utils import get_upload_folder
 
-from autoui.builder.present import write_temp
+from autoui.builder.present import safe_markdown, write_temp
 from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.naming import REQUEST_PARAM
@@ -160,7 +159,7 @@ def description(plan: OperationPlan) -> str:
     lines = [op.summary or op.label]
     if op.description and op.description != op.summary:
         lines += ["", op.description.strip()]
-    return "\n".join(lines)
+    return safe_markdown("\n".join(lines))
 
 
 def docstring(plan: OperationPlan) -> str:
@@ -173,24 +172,6 @@ def docstring(plan: OperationPlan) -> str:
             text = " ".join((f.info or f.label.removesuffix(" *")).split())
             lines.append(f"    {f.api_param}: {text}")
     return "\n".join(lines)
-
-
-def uploaded_path(value: Any) -> Any:
-    """The local path of a file a client uploaded, refusing paths outside Gradio's uploads.
-
-    The endpoint skips Gradio's preprocessing, so without this check a client could
-    name any file on the server (`{"path": "/etc/passwd"}`) and have it sent on.
-    """
-    if not isinstance(value, Mapping) or "path" not in value:
-        return value
-    path = os.path.realpath(str(value["path"]))
-    folder = os.path.realpath(get_upload_folder())
-    if os.path.commonpath([path, folder]) != folder:
-        raise gr.Error(
-            "files must be uploaded with the request (gradio_client.handle_file)",
-            print_exception=False,
-        )
-    return {**value, "path": path}
 
 
 def api_value(reply: Reply) -> Any:
@@ -225,7 +206,6 @@ def endpoint_function(
     plan: OperationPlan, call: CallFn, start: StartFn | None = None
 ) -> Callable[..., Any]:
     sig = with_request(signature(plan))
-    files = {f.api_param for f in plan.fields if f.encoding in FILE_ENCODINGS}
 
     def values_of(args: Any, kwargs: Any) -> tuple[dict[str, Any], str | None]:
         """The field values, checked against the schemas first (no way to skip that: the
@@ -233,9 +213,7 @@ def endpoint_function(
         caller's session."""
         bound = sig.bind(*args, **kwargs)
         request = bound.arguments.pop(REQUEST_PARAM)
-        values = {
-            name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
-        }
+        values = dict(bound.arguments)  # files are the dispatcher's to judge (`Uploads`)
         issues = check(plan, values)
         if issues:
             raise gr.Error(message(issues), print_exception=False)

@@ -18,7 +18,7 @@ import gradio as gr
 from autoui.builder.chat import chat_view
 from autoui.builder.endpoints import CallFn, StartFn, may_stream, session_of, starter
 from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea
-from autoui.builder.present import STOPPED_MARKDOWN, OutputArea
+from autoui.builder.present import STOPPED_MARKDOWN, OutputArea, safe_markdown
 from autoui.dispatcher.checks import check
 from autoui.mapper.plan import Field, OperationPlan
 
@@ -49,11 +49,11 @@ def header_markdown(plan: OperationPlan, badge: str = "") -> str:
     op = plan.operation
     lines = [f"### `{op.method}` `{op.path}`"]
     if op.summary:
-        lines.append(f"**{op.summary.strip()}**")
+        lines.append(f"**{safe_markdown(op.summary.strip())}**")
     if op.deprecated:
         lines.append("*Deprecated.*")
     if op.description and op.description.strip() != op.summary.strip():
-        lines.append(op.description.strip())
+        lines.append(safe_markdown(op.description.strip()))
     if badge:
         lines.append(badge)
     if any(f.required for f in plan.fields):

@@ -10,7 +10,8 @@ redacted unless the user ticks *Reveal*), and the raw reply: status, headers and
 Nothing from the API is handed to the browser to interpret as it likes: HTML is
 sanitised here (nh3: no scripts, no event handlers, no `javascript:` links, no images
 that the browser would fetch), and Markdown loses its image syntax, because a reply
-must not make the page load addresses on the server's own network.
+must not make the page load addresses on the server's own network. The spec's own text
+is Markdown too, and loses its images the same way (`safe_markdown`).
 """
 
 from __future__ import annotations
@@ -241,10 +242,12 @@ def safe_html(text: str) -> str:
 
 
 def safe_markdown(text: str) -> str:
-    """Markdown whose images are links: `![alt](url)` becomes `!​[alt](url)`, a link the
-    user may follow, instead of a picture the browser fetches on its own. (Gradio's
-    Markdown sanitises HTML, so `<script>` and event handlers are already dropped; raw
-    `<img>` tags are escaped here for the same reason as images.)"""
+    """Markdown (from a spec or a reply) whose images are links: `![alt](url)` becomes
+    `!​[alt](url)`, a link the user may follow, instead of a picture the browser fetches
+    on its own (a spec's tracking pixel). Gradio's Markdown sanitises HTML, so `<script>`
+    and event handlers are already dropped; raw `<img>` tags are escaped here for the
+    same reason as images, and the page's `serve.CONTENT_POLICY` stops any other way to
+    load a picture."""
     text = re.sub(r"!\[", "!\u200b[", text)
     return re.sub(r"(?i)<img\b", "&lt;img", text)
 

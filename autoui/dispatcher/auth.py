@@ -18,7 +18,7 @@ What a user gives for each kind of scheme (a string, or a mapping with these key
 
 Secrets never appear in a `repr`, a log line or an error message: `curl.spec_secrets`
 names the headers and query parameters that carry them (for redacting a URL or a curl
-command) and `scrub` removes their values from any text.
+command) and `curl.scrub` removes their values from any text.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from autoui.dispatcher import styles
-from autoui.dispatcher.curl import REDACTED
+from autoui.dispatcher.curl import REDACTED, scrub
 from autoui.dispatcher.oauth import Grant, Token, TokenClient, TokenError
 from autoui.dispatcher.sessions import SessionState, SessionStore
 from autoui.errors import ConfigError
@@ -62,7 +62,6 @@ _FIELDS = {
     "scopes": "scopes",
     "scope": "scopes",
 }
-_MIN_SCRUB = 3  # shorter values are not searched for in messages: they would garble them
 
 
 class AuthProblem(ValueError):
@@ -271,14 +270,6 @@ def add_parts(request: requests.Request, parts: list[tuple[str, str, str]], sche
             request.headers["Cookie"] = f"{cookie}; {pair}" if cookie else pair
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret (as given, and percent-encoded) replaced by <redacted>."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if len(secret) >= _MIN_SCRUB:
-            text = text.replace(secret, REDACTED).replace(quote(secret, safe=""), REDACTED)
-    return text
-
-
 class _QueryRedactor(logging.Filter):
     """urllib3 logs request paths with their query string (a retry's warning, its debug
     lines), and an API key may be in the query: the query is left out of those lines."""
@@ -350,6 +341,8 @@ class Applied:
 
     secrets: list[str] = field(default_factory=list)  # for scrubbing messages
     satisfied: bool = True  # False: no alternative of the requirement could be met
+    # The start-up credentials among them, as given and as sent: never shown to a page user.
+    startup: list[str] = field(default_factory=list)
 
 
 class Authenticator:
@@ -463,8 +456,12 @@ class Authenticator:
                     if self._needs_token(name, secret)
                     else None
                 )
-                add_parts(request, wire_parts(self.schemes[name], secret, token), name)
-                applied.secrets += secret.texts() + ([token.access_token] if token else [])
+                parts = wire_parts(self.schemes[name], secret, token)
+                add_parts(request, parts, name)
+                texts = secret.texts() + ([token.access_token] if token else [])
+                applied.secrets += texts
+                if owners[name] is self.shared:
+                    applied.startup += texts + [value for _, _, value in parts]
             return applied
         return Applied(satisfied=False)
 

@@ -25,7 +25,14 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from autoui.dispatcher.request import Parts, assemble, is_document
-from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem
+from autoui.dispatcher.values import (
+    ABSENT,
+    FileValue,
+    ValueProblem,
+    file_name,
+    file_path,
+    media_type_of_name,
+)
 from autoui.mapper.plan import MEDIA_SELECTOR, MISSING, Field, OperationPlan, holds, value_at
 
 MAX_ISSUES = 20
@@ -61,7 +68,7 @@ FORMATS.checks("url")(_uri)
 def check(plan: OperationPlan, values: Mapping[str, Any]) -> list[Issue]:
     """Every problem with sending `values` for `plan`, or [] when there is none."""
     try:
-        parts = assemble(plan, values)
+        parts = assemble(plan, values, stand_in)
     except ValueProblem as exc:
         return [Issue(_label(exc.field), "value", str(exc).split(": ", 1)[-1])]
     issues = _missing_parameters(plan, parts)
@@ -129,6 +136,19 @@ def _body_issues(plan: OperationPlan, parts: Parts) -> list[Issue]:
         if issue not in found:
             found.append(issue)
     return found
+
+
+def stand_in(field: Field, value: Any) -> FileValue:
+    """A file for checking a request: named, never read (checking happens before the
+    dispatcher decides which files may be sent, and bytes are not what a schema
+    describes)."""
+    if isinstance(value, (bytes, bytearray)):
+        return FileValue(field.name, b"", "application/octet-stream")
+    path = file_path(value)
+    if path is None:
+        raise ValueProblem(field, "expected a file")
+    name = file_name(value, path)
+    return FileValue(name, b"", media_type_of_name(name))
 
 
 def _checkable(value: Any) -> Any:

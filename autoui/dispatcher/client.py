@@ -27,25 +27,34 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from autoui.dispatcher.auth import (
-    Applied,
-    Authenticator,
-    AuthProblem,
-    redact_library_logs,
+from autoui.dispatcher.auth import Applied, Authenticator, AuthProblem, redact_library_logs
+from autoui.dispatcher.curl import (
+    Secrets,
+    form_secrets,
+    redact_url,
     scrub,
+    scrub_bytes,
+    sent_request,
+    spec_secrets,
 )
-from autoui.dispatcher.curl import Secrets, form_secrets, redact_url, sent_request, spec_secrets
 from autoui.dispatcher.media import fetch_media
-from autoui.dispatcher.origins import OriginError, Origins, ServerChoice
-from autoui.dispatcher.origins import origin as canonical_origin
+from autoui.dispatcher.origins import OriginError, Origins, ServerChoice, origin
 from autoui.dispatcher.reply import Reply, content_type_of, decode, filename_of, media_type_of
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.streams import is_stream
-from autoui.dispatcher.transport import DEFAULT_RETRIES, Adapter, Deadline, deadline
-from autoui.dispatcher.values import ValueProblem
+from autoui.dispatcher.transport import DEFAULT_RETRIES, Adapter, Deadline, Session, deadline
+from autoui.dispatcher.values import (
+    FileValue,
+    Uploads,
+    ValueProblem,
+    file_name,
+    file_url,
+    media_type_of_name,
+    not_uploaded,
+)
 from autoui.ir import Server
-from autoui.mapper.plan import OperationPlan, Output
+from autoui.mapper.plan import Field, OperationPlan, Output
 
 log = logging.getLogger("autoui")
 
@@ -60,9 +69,12 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
         return False
 
 
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+def _where(url: str) -> str:
+    """The origin of `url`, for a message (the URL itself if it has none)."""
+    try:
+        return origin(url)
+    except OriginError:
+        return url
 
 
 class Dispatcher:
@@ -83,17 +95,21 @@ class Dispatcher:
         retries: int = DEFAULT_RETRIES,
         servers: ServerChoice | None = None,
         auth: Authenticator | None = None,
+        uploads: Iterable[str] = (),
     ) -> None:
         """`secrets` names the credentials left out of the `curl` command shown with a
         reply (the `headers` given here always are); `media_origins` are origins besides
-        the API's own from which a reply's image URLs may be fetched. `servers` says where
-        calls may go (default: `base_url`'s origin only); `auth` adds each session's
-        credentials. Replies over `memory_reply_bytes` go to a file in `spool_dir`."""
+        the API's own from which a reply's image URLs (and files given by URL) may be
+        fetched. `servers` says where calls may go (default: `base_url`'s origin only);
+        `auth` adds each session's credentials. Replies over `memory_reply_bytes` go to
+        a file in `spool_dir`. File fields send only files inside the `uploads` folders
+        (the page server's upload folder) or fetched from those origins."""
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.max_reply_bytes = max_reply_bytes
         self.memory_reply_bytes = memory_reply_bytes
         self.spool_dir = spool_dir
+        self.uploads = Uploads(tuple(uploads))
         self.sessions = auth.sessions if auth else SessionStore()
         self.auth = auth
         self._given_servers = servers
@@ -103,9 +119,11 @@ class Dispatcher:
             | Secrets(headers=frozenset(name.lower() for name in self.headers))
             | (spec_secrets(auth.api) if auth else Secrets())
         )
-        self.media_origins = frozenset(origin(url) for url in media_origins)
+        self.media_origins = Origins()
+        for url in media_origins:
+            self.media_origins.add(url)
         redact_library_logs()
-        self.session = requests.Session()
+        self.session = Session()
         self.session.cookies.set_policy(_NoCookies())
         adapter = Adapter(pool_size, retries)
         self.session.mount("http://", adapter)
@@ -139,6 +157,54 @@ class Dispatcher:
             state.base_url = url
         return url
 
+    def may_fetch(self, url: str) -> bool:
+        """Whether autoui may GET `url` for a page user (a picture a reply points at, a
+        file given by URL): on the API's origins or one allowed with `--media-origin`."""
+        return self.servers.origins.allows(url) or self.media_origins.allows(url)
+
+    def fetch(self, url: str, what: str) -> bytes | str:
+        """The bytes at `url`, or a message about `what` saying why there are none.
+
+        A GET without credentials, sent only if `may_fetch` the URL as given and as
+        prepared (right before sending), no redirect followed, at most
+        `memory_reply_bytes`, within the timeout; logged like a call.
+        """
+        if not self.may_fetch(url):
+            return f"{what} at {url} is not on the API's origins; not fetched"
+        limit = self.memory_reply_bytes
+        try:
+            prepared = self.session.prepare_request(requests.Request("GET", url))
+            if not self.may_fetch(prepared.url or ""):
+                return f"{what} at {url} is not on the API's origins; not fetched"
+            with deadline(self.timeout):
+                response = self.session.send(
+                    prepared, timeout=self.timeout, stream=True, allow_redirects=False
+                )
+                with response:
+                    log.info("GET %s -> %s (%s)", prepared.url, response.status_code, what)
+                    if response.status_code != 200:
+                        return f"{what} at {url} answered HTTP {response.status_code}"
+                    content = response.raw.read(limit + 1, decode_content=True)
+        except (requests.exceptions.RequestException, ProtocolError, ReadTimeoutError) as exc:
+            return f"{what} at {url} could not be fetched: {type(exc).__name__}"
+        if len(content) > limit:
+            return f"{what} at {url} is over {limit:,} bytes; not read"
+        return content
+
+    def _open_file(self, field: Field, value: Any) -> FileValue:
+        """A file field's value as bytes: a file uploaded to the page server, or one
+        fetched from the API's origins; anything else is refused (`values.Uploads`)."""
+        url = file_url(value)
+        if url is None:
+            return self.uploads.open(field, value)
+        if not self.may_fetch(url):
+            raise ValueProblem(field, not_uploaded(url))
+        content = self.fetch(url, "the file")
+        if isinstance(content, str):
+            raise ValueProblem(field, content)
+        name = file_name(value, urlsplit(url).path) or "file"
+        return FileValue(name, content, media_type_of_name(name))
+
     def call(
         self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
     ) -> Reply:
@@ -159,7 +225,7 @@ class Dispatcher:
         operation = plan.operation
         base = self.servers.base_for(operation, self.server_of(session))
         try:
-            request = build_request(plan, values, base)
+            request = build_request(plan, values, base, self._open_file)
         except ValueProblem as exc:
             return None, Reply(operation.method, operation.label, error=str(exc))
         # The dispatcher's headers (`--header`) are defaults: a header the user filled in
@@ -175,7 +241,9 @@ class Dispatcher:
             self.servers.origins.check(prepared.url or "")
         except (AuthProblem, OriginError) as exc:
             return None, Reply(operation.method, operation.label, error=str(exc))
-        sent = sent_request(prepared, request, plan, values, self.secrets | form_secrets(plan))
+        startup = applied.startup + list(self.headers.values())
+        secrets = self.secrets | form_secrets(plan)
+        sent = sent_request(prepared, request, plan, values, secrets, withheld=startup)
         reply = Reply(prepared.method or operation.method, sent.shown_url(), request=sent)
         reply.sent_secrets = applied.secrets + list(self.headers.values())
         reply.credentials_missing = not applied.satisfied
@@ -196,7 +264,7 @@ class Dispatcher:
         with deadline(self.timeout) as limit:
             self._exchange(prepared, reply, listener, limit)
         if limit.expired:  # whatever was read, it was cut short when time ran out
-            where, waited = origin(reply.url), f"{self.timeout:g} s (raise it with --timeout)"
+            where, waited = _where(reply.url), f"{self.timeout:g} s (raise it with --timeout)"
             reply.error = (
                 f"no answer from {where} within {waited}"
                 if reply.status is None
@@ -226,17 +294,17 @@ class Dispatcher:
                     else:
                         reply.content = body
         except requests.exceptions.ConnectTimeout:
-            reply.error = f"could not connect to {origin(reply.url)} within {self.timeout:g} s"
+            reply.error = f"could not connect to {_where(reply.url)} within {self.timeout:g} s"
         except requests.exceptions.ConnectionError as exc:
             reply.error = _connection_message(reply.url, exc)
         except requests.exceptions.Timeout:
             reply.error = (
-                f"no answer from {origin(reply.url)} within {self.timeout:g} s "
+                f"no answer from {_where(reply.url)} within {self.timeout:g} s "
                 "(raise it with --timeout)"
             )
         except _Stalled:
             reply.error = (
-                f"the reply from {origin(reply.url)} stopped: nothing more came "
+                f"the reply from {_where(reply.url)} stopped: nothing more came "
                 f"within {self.timeout:g} s (raise it with --timeout)"
             )
         except _TooBig as exc:
@@ -244,25 +312,22 @@ class Dispatcher:
         except _Broken as exc:
             reply.content = exc.partial
             reply.error = (
-                f"the reply from {origin(reply.url)} broke off after {exc.size:,} "
+                f"the reply from {_where(reply.url)} broke off after {exc.size:,} "
                 "bytes: the connection was closed before the end"
             )
         except requests.exceptions.RequestException as exc:
-            reply.error = f"the request to {origin(reply.url)} failed: {exc}"
+            reply.error = f"the request to {_where(reply.url)} failed: {exc}"
+        except OriginError as exc:
+            reply.error = str(exc)
 
     def finish(self, plan: OperationPlan, reply: Reply) -> Reply:
-        """Decode what came back into what is shown, and log the call (without secrets)."""
-        if reply.error is None and reply.body_file is None:
-            try:
-                decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
-            except RecursionError:  # JSON nested deeper than Python's parser can go
-                reply.kind, reply.primary = "textbox", ""
-                reply.error = f"the reply from {origin(reply.url)} is nested too deeply to read"
-            else:
-                fetch_media(self, reply)
-        if reply.status in (401, 403) and reply.credentials_missing and self.auth is not None:
-            hint = self.auth.hint(plan.operation)
-            reply.error = f"{reply.error or f'HTTP {reply.status}'} ({hint})"
+        """Log the call (without secrets), then decode what came back into what is
+        shown, fetching the pictures it declares (each logged after it).
+
+        The operator's start-up credentials are taken out of the reply first: an API
+        that echoes what it was sent (httpbin's `/headers`) must not show them to a
+        page user.
+        """
         if reply.error is not None:
             reply.error = scrub(reply.error, reply.sent_secrets)
         log.info(
@@ -271,36 +336,85 @@ class Dispatcher:
             reply.url,
             reply.status if reply.status is not None else reply.error,
         )
+        withheld = reply.request.withheld if reply.request is not None else ()
+        if withheld:
+            reply.content = scrub_bytes(reply.content, withheld)
+            reply.headers = {name: scrub(value, withheld) for name, value in reply.headers.items()}
+        if reply.error is None and reply.body_file is None:
+            try:
+                decode(reply, plan.outputs[0] if plan.outputs else Output("auto"), plan.fields)
+            except RecursionError:  # JSON nested deeper than Python's parser can go
+                reply.kind, reply.primary = "textbox", ""
+                reply.error = f"the reply from {_where(reply.url)} is nested too deeply to read"
+            else:
+                fetch_media(self, plan, reply)
+        if reply.status in (401, 403) and reply.credentials_missing and self.auth is not None:
+            hint = self.auth.hint(plan.operation)
+            reply.error = f"{reply.error or f'HTTP {reply.status}'} ({hint})"
+        if reply.error is not None:
+            reply.error = scrub(reply.error, reply.sent_secrets)
         return reply
 
     def _send(self, prepared: requests.PreparedRequest, reply: Reply) -> requests.Response | None:
-        """Send, following redirects within the first URL's origin, or to another allowed
-        origin without the credentials; any other redirect is reported, not followed."""
-        home = origin(prepared.url or "")
+        """Send, following redirects within the origin, or to another allowed origin
+        without the credentials; any other redirect is reported, not followed.
+
+        Every hop is judged by the origins' rule on the URL exactly as it is sent, right
+        before it is sent; a redirect is logged with where it points.
+        """
+        shown_url = reply.url  # the URL being sent, as a log line may show it
         for _ in range(_MAX_REDIRECTS + 1):
+            self.servers.origins.check(prepared.url or "")
             response = self.session.send(
                 prepared, timeout=self.timeout, stream=True, allow_redirects=False
             )
             location = response.headers.get("Location")
             if not response.is_redirect or not location:
                 return response
+            response.close()
             target = urljoin(prepared.url or "", location)
-            same = _same_origin(target, prepared.url or "")
-            if not same and not self.servers.origins.allows(target):
-                response.close()
+            shown = scrub(redact_url(target, self.secrets.query), reply.sent_secrets)
+            log.info(
+                "%s %s -> %s, redirected to %s",
+                prepared.method,
+                shown_url,
+                response.status_code,
+                shown,
+            )
+            try:
+                prepared = self._follow(prepared, response.status_code, target)
+            except OriginError as exc:
                 reply.status, reply.reason = response.status_code, response.reason or ""
                 reply.headers = dict(response.headers)
-                reply.error = (
-                    f"HTTP {response.status_code}: the API redirected to "
-                    f"{redact_url(target, self.secrets.query)}, outside {home}; not followed"
+                reason = scrub(str(exc), reply.sent_secrets)
+                reply.error = f"HTTP {response.status_code}: the API redirected to " + (
+                    f"{shown}, outside {_where(prepared.url or '')}; not followed"
+                    if isinstance(exc, _Outside)
+                    else f"a URL autoui does not follow: {reason}"
                 )
                 return None
-            prepared = _redirected(prepared, response.status_code, target)
-            if not same:
-                self._drop_credentials(prepared)
-            response.close()
+            shown_url = shown
         reply.error = f"more than {_MAX_REDIRECTS} redirects"
         return None
+
+    def _follow(
+        self, prepared: requests.PreparedRequest, status: int, target: str
+    ) -> requests.PreparedRequest:
+        """The request that follows a redirect to `target`: without credentials when it
+        leaves the origin. Raises OriginError when it may not be followed (`_Outside` for
+        an origin that is not allowed)."""
+        here = origin(target)
+        try:
+            follow = _redirected(prepared, status, target)
+        except requests.exceptions.RequestException:
+            raise OriginError(f"{target!r} is not a usable URL") from None
+        if origin(follow.url or "") != here:
+            raise OriginError(f"{target!r} is read as different hosts by URL parsers")
+        if here != origin(prepared.url or ""):
+            if not self.servers.origins.allows(follow.url or ""):
+                raise _Outside(here)
+            self._drop_credentials(follow)
+        return follow
 
     def _drop_credentials(self, prepared: requests.PreparedRequest) -> None:
         """Before a redirect to another (allowed) origin: no credential goes along."""
@@ -383,17 +497,10 @@ def _arriving(response: requests.Response) -> Iterator[bytes]:
 def _pinned(url: str) -> ServerChoice:
     """One server, `url`, and its origin the only one allowed (none if `url` has none)."""
     try:
-        origins = Origins({canonical_origin(url)})
+        origins = Origins({origin(url)})
     except OriginError:
         origins = Origins()
     return ServerChoice([Server(url)], origins, pinned=True)
-
-
-def _same_origin(a: str, b: str) -> bool:
-    try:
-        return canonical_origin(a) == canonical_origin(b)
-    except OriginError:
-        return False
 
 
 def _discard(spool: Any) -> None:
@@ -419,6 +526,10 @@ def _spooled(reply: Reply, path: Path, limit: int) -> None:
 
 class _TooBig(Exception):
     pass
+
+
+class _Outside(OriginError):
+    """A redirect to an origin that is not allowed."""
 
 
 class _Stalled(Exception):
@@ -451,7 +562,7 @@ def _redirected(
 
 
 def _connection_message(url: str, exc: Exception) -> str:
-    where = origin(url)
+    where = _where(url)
     text = str(exc)
     if "Connection refused" in text or "Errno 111" in text:
         return f"cannot reach the API at {where}: connection refused. Is it running?"

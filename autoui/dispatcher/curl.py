@@ -4,22 +4,25 @@ A person debugging an API wants to take a call out of the UI and into a terminal
 bug report. Credentials must not travel with it by accident: the `Authorization`,
 `Proxy-Authorization` and `Cookie` headers, the header and query names of the spec's
 API-key schemes, the headers given with `--header`, and fields the form masks
-(passwords, tokens) are shown as `<redacted>` unless the user asks to reveal them.
+(passwords, tokens: in a header, the query, the body or the path) are shown as
+`<redacted>` unless the user asks to reveal them. Reveal shows only what the user typed:
+the operator's start-up credentials (`--auth`, `AUTOUI_AUTH_*`, `--header`) are the
+request's `withheld` values, redacted always.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import requests
 
-from autoui.dispatcher.values import file_path
+from autoui.dispatcher.values import file_name, file_path
 from autoui.ir import Api
 from autoui.mapper.plan import OperationPlan
 
@@ -29,20 +32,44 @@ ALWAYS_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cook
 # megabytes, too much for a text box, and nobody pastes that into a terminal.
 MAX_BODY_CHARS = 64_000
 _DEFAULT_HEADERS = requests.utils.default_headers()
+_MIN_SCRUB = 3  # shorter values are not searched for in text: they would garble it
+_TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret (as given, and percent-encoded) replaced by <redacted>."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= _MIN_SCRUB:
+            text = text.replace(secret, REDACTED).replace(quote(secret, safe=""), REDACTED)
+    return text
+
+
+def scrub_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
+    """`scrub` for a body's bytes (a reply that echoes what it was sent)."""
+    marker = REDACTED.encode()
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= _MIN_SCRUB:
+            for form in {secret, quote(secret, safe="")}:
+                content = content.replace(form.encode("utf-8"), marker)
+    return content
 
 
 @dataclass(frozen=True)
 class Secrets:
-    """Names whose values are credentials: headers (lower case), query parameters and
-    paths in a JSON or form body."""
+    """Names whose values are credentials: headers (lower case), query parameters, path
+    parameters and paths in a JSON or form body."""
 
     headers: frozenset[str] = ALWAYS_SECRET_HEADERS
     query: frozenset[str] = frozenset()
     body: frozenset[tuple[str, ...]] = frozenset()
+    path: frozenset[str] = frozenset()
 
     def __or__(self, other: Secrets) -> Secrets:
         return Secrets(
-            self.headers | other.headers, self.query | other.query, self.body | other.body
+            self.headers | other.headers,
+            self.query | other.query,
+            self.body | other.body,
+            self.path | other.path,
         )
 
 
@@ -65,6 +92,7 @@ def form_secrets(plan: OperationPlan) -> Secrets:
         headers=frozenset(f.name.lower() for f in masked if f.location == "header"),
         query=frozenset(f.name for f in masked if f.location == "query"),
         body=frozenset(f.body_path for f in masked if f.location == "body" and f.body_path),
+        path=frozenset(f.name for f in masked if f.location == "path"),
     )
 
 
@@ -87,9 +115,14 @@ class SentRequest:
     parts: list[Part] | None = None  # a multipart body, part by part
     body_file: str | None = None  # the name of the file a raw body was read from
     secrets: Secrets = field(default_factory=Secrets)
+    template: str = ""  # the operation's path, `/users/{id}`: where path values are
+    withheld: tuple[str, ...] = field(default=(), repr=False)  # start-up credentials
 
     def shown_url(self, reveal: bool = False) -> str:
-        return self.url if reveal else redact_url(self.url, self.secrets.query)
+        if reveal:
+            return scrub(self.url, self.withheld)
+        url = redact_path(self.url, self.template, self.secrets.path)
+        return scrub(redact_url(url, self.secrets.query), self.withheld)
 
 
 def sent_request(
@@ -98,8 +131,10 @@ def sent_request(
     plan: OperationPlan,
     values: Mapping[str, Any],
     secrets: Secrets,
+    withheld: Iterable[str] = (),
 ) -> SentRequest:
-    """What `prepared` sends, kept so that it can be shown as a command."""
+    """What `prepared` sends, kept so that it can be shown as a command; `withheld` are
+    the start-up credentials on it, never shown."""
     body = prepared.body.encode("utf-8") if isinstance(prepared.body, str) else prepared.body
     parts = None
     if request.files:
@@ -112,6 +147,8 @@ def sent_request(
         parts=parts,
         body_file=_raw_body_file(plan, values) if body and parts is None else None,
         secrets=secrets,
+        template=plan.operation.path,
+        withheld=tuple(withheld),
     )
 
 
@@ -128,11 +165,29 @@ def _raw_body_file(plan: OperationPlan, values: Mapping[str, Any]) -> str | None
     for item in plan.fields:
         if item.location == "body" and not item.body_path and item.encoding == "file":
             value = values.get(item.api_param)
-            if isinstance(value, Mapping) and isinstance(value.get("orig_name"), str):
-                return str(value["orig_name"])
             path = file_path(value)
-            return os.path.basename(path) if path else None
+            return file_name(value, path) if path else None
     return None
+
+
+def redact_path(url: str, template: str, names: frozenset[str]) -> str:
+    """`url` with the values of the path parameters `names` redacted, found where the
+    path `template` (`/basic-auth/{user}/{passwd}`) puts them at the end of its path."""
+    if not names or not template:
+        return url
+    parts = urlsplit(url)
+    pieces = _TEMPLATE_VARIABLE.split(template)  # literal, name, literal, name, ...
+    pattern = "".join(
+        re.escape(piece) if i % 2 == 0 else "([^/?#]*)" for i, piece in enumerate(pieces)
+    )
+    found = re.search(pattern + "$", parts.path)
+    if found is None:
+        return url
+    path = parts.path
+    for group, name in reversed(list(enumerate(pieces[1::2], 1))):
+        if name in names:
+            path = path[: found.start(group)] + REDACTED + path[found.end(group) :]
+    return urlunsplit(parts._replace(path=path))
 
 
 def redact_url(url: str, names: frozenset[str]) -> str:
@@ -169,7 +224,7 @@ def curl_command(sent: SentRequest, reveal: bool = False) -> str:
         lines.append(f"--data-binary @{shlex.quote(sent.body_file)}")
     elif sent.body:
         lines.append(_body_option(sent, reveal))
-    return " \\\n  ".join(lines)
+    return scrub(" \\\n  ".join(lines), sent.withheld)
 
 
 def _body_option(sent: SentRequest, reveal: bool) -> str:

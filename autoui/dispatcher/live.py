@@ -23,6 +23,7 @@ from typing import Any
 import requests
 
 from autoui.dispatcher.client import Dispatcher
+from autoui.dispatcher.curl import scrub
 from autoui.dispatcher.reply import Reply, charset_of, content_type_of, media_type_of
 from autoui.dispatcher.streams import EventReader, TextStream, is_stream
 from autoui.mapper.plan import OperationPlan
@@ -99,7 +100,8 @@ class LiveCall:
             self.reply, done=False, elapsed=time.perf_counter() - self._started, notes=[]
         )
         if text is not None:
-            reply.kind, reply.primary = "stream", text
+            withheld = reply.request.withheld if reply.request is not None else ()
+            reply.kind, reply.primary = "stream", scrub(text, withheld)
         return reply
 
     def _run(self) -> None:

@@ -8,21 +8,22 @@ spec says so (`format: byte`, `contentEncoding`, `contentMediaType`), when it is
 (magic numbers); a long string that is itself the answer is checked by its bytes alone.
 
 Image URLs are fetched here, on the server, and never handed to the browser: the page
-must not be made to reach addresses on the server's own network. Like every other
-request, they may only go to the API's own origin (or to origins the user allowed).
+must not be made to reach addresses on the server's own network. A URL is fetched only
+when the response schema declares it a picture (`autoui.mapper.image_urls` has the
+rule), and like every other request only from the API's own origins (or origins the
+operator allowed), once, and logged.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import requests
-
+from autoui.mapper.image_urls import declared_image_urls
+from autoui.mapper.plan import OperationPlan
 from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 # Field names that hold media bytes (besides the widget rules' image and audio names).
 MEDIA_NAMES = IMAGE_NAMES | AUDIO_NAMES | {"images", "b64_json", "base64", "b64", "audios"}
-# Field names that hold the URL of an image.
-_URL_NAME = re.compile(r"^(image|img|photo|picture|thumbnail)s?(_?url|_?uri|_?link)?$|^url$")
 _MIN_BASE64 = 64  # shorter strings are not worth a look: no picture is that small
 MAX_ITEMS = 8  # most media taken from one reply (and most URLs fetched for it)
 _MAX_NODES = 500  # JSON nodes looked at when searching a reply for media
@@ -117,28 +116,16 @@ def is_media_name(name: str) -> bool:
     return name.lower() in MEDIA_NAMES
 
 
-def is_image_url_name(name: str) -> bool:
-    return bool(_URL_NAME.match(name.lower()))
-
-
-def is_web_url(text: str) -> bool:
-    return text.startswith(("http://", "https://")) and len(text) < 4096 and " " not in text
-
-
-def media_in_json(data: Any) -> tuple[list[Media], list[str]]:
-    """The media in media-named fields of a JSON value, and the image URLs in URL-named
-    fields, in document order, at most MAX_ITEMS of each."""
+def media_in_json(data: Any) -> list[Media]:
+    """The media in media-named fields of a JSON value (and in `data:` URLs), in document
+    order, at most MAX_ITEMS."""
     found: list[Media] = []
-    urls: list[str] = []
     for name, value in _named_strings(data):
         if len(found) < MAX_ITEMS and (is_media_name(name) or value.startswith("data:")):
             media = media_in_string(value)
             if media is not None:
                 found.append(media)
-                continue
-        if len(urls) < MAX_ITEMS and is_image_url_name(name) and is_web_url(value):
-            urls.append(value)
-    return found, urls
+    return found
 
 
 def _named_strings(data: Any) -> Iterator[tuple[str, str]]:
@@ -156,19 +143,21 @@ def _named_strings(data: Any) -> Iterator[tuple[str, str]]:
             stack += reversed([(name, v) for v in value])
 
 
-def fetch_media(dispatcher: Dispatcher, reply: Reply) -> None:
-    """Fetch the image URLs a decoded reply points at, on the API's own origin (or one
-    the user allowed), and show them in place of the URL text. URLs elsewhere are left
-    as text, with a note that says why."""
-    if not reply.media_urls:
+def fetch_media(dispatcher: Dispatcher, plan: OperationPlan, reply: Reply) -> None:
+    """Fetch the picture URLs a decoded JSON reply holds where its schema declares them
+    (or the one its primary output, an image, points at), each once, from the API's
+    origins (or those the operator allowed), and show them in place of the URL text.
+    URLs elsewhere are left as text, with a note that says why."""
+    if reply.kind in ("image", "audio", "video", "gallery"):
+        return  # the reply held its media itself
+    urls = list(reply.media_urls)
+    if not urls and plan.schemas is not None and b"http" in reply.content:
+        urls = declared_image_urls(plan.schemas, plan.operation, reply.data, MAX_ITEMS)
+    urls = list(dict.fromkeys(urls))
+    if not urls:
         return
-    from autoui.dispatcher.client import origin  # client imports this module
-
-    origins = dispatcher.media_origins | {origin(dispatcher.base_url)}
-    allowed = [
-        u for u in reply.media_urls if origin(u) in origins or dispatcher.servers.origins.allows(u)
-    ]
-    refused = [u for u in reply.media_urls if u not in allowed]
+    allowed = [u for u in urls if dispatcher.may_fetch(u)]
+    refused = [u for u in urls if u not in allowed]
     pictures: list[Media] = []
     for url in allowed:
         picture = _fetch_image(dispatcher, url)
@@ -180,8 +169,7 @@ def fetch_media(dispatcher: Dispatcher, reply: Reply) -> None:
         reply.notes.append(
             f"not fetched: {refused[0]}"
             + (f" and {len(refused) - 1} more" if len(refused) > 1 else "")
-            + f" (only URLs on {origin(dispatcher.base_url)} are fetched; "
-            "allow others with --media-origin)"
+            + " (only URLs on the API's origins are fetched; allow others with --media-origin)"
         )
     if pictures and not refused and len(pictures) == len(allowed):
         show_media(reply, pictures)
@@ -206,19 +194,9 @@ def show_media(reply: Reply, found: list[Media]) -> None:
 
 def _fetch_image(dispatcher: Dispatcher, url: str) -> Media | str:
     """The picture at `url`, or a note saying why there is none."""
-    try:
-        prepared = dispatcher.session.prepare_request(requests.Request("GET", url))
-        response = dispatcher.session.send(
-            prepared, timeout=dispatcher.timeout, stream=True, allow_redirects=False
-        )
-        with response:
-            if response.status_code != 200:
-                return f"the image at {url} answered HTTP {response.status_code}"
-            content = response.raw.read(dispatcher.memory_reply_bytes + 1, decode_content=True)
-    except requests.exceptions.RequestException as exc:
-        return f"the image at {url} could not be fetched: {type(exc).__name__}"
-    if len(content) > dispatcher.memory_reply_bytes:
-        return f"the image at {url} is over {dispatcher.memory_reply_bytes:,} bytes; not shown"
+    content = dispatcher.fetch(url, "the image")
+    if isinstance(content, str):
+        return content
     media_type = sniff(content)
     if media_type is None or not media_type.startswith("image/"):
         return f"{url} is not a picture"

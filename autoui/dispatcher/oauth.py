@@ -8,7 +8,9 @@ server must support) and, if the server refuses that, once more with the credent
 the body, which some servers insist on.
 
 Token endpoints come from the spec, fixed at start-up; their replies are read with a
-size cap, redirects are not followed, and nothing here logs a secret or a token.
+size cap, redirects are not followed, each request is logged (method, URL, status: the
+credentials travel in the body and headers, never in the URL), and nothing here logs a
+secret or a token.
 """
 
 from __future__ import annotations
@@ -16,12 +18,17 @@ from __future__ import annotations
 import base64
 import http.cookiejar
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import requests
+
+from autoui.dispatcher.transport import Session
+
+log = logging.getLogger("autoui")
 
 MAX_TOKEN_REPLY = 1024 * 1024
 _EARLY = 30.0  # seconds before expiry that a token counts as expired
@@ -59,7 +66,7 @@ class TokenClient:
     def __init__(self, *, timeout: float, clock: Callable[[], float]) -> None:
         self.timeout = timeout
         self.clock = clock
-        self.http = requests.Session()
+        self.http = Session()
         # No cookies: a Set-Cookie in one user's token reply must not ride on another's.
         self.http.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         self._discovered: dict[str, dict[str, Any]] = {}
@@ -132,6 +139,7 @@ class TokenClient:
             ) as reply:
                 body = reply.raw.read(MAX_TOKEN_REPLY + 1, decode_content=True)
                 status, reason = reply.status_code, reply.reason or ""
+                log.info("%s %s -> %s (%s)", method, url, status, what)
         except requests.exceptions.Timeout:
             raise TokenError(f"no answer from {where} within {self.timeout:g} s") from None
         except requests.exceptions.RequestException:

@@ -20,6 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
+
 from autoui.ir import Operation, Server
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -37,35 +40,93 @@ class OriginError(ValueError):
     """A URL autoui will not send a request to; the message says why and what to do."""
 
 
-def origin(url: str) -> str:
-    """`scheme://host[:port]` in a canonical form: lower case, default port left out.
+# What may not appear anywhere in a URL autoui sends to: a backslash (WHATWG parsers, and
+# urllib.parse for the host, read it as `/`; urllib3 ends the host there), spaces and
+# control characters (urllib.parse drops tabs and line breaks, urllib3 keeps them).
+_UNSAFE = re.compile(r"[\\\x00-\x20\x7f]")
+# A host name as urllib3 gives it: ASCII labels (punycode for others), maybe a final dot.
+_HOST_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$")
+# A label that makes WHATWG parsers (and inet_aton) read a host as an IPv4 address.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 
-    Raises OriginError for a URL that is not absolute http(s).
+
+def origin(url: str) -> str:
+    """`scheme://host[:port]` of `url` as urllib3 reads it (it sends every request), in a
+    canonical form: lower case, default port left out, IPv6 compressed.
+
+    This is the one rule by which autoui judges a URL: a request goes out only when the
+    origin of the URL exactly as it will be sent is allowed. Raises OriginError for a URL
+    that is not absolute http(s), and for one that URL parsers could read as different
+    hosts (so that the host judged is the host reached): a backslash, a space or a control
+    character anywhere, user information (`user@`), a percent sign or a non-ASCII letter
+    in the host, an IPv4 address in any but its dotted decimal form (`2130706433`,
+    `0177.0.0.1`, `127.1`), or a host that urllib.parse and urllib3 read differently.
     """
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+    if _UNSAFE.search(url):
+        raise OriginError(
+            f"{url!r} holds a backslash, a space or a control character, which URL parsers "
+            "read differently; not sent"
+        )
     try:
-        host, port = parts.hostname, parts.port
-    except ValueError as exc:  # a port that is not a number
+        parsed = parse_url(url)
+        other = urlsplit(url)
+        other_host, other_port = other.hostname, other.port
+    except (LocationParseError, ValueError) as exc:
         raise OriginError(f"{url!r} is not a usable URL: {exc}") from None
-    if scheme not in _DEFAULT_PORTS or not host:
+    scheme = (parsed.scheme or "").lower()
+    if scheme not in _DEFAULT_PORTS or not parsed.host:
         raise OriginError(f"{url!r} is not an absolute http(s) URL")
-    if ":" in host:
-        host = f"[{host}]"
+    if parsed.auth is not None or "@" in (other.netloc or ""):
+        raise OriginError(f"{url!r} holds user information (`user@`) before the host; not sent")
+    if not url.isascii():
+        authority = url.split("://", 1)[-1].split("/", 1)[0]
+        if not authority.isascii():
+            raise OriginError(
+                f"{url!r}: write a host name that is not ASCII in its xn-- form; not sent"
+            )
+    host = _canonical_host(url, parsed.host.lower())
+    if host.strip("[]") != _canonical_host(url, other_host or "").strip("[]") or (
+        parsed.port != other_port
+    ):
+        raise OriginError(f"{url!r} is read as different hosts by URL parsers; not sent")
+    port = parsed.port
     if port is None or port == _DEFAULT_PORTS[scheme]:
         return f"{scheme}://{host}"
     return f"{scheme}://{host}:{port}"
 
 
+def _canonical_host(url: str, host: str) -> str:
+    """`host` checked and in canonical form (IPv6 in brackets, compressed)."""
+    inner = host.strip("[]")
+    if ":" in inner:
+        try:
+            return f"[{ipaddress.IPv6Address(inner).compressed}]"
+        except ValueError:
+            raise OriginError(f"{url!r} does not hold a usable IPv6 address; not sent") from None
+    if not _HOST_NAME.match(host):
+        raise OriginError(f"{url!r}: {host!r} is not a host name or an address; not sent")
+    if _NUMERIC_LABEL.match(host.rstrip(".").rsplit(".", 1)[-1]):
+        try:
+            return str(ipaddress.IPv4Address(host))
+        except ValueError:
+            raise OriginError(
+                f"{url!r}: write the IPv4 address {host!r} as four decimal numbers "
+                "(a.b.c.d); not sent"
+            ) from None
+    return host
+
+
 def is_private_host(host: str) -> bool:
     """Loopback, private, link-local or unspecified: an address inside the network."""
-    host = host.strip("[]").lower()
+    host = host.strip("[]").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
     return (
         address.is_private
         or address.is_loopback
@@ -87,19 +148,21 @@ class Origins:
         if "*" not in url_or_pattern:
             self.exact.add(origin(url_or_pattern))
             return
-        parts = urlsplit(url_or_pattern.replace("*.", "wildcard.", 1))
+        bad = OriginError(
+            f"--allow-origin {url_or_pattern!r}: a pattern may only start the host "
+            "with '*.', followed by a domain, as in https://*.example.com"
+        )
+        scheme, _, rest = url_or_pattern.partition("://")
+        if not rest.startswith("*.") or "*" in rest[2:] or rest.rstrip("/").count("/"):
+            raise bad
+        try:
+            home = origin(f"{scheme}://wildcard.{rest[2:]}")
+        except OriginError:
+            raise bad from None
+        parts = urlsplit(home)  # canonical now: one reading only
         domain = (parts.hostname or "").removeprefix("wildcard")
-        if (
-            parts.scheme not in _DEFAULT_PORTS
-            or not url_or_pattern.split("://", 1)[-1].startswith("*.")
-            or "*" in url_or_pattern.split("*.", 1)[1]
-            or domain.count(".") < 2
-            or parts.path not in ("", "/")
-        ):
-            raise OriginError(
-                f"--allow-origin {url_or_pattern!r}: a pattern may only start the host "
-                "with '*.', followed by a domain, as in https://*.example.com"
-            )
+        if domain.count(".") < 2:
+            raise bad
         self.patterns.add((parts.scheme, domain, parts.port or _DEFAULT_PORTS[parts.scheme]))
 
     def allows(self, url: str) -> bool:
@@ -195,6 +258,11 @@ class ServerChoice:
     def _admit(self, server: Server, public_spec: bool) -> bool:
         reachable = server_origins(server)
         if not reachable:  # a relative URL (a spec read from a file): nowhere to send to
+            if "://" in server.url:
+                try:
+                    origin(server.expand())
+                except OriginError as exc:
+                    self.problems.append(f"the server {server.url} is left out: {exc}")
             return False
         private = {o for o in reachable if is_private_host(urlsplit(o).hostname or "")}
         if public_spec and private and not all(self.origins.allows(o) for o in private):

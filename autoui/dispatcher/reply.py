@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from autoui.dispatcher.curl import SentRequest
-from autoui.dispatcher.media import is_web_url, media_in_json, media_in_string, show_media
+from autoui.dispatcher.media import media_in_json, media_in_string, show_media
 from autoui.dispatcher.streams import is_stream, read_stream
 from autoui.dispatcher.views import label_scores, table, table_rows
+from autoui.mapper.image_urls import is_web_url
 from autoui.mapper.outputs import answer_path, component_for_media_type, is_json, primary_name
 from autoui.mapper.plan import Field, Output
 
@@ -52,7 +53,7 @@ class Reply:
     error: str | None = None
     request: SentRequest | None = None  # what was sent, for the curl command
     notes: list[str] = field(default_factory=list)  # said under the status line
-    media_urls: list[str] = field(default_factory=list)  # image URLs to fetch and show
+    media_urls: list[str] = field(default_factory=list)  # the URL of the picture to show
     # The form fields an error reply names (FastAPI's `loc`), by api_param.
     field_errors: dict[str, str] = field(default_factory=dict)
     done: bool = True  # False while a call shown live is still going
@@ -211,13 +212,12 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
         if media is not None:
             show_media(reply, [media])
             return
-    found, urls = media_in_json(data)
+    found = media_in_json(data)
     if found:
         show_media(reply, found)
         return
     if isinstance(value, str) and output.component == "image" and is_web_url(value):
-        urls = [value]
-    reply.media_urls = urls
+        reply.media_urls = [value]  # the picture the output shows is at this URL
     if isinstance(value, (dict, list)):
         reply.primary, reply.kind = value, "json"
         scores = label_scores(value)

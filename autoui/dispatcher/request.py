@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from autoui.dispatcher import styles
-from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem, wire_value
+from autoui.dispatcher.values import ABSENT, FileOpener, FileValue, ValueProblem, wire_value
 from autoui.ir import Encoding
 from autoui.mapper.plan import Field, OperationPlan, holds
 from autoui.mapper.rules import is_json
@@ -55,8 +55,9 @@ def choices(plan: OperationPlan, values: Mapping[str, Any]) -> dict[str, str]:
     return chosen
 
 
-def assemble(plan: OperationPlan, values: Mapping[str, Any]) -> Parts:
-    """The active fields' values for the wire, and the body document they make.
+def assemble(plan: OperationPlan, values: Mapping[str, Any], open_file: FileOpener) -> Parts:
+    """The active fields' values for the wire, and the body document they make; file
+    fields' values are read by `open_file`.
 
     Raises ValueProblem naming the field when a value cannot be sent.
     """
@@ -65,7 +66,7 @@ def assemble(plan: OperationPlan, values: Mapping[str, Any]) -> Parts:
     parameters: list[tuple[Field, Any]] = []
     body_values: list[tuple[Field, Any]] = []
     for field in active:
-        value = wire_value(field, values.get(field.api_param))
+        value = wire_value(field, values.get(field.api_param), open_file)
         if value is ABSENT:
             if field.location == "path":
                 raise ValueProblem(field, _PATH_REQUIRED)
@@ -126,13 +127,14 @@ def _filled(values: list[tuple[Field, Any]], selector: Field) -> bool:
 
 
 def build_request(
-    plan: OperationPlan, values: Mapping[str, Any], base_url: str
+    plan: OperationPlan, values: Mapping[str, Any], base_url: str, open_file: FileOpener
 ) -> requests.Request:
-    """A `requests.Request` for `plan` with `values` keyed by each field's api_param.
+    """A `requests.Request` for `plan` with `values` keyed by each field's api_param;
+    file fields' values are read by `open_file` (which decides what may be read).
 
     Raises ValueProblem naming the field when a value cannot be sent.
     """
-    parts = assemble(plan, values)
+    parts = assemble(plan, values, open_file)
     path = plan.operation.path
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}

@@ -17,6 +17,8 @@ request is sent again only when that cannot do harm.
   back. A longer or unreadable `Retry-After` is not waited for: the user sees the reply.
 - A timeout is never retried: the user already waited `--timeout` seconds once.
 
+**Redirects** are never followed by requests (`Session`): the dispatcher judges each.
+
 **The deadline.** `requests` limits each socket read, not a whole call, so an API that
 sends its answer a byte at a time (headers included) would hold a worker forever. A
 `Deadline` shuts down the sockets of the call that owns it when its time is up; the
@@ -33,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
+import requests
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -239,6 +242,16 @@ def retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+class Session(requests.Session):
+    """A `requests.Session` that never works out a redirect itself: autoui follows each
+    one by its own rule (`Dispatcher._send`). requests otherwise prepares the next
+    request of every redirect reply even when told not to follow it (for
+    `Response.next`), parsing a Location that may be hostile, and raising on some."""
+
+    def resolve_redirects(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        return iter(())
 
 
 class Adapter(HTTPAdapter):

@@ -4,6 +4,10 @@ Widgets give loose values: a Number gives 3.0 for an integer field, a JSON edito
 gives text, an image upload gives a file path. Each is converted according to the
 plan's field, and a value that cannot be converted raises `ValueProblem` naming the
 field, so the user sees "body.count: 2.5 is not an integer" instead of a 422 later.
+
+A file value is a path on the server, whoever sent it (the page, gradio_client, an MCP
+client, a mounted app's user), so it is opened only by a `FileOpener` that knows which
+files a call may send: the dispatcher's, which takes uploads only (`Uploads`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from autoui.errors import AutouiError
 from autoui.mapper.plan import FILE_ENCODINGS, Field
@@ -54,35 +58,84 @@ def file_path(value: Any) -> str | None:
     return None
 
 
-def read_file(field: Field, value: Any, max_bytes: int = MAX_FILE_BYTES) -> FileValue:
-    if isinstance(value, (bytes, bytearray)):
-        return FileValue(field.name, bytes(value), "application/octet-stream")
+def file_url(value: Any) -> str | None:
+    """The `http(s)` URL a file value names instead of a path (an MCP client's file, a
+    gradio_client `handle_file(url)`), or None."""
     path = file_path(value)
-    if path is None:
-        raise ValueProblem(field, "expected a file")
-    try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise ValueProblem(
-                field, f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit"
-            )
-        content = Path(path).read_bytes()
-    except OSError as exc:
-        raise ValueProblem(field, f"cannot read the file ({exc.strerror or exc})") from None
-    name = os.path.basename(path)
+    if path is not None and path.startswith(("http://", "https://")):
+        return path
+    return None
+
+
+class FileOpener(Protocol):
+    """Turns a file field's value into the bytes to send, or raises ValueProblem."""
+
+    def __call__(self, field: Field, value: Any) -> FileValue: ...
+
+
+@dataclass(frozen=True)
+class Uploads:
+    """Where the files a call may send are: the folders the page server keeps uploads in
+    (Gradio's upload folder). A path elsewhere (`/etc/passwd`, `/proc/self/environ`), or
+    a link out of the folder, is refused; with no folders, every path is."""
+
+    folders: tuple[str, ...] = ()
+
+    def open(self, field: Field, value: Any, max_bytes: int = MAX_FILE_BYTES) -> FileValue:
+        """The file `value` names, read if it is inside one of the folders."""
+        if isinstance(value, (bytes, bytearray)):
+            return FileValue(field.name, bytes(value), "application/octet-stream")
+        path = file_path(value)
+        if path is None:
+            raise ValueProblem(field, "expected a file")
+        real = os.path.realpath(path)
+        if not any(_inside(real, os.path.realpath(folder)) for folder in self.folders):
+            raise ValueProblem(field, not_uploaded(path))
+        try:
+            size = os.path.getsize(real)
+            if size > max_bytes:
+                raise ValueProblem(
+                    field, f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit"
+                )
+            content = Path(real).read_bytes()
+        except OSError as exc:
+            raise ValueProblem(field, f"cannot read the file ({exc.strerror or exc})") from None
+        name = file_name(value, path)
+        return FileValue(name, content, media_type_of_name(name))
+
+
+def file_name(value: Any, path: str) -> str:
+    """The name a file is sent under: the name it was uploaded with, else its own."""
     if isinstance(value, Mapping) and isinstance(value.get("orig_name"), str):
-        name = value["orig_name"]
-    return FileValue(name, content, mimetypes.guess_type(name)[0] or "application/octet-stream")
+        return str(value["orig_name"])
+    return os.path.basename(path)
 
 
-def wire_value(field: Field, value: Any) -> Any:
-    """The value to send for `field`, or ABSENT when the field was left empty."""
+def not_uploaded(what: str) -> str:
+    """The one message for a file value that names something other than an upload."""
+    return (
+        f"{what!r} is not a file uploaded to this page; send the file itself (upload it on "
+        "the page, or with gradio_client.handle_file), or a URL on the API's origins"
+    )
+
+
+def media_type_of_name(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path != folder and os.path.commonpath([path, folder]) == folder
+
+
+def wire_value(field: Field, value: Any, open_file: FileOpener) -> Any:
+    """The value to send for `field`, or ABSENT when the field was left empty; a file
+    field's value is read by `open_file`."""
     if field.is_selector:
         return ABSENT  # a selector decides which fields are sent; it is not sent itself
     if value is None or (isinstance(value, str) and value == "" and not field.required):
         return ABSENT
     if field.encoding in FILE_ENCODINGS:
-        return _files(field, value)
+        return _files(field, value, open_file)
     if field.encoding == "json":
         return _json(field, value)
     if field.component in _SHAPED:
@@ -90,14 +143,14 @@ def wire_value(field: Field, value: Any) -> Any:
     return _CONVERTERS.get(field.value_type, _as_is)(field, value)
 
 
-def _files(field: Field, value: Any) -> Any:
+def _files(field: Field, value: Any, open_file: FileOpener) -> Any:
     """A file (or, for an array field, each file of a multi-file upload) as a FileValue for
     a part or raw body, or as base64 text (or a data: URL) for a JSON document."""
     if field.value_type == "array" and isinstance(value, (list, tuple)):
         if not value and not field.required:
             return ABSENT
-        return [_files(replace(field, value_type="string"), item) for item in value]
-    file = read_file(field, value)
+        return [_files(replace(field, value_type="string"), item, open_file) for item in value]
+    file = open_file(field, value)
     if field.encoding == "base64":
         return base64.b64encode(file.content).decode("ascii")
     if field.encoding == "data_url":

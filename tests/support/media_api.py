@@ -31,7 +31,7 @@ from fastapi.responses import (
     Response,
     StreamingResponse,
 )
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AnyUrl, BaseModel, Field, field_validator
 
 from support.echo import PDF_BYTES, png_bytes
 
@@ -122,6 +122,19 @@ class Detection(BaseModel):
     box: str
 
 
+class Image(BaseModel):
+    """OpenAI's `Image` (openai/openai-openapi, openapi.yaml: components.schemas.Image):
+    the picture's bytes or its URL (`format: uri`)."""
+
+    b64_json: str | None = None
+    url: AnyUrl | None = None
+    revised_prompt: str | None = None
+
+
+class Images(BaseModel):
+    data: list[Image]
+
+
 class Scores(BaseModel):
     text: str
 
@@ -152,8 +165,11 @@ def media_app() -> FastAPI:
         async def body() -> AsyncIterator[str]:
             try:
                 async for chunk in chunks:
-                    yield chunk
+                    # Counted as it is handed to the server: counted after the `yield`,
+                    # it would be counted only once the server asks for the next chunk,
+                    # which a client may see the first one before.
                     record.sent += 1
+                    yield chunk
                 record.finished = True
             finally:
                 if not record.finished:
@@ -260,11 +276,12 @@ def media_app() -> FastAPI:
         app.state.fetched.append(name)
         return Response(picture((120, 0, 120)), media_type="image/png")
 
-    @app.get("/image-url", tags=["json"])
-    def image_url(request: Request, elsewhere: str | None = None) -> dict[str, Any]:
-        """A picture by URL: on this API's origin, or wherever `elsewhere` says."""
+    @app.get("/image-url", tags=["json"], response_model_exclude_none=True)
+    def image_url(request: Request, elsewhere: str | None = None) -> Images:
+        """A picture by URL, as OpenAI's image API declares it (`Image.url`): on this
+        API's origin, or wherever `elsewhere` says."""
         url = elsewhere or str(request.url_for("a_file", name="cat.png"))
-        return {"data": [{"url": url, "revised_prompt": "a cat"}]}
+        return Images(data=[Image(url=url, revised_prompt="a cat")])
 
     @app.get("/detections", tags=["json"])
     def detections() -> list[Detection]:
