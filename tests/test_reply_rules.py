@@ -77,6 +77,32 @@ def test_ndjson_of_ollama_tgi_and_json_seq() -> None:
     assert _text([seq], "application/json-seq") == "ab"
 
 
+@pytest.mark.parametrize(
+    ("body", "media_type", "text"),
+    [
+        pytest.param(
+            b'data: {"response": "Hel"}\n\ndata: {"response": "lo wor',
+            "text/event-stream",
+            "Hel",
+            id="sse-half-event",
+        ),
+        pytest.param(
+            b'data: {"response": "Hel"}\n\ndata: {"response": "lo"}',
+            "text/event-stream",
+            "Hello",
+            id="sse-whole-last-line",
+        ),
+        pytest.param(
+            b'{"response": "Hel"}\n{"response": "lo wor', "application/x-ndjson", "Hel", id="ndjson"
+        ),
+    ],
+)
+def test_a_cut_stream_shows_no_half_event(body: bytes, media_type: str, text: str) -> None:
+    """A stream that ends inside an event (a broken connection) shows the events that
+    came whole; the half one is neither shown raw nor decoded."""
+    assert _text([body], media_type) == text
+
+
 def test_done_marks_the_end_of_an_openai_stream() -> None:
     stream = TextStream()
     for event in EventReader("text/event-stream").feed(b"data: [DONE]\n\n"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -50,6 +51,36 @@ class StartFn(Protocol):
     def __call__(
         self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
     ) -> Live: ...
+
+
+class Running:
+    """One form's calls in progress, by session, so that Stop can close the session's call.
+
+    The call's own handler then shows how it ended, as its last update. (With Gradio's
+    `cancels`, Stop closed the handler instead and wrote "Stopped" itself, racing the
+    handler's updates: under load a progress update came after it and replaced it.)
+    """
+
+    def __init__(self) -> None:
+        self._calls: dict[str | None, Live] = {}
+        self._lock = threading.Lock()
+
+    def add(self, session: str | None, live: Live) -> Live:
+        with self._lock:
+            self._calls[session] = live
+        return live
+
+    def end(self, session: str | None, live: Live) -> None:
+        live.close()
+        with self._lock:
+            if self._calls.get(session) is live:
+                del self._calls[session]
+
+    def stop(self, autoui_request: gr.Request) -> None:
+        with self._lock:
+            live = self._calls.get(session_of(autoui_request))
+        if live is not None:
+            live.close()
 
 
 class _Finished:

@@ -139,12 +139,19 @@ class OutputArea:
         details = [self.curl, self.raw, self.sent]
         return [self.status, *self.results.values(), *[d for d in details if d is not None]]
 
-    def start(self) -> dict[gr.components.Component, Any]:
-        """Updates that clear the previous reply as a new call begins."""
-        updates: dict[gr.components.Component, Any] = {self.status: "*Sending…*"}
+    def clear(self) -> dict[gr.components.Component, Any]:
+        """Updates that take the previous reply away: status, answer and details."""
+        updates: dict[gr.components.Component, Any] = {self.status: ""}
         for component in self.results.values():
             updates[component] = gr.update(visible=False, value=None)
+        for detail in (self.curl, self.raw):
+            if detail is not None:
+                updates[detail] = ""
         return updates
+
+    def start(self) -> dict[gr.components.Component, Any]:
+        """Updates that clear the previous reply as a new call begins."""
+        return {**self.clear(), self.status: "*Sending…*"}
 
     def progress(self, reply: Reply, first: bool = False) -> dict[gr.components.Component, Any]:
         """Updates while a call goes on: elapsed time, and a stream's text so far. The
@@ -194,6 +201,9 @@ def show_curl(sent: SentRequest | None, reveal: bool) -> str:
 
 def status_markdown(reply: Reply) -> str:
     notes = "".join(f"  \n*{_escape(note)}*" for note in reply.notes)
+    if reply.stopped:
+        prefix = f"{_escape(reply.summary())}  \n" if reply.status is not None else ""
+        return f"{prefix}{STOPPED_MARKDOWN}"
     if reply.ok:
         return f"**{_escape(reply.summary())}**{notes}"
     prefix = f"{_escape(reply.summary())}  \n" if reply.status is not None else ""

@@ -38,7 +38,14 @@ from autoui.dispatcher.curl import Secrets, form_secrets, redact_url, sent_reque
 from autoui.dispatcher.media import fetch_media
 from autoui.dispatcher.origins import OriginError, Origins, ServerChoice
 from autoui.dispatcher.origins import origin as canonical_origin
-from autoui.dispatcher.reply import Reply, content_type_of, decode, filename_of, media_type_of
+from autoui.dispatcher.reply import (
+    Reply,
+    content_type_of,
+    decode,
+    filename_of,
+    media_type_of,
+    partial_stream,
+)
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.streams import is_stream
@@ -234,7 +241,8 @@ class Dispatcher:
                 f"no answer from {origin(reply.url)} within {self.timeout:g} s "
                 "(raise it with --timeout)"
             )
-        except _Stalled:
+        except _Stalled as exc:
+            reply.content = exc.partial
             reply.error = (
                 f"the reply from {origin(reply.url)} stopped: nothing more came "
                 f"within {self.timeout:g} s (raise it with --timeout)"
@@ -260,6 +268,8 @@ class Dispatcher:
                 reply.error = f"the reply from {origin(reply.url)} is nested too deeply to read"
             else:
                 fetch_media(self, reply)
+        elif reply.content and reply.body_file is None:
+            partial_stream(reply)  # a stream that broke off: the text that came stays
         if reply.status in (401, 403) and reply.credentials_missing and self.auth is not None:
             hint = self.auth.hint(plan.operation)
             reply.error = f"{reply.error or f'HTTP {reply.status}'} ({hint})"
@@ -328,9 +338,8 @@ class Dispatcher:
         chunks: list[bytes] = []
         size = 0
         spool = None
-        pieces = _arriving(response) if on_chunk is not None else response.iter_content(65536)
         try:
-            for chunk in pieces:
+            for chunk in _arriving(response):
                 size += len(chunk)
                 if size > self.max_reply_bytes:
                     raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
@@ -348,7 +357,7 @@ class Dispatcher:
         except requests.exceptions.ConnectionError as exc:
             _discard(spool)
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
-                raise _Stalled from exc
+                raise _Stalled(b"".join(chunks), size) from exc
             raise _Broken(b"".join(chunks), size) from exc
         except requests.exceptions.ChunkedEncodingError as exc:
             _discard(spool)
@@ -369,8 +378,9 @@ class Listener(Protocol):
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:
-    """The body's pieces as they arrive. (`iter_content` would wait to fill its chunk
-    size unless the reply is chunked, so a stream would appear all at once.)"""
+    """The body's pieces as they arrive. (`iter_content` waits to fill its chunk size
+    unless the reply is chunked, so a stream would appear all at once, and the bytes of
+    a chunk cut short by a reset are lost with it: the count said "after 0 bytes".)"""
     try:
         while chunk := response.raw.read1(65536, decode_content=True):
             yield chunk
@@ -421,10 +431,6 @@ class _TooBig(Exception):
     pass
 
 
-class _Stalled(Exception):
-    """The reply began, then no more bytes came within the timeout."""
-
-
 class _Broken(Exception):
     """The connection ended in the middle of the reply's body, after `size` bytes (of
     which `partial` holds those still in memory)."""
@@ -433,6 +439,10 @@ class _Broken(Exception):
         super().__init__()
         self.partial = partial
         self.size = size
+
+
+class _Stalled(_Broken):
+    """The reply began, then no more bytes came within the timeout."""
 
 
 def _redirected(
