@@ -446,7 +446,7 @@ def small_ui(backend: FaultBackend) -> Iterator[str]:
         yield url
 
 
-def test_the_form_keeps_its_values_after_an_error(page, small_ui) -> None:
+def test_the_form_keeps_its_values_after_an_error(page, small_ui, backend) -> None:
     from playwright.sync_api import expect
     from support.browser import open_gradio
 
@@ -473,3 +473,9 @@ def test_the_form_keeps_its_values_after_an_error(page, small_ui) -> None:
     expect(status).to_contain_text("no answer from", timeout=30_000)
     expect(status).to_contain_text("within 2 s (raise it with --timeout)")
     assert "Traceback" not in page.content()
+    # The message reads as written: the API's address a working link, the option code.
+    link = status.get_by_role("link")
+    expect(link).to_have_text(backend.url)
+    expect(link).to_have_attribute("href", backend.url)
+    expect(status.locator("code")).to_have_text("--timeout")
+    assert "\\" not in status.inner_text()

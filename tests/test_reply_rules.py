@@ -18,6 +18,7 @@ from support.echo import PDF_BYTES, png_bytes
 from support.media_api import wav_bytes
 
 import autoui
+from autoui.builder.messages import markdown
 from autoui.builder.present import safe_html, safe_markdown
 from autoui.dispatcher.curl import Part, Secrets, SentRequest, curl_command, spec_secrets
 from autoui.dispatcher.media import decode_base64, media_in_json, media_in_string, sniff
@@ -507,3 +508,30 @@ def test_markdown_images_become_links() -> None:
     safe = safe_markdown(text)
     assert "![" not in safe and "<img" not in safe.lower()
     assert "[tracker](http://127.0.0.1:9/p.png)" in safe
+
+
+# Messages in status lines
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        pytest.param(
+            "cannot reach the API at http://127.0.0.1:7998: connection refused. Is it running?",
+            r"cannot reach the API at <http://127.0.0.1:7998>: connection refused\. Is it running?",
+            id="url-then-colon",
+        ),
+        pytest.param(
+            "no answer from https://x.org/a_b?c=1&d=2 within 2 s (raise it with --timeout)",
+            r"no answer from <https://x.org/a_b?c=1&d=2> within 2 s \(raise it with `--timeout`\)",
+            id="url-and-option",
+        ),
+        pytest.param(
+            "HTTP 422: *name* <b>must</b> be `snake_case`, e.g. a_b",
+            r"HTTP 422: \*name\* \<b\>must\</b\> be `snake_case`, e\.g\. a\_b",
+            id="markup-escaped-code-kept",
+        ),
+    ],
+)
+def test_a_message_shows_as_written_with_links_and_code(message: str, shown: str) -> None:
+    assert markdown(message) == shown

@@ -13,8 +13,9 @@ from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
 from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
 from autoui.builder.form import Badge, no_badge
+from autoui.builder.messages import markdown
 from autoui.builder.navigator import navigator
-from autoui.builder.servers import needs_selector, server_panel
+from autoui.builder.servers import needs_selector, server_panel, where_markdown
 from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
 from autoui.layout import TABS_LIMIT, choose_layout
@@ -127,8 +128,8 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     if plan.description:
         lines.append(plan.description.strip())
     if base_url:
-        lines.append(f"Requests go to `{base_url}`.")
-    lines += [f"*{note}*" for note in notes]
+        lines.append(where_markdown(base_url))
+    lines += [f"*{markdown(note)}*" for note in notes]
     return "\n\n".join(lines)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,7 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
-from autoui.builder.present import _escape as plain
+from autoui.builder.messages import markdown
 from autoui.dispatcher.auth import (
     Authenticator,
     AuthProblem,
@@ -135,20 +134,11 @@ class AuthPanel:
         return out
 
 
-def literal(text: str) -> str:
-    """`text` shown exactly as it is, in a code span: no Markdown, and no autolinked URL
-    (backslash escapes would show inside one), fenced by more backticks than it holds."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    return f"{fence} {text} {fence}"
-
-
 def status_markdown(status: Mapping[str, str], message: str = "") -> str:
-    lines = [f"**Error** · {literal(message)}"] if message else []
+    lines = [f"**Error** · {markdown(message)}"] if message else []
     for name, text in status.items():
         ok = text.startswith("set ")
-        shown = plain(text) if ok or text == "not set" else literal(text)
-        lines.append(f"- {'✓' if ok else '✗'} **{plain(name)}**: {shown}")
+        lines.append(f"- {'✓' if ok else '✗'} **{markdown(name)}**: {markdown(text)}")
     return "\n".join(lines)
 
 
@@ -216,7 +206,7 @@ def _intro(auth: Authenticator) -> str:
     shared = sorted(auth.available(None))
     if shared:
         text += (
-            f" Start-up credentials for {', '.join(plain(s) for s in shared)} apply to every "
+            f" Start-up credentials for {', '.join(markdown(s) for s in shared)} apply to every "
             "user; a value typed here replaces them for this tab."
         )
     return text
@@ -224,7 +214,7 @@ def _intro(auth: Authenticator) -> str:
 
 def _scheme_group(panel: AuthPanel, number: int, name: str, scheme: SecurityScheme) -> None:
     with gr.Group():
-        heading = f"**{plain(name)}** · {plain(describe_scheme(scheme))}"
+        heading = f"**{markdown(name)}** · {markdown(describe_scheme(scheme))}"
         if scheme.description:
             heading += "\n\n" + scheme.description.strip()
         gr.Markdown(heading, padding=True)

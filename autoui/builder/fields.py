@@ -15,6 +15,7 @@ from typing import Any
 
 import gradio as gr
 
+from autoui.builder.messages import markdown
 from autoui.builder.widgets import input_component, widget_value
 from autoui.dispatcher.checks import Issue
 from autoui.mapper.plan import Field, OperationPlan, When, holds
@@ -145,14 +146,6 @@ class CheckArea:
 def problems_markdown(issues: list[Issue]) -> str:
     """The problems found before sending, one per line: where, what, which rule."""
     lines = ["**The request does not match the API's schema:**", ""]
-    lines += [f"- `{i.where}`: {_plain(i.message)} *({i.rule})*" for i in issues]
+    lines += [f"- `{i.where}`: {markdown(i.message)} *({i.rule})*" for i in issues]
     lines += ["", "Fix the fields, or use *Send anyway* to see how the API handles it."]
     return "\n".join(lines)
-
-
-def _plain(text: str) -> str:
-    """Text shown literally in Markdown (a value may hold `*` or `<`)."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_{}[]<>#|":
-        out = out.replace(ch, "\\" + ch)
-    return out
