@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.validators import extend
 from openapi_schema_validator import OAS30WriteValidator, OAS31Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
@@ -27,6 +29,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 from autoui.dispatcher.request import Parts, assemble, is_document
 from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem
 from autoui.mapper.plan import MEDIA_SELECTOR, MISSING, Field, OperationPlan, holds, value_at
+from autoui.schemas import JSON_TYPES, TYPE_ALIASES
 
 MAX_ISSUES = 20
 _DOCUMENT_URI = "urn:autoui:document"
@@ -56,6 +59,23 @@ def _uri(value: object) -> bool:
 FORMATS = FormatChecker()  # every format jsonschema can check with what is installed
 FORMATS.checks("uri")(_uri)
 FORMATS.checks("url")(_uri)
+
+
+def _lenient(cls: Any) -> Any:
+    """`cls` knowing the type names real specs write instead of JSON Schema's (`int`,
+    `Integer`, 2.0's `file`), as the form read them (`autoui.schemas.type_meant`); the
+    document is checked as it is, and an unknown type name would stop the check."""
+    names = {**TYPE_ALIASES, **{t: t for t in JSON_TYPES}, "file": "string"}
+    names.update({name.capitalize(): meant for name, meant in names.items()})
+    extra = {
+        name: partial(lambda meant, checker, instance: checker.is_type(instance, meant), meant)
+        for name, meant in names.items()
+        if name not in JSON_TYPES
+    }
+    return extend(cls, type_checker=cls.TYPE_CHECKER.redefine_many(extra))
+
+
+_VALIDATORS = {"3.1": _lenient(OAS31Validator), "3.0": _lenient(OAS30WriteValidator)}
 
 
 def check(plan: OperationPlan, values: Mapping[str, Any]) -> list[Issue]:
@@ -158,7 +178,7 @@ def _validate(
     registry: Registry[Any] = Registry().with_resource(
         _DOCUMENT_URI, spec.create_resource(document)
     )
-    cls = OAS31Validator if schemas.dialect == "3.1" else OAS30WriteValidator
+    cls = _VALIDATORS["3.1" if schemas.dialect == "3.1" else "3.0"]
     validator = cls(
         {"$ref": f"{_DOCUMENT_URI}#/{_SLOT}"}, registry=registry, format_checker=FORMATS
     )
