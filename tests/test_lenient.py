@@ -20,7 +20,6 @@ from autoui.ir import Api
 from autoui.mapper import OperationPlan, plan_api
 from autoui.report import text_report
 
-
 INFO = {"title": "t", "version": "1"}
 
 
