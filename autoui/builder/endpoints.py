@@ -25,7 +25,7 @@ from gradio.utils import get_upload_folder
 from autoui.builder.present import write_temp
 from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
-from autoui.mapper.naming import REQUEST_PARAM
+from autoui.mapper.naming import RAW_BODY_PARAM, REQUEST_PARAM
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
 
@@ -182,7 +182,17 @@ def signature(plan: OperationPlan) -> inspect.Signature:
         )
         for i, f in enumerate(required + optional)
     ]
-    return inspect.Signature(params, return_annotation=return_annotation(plan))
+    raw = inspect.Parameter(
+        RAW_BODY_PARAM, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Any, default=None
+    )
+    return inspect.Signature([*params, raw], return_annotation=return_annotation(plan))
+
+
+RAW_BODY_HELP = (
+    "optional: a request body sent as it is, in place of the one the other arguments "
+    "make (for a spec that leaves out the body the API takes): text (JSON when it parses "
+    "as JSON, else plain text), or {content_type, text} or {content_type, file}"
+)
 
 
 def description(plan: OperationPlan) -> str:
@@ -197,12 +207,11 @@ def description(plan: OperationPlan) -> str:
 def docstring(plan: OperationPlan) -> str:
     """The description and an Args section, from which Gradio takes each parameter's
     description (for the API page and the MCP tool's input schema)."""
-    lines = [description(plan)]
-    if plan.fields:
-        lines += ["", "Args:"]
-        for f in plan.fields:
-            text = " ".join((f.info or f.label.removesuffix(" *")).split())
-            lines.append(f"    {f.api_param}: {text}")
+    lines = [description(plan), "", "Args:"]
+    for f in plan.fields:
+        text = " ".join((f.info or f.label.removesuffix(" *")).split())
+        lines.append(f"    {f.api_param}: {text}")
+    lines.append(f"    {RAW_BODY_PARAM}: {RAW_BODY_HELP}")
     return "\n".join(lines)
 
 
@@ -267,6 +276,9 @@ def endpoint_function(
         values = {
             name: uploaded_path(v) if name in files else v for name, v in bound.arguments.items()
         }
+        raw = values.get(RAW_BODY_PARAM)
+        if isinstance(raw, Mapping) and raw.get("file") is not None:
+            values[RAW_BODY_PARAM] = {**raw, "file": uploaded_path(raw["file"])}
         issues = check(plan, values)
         if issues:
             raise gr.Error(message(issues), print_exception=False)

@@ -17,7 +17,7 @@ import gradio as gr
 
 from autoui.builder.chat import chat_view
 from autoui.builder.endpoints import CallFn, Running, StartFn, may_stream, session_of, starter
-from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea
+from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea, RawBodyArea
 from autoui.builder.present import OutputArea
 from autoui.dispatcher.checks import check
 from autoui.mapper.plan import Field, OperationPlan
@@ -93,7 +93,8 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
             fields = InputArea.create(plan)
             inputs = fields.components
             if not inputs:
-                gr.Markdown("*This operation takes no input.*")
+                gr.Markdown("*The spec declares no input for this operation.*")
+            raw = RawBodyArea.create(plan)
             send, stop = _buttons(plan)
             checked = CheckArea.create(plan)
         with gr.Column():
@@ -109,6 +110,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
         autoui_event: gr.EventData, autoui_request: gr.Request, **values: Any
     ) -> Iterator[dict[Any, Any]]:
         reveal = bool(values.pop(_REVEAL, False))
+        RawBodyArea.take(values)
         # Send checks first; "Send anyway" (the same listener, to keep one event per
         # operation on a 1,000-operation page) sends as it is. Gradio hands over a copy
         # of the button, so it is told by what identifies it.
@@ -142,7 +144,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
     gr.on(
         [send.click, checked.anyway.click],
         handler,
-        inputs_kwargs={**inputs, _REVEAL: area.reveal},
+        inputs_kwargs={**inputs, **raw.components, _REVEAL: area.reveal},
         outputs=[*area.components, *showing_stop, *inputs.values(), *checked.components],
         show_progress_on=area.components[:1],
         api_name=PRIVATE_NAME,

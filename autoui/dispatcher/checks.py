@@ -26,6 +26,7 @@ from openapi_schema_validator import OAS30WriteValidator, OAS31Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
+from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.request import Parts, assemble, is_document
 from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem
 from autoui.mapper.plan import MEDIA_SELECTOR, MISSING, Field, OperationPlan, holds, value_at
@@ -82,6 +83,7 @@ def check(plan: OperationPlan, values: Mapping[str, Any]) -> list[Issue]:
     """Every problem with sending `values` for `plan`, or [] when there is none."""
     try:
         parts = assemble(plan, values)
+        raw_body(values)  # a raw body that cannot be sent
     except ValueProblem as exc:
         return [Issue(_label(exc.field), "value", str(exc).split(": ", 1)[-1])]
     issues = _missing_parameters(plan, parts)
@@ -91,7 +93,8 @@ def check(plan: OperationPlan, values: Mapping[str, Any]) -> list[Issue]:
             Issue(_label(field), rule, message)
             for _, rule, message in _validate(plan, field.parameter.schema, value)
         ]
-    issues += _body_issues(plan, parts)
+    if raw_body(values) is None:  # a raw body is the API's to judge
+        issues += _body_issues(plan, parts)
     return issues[:MAX_ISSUES]
 
 

@@ -38,6 +38,7 @@ from autoui.dispatcher.curl import Secrets, form_secrets, redact_url, sent_reque
 from autoui.dispatcher.media import fetch_media
 from autoui.dispatcher.origins import OriginError, Origins, ServerChoice
 from autoui.dispatcher.origins import origin as canonical_origin
+from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.reply import (
     Reply,
     content_type_of,
@@ -182,10 +183,15 @@ class Dispatcher:
             self.servers.origins.check(prepared.url or "")
         except (AuthProblem, OriginError) as exc:
             return None, Reply(operation.method, operation.label, error=str(exc))
-        sent = sent_request(prepared, request, plan, values, self.secrets | form_secrets(plan))
+        secrets = self.secrets | form_secrets(plan) | applied.names
+        sent = sent_request(prepared, request, plan, values, secrets)
         reply = Reply(prepared.method or operation.method, sent.shown_url(), request=sent)
         reply.sent_secrets = applied.secrets + list(self.headers.values())
-        reply.credentials_missing = not applied.satisfied
+        # No credential went along: a 401 or 403 gets a hint (`Authenticator.hint`).
+        authorized = "Authorization" in prepared.headers or bool(applied.secrets)
+        reply.credentials_missing = not applied.satisfied or not authorized
+        if operation.body is not None and raw_body(values) is not None:
+            reply.notes.append("the raw body was sent, in place of the form's body fields")
         return prepared, reply
 
     def exchange(
@@ -307,15 +313,16 @@ class Dispatcher:
                 return None
             prepared = _redirected(prepared, response.status_code, target)
             if not same:
-                self._drop_credentials(prepared)
+                self._drop_credentials(prepared, reply)
             response.close()
         reply.error = f"more than {_MAX_REDIRECTS} redirects"
         return None
 
-    def _drop_credentials(self, prepared: requests.PreparedRequest) -> None:
+    def _drop_credentials(self, prepared: requests.PreparedRequest, reply: Reply) -> None:
         """Before a redirect to another (allowed) origin: no credential goes along."""
+        secret = self.secrets.headers | (reply.request.secrets.headers if reply.request else set())
         for name in list(prepared.headers):
-            if name.lower() in self.secrets.headers:
+            if name.lower() in secret:
                 del prepared.headers[name]
 
     def _read(

@@ -19,6 +19,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import requests
 
+from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.values import file_path
 from autoui.ir import Api
 from autoui.mapper.plan import OperationPlan
@@ -125,6 +126,9 @@ def _part(name: str, spec: Any) -> Part:
 
 def _raw_body_file(plan: OperationPlan, values: Mapping[str, Any]) -> str | None:
     """The name of the file sent as the whole body, if the body is one."""
+    raw = raw_body(values)
+    if raw is not None:
+        return raw.filename
     for item in plan.fields:
         if item.location == "body" and not item.body_path and item.encoding == "file":
             value = values.get(item.api_param)
