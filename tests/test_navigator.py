@@ -96,7 +96,7 @@ def test_gradio_client_sees_every_operation_at_the_root(
 ) -> None:
     client = Client(navigator_server, verbose=False)
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert len(endpoints) == 10
+    assert len(endpoints) == 10 + 2  # the operations, /autoui_authorize and /autoui_logout
     direct = requests.post(
         f"{example_api}/generate", json={"prompt": "The module", "seed": 7}, timeout=30
     ).json()
@@ -172,7 +172,7 @@ def test_a_large_spec_gets_the_navigator_and_every_endpoint() -> None:
         with serve_asgi(asgi_app(demo)) as url:
             client = Client(url, verbose=False, download_files=False)
             info = client.view_api(print_info=False, return_format="dict")
-            assert len(info["named_endpoints"]) == count
+            assert len(info["named_endpoints"]) == count + 2  # and the two of Authorize
             reply = client.predict(q="x", api_name=f"/item{count - 1}")
             assert reply["path"] == f"/echo/items/{count - 1}"
             assert reply["raw_query"] == "q=x"

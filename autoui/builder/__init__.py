@@ -67,6 +67,7 @@ def build_blocks(
         selector = dispatcher is not None and needs_selector(dispatcher)
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
+        gr.HTML(FONT_FIX, padding=False, elem_classes=["autoui-style"])
         badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
         if not plan.operations:
             gr.Markdown(nothing_to_call(plan.api))
@@ -87,6 +88,16 @@ def build_blocks(
     demo.queue(default_concurrency_limit=concurrency)
     set_threads(demo, concurrency)
     return demo
+
+
+# Gradio's default theme takes the headings' weight of Source Sans Pro (600) from a file
+# that holds a few glyphs only (SemiBold.woff2, 5 kB in Gradio 6.31): the other letters
+# come from a fallback font, so each "A" of a heading stands out ("ᴀPI"). Its Bold file
+# holds them all, and this rule, coming later, wins for weight 600.
+FONT_FIX = (
+    "<style>@font-face{font-family:'Source Sans Pro';font-weight:600;font-style:normal;"
+    "src:url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2')}</style>"
+)
 
 
 def endpoints_of(demo: gr.Blocks) -> Callable[[], gr.Blocks] | None:
