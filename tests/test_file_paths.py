@@ -141,3 +141,25 @@ def test_ui_event_refuses_a_server_path(ui: str, secret_file: str, received: lis
     assert received == []
     completed = json.loads(stream.rsplit("data: ", 1)[1])
     assert completed["success"] is False
+
+
+@pytest.mark.parametrize(
+    ("as_given", "refusal"),
+    [
+        (str, "files must be uploaded with the request"),  # autoui's
+        (_file_data, "because it was not uploaded by a user"),  # Gradio's, for a FileData
+    ],
+    ids=["path", "file-data"],
+)
+def test_api_endpoint_refuses_a_server_path_as_the_raw_body(
+    ui: str, secret_file: str, received: list[bytes], as_given: Any, refusal: str
+) -> None:
+    raw = {"content_type": "text/plain", "file": as_given(secret_file)}
+    call = requests.post(f"{ui}/gradio_api/call/upload", json={"data": [None, raw]}, timeout=30)
+    event = call.json()["event_id"]
+    with requests.get(f"{ui}/gradio_api/call/upload/{event}", timeout=60) as result:
+        text = result.text
+    assert "event: error" in text
+    assert refusal in text  # refused before anything is sent
+    assert SECRET not in text
+    assert received == []

@@ -215,6 +215,9 @@ def docstring(plan: OperationPlan) -> str:
     return "\n".join(lines)
 
 
+_UPLOAD_ONLY = "files must be uploaded with the request (gradio_client.handle_file)"
+
+
 def uploaded_path(value: Any) -> Any:
     """The local path of a file a client uploaded, refusing paths outside Gradio's uploads.
 
@@ -226,10 +229,7 @@ def uploaded_path(value: Any) -> Any:
     path = os.path.realpath(str(value["path"]))
     folder = os.path.realpath(get_upload_folder())
     if os.path.commonpath([path, folder]) != folder:
-        raise gr.Error(
-            "files must be uploaded with the request (gradio_client.handle_file)",
-            print_exception=False,
-        )
+        raise gr.Error(_UPLOAD_ONLY, print_exception=False)
     return {**value, "path": path}
 
 
@@ -278,6 +278,8 @@ def endpoint_function(
         }
         raw = values.get(RAW_BODY_PARAM)
         if isinstance(raw, Mapping) and raw.get("file") is not None:
+            if not isinstance(raw["file"], Mapping):  # a path on the server, not an upload
+                raise gr.Error(_UPLOAD_ONLY, print_exception=False)
             values[RAW_BODY_PARAM] = {**raw, "file": uploaded_path(raw["file"])}
         issues = check(plan, values)
         if issues:
