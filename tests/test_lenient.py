@@ -235,3 +235,11 @@ def test_a_definition_with_a_wrong_type_name_is_read_and_checked_as_meant() -> N
     assert warnings(api)[-1] == (
         "#/definitions/D/properties/n: type 'int' is not a JSON Schema type: read as integer"
     )
+
+
+def test_a_swagger2_parameter_without_a_type_keeps_what_it_says() -> None:
+    choice = {"in": "query", "name": "order", "enum": ["asc", "desc"]}
+    api = autoui.load_spec(swagger({"/x": get(choice)}))
+    (field,) = only(api).fields
+    assert (field.component, field.choices) == ("dropdown", ["asc", "desc"])
+    assert warnings(api) == ["#/paths/~1x/get/parameters/0: parameter 'order' declares no type"]

@@ -37,10 +37,12 @@ def swagger2_schema(reader: Reader, param: Mapping[str, Any], where: str) -> Any
     return schema
 
 
-def untyped(reader: Reader, name: str, where: str) -> dict[str, Any]:
-    """A parameter that declares no type at all: a value typed as text."""
-    reader.problem(where, f"parameter {name!r} declares no type: read as text")
-    return {}
+def untyped(reader: Reader, name: str, where: str, schema: Mapping[str, Any]) -> None:
+    """A parameter that declares no type: what it says otherwise (an `enum`, a `format`)
+    still counts; with nothing at all, it is text (`autoui.mapper.rules`)."""
+    reader.problem(
+        where, f"parameter {name!r} declares no type" + ("" if schema else ": read as text")
+    )
 
 
 def mended_type(reader: Reader, schema: Any, name: str, where: str) -> Any:

@@ -121,7 +121,8 @@ def _parameters(reader: Reader, node: Any, where: str) -> list[Parameter]:
             media_type, content = next(iter(param["content"].items()))
             schema = reader.obj(content, f"{where}/{i}/content").get("schema")
         elif schema is None:
-            schema = lenient.untyped(reader, name, f"{where}/{i}")
+            schema = {}
+            lenient.untyped(reader, name, f"{where}/{i}", schema)
         reader.schemas.locate(param.get("schema"), f"{where}/{i}/schema")
         schema = lenient.mended_type(reader, schema, name, f"{where}/{i}")
         lenient.path_required(reader, param, f"{where}/{i}")

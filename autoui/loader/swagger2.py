@@ -225,7 +225,7 @@ def _parameter(reader: Reader, param: dict[str, Any], where: str) -> Parameter:
         style = param["style"] if isinstance(param.get("style"), str) else style
         explode = param["explode"] if isinstance(param.get("explode"), bool) else explode
     elif "type" not in param:
-        schema = lenient.untyped(reader, param["name"], where)
+        lenient.untyped(reader, param["name"], where, schema)
     schema = lenient.mended_type(reader, schema, param["name"], where)
     lenient.path_required(reader, param, where)
     examples = [Example("example", param["x-example"])] if "x-example" in param else []
