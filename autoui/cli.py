@@ -119,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
         help="a credential for one of the spec's security schemes, used for every user of "
         "the page (repeatable); also AUTOUI_AUTH_<SCHEME> in the environment. VALUE is "
         "the key or token, 'user:password' (basic), 'client_id:client_secret' (OAuth 2) "
-        "or a JSON object",
+        "or a JSON object. One the spec does not declare, sent with every call: "
+        "basic=USER:PASSWORD, bearer=TOKEN, header:NAME=VALUE, query:NAME=VALUE, "
+        "cookie:NAME=VALUE",
     )
     serve.add_argument(
         "--allow-origin",
