@@ -499,13 +499,10 @@ class Authenticator:
             scheme, secret = self._scheme(name), owner.secrets[name]
             add_parts(request, wire_parts(scheme, secret, None), name)
             applied.secrets += secret.texts()
-            if scheme.location in ("header", "query"):
-                names = frozenset({scheme.param_name})
-                header = scheme.location == "header"
-                applied.names |= Secrets(
-                    headers=frozenset(n.lower() for n in names) if header else frozenset(),
-                    query=frozenset() if header else names,
-                )
+            if scheme.location == "header":
+                applied.names |= Secrets(headers=frozenset({scheme.param_name.lower()}))
+            elif scheme.location == "query":
+                applied.names |= Secrets(query=frozenset({scheme.param_name}))
         return applied
 
     def _declared(
