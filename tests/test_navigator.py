@@ -32,6 +32,10 @@ def navigator_server(example_api: str) -> Iterator[str]:
     args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
     args += ["--port", str(port), "--layout", "navigator", "--mcp"]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
+        # The API endpoints are built in the background once the page is served; under
+        # load that build kept the page's first events waiting past the page's bound.
+        # A request at the root waits for it: the tests start on a server that is up.
+        requests.get(f"http://127.0.0.1:{port}/config", timeout=300).raise_for_status()
         yield f"http://127.0.0.1:{port}"
 
 
