@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
+import math
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from autoui import __version__
 from autoui.errors import AutouiError, ConfigError
 from autoui.layout import LAYOUTS, TABS_LIMIT
 
@@ -27,16 +29,25 @@ log = logging.getLogger("autoui")
 EXIT_USAGE = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose mistakes are one line like autoui's own (its usage lines would
+    bury the one that says what is wrong); the subcommands' parsers are of this class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"autoui: error: {message}; see {self.prog} --help\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="autoui",
         description="A working Gradio web UI for any HTTP API with an OpenAPI document.",
         epilog="Example: autoui serve http://127.0.0.1:5000/openapi.json",
     )
+    parser.add_argument("--version", action="version", version=f"autoui {__version__}")
     _logging_arguments(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # -v/-q work after the command too (`autoui serve SPEC -v`).
-    logging_options = argparse.ArgumentParser(add_help=False)
+    logging_options = _Parser(add_help=False)
     _logging_arguments(logging_options)
 
     serve = commands.add_parser(
@@ -63,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=60.0,
         metavar="S",
         help="seconds to wait for the API to answer a call (default 60)",
@@ -108,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
         help="a credential for one of the spec's security schemes, used for every user of "
         "the page (repeatable); also AUTOUI_AUTH_<SCHEME> in the environment. VALUE is "
         "the key or token, 'user:password' (basic), 'client_id:client_secret' (OAuth 2) "
-        "or a JSON object",
+        "or a JSON object. One the spec does not declare, sent with every call: "
+        "basic=USER:PASSWORD, bearer=TOKEN, header:NAME=VALUE, query:NAME=VALUE, "
+        "cookie:NAME=VALUE",
     )
     serve.add_argument(
         "--allow-origin",
@@ -208,7 +221,10 @@ def _server_arguments(parser: argparse.ArgumentParser, default_port: int) -> Non
         help="address to listen on (default 127.0.0.1: this machine only)",
     )
     parser.add_argument(
-        "--port", type=int, default=default_port, help=f"port to listen on (default {default_port})"
+        "--port",
+        type=port_number,
+        default=default_port,
+        help=f"port to listen on (default {default_port})",
     )
     parser.add_argument(
         "--ui-auth",
@@ -239,6 +255,23 @@ def parse_headers(items: Sequence[str]) -> dict[str, str]:
             raise ConfigError(f"--header {name.strip() or item!r}: expected 'Name: value'")
         headers[name.strip()] = value.strip()
     return headers
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return int(text)
+
+
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds (`--timeout 0` would fail every call)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i?))?b?\s*$", re.IGNORECASE)
@@ -317,12 +350,14 @@ def _serve_page(
 ) -> None:
     """Serve the page `make` builds, with the page options (--ui-auth, --share, --mcp,
     --max-file-size) and the warnings they call for."""
-    from autoui.serve import asgi_app, serve, share
+    from autoui.serve import asgi_app, listen, serve, share
 
     ui_auth = parse_ui_auth(args.ui_auth)
+    if args.share and reload:
+        raise ConfigError("--share cannot be combined with --reload")
+    sock = listen(args.host, args.port)
     if args.share:
-        if reload:
-            raise ConfigError("--share cannot be combined with --reload")
+        sock.close()  # Gradio's launch() binds the port itself
         demo = make()
         _announce(args.host, args.port, args.mcp)
         share(
@@ -355,13 +390,7 @@ def _serve_page(
     else:
         app = build()[1]
     _announce(args.host, args.port, args.mcp)
-    serve(
-        app,
-        host=args.host,
-        port=args.port,
-        login=ui_auth is not None,
-        shared_credentials=shared,
-    )
+    serve(app, sock, login=ui_auth is not None, shared_credentials=shared)
 
 
 def _check_mcp(wanted: bool) -> None:
@@ -389,9 +418,11 @@ def _inspect(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from autoui.app import build_app
     from autoui.demo import start_example_api
+    from autoui.serve import listen
 
     _check_mcp(args.mcp)
     parse_ui_auth(args.ui_auth)  # a bad value fails before the example API starts
+    listen(args.host, args.port).close()  # so does a port in use
     api_url = start_example_api()
     log.warning("example model API running at %s (its docs: %s/docs)", api_url, api_url)
     _serve_page(
@@ -403,7 +434,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _announce(host: str, port: int, mcp: bool = False) -> None:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    log.warning("autoui UI: http://%s:%d  (Ctrl+C to stop)", shown, port)
+    log.warning("the UI is at http://%s:%d  (Ctrl+C to stop)", shown, port)
     if mcp:
         log.warning("MCP server (streamable HTTP): http://%s:%d/gradio_api/mcp/", shown, port)
 
@@ -415,7 +446,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     quiet, verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="autoui: %(message)s")
+    logging.basicConfig(level=level, format="%(name)s: %(message)s")
+    # urllib3 tells of each retry at WARNING (`Retrying (RetryPolicy(...)) after ...`):
+    # its internals; the call's own line says how it ended.
+    logging.getLogger("urllib3").setLevel(max(level, logging.ERROR))
     try:
         return _COMMANDS[args.command](args)
     except AutouiError as exc:

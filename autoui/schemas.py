@@ -10,7 +10,7 @@ reached through relative files or URLs into it before this class sees it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 from urllib.parse import unquote
 
@@ -35,6 +35,26 @@ _ANNOTATIONS = frozenset(
 )
 _MAX_REF_CHAIN = 64
 UNRESOLVED = "x-autoui-unresolved"
+JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "object", "array", "null"})
+# Type names that are not JSON Schema's, as real specs write them, and what they mean.
+TYPE_ALIASES = {
+    "int": "integer",
+    "int32": "integer",
+    "int64": "integer",
+    "long": "integer",
+    "str": "string",
+    "text": "string",
+    "bool": "boolean",
+    "float": "number",
+    "double": "number",
+    "dict": "object",
+    "list": "array",
+}
+# What a mistake that `normalize` mends is called in the warning about it.
+_MENDED_FILE = "`type: file` is Swagger 2.0's: read as a binary string (format: binary)"
+_MENDED_NULLABLE = (
+    "`nullable` is OpenAPI 3.0's (3.1 writes `type: [T, 'null']`): read as allowing null"
+)
 
 
 class Schemas:
@@ -47,6 +67,16 @@ class Schemas:
         self._resolved: dict[int, dict[str, Any]] = {}
         self._keep_alive: list[Any] = []  # nodes whose id() keys the cache
         self._resolving: set[int] = set()  # nodes being resolved: a chain back to one is a loop
+        self._where: dict[int, str] = {}  # JSON pointers of the nodes that are known
+        # Told (where, what) of each mistake that `normalize` mended (the loader makes
+        # a warning of it for `autoui inspect`); where is the node's JSON pointer.
+        self.report: Callable[[str, str], None] | None = None
+
+    def locate(self, node: Any, where: str) -> None:
+        """Say where `node` is in the document, for the warnings about its mistakes (the
+        readers say it of the schemas they meet; a schema says it of its children)."""
+        if isinstance(node, Mapping):
+            self._where.setdefault(id(node), where)
 
     def lookup(self, ref: str) -> Any:
         """The node a local reference (`#/components/schemas/Pet`) points at.
@@ -112,7 +142,7 @@ class Schemas:
     def _resolve(self, node: Any) -> dict[str, Any]:
         ref = self.ref_of(node)
         if ref is None:
-            return normalize(node, self.dialect)
+            return self._normalize(node)
         assert isinstance(node, Mapping)
         try:
             # One hop only, not `deref`: a target that is itself a `$ref` with siblings
@@ -120,6 +150,7 @@ class Schemas:
             target = self.lookup(ref)
         except KeyError as exc:
             return {UNRESOLVED: str(exc).strip("'\"")}
+        self.locate(target, ref)
         base = self.resolve(target)
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         if not siblings:
@@ -129,15 +160,49 @@ class Schemas:
         for k, v in siblings.items():
             if k in _ANNOTATIONS:
                 merged[k] = v
-        return normalize(merged, self.dialect)
+        return self._normalize(merged)
+
+    def _normalize(self, node: Any) -> dict[str, Any]:
+        mended: list[str] = []
+        result = normalize(node, self.dialect, mended)
+        if self.report is None:
+            return result
+        where = self._where.get(id(node), "")
+        for what in mended:
+            self.report(where, what)
+        if where:
+            for key, child in _children(result):
+                self.locate(child, f"{where}/{key}")
+        return result
 
 
-def normalize(node: Any, dialect: Dialect) -> dict[str, Any]:
+def _children(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The subschemas of `schema`, with the pointer segments that lead to them."""
+    found: list[tuple[str, Any]] = []
+    for key in ("properties", "patternProperties"):
+        if isinstance(schema.get(key), Mapping):
+            found += [(f"{key}/{_segment(str(k))}", v) for k, v in schema[key].items()]
+    for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
+        if isinstance(schema.get(key), list):
+            found += [(f"{key}/{i}", v) for i, v in enumerate(schema[key])]
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(schema.get(key), Mapping):
+            found.append((key, schema[key]))
+    return found
+
+
+def _segment(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def normalize(node: Any, dialect: Dialect, mended: list[str] | None = None) -> dict[str, Any]:
     """One schema object (not its children) in 2020-12 idioms.
 
     2.0/3.0 `nullable`/`x-nullable` become a `null` type, a boolean
     `exclusiveMinimum` becomes a number, `example` becomes `examples`, 2.0's
     `type: file` becomes a binary string and its string `discriminator` an object.
+    Real specs' mistakes are read as meant, and said in `mended`: `type: file` or
+    `nullable` in a dialect that has no such thing, a type name such as `int`.
     """
     if node is True or node is None:
         return {}
@@ -146,11 +211,17 @@ def normalize(node: Any, dialect: Dialect) -> dict[str, Any]:
     if not isinstance(node, Mapping):
         return {UNRESOLVED: f"a schema must be an object, not {type(node).__name__}"}
     out = dict(node)
+    notes: list[str] = [] if mended is None else mended
+    if out.get("type") == "file":
+        if dialect != "2.0":
+            notes.append(_MENDED_FILE)
+        out["type"] = "string"
+        out["format"] = "binary"
+    _mend_type_name(out, notes)
+    if dialect == "3.1" and "nullable" in out:
+        notes.append(_MENDED_NULLABLE)
     if dialect != "3.1":
         _fix_exclusive_bounds(out)
-        if out.get("type") == "file":
-            out["type"] = "string"
-            out["format"] = "binary"
         if isinstance(out.get("discriminator"), str):
             out["discriminator"] = {"propertyName": out["discriminator"]}
     if "example" in out and "examples" not in out:
@@ -165,6 +236,27 @@ def normalize(node: Any, dialect: Dialect) -> dict[str, Any]:
     if out.pop("nullable", False) is True or out.pop("x-nullable", False) is True:
         _make_nullable(out)
     return out
+
+
+def type_meant(name: str) -> str | None:
+    """The JSON Schema type a spec meant by a type name that is not one (`int`,
+    `Integer`), or None when it means nothing known."""
+    lower = name.lower()
+    return lower if lower in JSON_TYPES else TYPE_ALIASES.get(lower)
+
+
+def _mend_type_name(out: dict[str, Any], notes: list[str]) -> None:
+    kind = out.get("type")
+    if not isinstance(kind, str) or kind in JSON_TYPES:
+        return
+    meant = type_meant(kind)
+    notes.append(
+        f"type {kind!r} is not a JSON Schema type: " + (f"read as {meant}" if meant else "ignored")
+    )
+    if meant is None:
+        del out["type"]
+    else:
+        out["type"] = meant
 
 
 def _fix_exclusive_bounds(out: dict[str, Any]) -> None:

@@ -11,7 +11,9 @@ credentials: listening beyond loopback or sharing is warned about, naming the ri
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autoui.builder import endpoints_of, theme_of
 from autoui.builder.api_blocks import set_threads
+from autoui.errors import ConfigError
 
 log = logging.getLogger("autoui")
 
@@ -139,20 +142,41 @@ def exposure_warnings(
     ]
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The page's socket, bound before anything is built or announced, so that a port
+    in use is one line (`ConfigError`) rather than an address printed, then uvicorn's
+    error. (uvicorn binds the same way: SO_REUSEADDR, IPv6 for an IPv6 address.)"""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = (
+            "the port is in use (choose another with --port)"
+            if exc.errno == errno.EADDRINUSE
+            else exc.strerror or str(exc)
+        )
+        raise ConfigError(f"cannot listen on {host}:{port}: {reason}") from None
+    return sock
+
+
 def serve(
     app: ASGIApp,
+    sock: socket.socket,
     *,
-    host: str = LOOPBACK,
-    port: int = 7860,
     login: bool = False,
     shared_credentials: Sequence[str] = (),
 ) -> None:
-    """Serve `app` (from `asgi_app`, or a `ReloadingApp`) until interrupted."""
+    """Serve `app` (from `asgi_app`, or a `ReloadingApp`) on `sock` (from `listen`)
+    until interrupted."""
+    host = str(sock.getsockname()[0])
     for warning in exposure_warnings(
         host, share=False, login=login, shared_credentials=shared_credentials
     ):
         log.warning("%s", warning)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
 def share(

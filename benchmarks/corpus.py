@@ -82,6 +82,7 @@ def check_document(path: str) -> dict[str, Any]:
     from autoui.builder import endpoints_of
     from autoui.loader import resolve_base_url
     from autoui.mapper import plan_api
+    from autoui.mapper.naming import RAW_BODY_PARAM
 
     result: dict[str, Any] = {"ok": False, "problems": []}
     started = time.perf_counter()
@@ -128,11 +129,12 @@ def check_document(path: str) -> dict[str, Any]:
         if fn is None:
             problems.append(f"{op.operation.label}: no API endpoint /{op.api_name}")
             continue
-        # What a client passes: Gradio fills a gr.Request parameter itself.
+        # What a client passes: Gradio fills a gr.Request parameter itself; every
+        # operation also takes an optional raw body.
         signature = [
             name
             for name, param in (inspect.signature(fn.fn).parameters.items() if fn.fn else [])
-            if param.annotation is not gr.Request
+            if param.annotation is not gr.Request and name != RAW_BODY_PARAM
         ]
         if sorted(signature) != sorted(params):
             problems.append(f"{op.operation.label}: endpoint parameters {signature} != {params}")

@@ -8,8 +8,10 @@ only stand-in is the clock the token cache reads, so that "an hour later" needs 
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -488,11 +490,13 @@ def test_a_redirect_to_an_allowed_origin_drops_the_credentials(
         choice = ServerChoice([Server(base)], origins, pinned=True)
         setup = Setup(base, servers=choice)
         setup.auth.authorize("tab-1", {"KeyHeader": ALICE_KEY, "Basic": "bob:bob-pass-8Yu"})
+        setup.auth.authorize("tab-1", {"header:X-Team-Key": "team-key-5Rt"})  # undeclared
         reply = setup.call("away", to=f"{elsewhere}/landing")
     assert reply.ok, reply.error
     [seen] = other.state.seen
     assert seen["path"] == "/landing"
     assert "x-api-key" not in seen["headers"] and "authorization" not in seen["headers"]
+    assert "x-team-key" not in seen["headers"]
 
 
 def test_the_curl_command_redacts_the_sessions_credentials_unless_revealed(
@@ -511,3 +515,57 @@ def test_the_curl_command_redacts_the_sessions_credentials_unless_revealed(
     assert "-H 'Authorization: Bearer bearer-alice-2Kp'" in revealed
     setup.auth.authorize("tab-1", {"KeyQuery": BOB_KEY})
     assert "api_key=<redacted>" in curl_command(setup.call("by_query").request)  # type: ignore[arg-type]
+
+
+# --- credentials the spec does not declare
+
+
+def test_undeclared_credentials_go_with_every_call_and_stay_secret() -> None:
+    """httpbin declares no security, yet `/basic-auth/...` wants Basic: `--auth
+    basic=user:pass` (start-up) and the Authorize panel (a session) add what it forgot."""
+    from support.echo import echo_app
+
+    paths = {
+        "/echo/a": {"get": {"operationId": "a", "responses": {"200": {"description": "OK"}}}},
+        "/echo/b": {"post": {"operationId": "b", "responses": {"200": {"description": "OK"}}}},
+    }
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+    backend = echo_app()
+    with serve_asgi(backend) as base:
+        api = autoui.load_spec({**document, "servers": [{"url": base}]})
+        plans = {p.api_name: p for p in plan_api(api).operations}
+        startup = startup_secrets(api, {"basic": "user:pw-startup-1Xy"})
+        auth = Authenticator(api, SessionStore(), startup=startup, base_url=base)
+        auth.authorize("tab-1", {"header:X-Team-Key": "team-9Zq", "query:token": "tq-7Pw"})
+        dispatcher = Dispatcher(base, auth=auth)
+        replies = [dispatcher.call(plans[name], {}, "tab-1") for name in ("a", "b")]
+        other_tab = dispatcher.call(plans["a"], {}, "tab-2")
+    basic = "Basic " + base64.b64encode(b"user:pw-startup-1Xy").decode()
+    for reply, seen in zip(replies, backend.state.seen[:2], strict=True):
+        assert reply.ok, reply.error
+        assert seen["headers"]["authorization"] == basic
+        assert reply.data["headers"]["authorization"] == "<redacted>"  # the operator's
+        assert reply.data["headers"]["x-team-key"] == "team-9Zq"
+        assert reply.data["query"] == [["token", "tq-7Pw"]]
+        assert reply.request is not None
+        shown = curl_command(reply.request)
+        assert "team-9Zq" not in shown and "tq-7Pw" not in shown and "pw-startup" not in shown
+        assert "X-Team-Key: <redacted>" in shown and "token=<redacted>" in shown
+    assert "x-team-key" not in other_tab.data["headers"]  # the other tab's own are its own
+    assert backend.state.seen[2]["headers"]["authorization"] == basic  # start-up: for all
+    assert auth.status("tab-1") == {
+        "basic": "set at start-up, for every user (not declared by the spec)",
+        "header:X-Team-Key": "set for this session (not declared by the spec)",
+        "query:token": "set for this session (not declared by the spec)",
+    }
+
+
+@pytest.mark.parametrize("name", ["Nope", "header:", "header:two words", "digest"])
+def test_a_name_that_describes_no_credential_is_refused(name: str) -> None:
+    api = autoui.load_spec(
+        {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    )
+    with pytest.raises(ConfigError, match=rf"^--auth {re.escape(name)}: the API has no security"):
+        startup_secrets(api, {name: "x"})
+    with pytest.raises(AuthProblem, match="one it does not declare is named basic, bearer"):
+        Authenticator(api, SessionStore()).authorize("tab-1", {name: "x"})

@@ -22,7 +22,9 @@ from support.servers import serve_asgi
 import autoui
 from autoui.dispatcher import Dispatcher
 from autoui.dispatcher.checks import Issue, check
+from autoui.dispatcher.curl import curl_command
 from autoui.mapper import OperationPlan, plan_api
+from autoui.mapper.naming import RAW_BODY_PARAM
 
 OK = {"200": {"description": "OK"}}
 STRING = {"type": "string"}
@@ -477,3 +479,56 @@ def test_check_of_a_swagger_2_document(plans, files) -> None:
         Issue("ids (path)", "value", "'x' is not a number")
     ]
     assert check(plans["items"], {"ids": [1]}) == [Issue("doc", "required", "a value is required")]
+
+
+# --- the raw body ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "content_type", "body"),
+    [
+        pytest.param('{"a": [1, 2]}', "application/json", b'{"a": [1, 2]}', id="json-text"),
+        pytest.param("plain words", "text/plain; charset=utf-8", b"plain words", id="text"),
+        pytest.param(
+            {"content_type": "application/xml", "text": "<a>é</a>"},
+            "application/xml",
+            "<a>é</a>".encode(),
+            id="typed-content-type",
+        ),
+    ],
+)
+def test_a_raw_body_is_sent_as_given_in_place_of_the_declared_one(
+    backend, plans, given, content_type, body
+) -> None:
+    plan = plans["pets"]  # a required JSON body whose fields are left empty
+    assert check(plan, {RAW_BODY_PARAM: given}) == []  # the API judges a raw body
+    reply = Dispatcher(backend[0]).call(plan, {RAW_BODY_PARAM: given})
+    assert reply.ok, reply.error
+    assert (reply.data["content_type"], body_of(reply.data)) == (content_type, body)
+    assert reply.notes == ["the raw body was sent, in place of the form's body fields"]
+
+
+def test_a_raw_body_from_a_file_keeps_its_type_and_name(backend, plans, files) -> None:
+    raw = {RAW_BODY_PARAM: {"content_type": "", "file": str(files["pdf"])}}
+    refused = Dispatcher(backend[0]).call(plans["pets"], raw)  # no upload folder: no file
+    assert refused.error is not None and "is not a file uploaded to this page" in refused.error
+    reply = Dispatcher(backend[0], uploads=[tempfile.gettempdir()]).call(plans["pets"], raw)
+    assert reply.ok, reply.error
+    assert (reply.data["content_type"], body_of(reply.data)) == ("application/pdf", b"%PDF-1.4 one")
+    assert reply.request is not None
+    assert "--data-binary @a.pdf" in curl_command(reply.request)
+
+
+def test_an_empty_raw_body_leaves_the_form_to_make_the_body(backend, plans) -> None:
+    empty = {"content_type": "text/plain", "text": "", "file": None}
+    echoed = send(backend, plans["named"], name="Ada", **{RAW_BODY_PARAM: empty})
+    assert json.loads(body_of(echoed)) == {"name": "Ada"}
+
+
+def test_a_raw_body_that_cannot_be_sent_is_one_line(backend, plans) -> None:
+    assert check(plans["named"], {"name": "Ada", RAW_BODY_PARAM: 5}) == [
+        Issue("raw body", "value", "expected text, or {content_type, text or file}")
+    ]
+    bad_type = {"content_type": "text/plain\r\nX-Admin: 1", "text": "hi"}
+    reply = Dispatcher(backend[0]).call(plans["named"], {"name": "Ada", RAW_BODY_PARAM: bad_type})
+    assert reply.error == "raw body: a content type is one line"

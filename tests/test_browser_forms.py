@@ -260,6 +260,10 @@ def test_problems_are_shown_before_sending_and_send_anyway_sends(
         "born": "2023-02-30",
         "pet": {"kind": "Cat", "lives": 12},
     }
+    page.locator("#send-adopt").click()  # refused again: the last reply is not its answer
+    expect(problems).to_be_visible()
+    expect(form.locator(".autoui-status").first).not_to_contain_text("200 OK")
+    assert len(backend.state.seen) == before + 1
 
 
 def test_the_user_chooses_the_media_type(page: Page, shop: tuple[str, FastAPI]) -> None:

@@ -181,3 +181,93 @@ def test_an_invalid_spec_is_served_and_its_problems_logged_once_the_page_is_up(
         text = log.read_text()
     assert "problem(s) in the spec; the first:" in text, text
     assert "Traceback" not in text
+
+
+def test_version() -> None:
+    import autoui as package
+
+    result = autoui("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"autoui {package.__version__}")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "99999"], "argument --port: '99999' is not a port number (1 to 65535)"),
+        (["--port", "http"], "argument --port: 'http' is not a port number (1 to 65535)"),
+        (["--timeout", "-5"], "argument --timeout: '-5' is not a positive number of seconds"),
+        (["--timeout", "0"], "argument --timeout: '0' is not a positive number of seconds"),
+        (["--timeout", "nan"], "argument --timeout: 'nan' is not a positive number of seconds"),
+    ],
+)
+def test_bad_numbers_are_one_line_errors(args: list[str], message: str) -> None:
+    result = autoui("serve", "http://127.0.0.1:9/openapi.json", *args)
+    assert result.returncode == 2
+    assert result.stderr == f"autoui: error: {message}; see autoui serve --help\n"
+
+
+def test_a_busy_port_is_one_line_before_any_address_is_shown(tmp_path: Path) -> None:
+    import socket
+
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}})
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for command in (["serve", str(spec), "--base-url", "http://127.0.0.1:9"], ["demo"]):
+            result = autoui(*command, "--port", str(port))
+            assert result.returncode == 2
+            assert result.stderr == (
+                f"autoui: error: cannot listen on 127.0.0.1:{port}: the port is in use "
+                "(choose another with --port)\n"
+            )
+
+
+def test_a_json_document_is_strict_json(tmp_path: Path) -> None:
+    """Read as YAML, the trailing comma would be accepted without a word."""
+    spec = tmp_path / "api.json"
+    spec.write_text('{"openapi": "3.0.0", "info": {"title": "t", "version": "1"},\n"paths": {},}')
+    assert_one_line_error(
+        autoui("inspect", str(spec)),
+        "api.json",
+        "invalid JSON at line 2, column 13: ",
+    )
+
+
+def test_the_log_is_one_line_per_call_at_most(tmp_path: Path) -> None:
+    """Calls to an API that is down: urllib3's retries are not logged; the start-up lines
+    carry one prefix; -v adds one line per call."""
+    from gradio_client import Client
+    from support.servers import run_process
+
+    spec = tmp_path / "api.json"
+    paths = {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}
+    spec.write_text(
+        json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+    )
+    dead = f"http://127.0.0.1:{free_port()}"
+    for verbose in (False, True):
+        port = free_port()
+        args = [sys.executable, "-m", "autoui", "serve", str(spec), "--port", str(port)]
+        args += ["--base-url", dead, "--retries", "2", *(["-v"] if verbose else [])]
+        with run_process(args, ready_url=f"http://127.0.0.1:{port}/") as proc:
+            client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+            for _ in range(2):
+                with pytest.raises(Exception, match="connection refused"):
+                    client.predict(api_name="/ping")
+            lines = Path(proc.output_log).read_text().splitlines()  # type: ignore[attr-defined]
+        assert lines[0] == f"autoui: the UI is at http://127.0.0.1:{port}  (Ctrl+C to stop)"
+        calls = [line for line in lines if "/ping" in line]
+        assert calls == (
+            [
+                f"autoui: GET {dead}/ping -> cannot reach the API at {dead}: "
+                "connection refused. Is it running?"
+            ]
+            * 2
+            if verbose
+            else []
+        )
+        assert not [line for line in lines if "Retrying" in line or "urllib3" in line]

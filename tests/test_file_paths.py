@@ -127,7 +127,7 @@ def _file_data(path: str) -> dict[str, Any]:
 def _call(ui: str, value: Any) -> str:
     """A raw `/gradio_api/call/upload` with `value`, as gradio_client makes it: the
     result's event stream."""
-    call = requests.post(f"{ui}/gradio_api/call/upload", json={"data": [value]}, timeout=30)
+    call = requests.post(f"{ui}/gradio_api/call/upload", json={"data": [value, None]}, timeout=30)
     event = call.json()["event_id"]
     with requests.get(f"{ui}/gradio_api/call/upload/{event}", timeout=60) as result:
         return result.text
@@ -282,3 +282,18 @@ def test_a_mounted_page_refuses_a_server_path(secret_file: str) -> None:
             "size": len(png_bytes())
         }
     assert received == [png_bytes()]
+
+
+@pytest.mark.parametrize("as_given", [str, _file_data], ids=["path", "file-data"])
+def test_api_endpoint_refuses_a_server_path_as_the_raw_body(
+    ui: str, secret_file: str, received: list[bytes], as_given: Any
+) -> None:
+    raw = {"content_type": "text/plain", "file": as_given(secret_file)}
+    call = requests.post(f"{ui}/gradio_api/call/upload", json={"data": [None, raw]}, timeout=30)
+    event = call.json()["event_id"]
+    with requests.get(f"{ui}/gradio_api/call/upload/{event}", timeout=60) as result:
+        text = result.text
+    assert "event: error" in text
+    assert REFUSED in text  # refused before anything is sent
+    assert SECRET not in text
+    assert received == []

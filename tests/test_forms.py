@@ -490,7 +490,7 @@ def test_operations_named_like_the_pages_own_listeners_keep_their_names() -> Non
     }
     demo = build_app(load_spec(spec(paths, Cat=CAT, Dog=DOG)), base_url="http://127.0.0.1:9")
     public = sorted(fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public")
-    assert public == ["fill", "handler", "show"]
+    assert public == ["autoui_authorize", "autoui_logout", "fill", "handler", "show"]
 
 
 def test_fields_named_like_autoui_own_parameters_are_sent_under_their_names() -> None:

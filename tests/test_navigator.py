@@ -32,6 +32,10 @@ def navigator_server(example_api: str) -> Iterator[str]:
     args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
     args += ["--port", str(port), "--layout", "navigator", "--mcp"]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
+        # The API endpoints are built in the background once the page is served; under
+        # load that build kept the page's first events waiting past the page's bound.
+        # A request at the root waits for it: the tests start on a server that is up.
+        requests.get(f"http://127.0.0.1:{port}/config", timeout=300).raise_for_status()
         yield f"http://127.0.0.1:{port}"
 
 
@@ -96,7 +100,7 @@ def test_gradio_client_sees_every_operation_at_the_root(
 ) -> None:
     client = Client(navigator_server, verbose=False)
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert len(endpoints) == 10
+    assert len(endpoints) == 10 + 2  # the operations, /autoui_authorize and /autoui_logout
     direct = requests.post(
         f"{example_api}/generate", json={"prompt": "The module", "seed": 7}, timeout=30
     ).json()
@@ -172,7 +176,7 @@ def test_a_large_spec_gets_the_navigator_and_every_endpoint() -> None:
         with serve_asgi(asgi_app(demo)) as url:
             client = Client(url, verbose=False, download_files=False)
             info = client.view_api(print_info=False, return_format="dict")
-            assert len(info["named_endpoints"]) == count
+            assert len(info["named_endpoints"]) == count + 2  # and the two of Authorize
             reply = client.predict(q="x", api_name=f"/item{count - 1}")
             assert reply["path"] == f"/echo/items/{count - 1}"
             assert reply["raw_query"] == "q=x"

@@ -79,8 +79,9 @@ def reloading(
 
 
 def endpoints(url: str) -> set[str]:
+    """The operations' endpoints (every page also has /autoui_authorize, /autoui_logout)."""
     info = Client(url, verbose=False).view_api(print_info=False, return_format="dict")
-    return set(info["named_endpoints"])
+    return {name for name in info["named_endpoints"] if not name.startswith("/autoui_")}
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:

@@ -10,6 +10,7 @@ depends on timing.
 from __future__ import annotations
 
 import itertools
+import re
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,8 +179,9 @@ def test_stop_closes_the_connection(dispatcher, plans, media_backend) -> None:
     assert record.disconnected.wait(BOUND), "the API never saw the client go away"
     assert not record.finished
     final = list(updates)[-1]
-    assert (final.done, final.error) == (True, STOPPED)
-    assert final.primary is None  # nothing half-decoded is shown as the answer
+    assert (final.done, final.error, final.stopped) == (True, STOPPED, True)
+    # What came before Stop stays readable: whole events only, never a half one.
+    assert final.kind == "textbox" and re.fullmatch(r"(w\d+ )+", final.primary)
 
 
 def test_ndjson_grows_piece_by_piece(dispatcher, plans) -> None:

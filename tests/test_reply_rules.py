@@ -18,6 +18,7 @@ from support.echo import PDF_BYTES, png_bytes
 from support.media_api import wav_bytes
 
 import autoui
+from autoui.builder.messages import markdown
 from autoui.builder.present import safe_html, safe_markdown
 from autoui.dispatcher.curl import Part, Secrets, SentRequest, curl_command, spec_secrets
 from autoui.dispatcher.media import decode_base64, media_in_json, media_in_string, sniff
@@ -76,6 +77,32 @@ def test_ndjson_of_ollama_tgi_and_json_seq() -> None:
     assert _text([tgi], "application/jsonl") == "token"
     seq = b'\x1e{"message":{"content":"a"}}\n\x1e{"message":{"content":"b"}}\n'
     assert _text([seq], "application/json-seq") == "ab"
+
+
+@pytest.mark.parametrize(
+    ("body", "media_type", "text"),
+    [
+        pytest.param(
+            b'data: {"response": "Hel"}\n\ndata: {"response": "lo wor',
+            "text/event-stream",
+            "Hel",
+            id="sse-half-event",
+        ),
+        pytest.param(
+            b'data: {"response": "Hel"}\n\ndata: {"response": "lo"}',
+            "text/event-stream",
+            "Hello",
+            id="sse-whole-last-line",
+        ),
+        pytest.param(
+            b'{"response": "Hel"}\n{"response": "lo wor', "application/x-ndjson", "Hel", id="ndjson"
+        ),
+    ],
+)
+def test_a_cut_stream_shows_no_half_event(body: bytes, media_type: str, text: str) -> None:
+    """A stream that ends inside an event (a broken connection) shows the events that
+    came whole; the half one is neither shown raw nor decoded."""
+    assert _text([body], media_type) == text
 
 
 def test_done_marks_the_end_of_an_openai_stream() -> None:
@@ -569,3 +596,30 @@ def test_markdown_images_become_links() -> None:
     safe = safe_markdown(text)
     assert "![" not in safe and "<img" not in safe.lower()
     assert "[tracker](http://127.0.0.1:9/p.png)" in safe
+
+
+# Messages in status lines
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        pytest.param(
+            "cannot reach the API at http://127.0.0.1:7998: connection refused. Is it running?",
+            r"cannot reach the API at <http://127.0.0.1:7998>: connection refused\. Is it running?",
+            id="url-then-colon",
+        ),
+        pytest.param(
+            "no answer from https://x.org/a_b?c=1&d=2 within 2 s (raise it with --timeout)",
+            r"no answer from <https://x.org/a_b?c=1&d=2> within 2 s \(raise it with `--timeout`\)",
+            id="url-and-option",
+        ),
+        pytest.param(
+            "HTTP 422: *name* <b>must</b> be `snake_case`, e.g. a_b",
+            r"HTTP 422: \*name\* \<b\>must\</b\> be `snake_case`, e\.g\. a\_b",
+            id="markup-escaped-code-kept",
+        ),
+    ],
+)
+def test_a_message_shows_as_written_with_links_and_code(message: str, shown: str) -> None:
+    assert markdown(message) == shown

@@ -14,9 +14,10 @@ from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
 from autoui.builder.file_inputs import Blocks
 from autoui.builder.form import Badge, no_badge
+from autoui.builder.messages import markdown
 from autoui.builder.navigator import navigator
 from autoui.builder.present import safe_markdown
-from autoui.builder.servers import needs_selector, server_panel
+from autoui.builder.servers import needs_selector, server_panel, where_markdown
 from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
 from autoui.layout import TABS_LIMIT, choose_layout
@@ -68,6 +69,7 @@ def build_blocks(
         selector = dispatcher is not None and needs_selector(dispatcher)
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
+        gr.HTML(FONT_FIX, padding=False, elem_classes=["autoui-style"])
         badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
         if not plan.operations:
             gr.Markdown(nothing_to_call(plan.api))
@@ -88,6 +90,16 @@ def build_blocks(
     demo.queue(default_concurrency_limit=concurrency)
     set_threads(demo, concurrency)
     return demo
+
+
+# Gradio's default theme takes the headings' weight of Source Sans Pro (600) from a file
+# that holds a few glyphs only (SemiBold.woff2, 5 kB in Gradio 6.31): the other letters
+# come from a fallback font, so each "A" of a heading stands out ("ᴀPI"). Its Bold file
+# holds them all, and this rule, coming later, wins for weight 600.
+FONT_FIX = (
+    "<style>@font-face{font-family:'Source Sans Pro';font-weight:600;font-style:normal;"
+    "src:url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2')}</style>"
+)
 
 
 def endpoints_of(demo: gr.Blocks) -> Callable[[], gr.Blocks] | None:
@@ -128,10 +140,11 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
         lines[0] += f" <small>{plan.api.version}</small>"
     if plan.description:
         lines.append(plan.description.strip())
+    lines[:] = [safe_markdown(line) for line in lines]  # the spec's own Markdown
     if base_url:
-        lines.append(f"Requests go to `{base_url}`.")
-    lines += [f"*{note}*" for note in notes]
-    return safe_markdown("\n\n".join(lines))
+        lines.append(where_markdown(base_url))
+    lines += [f"*{markdown(note)}*" for note in notes]
+    return "\n\n".join(lines)
 
 
 __all__ = ["TABS_LIMIT", "CallFn", "build_blocks", "endpoints_of", "theme_of"]

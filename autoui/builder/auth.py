@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,7 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
-from autoui.builder.present import _escape as plain
+from autoui.builder.messages import markdown
 from autoui.builder.present import safe_markdown
 from autoui.dispatcher.auth import (
     Authenticator,
@@ -115,19 +114,31 @@ class AuthPanel:
     remember: gr.Checkbox | None = None
     status: gr.Markdown | None = None
     stored: gr.BrowserState | None = None
+    undeclared: dict[str, gr.Textbox] = field(default_factory=dict)  # by _UNDECLARED key
 
     @property
     def outputs(self) -> list[gr.components.Component]:
         items = [self.style, self.status, self.remember, self.stored]
-        return [c for c in items if c is not None] + [c for _, _, c in self.fields.values()]
+        return (
+            [c for c in items if c is not None]
+            + [c for _, _, c in self.fields.values()]
+            + list(self.undeclared.values())
+        )
 
-    def given(self, values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-        """The form's values grouped by scheme: `{scheme: {field: value}}`."""
+    def given(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The form's values grouped by scheme: `{scheme: {field: value}}`, and the
+        credentials the spec does not declare by their names (`basic`, `header:X`)."""
         grouped: dict[str, dict[str, Any]] = {name: {} for name in self.auth.schemes}
         for key, (scheme, name, _) in self.fields.items():
             if scheme in grouped and name:
                 grouped[scheme][name] = values.get(key)
-        return {k: v for k, v in grouped.items() if kind_of(self.auth.schemes[k]) != "unsupported"}
+        found: dict[str, Any] = {
+            k: v for k, v in grouped.items() if kind_of(self.auth.schemes[k]) != "unsupported"
+        }
+        if self.undeclared:
+            extra = undeclared_given({k: values.get(k) for k in _UNDECLARED})
+            found.update({k: v for k, v in extra.items() if k not in self.auth.schemes})
+        return found
 
     def updates(self, session: str | None, *, message: str = "") -> dict[Any, Any]:
         out: dict[Any, Any] = {self.style: self.requirements.style(self.auth.available(session))}
@@ -136,21 +147,57 @@ class AuthPanel:
         return out
 
 
-def literal(text: str) -> str:
-    """`text` shown exactly as it is, in a code span: no Markdown, and no autolinked URL
-    (backslash escapes would show inside one), fenced by more backticks than it holds."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    return f"{fence} {text} {fence}"
-
-
 def status_markdown(status: Mapping[str, str], message: str = "") -> str:
-    lines = [f"**Error** · {literal(message)}"] if message else []
+    lines = [f"**Error** · {markdown(message)}"] if message else []
     for name, text in status.items():
         ok = text.startswith("set ")
-        shown = plain(text) if ok or text == "not set" else literal(text)
-        lines.append(f"- {'✓' if ok else '✗'} **{plain(name)}**: {shown}")
+        lines.append(f"- {'✓' if ok else '✗'} **{markdown(name)}**: {markdown(text)}")
     return "\n".join(lines)
+
+
+# The fields for credentials the spec does not declare: (key, label, masked).
+_UNDECLARED = {
+    "u_basic_user": ("Basic: username", False),
+    "u_basic_password": ("Basic: password", True),
+    "u_bearer": ("Bearer token", True),
+    "u_key_header": ("API key header, e.g. X-API-Key", False),
+    "u_key": ("API key", True),
+}
+
+
+def undeclared_given(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The undeclared credentials the fields hold, by name (`basic`, `bearer`, `header:X`);
+    an empty one clears what this tab had set."""
+    user, password = values.get("u_basic_user"), values.get("u_basic_password")
+    given: dict[str, Any] = {
+        "basic": {"username": user, "password": password} if user else None,
+        "bearer": values.get("u_bearer") or None,
+    }
+    header = str(values.get("u_key_header") or "").strip()
+    if header:
+        given[f"header:{header}"] = values.get("u_key") or None
+    return given
+
+
+def _undeclared_group(panel: AuthPanel) -> None:
+    """Credentials the spec forgot: sent with every call, marked as not declared."""
+    with gr.Accordion(
+        "Credentials the spec does not declare",
+        open=not panel.auth.schemes,
+        elem_id="autoui-undeclared",
+    ):
+        gr.Markdown(
+            "For an API that needs credentials its spec does not mention: each one set "
+            "here goes with every call."
+        )
+        with gr.Row():
+            for key, (label, masked) in _UNDECLARED.items():
+                panel.undeclared[key] = gr.Textbox(
+                    label=label,
+                    type="password" if masked else "text",
+                    elem_id=f"autoui-{key.replace('_', '-')}",
+                    min_width=160,
+                )
 
 
 def scheme_fields(scheme: SecurityScheme) -> list[tuple[str, str, bool]]:
@@ -183,13 +230,12 @@ def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authenticator) -> Auth
         requirements.style(auth.available(None)), padding=False, elem_classes=["autoui-style"]
     )
     panel = AuthPanel(auth, requirements, style, {})
-    if not auth.schemes:
-        return panel
     everything_shared = set(auth.schemes) <= auth.available(None)
     with gr.Accordion("Authorize", open=not everything_shared, elem_id="autoui-authorize"):
         gr.Markdown(_intro(auth))
         for number, (name, scheme) in enumerate(auth.schemes.items()):
             _scheme_group(panel, number, name, scheme)
+        _undeclared_group(panel)
         panel.remember = gr.Checkbox(
             False,
             label="Remember in this browser",
@@ -217,7 +263,7 @@ def _intro(auth: Authenticator) -> str:
     shared = sorted(auth.available(None))
     if shared:
         text += (
-            f" Start-up credentials for {', '.join(plain(s) for s in shared)} apply to every "
+            f" Start-up credentials for {', '.join(markdown(s) for s in shared)} apply to every "
             "user; a value typed here replaces them for this tab."
         )
     return text
@@ -225,7 +271,7 @@ def _intro(auth: Authenticator) -> str:
 
 def _scheme_group(panel: AuthPanel, number: int, name: str, scheme: SecurityScheme) -> None:
     with gr.Group():
-        heading = f"**{plain(name)}** · {plain(describe_scheme(scheme))}"
+        heading = f"**{markdown(name)}** · {markdown(describe_scheme(scheme))}"
         if scheme.description:
             heading += "\n\n" + safe_markdown(scheme.description.strip())
         gr.Markdown(heading, padding=True)
@@ -258,6 +304,7 @@ def _scheme_group(panel: AuthPanel, number: int, name: str, scheme: SecuritySche
 def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Button) -> None:
     auth = panel.auth
     inputs: dict[str, gr.blocks.Block] = {k: c for k, (_, _, c) in panel.fields.items()}
+    inputs.update(panel.undeclared)
     assert panel.remember is not None and panel.stored is not None and panel.status is not None
 
     def on_authorize(autoui_request: gr.Request, remember: bool, **values: Any) -> dict[Any, Any]:
@@ -271,8 +318,9 @@ def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Bu
 
     def on_logout(autoui_request: gr.Request) -> dict[Any, Any]:
         session = session_of(autoui_request)
-        auth.authorize(session, dict.fromkeys(auth.schemes))
-        cleared = {component: None for _, _, component in panel.fields.values()}
+        auth.authorize(session, dict.fromkeys(auth.status(session)))
+        typed = [*(c for _, _, c in panel.fields.values()), *panel.undeclared.values()]
+        cleared = dict.fromkeys(typed)
         return {**panel.updates(session), panel.stored: {}, panel.remember: False, **cleared}
 
     def on_load(autoui_request: gr.Request, stored: Any) -> dict[Any, Any]:

@@ -17,8 +17,8 @@ from typing import Any
 
 import gradio as gr
 
-from autoui.builder.endpoints import StartFn, session_of
-from autoui.builder.present import STOPPED_MARKDOWN, safe_markdown, status_markdown
+from autoui.builder.endpoints import Running, StartFn, session_of
+from autoui.builder.present import safe_markdown, status_markdown
 from autoui.builder.widgets import input_component
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import Field, OperationPlan
@@ -75,6 +75,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
                     f.api_param: input_component(replace(f, key=f"chat.{f.key}")) for f in settings
                 }
     history = gr.State([])  # the conversation as sent to the API, per browser session
+    running = Running()
 
     def respond(autoui_request: gr.Request, **values: Any) -> Iterator[dict[Any, Any]]:
         said: list[dict[str, str]] = list(values.pop(_HISTORY) or [])
@@ -89,7 +90,8 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
         ) + turn
         if stream_field is not None:
             values[stream_field.api_param] = streamed
-        live = start(plan, values, session_of(autoui_request))
+        session = session_of(autoui_request)
+        live = running.add(session, start(plan, values, session))
         try:
             yield {
                 chatbot: _shown([*turn, {"role": "assistant", "content": ""}]),
@@ -123,7 +125,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
             log.exception("autoui chat failed on %s", plan.operation.label)
             yield {status: f"**Error** · autoui failed: {type(exc).__name__}"}
         finally:
-            live.close()
+            running.end(session, live)
 
     inputs: dict[str, gr.blocks.Block] = {
         _HISTORY: history,
@@ -145,16 +147,7 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
         )
         for trigger in (send.click, text.submit)
     ]
-    stop.click(
-        lambda: {
-            status: STOPPED_MARKDOWN,
-            stop: gr.update(visible=False),
-        },
-        outputs=[status, stop],
-        cancels=events,  # type: ignore[arg-type]
-        api_visibility="private",
-        queue=False,
-    )
+    stop.click(running.stop, api_visibility="private", queue=False)
     clear.click(
         lambda: {chatbot: [], history: [], status: ""},
         outputs=[chatbot, history, status],

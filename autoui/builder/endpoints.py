@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -23,7 +24,7 @@ import gradio as gr
 from autoui.builder.present import safe_markdown, write_temp
 from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
-from autoui.mapper.naming import REQUEST_PARAM
+from autoui.mapper.naming import RAW_BODY_PARAM, REQUEST_PARAM
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
 
@@ -49,6 +50,36 @@ class StartFn(Protocol):
     def __call__(
         self, plan: OperationPlan, values: Mapping[str, Any], session: str | None = None
     ) -> Live: ...
+
+
+class Running:
+    """One form's calls in progress, by session, so that Stop can close the session's call.
+
+    The call's own handler then shows how it ended, as its last update. (With Gradio's
+    `cancels`, Stop closed the handler instead and wrote "Stopped" itself, racing the
+    handler's updates: under load a progress update came after it and replaced it.)
+    """
+
+    def __init__(self) -> None:
+        self._calls: dict[str | None, Live] = {}
+        self._lock = threading.Lock()
+
+    def add(self, session: str | None, live: Live) -> Live:
+        with self._lock:
+            self._calls[session] = live
+        return live
+
+    def end(self, session: str | None, live: Live) -> None:
+        live.close()
+        with self._lock:
+            if self._calls.get(session) is live:
+                del self._calls[session]
+
+    def stop(self, autoui_request: gr.Request) -> None:
+        with self._lock:
+            live = self._calls.get(session_of(autoui_request))
+        if live is not None:
+            live.close()
 
 
 class _Finished:
@@ -150,7 +181,17 @@ def signature(plan: OperationPlan) -> inspect.Signature:
         )
         for i, f in enumerate(required + optional)
     ]
-    return inspect.Signature(params, return_annotation=return_annotation(plan))
+    raw = inspect.Parameter(
+        RAW_BODY_PARAM, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Any, default=None
+    )
+    return inspect.Signature([*params, raw], return_annotation=return_annotation(plan))
+
+
+RAW_BODY_HELP = (
+    "optional: a request body sent as it is, in place of the one the other arguments "
+    "make (for a spec that leaves out the body the API takes): text (JSON when it parses "
+    "as JSON, else plain text), or {content_type, text} or {content_type, file}"
+)
 
 
 def description(plan: OperationPlan) -> str:
@@ -165,12 +206,11 @@ def description(plan: OperationPlan) -> str:
 def docstring(plan: OperationPlan) -> str:
     """The description and an Args section, from which Gradio takes each parameter's
     description (for the API page and the MCP tool's input schema)."""
-    lines = [description(plan)]
-    if plan.fields:
-        lines += ["", "Args:"]
-        for f in plan.fields:
-            text = " ".join((f.info or f.label.removesuffix(" *")).split())
-            lines.append(f"    {f.api_param}: {text}")
+    lines = [description(plan), "", "Args:"]
+    for f in plan.fields:
+        text = " ".join((f.info or f.label.removesuffix(" *")).split())
+        lines.append(f"    {f.api_param}: {text}")
+    lines.append(f"    {RAW_BODY_PARAM}: {RAW_BODY_HELP}")
     return "\n".join(lines)
 
 

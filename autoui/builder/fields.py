@@ -15,8 +15,10 @@ from typing import Any
 
 import gradio as gr
 
+from autoui.builder.messages import markdown
 from autoui.builder.widgets import input_component, widget_value
 from autoui.dispatcher.checks import Issue
+from autoui.mapper.naming import RAW_BODY_PARAM
 from autoui.mapper.plan import Field, OperationPlan, When, holds
 
 # The name of the page's own listeners. Gradio gives every listener a name from the
@@ -114,6 +116,57 @@ def _create(fields: list[Field], components: dict[str, gr.blocks.Block]) -> None
             components.update({f.api_param: input_component(f) for f in members})
 
 
+# The form's content types to pick from (any other can be typed).
+RAW_TYPES = [
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "application/octet-stream",
+]
+# The Send handler's keywords for the raw body's widgets (never an api_param).
+_RAW_KEYS = ("autoui.raw.content_type", "autoui.raw.text", "autoui.raw.file")
+
+
+@dataclass
+class RawBodyArea:
+    """The raw body (`autoui.dispatcher.raw`): a collapsed section of every form, for
+    specs that under-declare a body; sent only when filled."""
+
+    components: dict[str, gr.components.Component]  # by the handler's keyword
+
+    @classmethod
+    def create(cls, plan: OperationPlan) -> RawBodyArea:
+        name = plan.api_name
+        with gr.Accordion("Raw body", open=False, elem_id=f"raw-body-{name}"):
+            content_type = gr.Dropdown(
+                RAW_TYPES,
+                value=None,
+                allow_custom_value=True,
+                label="Content type",
+                info="left empty: JSON if the text is JSON, else plain text; a file's own type",
+                elem_id=f"raw-type-{name}",
+                interactive=True,
+            )
+            text = gr.Textbox(
+                label="Body",
+                info="sent as it is, in place of the body the fields above make, when the "
+                "spec leaves out the body the API takes",
+                lines=3,
+                elem_id=f"raw-text-{name}",
+                interactive=True,
+            )
+            file = gr.File(label="…or a file", type="filepath", elem_id=f"raw-file-{name}")
+        return cls(dict(zip(_RAW_KEYS, (content_type, text, file), strict=True)))
+
+    @staticmethod
+    def take(values: dict[str, Any]) -> None:
+        """Replace the widgets' values in `values` with the raw body's one value."""
+        content_type, text, file = (values.pop(key, None) for key in _RAW_KEYS)
+        if text or file:
+            values[RAW_BODY_PARAM] = {"content_type": content_type, "text": text, "file": file}
+
+
 @dataclass
 class CheckArea:
     """Where problems found before sending are shown, with a "Send anyway" button."""
@@ -145,14 +198,6 @@ class CheckArea:
 def problems_markdown(issues: list[Issue]) -> str:
     """The problems found before sending, one per line: where, what, which rule."""
     lines = ["**The request does not match the API's schema:**", ""]
-    lines += [f"- `{i.where}`: {_plain(i.message)} *({i.rule})*" for i in issues]
+    lines += [f"- `{i.where}`: {markdown(i.message)} *({i.rule})*" for i in issues]
     lines += ["", "Fix the fields, or use *Send anyway* to see how the API handles it."]
     return "\n".join(lines)
-
-
-def _plain(text: str) -> str:
-    """Text shown literally in Markdown (a value may hold `*` or `<`)."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_{}[]<>#|":
-        out = out.replace(ch, "\\" + ch)
-    return out

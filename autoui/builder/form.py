@@ -16,9 +16,9 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.chat import chat_view
-from autoui.builder.endpoints import CallFn, StartFn, may_stream, session_of, starter
-from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea
-from autoui.builder.present import STOPPED_MARKDOWN, OutputArea, safe_markdown
+from autoui.builder.endpoints import CallFn, Running, StartFn, may_stream, session_of, starter
+from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea, RawBodyArea
+from autoui.builder.present import OutputArea, safe_markdown
 from autoui.dispatcher.checks import check
 from autoui.mapper.plan import Field, OperationPlan
 
@@ -93,7 +93,8 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
             fields = InputArea.create(plan)
             inputs = fields.components
             if not inputs:
-                gr.Markdown("*This operation takes no input.*")
+                gr.Markdown("*The spec declares no input for this operation.*")
+            raw = RawBodyArea.create(plan)
             send, stop = _buttons(plan)
             checked = CheckArea.create(plan)
         with gr.Column():
@@ -102,21 +103,24 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
     assert area.reveal is not None
     showing_stop = {stop: gr.update(visible=True)} if stop is not None else {}
     hiding_stop = {stop: gr.update(visible=False)} if stop is not None else {}
+    running = Running()
 
     # Gradio fills the first two; no field has their names (`autoui.mapper.naming`).
     def handler(
         autoui_event: gr.EventData, autoui_request: gr.Request, **values: Any
     ) -> Iterator[dict[Any, Any]]:
         reveal = bool(values.pop(_REVEAL, False))
+        RawBodyArea.take(values)
         # Send checks first; "Send anyway" (the same listener, to keep one event per
         # operation on a 1,000-operation page) sends as it is. Gradio hands over a copy
         # of the button, so it is told by what identifies it.
         anyway = getattr(autoui_event.target, "elem_id", None) == checked.anyway.elem_id
         issues = [] if anyway else check(plan, values)
-        if issues:
-            yield checked.show(issues)
+        if issues:  # the previous reply goes: it is not the answer to this request
+            yield {**area.clear(), **checked.show(issues)}
             return
-        live = start(plan, values, session_of(autoui_request))
+        session = session_of(autoui_request)
+        live = running.add(session, start(plan, values, session))
         try:
             yield {**area.start(), **showing_stop, **checked.show([])}
             first = True
@@ -135,12 +139,12 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
             failed = area.failure(f"autoui failed: {type(exc).__name__}: {exc}")
             yield {**failed, **hiding_stop}
         finally:
-            live.close()
+            running.end(session, live)
 
-    event = gr.on(
+    gr.on(
         [send.click, checked.anyway.click],
         handler,
-        inputs_kwargs={**inputs, _REVEAL: area.reveal},
+        inputs_kwargs={**inputs, **raw.components, _REVEAL: area.reveal},
         outputs=[*area.components, *showing_stop, *inputs.values(), *checked.components],
         show_progress_on=area.components[:1],
         api_name=PRIVATE_NAME,
@@ -149,14 +153,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
         concurrency_id="autoui-calls",
     )
     if stop is not None:
-        stop.click(
-            lambda: {area.status: STOPPED_MARKDOWN, stop: gr.update(visible=False)},
-            outputs=[area.status, stop],
-            cancels=[event],
-            api_name=PRIVATE_NAME,
-            api_visibility="private",
-            queue=False,
-        )
+        stop.click(running.stop, api_name=PRIVATE_NAME, api_visibility="private", queue=False)
 
 
 def _buttons(plan: OperationPlan) -> tuple[gr.Button, gr.Button | None]:

@@ -29,6 +29,7 @@ import gradio as gr
 import nh3
 from gradio.utils import get_upload_folder
 
+from autoui.builder.messages import markdown
 from autoui.dispatcher.curl import SentRequest, curl_command
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.plan import OperationPlan
@@ -140,12 +141,19 @@ class OutputArea:
         details = [self.curl, self.raw, self.sent]
         return [self.status, *self.results.values(), *[d for d in details if d is not None]]
 
-    def start(self) -> dict[gr.components.Component, Any]:
-        """Updates that clear the previous reply as a new call begins."""
-        updates: dict[gr.components.Component, Any] = {self.status: "*Sending…*"}
+    def clear(self) -> dict[gr.components.Component, Any]:
+        """Updates that take the previous reply away: status, answer and details."""
+        updates: dict[gr.components.Component, Any] = {self.status: ""}
         for component in self.results.values():
             updates[component] = gr.update(visible=False, value=None)
+        for detail in (self.curl, self.raw):
+            if detail is not None:
+                updates[detail] = ""
         return updates
+
+    def start(self) -> dict[gr.components.Component, Any]:
+        """Updates that clear the previous reply as a new call begins."""
+        return {**self.clear(), self.status: "*Sending…*"}
 
     def progress(self, reply: Reply, first: bool = False) -> dict[gr.components.Component, Any]:
         """Updates while a call goes on: elapsed time, and a stream's text so far. The
@@ -159,7 +167,7 @@ class OutputArea:
             updates[self.status] = f"*{where} · {reply.elapsed:.1f} s*"
             return updates
         updates[self.status] = (
-            f"*{reply.status} {_escape(reply.reason)} · streaming · {reply.elapsed:.1f} s*"
+            f"*{reply.status} {markdown(reply.reason)} · streaming · {reply.elapsed:.1f} s*"
         )
         updates[self.results["textbox"]] = gr.update(visible=True, value=reply.primary)
         return updates
@@ -181,7 +189,7 @@ class OutputArea:
         return updates
 
     def failure(self, message: str) -> dict[gr.components.Component, Any]:
-        return {self.status: f"**Error** · {_escape(message)}"}
+        return {self.status: f"**Error** · {markdown(message)}"}
 
     def _available(self, kind: str) -> str:
         while kind not in self.results:
@@ -194,19 +202,14 @@ def show_curl(sent: SentRequest | None, reveal: bool) -> str:
 
 
 def status_markdown(reply: Reply) -> str:
-    notes = "".join(f"  \n*{_escape(note)}*" for note in reply.notes)
+    notes = "".join(f"  \n*{markdown(note)}*" for note in reply.notes)
+    if reply.stopped:
+        prefix = f"{markdown(reply.summary())}  \n" if reply.status is not None else ""
+        return f"{prefix}{STOPPED_MARKDOWN}"
     if reply.ok:
-        return f"**{_escape(reply.summary())}**{notes}"
-    prefix = f"{_escape(reply.summary())}  \n" if reply.status is not None else ""
-    return f"{prefix}**Error** · {_escape(reply.error or '')}{notes}"
-
-
-def _escape(text: str) -> str:
-    """Text for a Markdown component, shown literally (a reply's text is not markup)."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_{}[]<>()#+-.!|~":
-        out = out.replace(ch, "\\" + ch)
-    return out
+        return f"**{markdown(reply.summary())}**{notes}"
+    prefix = f"{markdown(reply.summary())}  \n" if reply.status is not None else ""
+    return f"{prefix}**Error** · {markdown(reply.error or '')}{notes}"
 
 
 def ui_value(reply: Reply, kind: str) -> Any:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from autoui.builder.auth import literal
 from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
+from autoui.builder.messages import markdown
 from autoui.dispatcher.origins import OriginError
 from autoui.ir import Server
 
@@ -31,7 +31,7 @@ def needs_selector(dispatcher: Dispatcher) -> bool:
 
 
 def where_markdown(url: str) -> str:
-    return f"Requests go to {literal(url)}."
+    return markdown(f"Requests go to {url}.")
 
 
 def _label(server: Server) -> str:
@@ -97,7 +97,7 @@ def server_panel(dispatcher: Dispatcher) -> None:
             return where_markdown(dispatcher.choose_server(session, index, chosen))
         except OriginError as exc:
             kept = where_markdown(dispatcher.server_of(session))
-            return f"**Not changed** · {literal(str(exc))}  \n{kept}"
+            return f"**Not changed** · {markdown(str(exc))}  \n{kept}"
 
     choice.change(
         on_server, inputs=[choice], outputs=[where, *variables.values()], api_visibility="private"

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 
 def session_endpoints(dispatcher: Dispatcher, *, server: bool = True) -> None:
     """`/autoui_server` (when the spec has servers to choose from; `server_panel` adds
-    it with the page's selector) and `/autoui_authorize`, `/autoui_logout` (when it has
-    security schemes), in the Blocks being built."""
+    it with the page's selector) and `/autoui_authorize`, `/autoui_logout` (always: a
+    spec without security schemes may still need credentials it does not declare), in
+    the Blocks being built."""
     if server and needs_selector(dispatcher):
         add_server_endpoint(dispatcher)
-    if dispatcher.auth is not None and dispatcher.auth.schemes:
+    if dispatcher.auth is not None:
         add_auth_endpoints(dispatcher.auth)

@@ -42,26 +42,37 @@ def tabs(
     # `?op=` is read in the browser, which clicks the operation's tag and then its tab:
     # a load event on the server would cost a round trip and, through its Tabs outputs,
     # was seen to race with a form's Stop while a stream is shown.
-    tag_of = {
-        op.api_name: number if outer else None
+    siblings = [
+        (number if outer else None, [op.api_name for op in operations])
         for number, operations in enumerate(groups.values())
-        for op in operations
-    }
-    demo.load(None, None, None, js=open_link_js(tag_of))
+    ]
+    demo.load(None, None, None, js=open_link_js(siblings))
 
 
-def open_link_js(tag_of: dict[str, int | None]) -> str:
+def open_link_js(siblings: list[tuple[int | None, list[str]]]) -> str:
     """Browser code that opens the tab `?op=` names: its tag's tab (`tag-N-button`, when
-    there are tags), then, once Gradio has drawn that tag, its own (`tab-NAME-button`)."""
+    there are tags), then, once Gradio has drawn that tag, its own (`tab-NAME-button`).
+
+    `siblings` lists each tag's number and its operations' names, in order. Tabs that do
+    not fit on a line Gradio moves into its "More" menu, whose items have no id: such an
+    operation's item is found by its place among its tag's tabs not shown on the line.
+    """
     return (
-        "() => { const tags = " + json.dumps(tag_of) + "; "
+        "() => { const groups = " + json.dumps(siblings) + "; "
         f"const name = new URL(window.location.href).searchParams.get({json.dumps(PARAMETER)}); "
-        "if (name === null || !(name in tags)) return; "
-        "const click = (id) => { const b = document.getElementById(id); if (b) b.click(); "
-        "return b !== null; }; "
-        "if (tags[name] !== null) click(`tag-${tags[name]}-button`); "
-        "let tries = 0; const open = () => { if (!click(`tab-${name}-button`) && tries++ < 120) "
-        "requestAnimationFrame(open); }; open(); }"
+        "const group = groups.find(([, names]) => names.includes(name)); "
+        "if (group === undefined) return; const [tag, names] = group; "
+        "const click = (element) => { if (element) element.click(); return Boolean(element); }; "
+        "if (tag !== null) click(document.getElementById(`tag-${tag}-button`)); "
+        "const inMenu = () => { "
+        "const shown = names.map((n) => document.getElementById(`tab-${n}-button`)); "
+        "const anchor = shown.find((b) => b !== null); if (!anchor) return null; "
+        "const hidden = names.filter((n, i) => shown[i] === null); "
+        "const items = anchor.closest('.tabs').querySelectorAll('.overflow-dropdown button'); "
+        "return items[hidden.indexOf(name)] || null; }; "
+        "let tries = 0; const open = () => { "
+        "if (!click(document.getElementById(`tab-${name}-button`)) && !click(inMenu()) "
+        "&& tries++ < 120) requestAnimationFrame(open); }; open(); }"
     )
 
 

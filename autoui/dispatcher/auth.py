@@ -37,7 +37,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from autoui.dispatcher import styles
-from autoui.dispatcher.curl import REDACTED, scrub
+from autoui.dispatcher.curl import REDACTED, Secrets, scrub
 from autoui.dispatcher.oauth import Grant, Token, TokenClient, TokenError
 from autoui.dispatcher.sessions import SessionState, SessionStore
 from autoui.errors import ConfigError
@@ -62,6 +62,11 @@ _FIELDS = {
     "scopes": "scopes",
     "scope": "scopes",
 }
+# What the status of a credential the spec does not declare says after its state.
+NOT_DECLARED = "not declared by the spec"
+# How to name such a credential (`--auth basic=user:password`, the Authorize panel).
+UNDECLARED_FORMS = "basic, bearer, header:NAME, query:NAME or cookie:NAME"
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110)
 
 
 class AuthProblem(ValueError):
@@ -98,6 +103,22 @@ def kind_of(scheme: SecurityScheme) -> str:
     if scheme.type in ("oauth2", "openIdConnect"):
         return scheme.type
     return "unsupported"
+
+
+def undeclared_scheme(name: str) -> SecurityScheme | None:
+    """The scheme of a credential the spec forgot, which its name describes: `basic`,
+    `bearer`, `header:X-API-Key`, `query:api_key`, `cookie:session`; None for another
+    name. Such a credential is sent with every call (the spec does not say which need it).
+    """
+    word, sep, param = name.partition(":")
+    word, param = word.strip().lower(), param.strip()
+    if not sep and word in ("basic", "bearer"):
+        return SecurityScheme(name, "http", description=NOT_DECLARED, scheme=word)
+    if sep and word in ("header", "query", "cookie") and _TOKEN.match(param):
+        return SecurityScheme(
+            name, "apiKey", description=NOT_DECLARED, location=word, param_name=param
+        )
+    return None
 
 
 def describe_scheme(scheme: SecurityScheme) -> str:
@@ -321,13 +342,18 @@ def startup_secrets(
             else:
                 log.warning("%s matches no security scheme of this API (it has: %s)", var, known)
     for name, value in (given or {}).items():
-        if name not in api.security_schemes:
-            raise ConfigError(f"--auth {name}: the API has no security scheme {name!r} ({known})")
+        if name not in api.security_schemes and undeclared_scheme(name) is None:
+            raise ConfigError(
+                f"--auth {name}: the API has no security scheme {name!r} ({known}); a "
+                f"credential the spec does not declare is named {UNDECLARED_FORMS}"
+            )
         values[name] = ("--auth", value)
     secrets = {}
     for name, (source, value) in values.items():
+        scheme = api.security_schemes.get(name) or undeclared_scheme(name)
+        assert scheme is not None
         try:
-            secret = parse_secret(api.security_schemes[name], value)
+            secret = parse_secret(scheme, value)
         except AuthProblem as exc:
             raise ConfigError(f"{source}: {exc}") from None
         if secret is not None:
@@ -343,6 +369,8 @@ class Applied:
     satisfied: bool = True  # False: no alternative of the requirement could be met
     # The start-up credentials among them, as given and as sent: never shown to a page user.
     startup: list[str] = field(default_factory=list)
+    # Where undeclared credentials went (header and query names), to redact them.
+    names: Secrets = field(default_factory=Secrets)
 
 
 class Authenticator:
@@ -375,13 +403,14 @@ class Authenticator:
         Nothing changes unless every value is usable. OAuth tokens are fetched at once,
         so a refusal shows now rather than on the first call. Returns `status()`.
         """
-        unknown = [name for name in given if name not in self.schemes]
+        unknown = [name for name in given if self.scheme(name) is None]
         if unknown:
             raise AuthProblem(
                 f"no security scheme {unknown[0]!r} (the API has: "
-                f"{', '.join(self.schemes) or 'none'})"
+                f"{', '.join(self.schemes) or 'none'}; one it does not declare is named "
+                f"{UNDECLARED_FORMS})"
             )
-        parsed = {name: parse_secret(self.schemes[name], value) for name, value in given.items()}
+        parsed = {name: parse_secret(self._scheme(name), value) for name, value in given.items()}
         state = self.sessions.get(session, create=True)
         if state is None:
             raise AuthProblem("credentials need a session (a browser tab or a gradio_client)")
@@ -399,12 +428,23 @@ class Authenticator:
                     self._token(name, secret, state)
         return self.status(session)
 
+    def scheme(self, name: str) -> SecurityScheme | None:
+        """The spec's scheme of this name, else the undeclared one the name describes."""
+        return self.schemes.get(name) or undeclared_scheme(name)
+
+    def _scheme(self, name: str) -> SecurityScheme:
+        scheme = self.scheme(name)
+        assert scheme is not None, name
+        return scheme
+
     def status(self, session: str | None) -> dict[str, str]:
         """For each scheme, one phrase: set for this session, set at start-up, not set,
-        or why its credentials cannot be used (the token endpoint's refusal)."""
+        or why its credentials cannot be used (the token endpoint's refusal); then each
+        credential the spec does not declare that is set."""
         owners = self._owners(session)
         out = {}
-        for name, scheme in self.schemes.items():
+        undeclared = [name for name in owners if name not in self.schemes]
+        for name, scheme in [*self.schemes.items(), *((n, self._scheme(n)) for n in undeclared)]:
             owner = owners.get(name)
             if kind_of(scheme) == "unsupported":
                 out[name] = describe_scheme(scheme)
@@ -416,6 +456,8 @@ class Authenticator:
                 out[name] = "set at start-up, for every user"
             else:
                 out[name] = "set for this session"
+            if name not in self.schemes:
+                out[name] += f" ({NOT_DECLARED})"
         return out
 
     def available(self, session: str | None) -> set[str]:
@@ -440,10 +482,34 @@ class Authenticator:
         Raises AuthProblem when a credential cannot be used (an OAuth token endpoint's
         refusal, a line break in a key); the message names the scheme, never the value.
         """
-        requirements = requirements_of(self.api, operation)
+        owners = self._owners(session)
+        applied = self._declared(request, requirements_of(self.api, operation), owners)
+        # Credentials the spec does not declare go with every call, after the declared
+        # ones (which win where both would set the same header).
+        for name, owner in owners.items():
+            if name in self.schemes:
+                continue
+            scheme, secret = self._scheme(name), owner.secrets[name]
+            parts = wire_parts(scheme, secret, None)
+            add_parts(request, parts, name)
+            applied.secrets += secret.texts()
+            if owner is self.shared:
+                applied.startup += secret.texts() + [value for _, _, value in parts]
+            if scheme.location == "header":
+                applied.names |= Secrets(headers=frozenset({scheme.param_name.lower()}))
+            elif scheme.location == "query":
+                applied.names |= Secrets(query=frozenset({scheme.param_name}))
+        return applied
+
+    def _declared(
+        self,
+        request: requests.Request,
+        requirements: list[SecurityRequirement],
+        owners: Mapping[str, SessionState],
+    ) -> Applied:
+        """The credentials of the first alternative of `requirements` that can be met."""
         if not requirements:
             return Applied()
-        owners = self._owners(session)
         # Anonymous access (`{}`) only when no alternative with credentials can be met.
         for alternative in sorted(requirements, key=lambda alt: not alt):
             if not set(alternative) <= set(owners):
@@ -467,15 +533,18 @@ class Authenticator:
 
     def hint(self, operation: Operation) -> str:
         """What to tell a user whose call was refused with 401/403 without credentials."""
-        return (
-            f"this operation needs {describe(requirements_of(self.api, operation))}; "
-            "set it under Authorize"
-        )
+        needs = describe(requirements_of(self.api, operation))
+        if not needs:
+            return (
+                "the spec declares no credentials for this operation; add one it does not "
+                "declare under Authorize"
+            )
+        return f"this operation needs {needs}; set it under Authorize"
 
     # --- OAuth
 
     def _needs_token(self, name: str, secret: Secret) -> bool:
-        return kind_of(self.schemes[name]) in ("oauth2", "openIdConnect") and not secret.value
+        return kind_of(self._scheme(name)) in ("oauth2", "openIdConnect") and not secret.value
 
     def _token(self, name: str, secret: Secret, owner: SessionState) -> Token:
         with owner.lock:

@@ -15,25 +15,22 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.validators import extend
 from openapi_schema_validator import OAS30WriteValidator, OAS31Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
+from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.request import Parts, assemble, is_document
-from autoui.dispatcher.values import (
-    ABSENT,
-    FileValue,
-    ValueProblem,
-    file_name,
-    file_path,
-    media_type_of_name,
-)
+from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem, stand_in
 from autoui.mapper.plan import MEDIA_SELECTOR, MISSING, Field, OperationPlan, holds, value_at
+from autoui.schemas import JSON_TYPES, TYPE_ALIASES
 
 MAX_ISSUES = 20
 _DOCUMENT_URI = "urn:autoui:document"
@@ -65,10 +62,28 @@ FORMATS.checks("uri")(_uri)
 FORMATS.checks("url")(_uri)
 
 
+def _lenient(cls: Any) -> Any:
+    """`cls` knowing the type names real specs write instead of JSON Schema's (`int`,
+    `Integer`, 2.0's `file`), as the form read them (`autoui.schemas.type_meant`); the
+    document is checked as it is, and an unknown type name would stop the check."""
+    names = {**TYPE_ALIASES, **{t: t for t in JSON_TYPES}, "file": "string"}
+    names.update({name.capitalize(): meant for name, meant in names.items()})
+    extra = {
+        name: partial(lambda meant, checker, instance: checker.is_type(instance, meant), meant)
+        for name, meant in names.items()
+        if name not in JSON_TYPES
+    }
+    return extend(cls, type_checker=cls.TYPE_CHECKER.redefine_many(extra))
+
+
+_VALIDATORS = {"3.1": _lenient(OAS31Validator), "3.0": _lenient(OAS30WriteValidator)}
+
+
 def check(plan: OperationPlan, values: Mapping[str, Any]) -> list[Issue]:
     """Every problem with sending `values` for `plan`, or [] when there is none."""
     try:
         parts = assemble(plan, values, stand_in)
+        raw = raw_body(values, stand_in)  # a raw body that cannot be sent is refused here
     except ValueProblem as exc:
         return [Issue(_label(exc.field), "value", str(exc).split(": ", 1)[-1])]
     issues = _missing_parameters(plan, parts)
@@ -78,7 +93,8 @@ def check(plan: OperationPlan, values: Mapping[str, Any]) -> list[Issue]:
             Issue(_label(field), rule, message)
             for _, rule, message in _validate(plan, field.parameter.schema, value)
         ]
-    issues += _body_issues(plan, parts)
+    if raw is None:  # a raw body is the API's to judge
+        issues += _body_issues(plan, parts)
     return issues[:MAX_ISSUES]
 
 
@@ -138,19 +154,6 @@ def _body_issues(plan: OperationPlan, parts: Parts) -> list[Issue]:
     return found
 
 
-def stand_in(field: Field, value: Any) -> FileValue:
-    """A file for checking a request: named, never read (checking happens before the
-    dispatcher decides which files may be sent, and bytes are not what a schema
-    describes)."""
-    if isinstance(value, (bytes, bytearray)):
-        return FileValue(field.name, b"", "application/octet-stream")
-    path = file_path(value)
-    if path is None:
-        raise ValueProblem(field, "expected a file")
-    name = file_name(value, path)
-    return FileValue(name, b"", media_type_of_name(name))
-
-
 def _checkable(value: Any) -> Any:
     """Files stand in as strings: their bytes are not what the schema describes."""
     if isinstance(value, FileValue):
@@ -178,7 +181,7 @@ def _validate(
     registry: Registry[Any] = Registry().with_resource(
         _DOCUMENT_URI, spec.create_resource(document)
     )
-    cls = OAS31Validator if schemas.dialect == "3.1" else OAS30WriteValidator
+    cls = _VALIDATORS["3.1" if schemas.dialect == "3.1" else "3.0"]
     validator = cls(
         {"$ref": f"{_DOCUMENT_URI}#/{_SLOT}"}, registry=registry, format_checker=FORMATS
     )

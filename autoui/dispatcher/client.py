@@ -39,7 +39,15 @@ from autoui.dispatcher.curl import (
 )
 from autoui.dispatcher.media import fetch_media
 from autoui.dispatcher.origins import OriginError, Origins, ServerChoice, origin
-from autoui.dispatcher.reply import Reply, content_type_of, decode, filename_of, media_type_of
+from autoui.dispatcher.raw import raw_body
+from autoui.dispatcher.reply import (
+    Reply,
+    content_type_of,
+    decode,
+    filename_of,
+    media_type_of,
+    partial_stream,
+)
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.streams import is_stream
@@ -52,6 +60,7 @@ from autoui.dispatcher.values import (
     file_url,
     media_type_of_name,
     not_uploaded,
+    stand_in,
 )
 from autoui.ir import Server
 from autoui.mapper.plan import Field, OperationPlan, Output
@@ -242,11 +251,15 @@ class Dispatcher:
         except (AuthProblem, OriginError) as exc:
             return None, Reply(operation.method, operation.label, error=str(exc))
         startup = applied.startup + list(self.headers.values())
-        secrets = self.secrets | form_secrets(plan)
+        secrets = self.secrets | form_secrets(plan) | applied.names
         sent = sent_request(prepared, request, plan, values, secrets, withheld=startup)
         reply = Reply(prepared.method or operation.method, sent.shown_url(), request=sent)
         reply.sent_secrets = applied.secrets + list(self.headers.values())
-        reply.credentials_missing = not applied.satisfied
+        # No credential went along: a 401 or 403 gets a hint (`Authenticator.hint`).
+        authorized = "Authorization" in prepared.headers or bool(applied.secrets)
+        reply.credentials_missing = not applied.satisfied or not authorized
+        if operation.body is not None and raw_body(values, stand_in) is not None:
+            reply.notes.append("the raw body was sent, in place of the form's body fields")
         return prepared, reply
 
     def exchange(
@@ -302,7 +315,8 @@ class Dispatcher:
                 f"no answer from {_where(reply.url)} within {self.timeout:g} s "
                 "(raise it with --timeout)"
             )
-        except _Stalled:
+        except _Stalled as exc:
+            reply.content = exc.partial
             reply.error = (
                 f"the reply from {_where(reply.url)} stopped: nothing more came "
                 f"within {self.timeout:g} s (raise it with --timeout)"
@@ -348,6 +362,8 @@ class Dispatcher:
                 reply.error = f"the reply from {_where(reply.url)} is nested too deeply to read"
             else:
                 fetch_media(self, plan, reply)
+        elif reply.content and reply.body_file is None:
+            partial_stream(reply)  # a stream that broke off: the text that came stays
         if reply.status in (401, 403) and reply.credentials_missing and self.auth is not None:
             hint = self.auth.hint(plan.operation)
             reply.error = f"{reply.error or f'HTTP {reply.status}'} ({hint})"
@@ -382,7 +398,7 @@ class Dispatcher:
                 shown,
             )
             try:
-                prepared = self._follow(prepared, response.status_code, target)
+                prepared = self._follow(prepared, response.status_code, target, reply)
             except OriginError as exc:
                 reply.status, reply.reason = response.status_code, response.reason or ""
                 reply.headers = dict(response.headers)
@@ -398,7 +414,7 @@ class Dispatcher:
         return None
 
     def _follow(
-        self, prepared: requests.PreparedRequest, status: int, target: str
+        self, prepared: requests.PreparedRequest, status: int, target: str, reply: Reply
     ) -> requests.PreparedRequest:
         """The request that follows a redirect to `target`: without credentials when it
         leaves the origin. Raises OriginError when it may not be followed (`_Outside` for
@@ -413,13 +429,14 @@ class Dispatcher:
         if here != origin(prepared.url or ""):
             if not self.servers.origins.allows(follow.url or ""):
                 raise _Outside(here)
-            self._drop_credentials(follow)
+            self._drop_credentials(follow, reply)
         return follow
 
-    def _drop_credentials(self, prepared: requests.PreparedRequest) -> None:
+    def _drop_credentials(self, prepared: requests.PreparedRequest, reply: Reply) -> None:
         """Before a redirect to another (allowed) origin: no credential goes along."""
+        secret = self.secrets.headers | (reply.request.secrets.headers if reply.request else set())
         for name in list(prepared.headers):
-            if name.lower() in self.secrets.headers:
+            if name.lower() in secret:
                 del prepared.headers[name]
 
     def _read(
@@ -442,9 +459,8 @@ class Dispatcher:
         chunks: list[bytes] = []
         size = 0
         spool = None
-        pieces = _arriving(response) if on_chunk is not None else response.iter_content(65536)
         try:
-            for chunk in pieces:
+            for chunk in _arriving(response):
                 size += len(chunk)
                 if size > self.max_reply_bytes:
                     raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
@@ -462,7 +478,7 @@ class Dispatcher:
         except requests.exceptions.ConnectionError as exc:
             _discard(spool)
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
-                raise _Stalled from exc
+                raise _Stalled(b"".join(chunks), size) from exc
             raise _Broken(b"".join(chunks), size) from exc
         except requests.exceptions.ChunkedEncodingError as exc:
             _discard(spool)
@@ -483,8 +499,9 @@ class Listener(Protocol):
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:
-    """The body's pieces as they arrive. (`iter_content` would wait to fill its chunk
-    size unless the reply is chunked, so a stream would appear all at once.)"""
+    """The body's pieces as they arrive. (`iter_content` waits to fill its chunk size
+    unless the reply is chunked, so a stream would appear all at once, and the bytes of
+    a chunk cut short by a reset are lost with it: the count said "after 0 bytes".)"""
     try:
         while chunk := response.raw.read1(65536, decode_content=True):
             yield chunk
@@ -532,10 +549,6 @@ class _Outside(OriginError):
     """A redirect to an origin that is not allowed."""
 
 
-class _Stalled(Exception):
-    """The reply began, then no more bytes came within the timeout."""
-
-
 class _Broken(Exception):
     """The connection ended in the middle of the reply's body, after `size` bytes (of
     which `partial` holds those still in memory)."""
@@ -544,6 +557,10 @@ class _Broken(Exception):
         super().__init__()
         self.partial = partial
         self.size = size
+
+
+class _Stalled(_Broken):
+    """The reply began, then no more bytes came within the timeout."""
 
 
 def _redirected(

@@ -22,7 +22,8 @@ from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import requests
 
-from autoui.dispatcher.values import file_name, file_path
+from autoui.dispatcher.raw import raw_body
+from autoui.dispatcher.values import file_name, file_path, stand_in
 from autoui.ir import Api
 from autoui.mapper.plan import OperationPlan
 
@@ -162,6 +163,9 @@ def _part(name: str, spec: Any) -> Part:
 
 def _raw_body_file(plan: OperationPlan, values: Mapping[str, Any]) -> str | None:
     """The name of the file sent as the whole body, if the body is one."""
+    raw = raw_body(values, stand_in)
+    if raw is not None:
+        return raw.filename
     for item in plan.fields:
         if item.location == "body" and not item.body_path and item.encoding == "file":
             value = values.get(item.api_param)

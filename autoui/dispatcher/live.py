@@ -54,6 +54,7 @@ class LiveCall:
         self._closed = threading.Event()
         self._lock = threading.Lock()
         self._response: requests.Response | None = None
+        self._text: str | None = None  # a stream's text so far (whole events only)
         self._started = time.perf_counter()
         self._thread: threading.Thread | None = None
         if self._prepared is None:
@@ -107,12 +108,14 @@ class LiveCall:
     def _run(self) -> None:
         assert self._prepared is not None
         try:
-            self._dispatcher.exchange(self._prepared, self.reply, listener=self)
+            with contextlib.suppress(Stopped):
+                self._dispatcher.exchange(self._prepared, self.reply, listener=self)
             if self._closed.is_set():
-                raise Stopped
+                self.reply.error, self.reply.stopped = STOPPED, True
             self._dispatcher.finish(self._plan, self.reply)
-        except Stopped:
-            self.reply.error = STOPPED
+            if self.reply.stopped and self._text is not None:
+                # What came before Stop stays readable.
+                self.reply.kind, self.reply.primary = "textbox", self._text
         except Exception as exc:  # a bug must end the call with a message, not hang it
             log.exception("autoui failed on %s", self._plan.operation.label)
             self.reply.error = f"autoui failed: {type(exc).__name__}: {exc}"
@@ -141,6 +144,7 @@ class LiveCall:
             for event in reader.feed(chunk):
                 stream.add(event)
             if stream.text != before:
+                self._text = stream.text
                 self._news.put(stream.text)
 
         return on_chunk

@@ -62,6 +62,7 @@ class Reply:
     # Credential values the request carried: never shown in a message (`auth.scrub`).
     sent_secrets: list[str] = field(default_factory=list, repr=False)
     credentials_missing: bool = False  # the operation's security could not be met
+    stopped: bool = False  # the user stopped the call (Stop) before its reply was whole
 
     @property
     def ok(self) -> bool:
@@ -156,6 +157,16 @@ def decode(reply: Reply, output: Output, fields: Iterable[Field] = ()) -> Reply:
         reply.primary, reply.primary_type = reply.content, reply.media_type
     reply.error = reply.error or _broken_promise(reply, output)
     return reply
+
+
+def partial_stream(reply: Reply) -> None:
+    """For a stream that broke off, stalled or was stopped: the text of the events that
+    came whole, as the answer so far (a half event is left out, not shown raw)."""
+    content_type = content_type_of(reply.headers)
+    reply.media_type = media_type_of(content_type)
+    if is_stream(reply.media_type):
+        stream = read_stream(reply.content, reply.media_type, charset_of(content_type))
+        reply.kind, reply.primary = "textbox", stream.text
 
 
 def _broken_promise(reply: Reply, output: Output) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from autoui.dispatcher import styles
+from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.values import ABSENT, FileOpener, FileValue, ValueProblem, wire_value
 from autoui.ir import Encoding
 from autoui.mapper.plan import Field, OperationPlan, holds
@@ -167,7 +168,11 @@ def build_request(
     if query:
         url += ("&" if "?" in url else "?") + styles.query_string(query)
     request = requests.Request(plan.operation.method, url, headers=headers)
-    if parts.media_type is not None and parts.body is not ABSENT:
+    raw = raw_body(values, open_file)
+    if raw is not None:  # typed or uploaded as it is: it takes the declared body's place
+        request.data = raw.content
+        request.headers["Content-Type"] = raw.content_type
+    elif parts.media_type is not None and parts.body is not ABSENT:
         _encode_body(request, plan, parts.media_type, parts.body)
     return request
 

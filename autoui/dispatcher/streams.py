@@ -89,18 +89,30 @@ class EventReader:
         return self._events(lines)
 
     def close(self) -> list[Event]:
-        """The events still pending when the stream ends."""
+        """The events still pending when the stream ends.
+
+        A last line without its line end may have been cut off: it is kept only when
+        it is whole (a JSON record, or an SSE `data:` line holding one or `[DONE]`), and
+        dropped rather than shown half otherwise.
+        """
         rest = self._pending + self._decoder.decode(b"", final=True)
         self._pending = ""
         lines = _LINE_END.split(rest)
-        if lines[-1] == "":
-            lines.pop()
+        tail = lines.pop()
+        if tail and self._whole(tail):
+            lines.append(tail)
         events = self._events(lines)
         if self._sse is not None:
             last = self._sse.end()
             if last is not None:
                 events.append(last)
         return events
+
+    def _whole(self, line: str) -> bool:
+        if self._sse is None:
+            return _whole_json(line)
+        name, _, value = line.partition(":")
+        return name == "data" and (value.strip() == DONE or _whole_json(value))
 
     def _events(self, lines: list[str]) -> list[Event]:
         found = []
@@ -109,6 +121,14 @@ class EventReader:
             if event is not None:
                 found.append(event)
         return found
+
+
+def _whole_json(text: str) -> bool:
+    try:
+        json.loads(text.strip().lstrip("\x1e"))
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def is_stream(media_type: str) -> bool:

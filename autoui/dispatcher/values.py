@@ -111,6 +111,19 @@ def file_name(value: Any, path: str) -> str:
     return os.path.basename(path)
 
 
+def stand_in(field: Field, value: Any) -> FileValue:
+    """A file for checking a request: named, never read (checking happens before the
+    dispatcher decides which files may be sent, and bytes are not what a schema
+    describes)."""
+    if isinstance(value, (bytes, bytearray)):
+        return FileValue(field.name, b"", "application/octet-stream")
+    path = file_path(value)
+    if path is None:
+        raise ValueProblem(field, "expected a file")
+    name = file_name(value, path)
+    return FileValue(name, b"", media_type_of_name(name))
+
+
 def not_uploaded(what: str) -> str:
     """The one message for a file value that names something other than an upload."""
     return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,6 +47,7 @@ def load_spec(
     api = (swagger2 if dialect == "2.0" else openapi3).read(reader)
     api.source = name
     api.problems = problems + reader.problems
+    reader.schemas.report = _reporter(api.problems)
     if validate_spec or strict:
         api.problems += validate(document, dialect, uri)
     if strict and any(p.severity == "error" for p in api.problems):
@@ -60,6 +61,27 @@ def load_spec(
             )
         )
     return api
+
+
+_MAX_MENDED = 100  # warnings about mended schemas (OpenAI's 3.1 spec has 468 `nullable`s)
+
+
+def _reporter(problems: list[Problem]) -> Callable[[str, str], None]:
+    """What records a mistake found as schemas are read, lazily (after loading), as a
+    warning on the spec: once per place and mistake, and at most _MAX_MENDED of them."""
+    seen: set[tuple[str, str]] = set()
+
+    def report(where: str, what: str) -> None:
+        if (where, what) in seen or len(seen) > _MAX_MENDED:
+            return
+        seen.add((where, what))
+        problems.append(
+            Problem(f"(stopped after {_MAX_MENDED} mended schemas)")
+            if len(seen) > _MAX_MENDED
+            else Problem(what if where else f"{what} (in a schema written in place)", where)
+        )
+
+    return report
 
 
 def resolve_base_url(api: Api, base_url: str | None) -> str:

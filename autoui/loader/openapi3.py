@@ -15,6 +15,7 @@ from autoui.ir import (
     Parameter,
     Response,
 )
+from autoui.loader import lenient
 from autoui.loader.common import (
     Reader,
     escape,
@@ -70,6 +71,8 @@ def _operations(reader: Reader) -> Any:
             op_where = f"{where}/{method}"
             raw = reader.obj(item[method], op_where)
             own = _parameters(reader, raw.get("parameters"), op_where + "/parameters")
+            parameters = merge_parameters(shared, own)
+            parameters += lenient.undeclared_path_parameters(reader, path, parameters, op_where)
             yield Operation(
                 method=method.upper(),
                 path=path,
@@ -79,7 +82,7 @@ def _operations(reader: Reader) -> Any:
                 tags=[str(t) for t in raw.get("tags", []) if t]
                 if isinstance(raw.get("tags"), list)
                 else [],
-                parameters=merge_parameters(shared, own),
+                parameters=parameters,
                 body=_body(reader, raw.get("requestBody"), op_where + "/requestBody"),
                 responses=_responses(reader, raw.get("responses"), op_where + "/responses"),
                 security=reader.security(raw.get("security"), op_where + "/security"),
@@ -117,6 +120,12 @@ def _parameters(reader: Reader, node: Any, where: str) -> list[Parameter]:
         if schema is None and isinstance(param.get("content"), Mapping) and param["content"]:
             media_type, content = next(iter(param["content"].items()))
             schema = reader.obj(content, f"{where}/{i}/content").get("schema")
+        elif schema is None:
+            schema = {}
+            lenient.untyped(reader, name, f"{where}/{i}", schema)
+        reader.schemas.locate(param.get("schema"), f"{where}/{i}/schema")
+        schema = lenient.mended_type(reader, schema, name, f"{where}/{i}")
+        lenient.path_required(reader, param, f"{where}/{i}")
         found.append(
             Parameter(
                 name=name,
@@ -154,6 +163,7 @@ def _content(reader: Reader, node: Any, where: str) -> dict[str, MediaType]:
             if isinstance(enc, Mapping)
         }
         name = media_type_name(raw_name)
+        reader.schemas.locate(media.get("schema"), f"{at}/schema")
         content[name] = MediaType(
             name=name,
             schema=media.get("schema"),

@@ -39,25 +39,30 @@ def parse(data: bytes, source: str, content_type: str = "") -> Any:
     text = _decode(data, source)
     if not text.strip():
         raise SpecError(source, "the document is empty")
-    json_error: json.JSONDecodeError | None = None
     too_deep = f"the document is nested more than {MAX_NESTING} levels deep"
-    if text.lstrip().startswith(("{", "[")) or "json" in content_type:
+    if _is_json(text, source, content_type):
+        # Strictly JSON: read as YAML, a trailing comma (`},}}`) would be accepted
+        # silently; the user should hear where their JSON is wrong.
         try:
             return _checked(json.loads(text), source, aliases=False)
         except json.JSONDecodeError as exc:
-            json_error = exc  # JSON is YAML: YAML-ish JSON (comments, tabs) may still load
+            raise SpecError(source, _json_reason(exc)) from None
         except RecursionError:
             raise SpecError(source, too_deep) from None
     loader = _SafeLoader if _c_loader_safe(text) else yaml.SafeLoader
     try:
         document = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
-        if json_error is not None:
-            raise SpecError(source, _json_reason(json_error)) from None
         raise SpecError(source, _yaml_reason(exc)) from None
     except RecursionError:
         raise SpecError(source, too_deep) from None
     return _checked(document, source, aliases=_ALIAS_LIKE.search(text) is not None)
+
+
+def _is_json(text: str, source: str, content_type: str) -> bool:
+    """A `.json` file, a JSON media type, or a document that opens like JSON."""
+    named = source.lower().split("?", 1)[0].endswith(".json")
+    return named or "json" in content_type or text.lstrip().startswith(("{", "["))
 
 
 def _c_loader_safe(text: str) -> bool:

@@ -23,6 +23,7 @@ from autoui.ir import (
     Response,
     Server,
 )
+from autoui.loader import lenient
 from autoui.loader.common import (
     Reader,
     absolute_server,
@@ -135,11 +136,14 @@ def _operations(reader: Reader) -> Any:
             op_where = f"{where}/{method}"
             raw = reader.obj(item[method], op_where)
             own = _raw_parameters(reader, raw.get("parameters"), op_where + "/parameters")
-            merged = {(p.get("name"), p.get("in")): p for p in shared}
-            merged.update({(p.get("name"), p.get("in")): p for p in own})
+            merged = {(p.get("name"), p.get("in")): (p, at) for p, at in shared}
+            merged.update({(p.get("name"), p.get("in")): (p, at) for p, at in own})
             consumes = _media_list(raw.get("consumes")) or global_consumes
             produces = _media_list(raw.get("produces")) or global_produces
-            params = list(merged.values())
+            parameters = [
+                _parameter(reader, p, at) for p, at in merged.values() if p.get("in") in _LOCATIONS
+            ]
+            parameters += lenient.undeclared_path_parameters(reader, path, parameters, op_where)
             yield Operation(
                 method=method.upper(),
                 path=path,
@@ -149,10 +153,8 @@ def _operations(reader: Reader) -> Any:
                 tags=[str(t) for t in raw.get("tags", []) if t]
                 if isinstance(raw.get("tags"), list)
                 else [],
-                parameters=merge_parameters(
-                    [], [_parameter(reader, p) for p in params if p.get("in") in _LOCATIONS]
-                ),
-                body=_body(reader, params, consumes),
+                parameters=merge_parameters([], parameters),
+                body=_body(reader, list(merged.values()), consumes),
                 responses=_responses(
                     reader, raw.get("responses"), produces, op_where + "/responses"
                 ),
@@ -172,7 +174,8 @@ def _media_list(node: Any) -> list[str]:
     )
 
 
-def _raw_parameters(reader: Reader, node: Any, where: str) -> list[dict[str, Any]]:
+def _raw_parameters(reader: Reader, node: Any, where: str) -> list[tuple[dict[str, Any], str]]:
+    """The parameter objects with their JSON pointers."""
     if not isinstance(node, list):
         return []
     found = []
@@ -183,7 +186,7 @@ def _raw_parameters(reader: Reader, node: Any, where: str) -> list[dict[str, Any
             "body",
             "formData",
         ):
-            found.append(param)
+            found.append((param, f"{where}/{i}"))
         else:
             reader.problem(f"{where}/{i}", "a parameter needs a name and a valid 'in'", "error")
     return found
@@ -201,7 +204,7 @@ def _schema_of(param: Mapping[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _parameter(reader: Reader, param: dict[str, Any]) -> Parameter:
+def _parameter(reader: Reader, param: dict[str, Any], where: str) -> Parameter:
     location = param["in"]
     simple_location = location in ("path", "header")
     if param.get("type") == "array":
@@ -212,11 +215,24 @@ def _parameter(reader: Reader, param: dict[str, Any]) -> Parameter:
             style = "simple"
     else:
         style, explode = ("simple", False) if simple_location else ("form", True)
+    schema: Any = _schema_of(param)
+    written_as_3 = lenient.swagger2_schema(reader, param, where)
+    if written_as_3 is not None:
+        schema = written_as_3
+        reader.schemas.locate(schema, f"{where}/schema")
+        # ...and so are its style and explode, when it gives them (httpbin's
+        # `freeform` query object: `style: form, explode: true`).
+        style = param["style"] if isinstance(param.get("style"), str) else style
+        explode = param["explode"] if isinstance(param.get("explode"), bool) else explode
+    elif "type" not in param:
+        lenient.untyped(reader, param["name"], where, schema)
+    schema = lenient.mended_type(reader, schema, param["name"], where)
+    lenient.path_required(reader, param, where)
     examples = [Example("example", param["x-example"])] if "x-example" in param else []
     return Parameter(
         name=param["name"],
         location=location,
-        schema=_schema_of(param),
+        schema=schema,
         required=location == "path" or param.get("required") is True,
         description=reader.text(param.get("description")),
         style=style,
@@ -226,24 +242,33 @@ def _parameter(reader: Reader, param: dict[str, Any]) -> Parameter:
     )
 
 
-def _body(reader: Reader, params: list[dict[str, Any]], consumes: list[str]) -> Body | None:
-    body_params = [p for p in params if p.get("in") == "body"]
+def _body(
+    reader: Reader, params: list[tuple[dict[str, Any], str]], consumes: list[str]
+) -> Body | None:
+    """The `body` parameter, else the `formData` ones as a form (params: with pointers)."""
+    body_params = [(p, at) for p, at in params if p.get("in") == "body"]
     if body_params:
-        param = body_params[0]
+        param, at = body_params[0]
+        reader.schemas.locate(param.get("schema"), f"{at}/schema")
         types = [m for m in consumes if m != "multipart/form-data"] or ["application/json"]
         return Body(
             {m: MediaType(m, param.get("schema", {})) for m in types},
             param.get("required") is True,
             reader.text(param.get("description")),
         )
-    form = [p for p in params if p.get("in") == "formData"]
+    form = [p for p, _ in params if p.get("in") == "formData"]
     if not form:
         return None
+    mended = {
+        p["name"]: lenient.mended_type(reader, _schema_of(p), p["name"], at)
+        for p, at in params
+        if p.get("in") == "formData"
+    }
     schema: dict[str, Any] = {
         "type": "object",
         "properties": {
             p["name"]: {
-                **_schema_of(p),
+                **mended[p["name"]],
                 **(
                     {"description": p["description"]}
                     if isinstance(p.get("description"), str)
@@ -282,6 +307,7 @@ def _responses(reader: Reader, node: Any, produces: list[str], where: str) -> li
             continue
         raw = reader.obj(value, f"{where}/{status}")
         schema = raw.get("schema")
+        reader.schemas.locate(schema, f"{where}/{status}/schema")
         found_examples = raw.get("examples")
         examples: Mapping[str, Any] = found_examples if isinstance(found_examples, Mapping) else {}
         if schema is not None:

@@ -15,8 +15,12 @@ from autoui.ir import Operation
 # gr.Request), so a field must never be called that.
 EVENT_PARAM = "autoui_event"
 REQUEST_PARAM = "autoui_request"
+# Every operation's optional raw body (`autoui.dispatcher.raw`), beside its fields.
+RAW_BODY_PARAM = "autoui_raw_body"
 # Names gradio_client uses for its own keyword arguments, and those above.
-_RESERVED = frozenset({"api_name", "fn_index", "result_callbacks", EVENT_PARAM, REQUEST_PARAM})
+_RESERVED = frozenset(
+    {"api_name", "fn_index", "result_callbacks", EVENT_PARAM, REQUEST_PARAM, RAW_BODY_PARAM}
+)
 _NON_WORD = re.compile(r"\W+")
 
 

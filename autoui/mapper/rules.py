@@ -415,6 +415,16 @@ def text_rule(c: Candidate) -> Widget | None:
     return Widget("textbox", "string") if c.kind == "string" else None
 
 
+def untyped_parameter_rule(c: Candidate) -> Widget | None:
+    """A path, query, header or cookie parameter whose schema says nothing of its type:
+    text, as it travels (`Authorization: Bearer abc123` is no JSON)."""
+    if c.location == "body" or c.kind or "x-autoui-json" in c.schema:
+        return None
+    if any(k in c.schema for k in ("oneOf", "anyOf", "not")):
+        return None
+    return Widget("textbox", "string")
+
+
 def json_rule(c: Candidate) -> Widget:
     """Anything else (objects, mixed arrays, oneOf, unknown): a JSON editor."""
     return Widget("json", c.kind or "any", "json")
@@ -439,6 +449,7 @@ RULES: list[Rule] = [
     table_rule,
     keyvalue_rule,
     text_rule,
+    untyped_parameter_rule,
     json_rule,
 ]
 

@@ -1,0 +1,245 @@
+"""Real specs' mistakes, read the way their authors meant them, each with a warning that
+`autoui inspect` lists, and what then goes over the wire (the echo backend).
+
+The mistakes come from httpbin's spec (tests/support/httpbin_spec.json) and the corpus
+(`../shared/specs`): see `autoui.loader.lenient` and `autoui.schemas.normalize`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from support.echo import echo_app
+from support.servers import serve_asgi
+
+import autoui
+from autoui.dispatcher import Dispatcher
+from autoui.ir import Api
+from autoui.mapper import OperationPlan, plan_api
+from autoui.report import text_report
+
+INFO = {"title": "t", "version": "1"}
+
+
+def swagger(paths: dict[str, Any], **rest: Any) -> dict[str, Any]:
+    return {"swagger": "2.0", "info": INFO, "host": "api.test", "paths": paths, **rest}
+
+
+def openapi(version: str, paths: dict[str, Any], **rest: Any) -> dict[str, Any]:
+    servers = [{"url": "http://api.test"}]
+    return {"openapi": version, "info": INFO, "servers": servers, "paths": paths, **rest}
+
+
+def get(*parameters: dict[str, Any], op_id: str = "op") -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": op_id,
+            "parameters": list(parameters),
+            "responses": {"200": {"description": "OK"}},
+        }
+    }
+
+
+def warnings(api: Api) -> list[str]:
+    return [str(p) for p in api.problems if p.severity == "warning"]
+
+
+def only(api: Api) -> OperationPlan:
+    (plan,) = plan_api(api).operations
+    return plan
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[str]:
+    with serve_asgi(echo_app()) as url:
+        yield url
+
+
+def test_a_swagger2_header_with_schema_is_text_and_sent_as_typed(echo: str) -> None:
+    """httpbin's `/bearer`: `in: header, schema: {type: string}`, which 2.0 does not
+    allow; it was read as having no schema, a JSON editor that refused `Bearer abc123`."""
+    header = {"in": "header", "name": "Authorization", "schema": {"type": "string"}}
+    api = autoui.load_spec(swagger({"/echo/bearer": get(header)}))
+    (field,) = only(api).fields
+    assert (field.component, field.value_type) == ("textbox", "string")
+    assert warnings(api) == [
+        "#/paths/~1echo~1bearer/get/parameters/0: parameter 'Authorization': a Swagger 2.0 "
+        "parameter outside the body has its type on itself, not in `schema` (that is "
+        "OpenAPI 3's way): read from `schema`"
+    ]
+    reply = Dispatcher(echo).call(only(api), {field.api_param: "Bearer abc123"})
+    assert reply.ok, reply.error
+    assert reply.data["headers"]["authorization"] == "Bearer abc123"
+
+
+def test_a_swagger2_query_object_with_schema_keeps_its_style(echo: str) -> None:
+    """httpbin's `freeform`: an object of strings, `style: form, explode: true`."""
+    freeform = {
+        "in": "query",
+        "name": "freeform",
+        "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    }
+    api = autoui.load_spec(swagger({"/echo/cookies/set": get(freeform)}))
+    (field,) = only(api).fields
+    assert field.component == "keyvalue"
+    reply = Dispatcher(echo).call(only(api), {field.api_param: [["a", "1"], ["b", "two"]]})
+    assert reply.ok, reply.error
+    assert reply.data["raw_query"] == "a=1&b=two"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(
+            swagger({"/echo/cache": get({"in": "header", "name": "If-None-Match"})}), id="2.0"
+        ),
+        pytest.param(
+            openapi("3.0.3", {"/echo/cache": get({"in": "header", "name": "If-None-Match"})}),
+            id="3.0",
+        ),
+    ],
+)
+def test_a_parameter_without_a_type_is_text(echo: str, document: dict[str, Any]) -> None:
+    api = autoui.load_spec(document)
+    (field,) = only(api).fields
+    assert (field.component, field.rule) == ("textbox", "untyped_parameter")
+    assert warnings(api) == [
+        "#/paths/~1echo~1cache/get/parameters/0: parameter 'If-None-Match' declares no type: "
+        "read as text"
+    ]
+    reply = Dispatcher(echo).call(only(api), {field.api_param: '"abc", W/"x"'})
+    assert reply.data["headers"]["if-none-match"] == '"abc", W/"x"'
+
+
+def test_an_untyped_but_valid_parameter_schema_is_text_without_a_warning() -> None:
+    param = {"in": "query", "name": "q", "schema": {"description": "anything"}}
+    api = autoui.load_spec(openapi("3.1.0", {"/s": get(param)}))
+    assert only(api).fields[0].component == "textbox"
+    assert warnings(api) == []
+
+
+@pytest.mark.parametrize("written", ["int", "Integer", "long"])
+def test_a_type_name_that_is_not_json_schemas_is_mended(echo: str, written: str) -> None:
+    n = {"in": "path", "name": "n", "type": written, "required": True}
+    api = autoui.load_spec(swagger({"/echo/bytes/{n}": get(n)}))
+    (field,) = only(api).fields
+    assert (field.component, field.value_type) == ("number", "integer")
+    assert warnings(api) == [
+        f"#/paths/~1echo~1bytes~1{{n}}/get/parameters/0: parameter 'n': type {written!r} is "
+        "not a JSON Schema type: read as integer"
+    ]
+    assert Dispatcher(echo).call(only(api), {"n": 7}).data["path"] == "/echo/bytes/7"
+
+
+def test_path_parameters_are_required_whatever_they_say() -> None:
+    optional = {"in": "path", "name": "a", "type": "string", "required": False}
+    silent = {"in": "path", "name": "b", "type": "string"}
+    api = autoui.load_spec(swagger({"/x/{a}/{b}": get(optional, silent)}))
+    assert [f.required for f in only(api).fields] == [True, True]
+    assert warnings(api) == [
+        "#/paths/~1x~1{a}~1{b}/get/parameters/0: path parameter 'a' has required: false, but "
+        "a path cannot leave it out: read as required",
+        "#/paths/~1x~1{a}~1{b}/get/parameters/1: path parameter 'b' has no `required: true`, "
+        "but a path cannot leave it out: read as required",
+    ]
+
+
+def test_a_path_name_no_parameter_declares_is_a_required_text_field(echo: str) -> None:
+    """httpbin's `/anything/{anything}` declares no parameter: `{anything}` was sent as is."""
+    api = autoui.load_spec(swagger({"/echo/anything/{anything}": get()}))
+    (field,) = only(api).fields
+    assert (field.name, field.location, field.required, field.component) == (
+        "anything",
+        "path",
+        True,
+        "textbox",
+    )
+    assert warnings(api) == [
+        "#/paths/~1echo~1anything~1{anything}/get: the path names {anything}, but no parameter "
+        "declares it: read as text"
+    ]
+    assert Dispatcher(echo).call(only(api), {"anything": "a b"}).data["raw_path"] == (
+        "/echo/anything/a%20b"
+    )
+
+
+def _body_op(schema: dict[str, Any], media_type: str = "application/json") -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": "op",
+            "requestBody": {"content": {media_type: {"schema": schema}}},
+            "responses": {"200": {"description": "OK"}},
+        }
+    }
+
+
+def test_type_file_in_openapi_3_is_a_file_upload() -> None:
+    upload = {"$ref": "#/components/schemas/Upload"}
+    components = {
+        "schemas": {"Upload": {"type": "object", "properties": {"data": {"type": "file"}}}}
+    }
+    document = openapi(
+        "3.1.0", {"/up": _body_op(upload, "multipart/form-data")}, components=components
+    )
+    api = autoui.load_spec(document)
+    (field,) = only(api).fields
+    assert (field.component, field.encoding) == ("file", "file")
+    assert warnings(api)[-1] == (
+        "#/components/schemas/Upload/properties/data: `type: file` is Swagger 2.0's: read as "
+        "a binary string (format: binary)"
+    )
+
+
+def test_nullable_in_openapi_3_1_makes_a_field_optional() -> None:
+    schema = {
+        "type": "object",
+        "required": ["n"],
+        "properties": {"n": {"type": "integer", "nullable": True}},
+    }
+    api = autoui.load_spec(openapi("3.1.0", {"/n": _body_op(schema)}))
+    (field,) = only(api).fields
+    assert (field.component, field.required) == ("number", False)
+    assert warnings(api)[-1] == (
+        "#/paths/~1n/post/requestBody/content/application~1json/schema/properties/n: "
+        "`nullable` is OpenAPI 3.0's (3.1 writes `type: [T, 'null']`): read as allowing null"
+    )
+
+
+def test_inspect_lists_the_warnings() -> None:
+    api = autoui.load_spec(swagger({"/x/{a}": get({"in": "path", "name": "a", "type": "int"})}))
+    report = text_report(plan_api(api), "http://x")
+    assert "warning: #/paths/~1x~1{a}/get/parameters/0: parameter 'a': type 'int'" in report
+
+
+def test_a_definition_with_a_wrong_type_name_is_read_and_checked_as_meant() -> None:
+    """The check before sending reads the document itself: `int` must not stop it."""
+    from autoui.dispatcher.checks import check
+
+    body = {"in": "body", "name": "b", "schema": {"$ref": "#/definitions/D"}}
+    count = {"type": "object", "properties": {"n": {"type": "int", "maximum": 5}}}
+    document = swagger(
+        {"/p": {"post": {"parameters": [body], "responses": {"200": {"description": "OK"}}}}},
+        definitions={"D": count},
+    )
+    api = autoui.load_spec(document)
+    plan = only(api)
+    assert [(f.api_param, f.component) for f in plan.fields] == [("n", "number")]
+    assert check(plan, {"n": 3}) == []
+    assert [str(i) for i in check(plan, {"n": 7})] == [
+        "n: 7 is greater than the maximum of 5 (maximum)"
+    ]
+    assert warnings(api)[-1] == (
+        "#/definitions/D/properties/n: type 'int' is not a JSON Schema type: read as integer"
+    )
+
+
+def test_a_swagger2_parameter_without_a_type_keeps_what_it_says() -> None:
+    choice = {"in": "query", "name": "order", "enum": ["asc", "desc"]}
+    api = autoui.load_spec(swagger({"/x": get(choice)}))
+    (field,) = only(api).fields
+    assert (field.component, field.choices) == ("dropdown", ["asc", "desc"])
+    assert warnings(api) == ["#/paths/~1x/get/parameters/0: parameter 'order' declares no type"]

@@ -1,0 +1,112 @@
+"""The README's examples, run: what it shows a command print is what the command prints,
+and its Python snippets work as written (against the example API served for real)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from support.servers import free_port
+from test_cli import autoui as autoui_cli
+
+import autoui
+from autoui.dispatcher import Dispatcher
+from autoui.mapper import plan_api
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def blocks(language: str = "") -> list[str]:
+    """The README's fenced code blocks of `language` ("" for those without one)."""
+    found: list[str] = []
+    lines: list[str] = []
+    inside = keep = False
+    for line in README.splitlines():
+        if not line.strip().startswith("```"):
+            lines.append(line)
+        elif not inside:
+            inside, keep, lines = True, line.strip() == f"```{language}", []
+        else:
+            if keep:
+                found.append("\n".join(lines) + "\n")
+            inside = False
+    return found
+
+
+def shown(example: str) -> re.Pattern[str]:
+    """An example as the README shows it, where `…` stands for text left out."""
+    return re.compile(".*?".join(re.escape(part) for part in example.split("…")))
+
+
+def test_the_usage_block_names_every_option_of_every_command() -> None:
+    usage = next(b for b in blocks() if b.startswith("autoui serve SPEC"))
+    option = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    logging = {"--help", "--verbose", "--quiet"}  # every command's; the README says so once
+    for command in ("serve", "inspect", "demo"):
+        offered = set(option.findall(autoui_cli(command, "--help").stdout)) - logging
+        listed = usage[usage.index(f"autoui {command}") :].split("\nautoui ", 1)[0]
+        assert set(option.findall(listed)) - logging == offered, command
+    assert autoui_cli("--version").stdout == f"autoui {autoui.__version__}\n"
+
+
+# Each config error the README shows, and an autoui.yaml that makes it.
+CONFIG_ERRORS = {
+    "'slide' is not one of": "operations:\n  generate:\n    fields:\n"
+    "      prompt:\n        component: slide\n",
+    "no operation is called 'genrate'": "operations:\n  genrate:\n    title: x\n",
+    "does not fit the field's schema": "operations:\n  generate:\n    fields:\n"
+    "      max_words:\n        default: many\n",
+}
+
+
+def test_the_config_errors_are_what_autoui_prints(example_api: str, tmp_path: Path) -> None:
+    examples = [line for b in blocks() for line in b.splitlines() if "autoui.yaml:" in line]
+    assert len(examples) == len(CONFIG_ERRORS)
+    for example in examples:
+        config = next(text for key, text in CONFIG_ERRORS.items() if key in example)
+        path = tmp_path / "autoui.yaml"
+        path.write_text(config)
+        result = autoui_cli("inspect", f"{example_api}/openapi.json", "--config", str(path))
+        assert result.returncode == 2
+        printed = result.stderr.strip().replace(str(path), "autoui.yaml")
+        assert shown(example).fullmatch(printed), result.stderr
+
+
+def test_the_gradio_client_snippets_work_as_written(
+    autoui_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Image.new("RGB", (32, 24), (200, 120, 40)).save(tmp_path / "cat.jpg")
+    first, streamed = blocks("python")[0], next(b for b in blocks("python") if "client.submit" in b)
+    namespace: dict[str, Any] = {}
+    code = first.replace("http://127.0.0.1:7860", autoui_server)
+    lines = code.splitlines()
+    exec("\n".join(line for line in lines if "predict" not in line), namespace)
+    client = namespace["client"]
+    for line in (line for line in lines if "predict" in line):
+        result = eval(line.split("  #")[0], namespace)
+        assert isinstance(result, str) and result, line
+    texts: list[str] = []
+    namespace["print"] = texts.append
+    exec(streamed, namespace)
+    assert len(texts) > 1 and all(b.startswith(a) for a, b in itertools.pairwise(texts))
+    assert client is namespace["client"]
+
+
+def test_the_refused_connection_message_is_the_one_shown() -> None:
+    example = re.search(r"`(cannot reach the API at\s+http://127\.0\.0\.1:5000:[^`]*)`", README)
+    assert example is not None
+    dead = f"http://127.0.0.1:{free_port()}"
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "OK"}}}}},
+    }
+    (plan,) = plan_api(autoui.load_spec(spec)).operations
+    reply = Dispatcher(dead, retries=0).call(plan, {})
+    text = " ".join(example.group(1).split()).replace("http://127.0.0.1:5000", dead)
+    assert reply.error == text
