@@ -431,9 +431,10 @@ def test_media_types_of_one_kind_and_schema_share_their_fields() -> None:
         )
     )
     assert [(f.key, f.when) for f in plan.fields] == [("body.~send_as", ()), ("body.y", ())]
+    # application/json first, the others in the document's order.
     assert plan.fields[0].choices == [
-        "text/json",
         "application/json",
+        "text/json",
         "application/merge-patch+json",
     ]
 

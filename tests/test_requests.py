@@ -1,0 +1,154 @@
+"""Requests exactly as the spec says, where real specs caught autoui out (issue 19: the
+corpus run against Stoplight Prism's validating mock, `benchmarks/conformance.py`).
+
+Each case goes the way an API caller's request goes: gradio_client calls the operation's
+endpoint on an autoui app served on loopback, and the echo backend (tests/support/echo.py)
+reports what arrived on the wire.
+
+- A media range (`application/*+json`, `text/*`) is not a Content-Type: a request carries
+  a concrete type of its family, `application/json` when the spec lists it.
+- `false` is a value: an optional boolean given as False is sent, and the form offers
+  "not set", "true" and "false" for it.
+- A header named `API Key` cannot be sent: it is reported at load and left out with a note.
+- A field of a media type the caller did not choose (`xml_body` beside a JSON body) is not
+  a required keyword.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from gradio_client import Client
+from support.echo import echo_app
+from support.servers import serve_asgi, serve_gradio
+
+from autoui.app import build_app
+
+OK = {"200": {"description": "OK"}}
+NAMED = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+
+
+def _post(operation_id: str, content: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    body = {"required": required, "content": content}
+    return {"post": {"operationId": operation_id, "requestBody": body, "responses": OK}}
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "requests", "version": "1"},
+    "paths": {
+        # As ASP.NET publishes it: a patch type and a media range before application/json.
+        "/echo/aspnet": _post(
+            "aspnet",
+            {
+                "application/json-patch+json": {"schema": NAMED},
+                "application/*+json": {"schema": NAMED},
+                "application/json": {"schema": NAMED},
+                "text/json": {"schema": NAMED},
+            },
+        ),
+        "/echo/range": _post("range", {"application/*+json": {"schema": NAMED}}),
+        "/echo/any-text": _post("any_text", {"text/*": {"schema": {"type": "string"}}}),
+        "/echo/flags": {
+            "post": {
+                "operationId": "flags",
+                "parameters": [{"name": "dry", "in": "query", "schema": {"type": "boolean"}}],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "active": {"type": "boolean"},
+                                    "note": {"type": "string"},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": OK,
+            }
+        },
+        # Twilio's shape: an optional form body whose `HasEmbeddedPhone` is required.
+        "/echo/optional-body": _post(
+            "optional_body",
+            {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["HasEmbeddedPhone"],
+                        "properties": {
+                            "HasEmbeddedPhone": {"type": "boolean"},
+                            "FriendlyName": {"type": "string"},
+                        },
+                    }
+                }
+            },
+            required=False,
+        ),
+        "/echo/keys": {
+            "get": {
+                "operationId": "keys",
+                "parameters": [
+                    {"name": "API Key", "in": "header", "schema": {"type": "string"}},
+                    {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+                    {"name": "my session", "in": "cookie", "schema": {"type": "string"}},
+                ],
+                "responses": OK,
+            }
+        },
+        "/echo/named": _post(
+            "named",
+            {"application/json": {"schema": NAMED}, "application/xml": {"schema": NAMED}},
+        ),
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[Client, FastAPI]]:
+    """(a gradio_client on the autoui app of SPEC, the echo backend behind it)."""
+    backend = echo_app()
+    with serve_asgi(backend) as base, serve_gradio(build_app(SPEC, base_url=base)) as url:
+        # download_files=False: the echo's reply has a "path" key (see the README's pitfall)
+        yield Client(url, verbose=False, download_files=False), backend
+
+
+def call(served: tuple[Client, FastAPI], api_name: str, **values: Any) -> dict[str, Any]:
+    """What the echo backend saw for one call through gradio_client."""
+    client, backend = served
+    before = len(backend.state.seen)
+    client.predict(api_name=f"/{api_name}", **values)
+    assert len(backend.state.seen) == before + 1
+    seen: dict[str, Any] = backend.state.seen[-1]
+    return seen
+
+
+def body_of(seen: dict[str, Any]) -> bytes:
+    return base64.b64decode(seen["body"])
+
+
+# --- media ranges ----------------------------------------------------------------------------
+
+
+def test_application_json_is_preferred_over_its_kin_and_ranges(served) -> None:
+    seen = call(served, "aspnet", name="Ada")
+    assert seen["content_type"] == "application/json"
+    assert json.loads(body_of(seen)) == {"name": "Ada"}
+
+
+def test_a_media_range_is_sent_as_a_concrete_type_of_its_family(served) -> None:
+    assert call(served, "range", name="Ada")["content_type"] == "application/json"
+    seen = call(served, "any_text", body="plain words")
+    assert seen["content_type"] == "text/plain; charset=utf-8"
+    assert body_of(seen) == b"plain words"
+
+
+def test_the_send_as_choice_of_a_range_sends_a_concrete_type(served) -> None:
+    seen = call(served, "aspnet", name="Ada", send_as="application/*+json")
+    assert seen["content_type"] == "application/json"
