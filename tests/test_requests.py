@@ -27,7 +27,9 @@ from gradio_client import Client
 from support.echo import echo_app
 from support.servers import serve_asgi, serve_gradio
 
+from autoui import load_spec
 from autoui.app import build_app
+from autoui.mapper import plan_api
 
 OK = {"200": {"description": "OK"}}
 NAMED = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
@@ -152,3 +154,35 @@ def test_a_media_range_is_sent_as_a_concrete_type_of_its_family(served) -> None:
 def test_the_send_as_choice_of_a_range_sends_a_concrete_type(served) -> None:
     seen = call(served, "aspnet", name="Ada", send_as="application/*+json")
     assert seen["content_type"] == "application/json"
+
+
+# --- false -------------------------------------------------------------------------------------
+
+
+def test_false_given_by_an_api_caller_is_sent(served) -> None:
+    seen = call(served, "flags", dry=False, active=False)
+    assert seen["query"] == [("dry", "false")]
+    assert json.loads(body_of(seen)) == {"active": False}
+
+
+def test_a_boolean_not_given_is_not_sent(served) -> None:
+    seen = call(served, "flags", note="n")
+    assert seen["query"] == []
+    assert json.loads(body_of(seen)) == {"note": "n"}
+
+
+def test_false_fills_a_required_property_of_an_optional_body(served) -> None:
+    seen = call(served, "optional_body", HasEmbeddedPhone=False, FriendlyName="desk")
+    assert seen["form"] == [("HasEmbeddedPhone", "false"), ("FriendlyName", "desk")]
+
+
+def test_an_optional_boolean_offers_not_set_true_and_false() -> None:
+    plan = next(op for op in plan_api(load_spec(SPEC)).operations if op.api_name == "flags")
+    fields = {f.api_param: f for f in plan.fields}
+    assert (fields["dry"].component, fields["active"].component) == ("tristate", "tristate")
+    demo = build_app(SPEC, base_url="http://127.0.0.1:9")
+    radios = [b for b in demo.blocks.values() if getattr(b, "elem_id", "") == "in-body-active"]
+    assert len(radios) == 1
+    config = radios[0].get_config()
+    assert config["choices"] == [("not set", ""), ("true", "true"), ("false", "false")]
+    assert config["value"] == ""

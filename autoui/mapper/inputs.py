@@ -454,7 +454,7 @@ def _fitting_default(field: Field) -> Any:
         return (
             value if isinstance(value, (int, float)) and not isinstance(value, bool) else NO_DEFAULT
         )
-    if field.component == "checkbox":
+    if field.component in ("checkbox", "tristate"):
         return value if isinstance(value, bool) else str(value).lower() == "true"
     if field.component == "dropdown":
         return value if value in (field.choices or []) else NO_DEFAULT
