@@ -11,12 +11,15 @@ cost seconds on a 4 MB spec and never terminate on a recursive one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autoui.schemas import Schemas
 
 Location = Literal["path", "query", "header", "cookie"]
+# RFC 9110 section 5.1: a header's name is a token (5.6.2); so is a cookie's (RFC 6265 4.1.1).
+TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -75,6 +78,17 @@ class Parameter:
     examples: list[Example] = field(default_factory=list)
     # A parameter described by `content` instead of `schema` is sent as that media type.
     media_type: str | None = None
+
+    @property
+    def name_problem(self) -> str:
+        """Why the parameter cannot be sent under its name, or "" when it can: a header
+        named `API Key` (with a space) would make a malformed request."""
+        if self.location in ("header", "cookie") and not TOKEN.fullmatch(self.name):
+            return (
+                f"{self.location} parameter {self.name!r}: not a valid {self.location} name "
+                "(RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~ only), so it cannot be sent"
+            )
+        return ""
 
 
 @dataclass

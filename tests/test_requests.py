@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +32,7 @@ from support.servers import serve_asgi, serve_gradio
 
 from autoui import load_spec
 from autoui.app import build_app
+from autoui.builder.form import header_markdown
 from autoui.mapper import plan_api
 
 OK = {"200": {"description": "OK"}}
@@ -186,3 +190,39 @@ def test_an_optional_boolean_offers_not_set_true_and_false() -> None:
     config = radios[0].get_config()
     assert config["choices"] == [("not set", ""), ("true", "true"), ("false", "false")]
     assert config["value"] == ""
+
+
+# --- header names --------------------------------------------------------------------------
+
+
+def test_an_illegal_header_name_is_a_problem_at_load_and_left_out(served) -> None:
+    api = load_spec(SPEC)
+    problems = [str(p) for p in api.problems]
+    assert (
+        "#/paths/~1echo~1keys/get: header parameter 'API Key': not a valid header name "
+        "(RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~ only), so it cannot be sent; "
+        "left out of the requests"
+    ) in problems
+    assert any("cookie parameter 'my session'" in p for p in problems)
+    plan = next(op for op in plan_api(api).operations if op.api_name == "keys")
+    assert [f.api_param for f in plan.fields] == ["x_trace"]
+    assert "header parameter 'API Key'" in plan.notes[0]
+    assert "header parameter 'API Key'" in header_markdown(plan)
+    seen = call(served, "keys", x_trace="t1")
+    assert seen["headers"]["x-trace"] == "t1"
+    assert not any(" " in name for name in seen["headers"])
+    assert "cookie" not in seen["headers"]
+
+
+def test_inspect_reports_the_illegal_header_name(tmp_path: Path) -> None:
+    spec = tmp_path / "keys.json"
+    spec.write_text(json.dumps(SPEC))
+    result = subprocess.run(
+        [sys.executable, "-m", "autoui", "inspect", str(spec), "--base-url", "http://x.test"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "note: header parameter 'API Key': not a valid header name" in result.stdout
+    assert "warning: #/paths/~1echo~1keys/get: header parameter 'API Key'" in result.stdout

@@ -145,12 +145,12 @@ class CheckArea:
 def problems_markdown(issues: list[Issue]) -> str:
     """The problems found before sending, one per line: where, what, which rule."""
     lines = ["**The request does not match the API's schema:**", ""]
-    lines += [f"- `{i.where}`: {_plain(i.message)} *({i.rule})*" for i in issues]
+    lines += [f"- `{i.where}`: {plain(i.message)} *({i.rule})*" for i in issues]
     lines += ["", "Fix the fields, or use *Send anyway* to see how the API handles it."]
     return "\n".join(lines)
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Text shown literally in Markdown (a value may hold `*` or `<`)."""
     out = text.replace("\\", "\\\\")
     for ch in "`*_{}[]<>#|":

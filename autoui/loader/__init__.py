@@ -46,7 +46,7 @@ def load_spec(
     reader = Reader(document, Schemas(document, dialect), uri)
     api = (swagger2 if dialect == "2.0" else openapi3).read(reader)
     api.source = name
-    api.problems = problems + reader.problems
+    api.problems = problems + reader.problems + unsendable_parameters(api)
     if validate_spec or strict:
         api.problems += validate(document, dialect, uri)
     if strict and any(p.severity == "error" for p in api.problems):
@@ -60,6 +60,18 @@ def load_spec(
             )
         )
     return api
+
+
+def unsendable_parameters(api: Api) -> list[Problem]:
+    """One problem per parameter name that cannot go on the wire (the mapper leaves such
+    a parameter out of the form, with a note), at the first operation that has it."""
+    found: dict[str, Problem] = {}
+    for op in api.operations:
+        for param in op.parameters:
+            message = param.name_problem
+            if message and message not in found:
+                found[message] = Problem(f"{message}; left out of the requests", op.pointer)
+    return list(found.values())
 
 
 def resolve_base_url(api: Api, base_url: str | None) -> str:

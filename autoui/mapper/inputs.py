@@ -132,6 +132,9 @@ class _Collector:
 
     def parameters(self) -> None:
         for param in self.operation.parameters:
+            if param.name_problem:
+                self.notes.append(f"{param.name_problem}: it is left out")
+                continue
             schema, nullable = prepare(self.api.schemas, param.schema)
             if param.media_type is not None and main_type(schema) in ("object", "array", ""):
                 schema = {**schema, "x-autoui-json": True}
