@@ -226,3 +226,21 @@ def test_inspect_reports_the_illegal_header_name(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "note: header parameter 'API Key': not a valid header name" in result.stdout
     assert "warning: #/paths/~1echo~1keys/get: header parameter 'API Key'" in result.stdout
+
+
+# --- the keywords a caller must give ----------------------------------------------------------
+
+
+def test_a_field_of_another_media_type_is_not_a_required_keyword(served) -> None:
+    seen = call(served, "named", name="Ada")  # no xml_body: JSON is sent
+    assert json.loads(body_of(seen)) == {"name": "Ada"}
+    seen = call(served, "named", name="", send_as="application/xml", xml_body="<n>Ada</n>")
+    assert (seen["content_type"], body_of(seen)) == ("application/xml", b"<n>Ada</n>")
+
+
+def test_the_chosen_media_types_field_is_still_required(served) -> None:
+    client, backend = served
+    before = len(backend.state.seen)
+    with pytest.raises(Exception, match="body: the request body is required"):
+        client.predict(name="Ada", send_as="application/xml", api_name="/named")
+    assert len(backend.state.seen) == before

@@ -25,7 +25,7 @@ from autoui.builder.present import write_temp
 from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.naming import REQUEST_PARAM
-from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
+from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan, holds
 
 
 class CallFn(Protocol):
@@ -138,10 +138,19 @@ def return_annotation(plan: OperationPlan) -> Any:
     return Any
 
 
+def demanded(plan: OperationPlan) -> list[Field]:
+    """The fields a caller must give: required ones that are sent when every selector
+    keeps its default choice. A selector always has a choice, so it is never demanded,
+    and a field of another media type or alternative (`xml_body` beside a JSON body) is
+    only needed when the caller chooses it, which the check before sending enforces."""
+    chosen = {f.key: str(f.default) for f in plan.fields if f.is_selector}
+    return [f for f in plan.fields if f.required and not f.is_selector and holds(f.when, chosen)]
+
+
 def signature(plan: OperationPlan) -> inspect.Signature:
-    # A selector always has a choice (its default), so it is never a required keyword.
-    required = [f for f in plan.fields if f.required and not f.is_selector]
-    optional = [f for f in plan.fields if not (f.required and not f.is_selector)]
+    required = demanded(plan)
+    keys = {f.key for f in required}
+    optional = [f for f in plan.fields if f.key not in keys]
     params = [
         inspect.Parameter(
             f.api_param,
