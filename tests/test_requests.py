@@ -9,9 +9,10 @@ reports what arrived on the wire.
   a concrete type of its family, `application/json` when the spec lists it.
 - `false` is a value: an optional boolean given as False is sent, and the form offers
   "not set", "true" and "false" for it.
-- A header named `API Key` cannot be sent: it is reported at load and left out with a note.
-- A field of a media type the caller did not choose (`xml_body` beside a JSON body) is not
-  a required keyword.
+- A header named `API Key` cannot be sent, and `Content-Length` is the HTTP client's: such
+  a parameter is reported at load and left out with a note.
+- A field of a media type or alternative the caller did not choose (`xml_body` beside a
+  JSON body) is not a required keyword.
 """
 
 from __future__ import annotations
@@ -111,6 +112,29 @@ SPEC: dict[str, Any] = {
         "/echo/named": _post(
             "named",
             {"application/json": {"schema": NAMED}, "application/xml": {"schema": NAMED}},
+        ),
+        "/echo/pay": _post(
+            "pay",
+            {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {
+                                "title": "Card",
+                                "type": "object",
+                                "required": ["number"],
+                                "properties": {"number": {"type": "string"}},
+                            },
+                            {
+                                "title": "Iban",
+                                "type": "object",
+                                "required": ["iban"],
+                                "properties": {"iban": {"type": "string"}},
+                            },
+                        ]
+                    }
+                }
+            },
         ),
     },
 }
@@ -234,13 +258,23 @@ def test_inspect_reports_the_illegal_header_name(tmp_path: Path) -> None:
 def test_a_field_of_another_media_type_is_not_a_required_keyword(served) -> None:
     seen = call(served, "named", name="Ada")  # no xml_body: JSON is sent
     assert json.loads(body_of(seen)) == {"name": "Ada"}
-    seen = call(served, "named", name="", send_as="application/xml", xml_body="<n>Ada</n>")
+    # and no JSON `name` when XML is chosen
+    seen = call(served, "named", send_as="application/xml", xml_body="<n>Ada</n>")
     assert (seen["content_type"], body_of(seen)) == ("application/xml", b"<n>Ada</n>")
 
 
-def test_the_chosen_media_types_field_is_still_required(served) -> None:
+def test_a_field_of_another_alternative_is_not_a_required_keyword(served) -> None:
+    seen = call(served, "pay", body_variant="Card", body_card_number="4242")
+    assert json.loads(body_of(seen)) == {"number": "4242"}
+    seen = call(served, "pay", body_variant="Iban", body_iban_iban="DE89")
+    assert json.loads(body_of(seen)) == {"iban": "DE89"}
+
+
+def test_the_chosen_field_is_still_required(served) -> None:
     client, backend = served
     before = len(backend.state.seen)
     with pytest.raises(Exception, match="body: the request body is required"):
-        client.predict(name="Ada", send_as="application/xml", api_name="/named")
+        client.predict(send_as="application/xml", api_name="/named")
+    with pytest.raises(Exception, match="iban: a value is required"):
+        client.predict(body_variant="Iban", api_name="/pay")
     assert len(backend.state.seen) == before

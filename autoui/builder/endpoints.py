@@ -25,7 +25,7 @@ from autoui.builder.present import write_temp
 from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
 from autoui.mapper.naming import REQUEST_PARAM
-from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan, holds
+from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
 
 class CallFn(Protocol):
@@ -139,12 +139,19 @@ def return_annotation(plan: OperationPlan) -> Any:
 
 
 def demanded(plan: OperationPlan) -> list[Field]:
-    """The fields a caller must give: required ones that are sent when every selector
-    keeps its default choice. A selector always has a choice, so it is never demanded,
-    and a field of another media type or alternative (`xml_body` beside a JSON body) is
-    only needed when the caller chooses it, which the check before sending enforces."""
-    chosen = {f.key: str(f.default) for f in plan.fields if f.is_selector}
-    return [f for f in plan.fields if f.required and not f.is_selector and holds(f.when, chosen)]
+    """The fields a caller must give: required ones that are sent whatever the selectors
+    choose. A selector always has a choice (its default), so it is never demanded; a
+    field of one media type or alternative (`xml_body` beside a JSON body, a field of a
+    `oneOf` alternative) is needed only once the caller chooses it, which the check
+    before sending enforces."""
+    offered = {f.key: set(f.choices or []) for f in plan.fields if f.is_selector}
+    return [
+        f
+        for f in plan.fields
+        if f.required
+        and not f.is_selector
+        and all(offered.get(key, set()) <= set(labels) for key, labels in f.when)
+    ]
 
 
 def signature(plan: OperationPlan) -> inspect.Signature:
