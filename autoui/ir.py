@@ -20,6 +20,12 @@ from autoui.schemas import Schemas
 Location = Literal["path", "query", "header", "cookie"]
 # RFC 9110 section 5.1: a header's name is a token (5.6.2); so is a cookie's (RFC 6265 4.1.1).
 TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Headers the HTTP client sets from the request itself: the body's framing and the
+# connection (RFC 9110 sections 7.2, 7.6.1, 8.6; RFC 9112 section 6.1). A value typed in
+# would contradict them (`Content-Length: 0.0` before a body, and the server hangs up).
+CLIENT_HEADERS = frozenset(
+    "content-length transfer-encoding host connection keep-alive te trailer upgrade".split()
+)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -87,6 +93,11 @@ class Parameter:
             return (
                 f"{self.location} parameter {self.name!r}: not a valid {self.location} name "
                 "(RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~ only), so it cannot be sent"
+            )
+        if self.location == "header" and self.name.lower() in CLIENT_HEADERS:
+            return (
+                f"header parameter {self.name!r}: set by the HTTP client from the request "
+                "itself, so it is not a field"
             )
         return ""
 

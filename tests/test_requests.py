@@ -105,6 +105,7 @@ SPEC: dict[str, Any] = {
                     {"name": "API Key", "in": "header", "schema": {"type": "string"}},
                     {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
                     {"name": "my session", "in": "cookie", "schema": {"type": "string"}},
+                    {"name": "Content-Length", "in": "header", "schema": {"type": "integer"}},
                 ],
                 "responses": OK,
             }
@@ -228,6 +229,10 @@ def test_an_illegal_header_name_is_a_problem_at_load_and_left_out(served) -> Non
         "left out of the requests"
     ) in problems
     assert any("cookie parameter 'my session'" in p for p in problems)
+    assert (
+        "#/paths/~1echo~1keys/get: header parameter 'Content-Length': set by the HTTP client "
+        "from the request itself, so it is not a field; left out of the requests"
+    ) in problems
     plan = next(op for op in plan_api(api).operations if op.api_name == "keys")
     assert [f.api_param for f in plan.fields] == ["x_trace"]
     assert "header parameter 'API Key'" in plan.notes[0]
