@@ -24,7 +24,8 @@ TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # connection (RFC 9110 sections 7.2, 7.6.1, 8.6; RFC 9112 section 6.1). A value typed in
 # would contradict them (`Content-Length: 0.0` before a body, and the server hangs up).
 CLIENT_HEADERS = frozenset(
-    "content-length transfer-encoding host connection keep-alive te trailer upgrade".split()
+    {"content-length", "transfer-encoding", "te", "trailer"}  # the body's framing
+    | {"host", "connection", "keep-alive", "upgrade"}  # the connection
 )
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
