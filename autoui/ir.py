@@ -174,6 +174,12 @@ class Operation:
     def label(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def url_path(self) -> str:
+        """The part of the path key that goes into the URL: a `#...` that tells operations
+        on one path apart (AWS's `/#X-Amz-Target=...`) is a fragment, never sent."""
+        return self.path.split("#", 1)[0]
+
 
 @dataclass
 class Tag:

@@ -37,6 +37,7 @@ from autoui.builder.form import header_markdown
 from autoui.mapper import plan_api
 
 OK = {"200": {"description": "OK"}}
+STRING = {"type": "string"}
 NAMED = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
 
 
@@ -114,6 +115,28 @@ SPEC: dict[str, Any] = {
             "named",
             {"application/json": {"schema": NAMED}, "application/xml": {"schema": NAMED}},
         ),
+        # Path keys as real documents write them: a variable no parameter declares
+        # (LocalAI), a fragment telling operations apart (AWS), a query in the key (icons8).
+        "/echo/jobs/{uuid}": {"get": {"operationId": "job", "responses": OK}},
+        "/echo/aws#X-Amz-Target=Tags.List": {
+            "get": {
+                "operationId": "aws_tags",
+                "parameters": [
+                    {"name": "MaxResults", "in": "query", "schema": {"type": "integer"}}
+                ],
+                "responses": OK,
+            }
+        },
+        "/echo/icons?platform={platform}": {
+            "get": {
+                "operationId": "icons",
+                "parameters": [
+                    {"name": "platform", "in": "path", "required": True, "schema": STRING},
+                    {"name": "amount", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": OK,
+            }
+        },
         "/echo/pay": _post(
             "pay",
             {
@@ -255,6 +278,36 @@ def test_inspect_reports_the_illegal_header_name(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "note: header parameter 'API Key': not a valid header name" in result.stdout
     assert "warning: #/paths/~1echo~1keys/get: header parameter 'API Key'" in result.stdout
+
+
+# --- path keys as documents write them ------------------------------------------------------
+
+
+def test_a_path_variable_without_a_parameter_is_a_required_string(served) -> None:
+    problems = [str(p) for p in load_spec(SPEC).problems]
+    assert (
+        "#/paths/~1echo~1jobs~1{uuid}/get: path variables without a parameter: {uuid}; each "
+        "is read as a required string"
+    ) in problems
+    assert call(served, "job", uuid="j 1")["raw_path"] == "/echo/jobs/j%201"
+
+
+def test_a_fragment_in_a_path_key_is_not_sent_and_keeps_no_query(served) -> None:
+    seen = call(served, "aws_tags", MaxResults=5)
+    assert (seen["raw_path"], seen["raw_query"]) == ("/echo/aws", "MaxResults=5")
+    assert any(
+        "the path key holds a fragment ('#X-Amz-Target=Tags.List')" in str(p)
+        for p in load_spec(SPEC).problems
+    )
+
+
+def test_a_query_in_a_path_key_is_followed_by_the_query_parameters(served) -> None:
+    seen = call(served, "icons", platform="ios", amount=5)
+    assert (seen["raw_path"], seen["raw_query"]) == ("/echo/icons", "platform=ios&amount=5")
+    assert any(
+        "the path key holds a query ('?platform={platform}')" in str(p)
+        for p in load_spec(SPEC).problems
+    )
 
 
 # --- the keywords a caller must give ----------------------------------------------------------

@@ -133,7 +133,7 @@ def build_request(
     Raises ValueProblem naming the field when a value cannot be sent.
     """
     parts = assemble(plan, values)
-    path = plan.operation.path
+    path = plan.operation.url_path
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
     cookies: list[str] = []

@@ -15,6 +15,7 @@ from autoui.loader.bundle import Bundler, has_external_refs
 from autoui.loader.common import Reader
 from autoui.loader.fetch import display_name, fetch, is_url
 from autoui.loader.parse import parse
+from autoui.loader.paths import path_problems
 from autoui.loader.validate import validate
 from autoui.schemas import Dialect, Schemas
 
@@ -46,7 +47,7 @@ def load_spec(
     reader = Reader(document, Schemas(document, dialect), uri)
     api = (swagger2 if dialect == "2.0" else openapi3).read(reader)
     api.source = name
-    api.problems = problems + reader.problems + unsendable_parameters(api)
+    api.problems = problems + reader.problems + path_problems(api) + unsendable_parameters(api)
     if validate_spec or strict:
         api.problems += validate(document, dialect, uri)
     if strict and any(p.severity == "error" for p in api.problems):
