@@ -336,3 +336,32 @@ def test_the_chosen_field_is_still_required(served) -> None:
     with pytest.raises(Exception, match="iban: a value is required"):
         client.predict(body_variant="Iban", api_name="/pay")
     assert len(backend.state.seen) == before
+
+
+def test_a_swagger_2_body_without_a_media_type_is_sent_as_json_and_reported() -> None:
+    body = [{"in": "body", "name": "pet", "schema": {"type": "object"}}]
+    document: dict[str, Any] = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "host": "api.test",
+        "paths": {
+            "/none": {"post": {"parameters": body, "responses": OK}},
+            "/cleared": {"post": {"consumes": [], "parameters": body, "responses": OK}},
+        },
+    }
+    api = load_spec(document)
+    assert [str(p) for p in api.problems] == [
+        "#/paths/~1none/post: a body parameter but no media type in consumes: sent as "
+        "application/json",
+        "#/paths/~1cleared/post: a body parameter but no media type in consumes: sent as "
+        "application/json",
+    ]
+    assert [list(op.body.content) for op in api.operations if op.body] == [
+        ["application/json"],
+        ["application/json"],
+    ]
+    cleared = load_spec({**document, "consumes": ["application/xml"]}).problems
+    assert [str(p) for p in cleared] == [
+        "#/paths/~1cleared/post: a body parameter but no media type in consumes: sent as "
+        "application/xml"
+    ]
