@@ -43,6 +43,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -112,11 +113,11 @@ def check_document(path: str, specs: str) -> dict[str, Any]:
         demo = build_app(
             api, base_url=recorder.url, retries=0, timeout=CALL_SECONDS, auth=credentials(api)
         )
-        port = prism.free_port()
-        config = uvicorn.Config(asgi_app(demo), host="127.0.0.1", port=port, log_level="error")
-        server = uvicorn.Server(config)
-        threading.Thread(target=server.run, daemon=True).start()
-        while not (server.started and prism.accepts(port)):
+        listener = socket.create_server(("127.0.0.1", 0))  # bound here: no other takes it
+        port = listener.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(asgi_app(demo), log_level="error"))
+        threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True).start()
+        while not server.started:
             time.sleep(0.05)
         # A navigator page builds its endpoints' Blocks on the first request: longer than
         # httpx's 5-second default for the largest documents on a busy machine.

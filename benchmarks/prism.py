@@ -69,9 +69,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def accepts(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        return True
+def listens(pid: int, port: int) -> bool:
+    """Whether process `pid` listens on `port` of 127.0.0.1. Prism takes minutes to start
+    on a large document: by then another program may have taken the port it was given,
+    and a mere connection would talk to that one (Linux's /proc)."""
+    sockets = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                sockets.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    with contextlib.suppress(OSError), open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            local, state, inode = (line.split()[i] for i in (1, 3, 9))
+            if local == f"0100007F:{port:04X}" and state == "0A" and f"socket:[{inode}]" in sockets:
+                return True
     return False
 
 
@@ -92,9 +103,10 @@ class Prism:
         self.restarts = -1
         self.start()
 
-    def start(self) -> None:
+    def start(self, tries: int = 3) -> None:
         self.port = free_port()
         self.restarts += 1
+        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
         command = [str(PRISM_BIN), "mock", str(self.spec), "--port", str(self.port)]
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -104,10 +116,13 @@ class Prism:
                 stdin=subprocess.DEVNULL,
             )
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not accepts(self.port):
+        while not listens(self.proc.pid, self.port):
             if self.proc.poll() is not None:
-                tail = self.log_path.read_text(errors="replace")[-1500:].strip()
-                raise PrismFailed(f"Prism exited ({self.proc.returncode}): {tail}")
+                said = self.log_since(logged)
+                if "EADDRINUSE" in said and tries > 1:  # another program took the port
+                    self.restarts -= 1
+                    return self.start(tries - 1)
+                raise PrismFailed(f"Prism exited ({self.proc.returncode}): {said[-1500:].strip()}")
             if time.monotonic() > deadline:
                 self.stop()
                 raise PrismFailed(f"Prism did not listen within {STARTUP_SECONDS} s")
