@@ -50,11 +50,11 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 import prism
+from common import in_workers
 from generate import Inliner, Request, TimeLimit, requests_for, time_limit
 
 HERE = Path(__file__).resolve().parent
@@ -379,40 +379,13 @@ def run(
     """Every document in a worker process, with a time limit; the results file is
     rewritten as they finish."""
     results: list[dict[str, Any]] = []
-    pending = list(rows)
-    while pending:
-        batch, pending = pending[:BATCH], pending[BATCH:]
-        executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
-        futures = {
-            executor.submit(check_document, r["relative_path"], str(specs)): r["relative_path"]
-            for r in batch
-        }
-        waiting = set(futures)
-        while waiting:
-            done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
-            for future in done:
-                try:
-                    outcome = future.result()
-                except Exception as exc:
-                    outcome = {"path": futures[future], "error": f"{type(exc).__name__}: {exc}"}
-                results.append(outcome)
-                print_line(outcome)
-            if not done:  # nothing finished in time: the running ones are stuck
-                for future in waiting:
-                    if future.running():
-                        results.append(
-                            {"path": futures[future], "error": f"no result within {timeout:g} s"}
-                        )
-                        print_line(results[-1])
-                    else:
-                        pending.append(
-                            next(r for r in rows if r["relative_path"] == futures[future])
-                        )
-                for process in list((getattr(executor, "_processes", None) or {}).values()):
-                    process.kill()
-                break
-            write_results(out, results)
-        executor.shutdown(wait=False, cancel_futures=True)
+    calls = [(row["relative_path"], (row["relative_path"], str(specs))) for row in rows]
+    for path, outcome in in_workers(
+        check_document, calls, jobs=jobs, timeout=timeout, initializer=_init_worker, batch=BATCH
+    ):
+        results.append({"path": path, **outcome})
+        print_line(results[-1])
+        write_results(out, results)
     return results
 
 
