@@ -101,7 +101,7 @@ def check_document(path: str, specs: str) -> dict[str, Any]:
         op.servers = []  # every call goes to the mock
     work = Path(tempfile.mkdtemp(prefix="autoui-conformance-"))
     try:
-        judge = prism.Prism(Path(specs) / path, work / "prism.log")
+        judge = prism.Prism(prism.servable(Path(specs) / path, work), work / "prism.log")
     except prism.PrismFailed as exc:
         shutil.rmtree(work, ignore_errors=True)
         return {**result, "error": str(exc)[:500], "prism_failed": True}

@@ -285,7 +285,8 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise TimeLimit
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Again every second after that: raised in a garbage collector's callback, it is lost.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:

@@ -32,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
 PRISM_VERSION = "5.16.0"
 PRISM_DIR = HERE / ".cache" / "prism"
@@ -89,6 +91,44 @@ def listens(pid: int, port: int) -> bool:
 # Prism goes when the worker that started it goes, even killed at its time limit (Linux's
 # parent-death signal, through util-linux; without it, a killed worker leaves Prism running).
 _DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
+
+
+def servable(spec: Path, folder: Path) -> Path:
+    """The document as Prism can read it offline.
+
+    Prism resolves every `$ref` member, even one inside an example value, which OpenAPI
+    says is literal data: GitHub's SCIM examples hold `"$ref": "https://api.github.com/
+    scim/..."`, which Prism downloads, and fails without a network. Prism gets a copy
+    without the examples holding such a link; nothing it checks a request against changes.
+    """
+    text = spec.read_text(encoding="utf-8", errors="replace")
+    if not re.search(r"""\$ref['"]?\s*:\s*['"]?https?://""", text):
+        return spec
+    document = json.loads(text) if spec.suffix == ".json" else yaml.load(text, yaml.CSafeLoader)
+    copy = folder / f"{spec.stem}.json"
+    copy.write_text(json.dumps(_without_linked_examples(document)), encoding="utf-8")
+    return copy
+
+
+def _without_linked_examples(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_linked_examples(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: _without_linked_examples(value)
+        for key, value in node.items()
+        if not (key in ("example", "examples") and _links(value))
+    }
+
+
+def _links(node: Any) -> bool:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        return (isinstance(ref, str) and ref.startswith(("http://", "https://"))) or any(
+            _links(v) for v in node.values()
+        )
+    return isinstance(node, list) and any(_links(v) for v in node)
 
 
 class PrismFailed(Exception):
@@ -189,7 +229,8 @@ class Recorder:
                         self.send_header(name, value)
                 self.send_header("Content-Length", str(len(exchange.reply)))
                 self.end_headers()
-                self.wfile.write(exchange.reply)
+                with contextlib.suppress(OSError):  # the client gave up waiting (its timeout)
+                    self.wfile.write(exchange.reply)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_one
             do_HEAD = do_OPTIONS = do_TRACE = handle_one
