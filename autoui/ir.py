@@ -11,12 +11,22 @@ cost seconds on a 4 MB spec and never terminate on a recursive one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autoui.schemas import Schemas
 
 Location = Literal["path", "query", "header", "cookie"]
+# RFC 9110 section 5.1: a header's name is a token (5.6.2); so is a cookie's (RFC 6265 4.1.1).
+TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Headers the HTTP client sets from the request itself: the body's framing and the
+# connection (RFC 9110 sections 7.2, 7.6.1, 8.6; RFC 9112 section 6.1). A value typed in
+# would contradict them (`Content-Length: 0.0` before a body, and the server hangs up).
+CLIENT_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "te", "trailer"}  # the body's framing
+    | {"host", "connection", "keep-alive", "upgrade"}  # the connection
+)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -75,6 +85,22 @@ class Parameter:
     examples: list[Example] = field(default_factory=list)
     # A parameter described by `content` instead of `schema` is sent as that media type.
     media_type: str | None = None
+
+    @property
+    def name_problem(self) -> str:
+        """Why the parameter cannot be sent under its name, or "" when it can: a header
+        named `API Key` (with a space) would make a malformed request."""
+        if self.location in ("header", "cookie") and not TOKEN.fullmatch(self.name):
+            return (
+                f"{self.location} parameter {self.name!r}: not a valid {self.location} name "
+                "(RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~ only), so it cannot be sent"
+            )
+        if self.location == "header" and self.name.lower() in CLIENT_HEADERS:
+            return (
+                f"header parameter {self.name!r}: set by the HTTP client from the request "
+                "itself, so it is not a field"
+            )
+        return ""
 
 
 @dataclass
@@ -147,6 +173,12 @@ class Operation:
     @property
     def label(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def url_path(self) -> str:
+        """The part of the path key that goes into the URL: a `#...` that tells operations
+        on one path apart (AWS's `/#X-Amz-Target=...`) is a fragment, never sent."""
+        return self.path.split("#", 1)[0]
 
 
 @dataclass

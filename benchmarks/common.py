@@ -17,7 +17,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,46 @@ def servers(*pairs: tuple[str, list[str], str]) -> Iterator[dict[str, Server]]:
     finally:
         for server in started.values():
             server.stop()
+
+
+def in_workers(
+    task: Callable[..., dict[str, Any]],
+    calls: Sequence[tuple[Any, tuple[Any, ...]]],
+    *,
+    jobs: int,
+    timeout: float,
+    initializer: Callable[[], None],
+    batch: int = 0,
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """`task(*args)` for each `(key, args)` of `calls` in worker processes, `jobs` at a
+    time, yielding `(key, result)` as each finishes, so that one pathological input cannot
+    hang or end the run: a task that raises gives `{"error": ...}`, and when none finishes
+    for `timeout` seconds the running ones give `{"error": "no result within ..."}` and
+    their processes are killed (the calls not started go to a new pool). A new pool every
+    `batch` calls (0: never) gives back the memory tasks leave behind.
+    """
+    pending = list(calls)
+    while pending:
+        size = batch or len(pending)
+        current, pending = pending[:size], pending[size:]
+        executor = ProcessPoolExecutor(max_workers=jobs, initializer=initializer)
+        futures = {executor.submit(task, *args): (key, args) for key, args in current}
+        waiting = set(futures)
+        while waiting:
+            done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    outcome = future.result()
+                except Exception as exc:
+                    outcome = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+                yield futures[future][0], outcome
+            if not done:  # nothing finished within the limit: the running ones are stuck
+                for future in waiting:
+                    if future.running():
+                        yield futures[future][0], {"error": f"no result within {timeout:g} s"}
+                    else:
+                        pending.append(futures[future])
+                for process in list((getattr(executor, "_processes", None) or {}).values()):
+                    process.kill()
+                break
+        executor.shutdown(wait=False, cancel_futures=True)

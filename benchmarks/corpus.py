@@ -38,9 +38,10 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Mapping
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
+
+from common import in_workers
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SPECS = HERE.parent.parent / "shared" / "specs"
@@ -184,34 +185,13 @@ def run(specs: Path, jobs: int, timeout: float) -> list[dict[str, Any]]:
     # Largest first, so the long builds overlap with many short ones.
     rows.sort(key=lambda r: -int(r.get("size_bytes") or 0))
     results: list[dict[str, Any]] = []
-    while rows:
-        executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
-        futures = {
-            executor.submit(check_document, str(specs / r["relative_path"])): r for r in rows
-        }
-        rows = []
-        waiting = set(futures)
-        while waiting:
-            done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
-            for future in done:
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a crash in autoui is a failure, not the end of the run
-                    outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
-                results.append(_entry(futures[future], outcome))
-                _print_line(results[-1])
-            if not done:  # nothing finished within the limit: the running ones are stuck
-                for future in waiting:
-                    if future.running():
-                        outcome = {"ok": False, "error": f"no result within {timeout:g} s"}
-                        results.append(_entry(futures[future], outcome))
-                        _print_line(results[-1])
-                    else:
-                        rows.append(futures[future])
-                for process in list((getattr(executor, "_processes", None) or {}).values()):
-                    process.kill()
-                break
-        executor.shutdown(wait=False, cancel_futures=True)
+    calls = [(row, (str(specs / row["relative_path"]),)) for row in rows]
+    for row, outcome in in_workers(
+        check_document, calls, jobs=jobs, timeout=timeout, initializer=_init_worker
+    ):
+        # an exception (a crash in autoui) or a time-out is a failure, not the end of the run
+        results.append(_entry(row, {"ok": False, **outcome}))
+        _print_line(results[-1])
     return sorted(results, key=lambda r: r["path"])
 
 

@@ -2,8 +2,9 @@
 Playwright) in front of the echo backend: what the user sees, and what went over the
 wire when they press Send.
 
-Variant selector, table, key/value map, examples menu, the check before sending with
-"Send anyway", and the choice of media type; and the same check through gradio_client.
+Variant selector, table, key/value map, examples menu, an optional boolean's three
+choices, the check before sending with "Send anyway", and the choice of media type; and
+the same check through gradio_client.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ PET = {
             },
         },
         "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "chipped": {"type": "boolean"},
     },
 }
 CONTACT = {
@@ -236,6 +238,33 @@ def test_the_examples_menu_fills_every_field(page: Page, shop: tuple[str, FastAP
         "pet": {"kind": "Cat", "lives": 9},
         "labels": {"age": 4},
     }
+
+
+def test_an_optional_boolean_is_sent_as_false_or_not_at_all(
+    page: Page, shop: tuple[str, FastAPI]
+) -> None:
+    url, backend = shop
+    form = open_tab(page, url, "Adopt a pet", "adopt")
+    form.get_by_label("name *").fill("Tom")
+    form.get_by_label("pet.lives *").fill("3")
+    chipped = form.locator("#in-body-chipped")
+    expect(chipped.get_by_role("radio", name="not set")).to_be_checked()
+    chipped.get_by_role("radio", name="false").check()
+    before = len(backend.state.seen)
+    page.locator("#send-adopt").click()
+    expect(form.locator(".autoui-status").first).to_contain_text("200 OK", timeout=30_000)
+    assert sent(backend, before) == {
+        "name": "Tom",
+        "pet": {"kind": "Cat", "lives": 3},
+        "chipped": False,
+    }
+    chipped.get_by_role("radio", name="not set").check()
+    page.locator("#send-adopt").click()
+    for _ in range(300):  # the status already says 200 OK: wait for the request itself
+        if len(backend.state.seen) > before + 1:
+            break
+        page.wait_for_timeout(100)
+    assert sent(backend, before + 1) == {"name": "Tom", "pet": {"kind": "Cat", "lives": 3}}
 
 
 def test_problems_are_shown_before_sending_and_send_anyway_sends(

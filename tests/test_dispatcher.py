@@ -450,7 +450,7 @@ def test_json_body_flat_nested_and_omitted_fields(base, plans) -> None:
             prompt="Bonjour ☃",
             count=3.0,
             temperature=None,
-            stream=False,
+            stream="",
             echo=False,
             options_mode="fast",
             options_top_k=None,
@@ -460,8 +460,8 @@ def test_json_body_flat_nested_and_omitted_fields(base, plans) -> None:
         )
     )
     # count 3.0 (a gr.Number) is sent as the integer 3; the empty optional fields are not
-    # sent at all (no "" or null); `stream` has no default, so unticked means "not given",
-    # while `echo` defaults to false, so its false is sent.
+    # sent at all (no "" or null): `stream` is "not set" (its three choices give ""),
+    # while `echo` is false, and false is sent.
     assert body_json(echoed) == {
         "prompt": "Bonjour ☃",
         "count": 3,

@@ -159,8 +159,8 @@ def test_a_path_name_no_parameter_declares_is_a_required_text_field(echo: str) -
         "textbox",
     )
     assert warnings(api) == [
-        "#/paths/~1echo~1anything~1{anything}/get: the path names {anything}, but no parameter "
-        "declares it: read as text"
+        "#/paths/~1echo~1anything~1{anything}/get: path variables without a parameter: "
+        "{anything}; each is read as a required string"
     ]
     assert Dispatcher(echo).call(only(api), {"anything": "a b"}).data["raw_path"] == (
         "/echo/anything/a%20b"

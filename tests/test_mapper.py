@@ -211,9 +211,12 @@ def test_multiple_of_is_the_step() -> None:
     assert (f.component, f.step) == ("slider", 0.25)
 
 
-def test_boolean_is_a_checkbox() -> None:
+def test_a_required_boolean_is_a_checkbox_an_optional_one_has_three_choices() -> None:
+    f = field({"type": "boolean"}, "stream", required=True)
+    assert (f.component, f.value_type) == ("checkbox", "boolean")
+    # Not set, true or false: an unticked box could not be told from "not given".
     f = field({"type": "boolean", "default": True}, "stream")
-    assert (f.component, f.value_type, f.default) == ("checkbox", "boolean", True)
+    assert (f.component, f.value_type, f.default) == ("tristate", "boolean", True)
 
 
 # --- images, files, raw bodies ------------------------------------------------------------
@@ -431,9 +434,10 @@ def test_media_types_of_one_kind_and_schema_share_their_fields() -> None:
         )
     )
     assert [(f.key, f.when) for f in plan.fields] == [("body.~send_as", ()), ("body.y", ())]
+    # application/json first, the others in the document's order.
     assert plan.fields[0].choices == [
-        "text/json",
         "application/json",
+        "text/json",
         "application/merge-patch+json",
     ]
 

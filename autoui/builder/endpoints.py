@@ -168,10 +168,26 @@ def return_annotation(plan: OperationPlan) -> Any:
     return Any
 
 
+def demanded(plan: OperationPlan) -> list[Field]:
+    """The fields a caller must give: required ones that are sent whatever the selectors
+    choose. A selector always has a choice (its default), so it is never demanded; a
+    field of one media type or alternative (`xml_body` beside a JSON body, a field of a
+    `oneOf` alternative) is needed only once the caller chooses it, which the check
+    before sending enforces."""
+    offered = {f.key: set(f.choices or []) for f in plan.fields if f.is_selector}
+    return [
+        f
+        for f in plan.fields
+        if f.required
+        and not f.is_selector
+        and all(offered.get(key, set()) <= set(labels) for key, labels in f.when)
+    ]
+
+
 def signature(plan: OperationPlan) -> inspect.Signature:
-    # A selector always has a choice (its default), so it is never a required keyword.
-    required = [f for f in plan.fields if f.required and not f.is_selector]
-    optional = [f for f in plan.fields if not (f.required and not f.is_selector)]
+    required = demanded(plan)
+    keys = {f.key for f in required}
+    optional = [f for f in plan.fields if f.key not in keys]
     params = [
         inspect.Parameter(
             f.api_param,

@@ -18,6 +18,7 @@ import gradio as gr
 from autoui.builder.chat import chat_view
 from autoui.builder.endpoints import CallFn, Running, StartFn, may_stream, session_of, starter
 from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea, RawBodyArea
+from autoui.builder.messages import markdown
 from autoui.builder.present import OutputArea, safe_markdown
 from autoui.dispatcher.checks import check
 from autoui.mapper.plan import Field, OperationPlan
@@ -56,6 +57,8 @@ def header_markdown(plan: OperationPlan, badge: str = "") -> str:
         lines.append(safe_markdown(op.description.strip()))
     if badge:
         lines.append(badge)
+    # What the form simplified or left out (a parameter that cannot be sent, ...).
+    lines += [f"*{markdown(note)}*" for note in plan.notes]
     if any(f.required for f in plan.fields):
         lines.append("<small>Fields marked * are required.</small>")
     return "\n\n".join(lines)

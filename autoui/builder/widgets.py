@@ -97,6 +97,21 @@ def checkbox(field: Field) -> gr.Checkbox:
     return gr.Checkbox(value=bool(_value(field, False)), info=_info(field), **_common(field))
 
 
+# The choices of an optional boolean: (label, value); "" is "not given", as for a text box.
+TRISTATE_CHOICES = [("not set", ""), ("true", "true"), ("false", "false")]
+
+
+def tristate(field: Field) -> gr.Radio:
+    """Not set, true or false: an unticked checkbox could not tell "false" from "not
+    given", so an optional boolean could never be sent as false."""
+    return gr.Radio(
+        choices=TRISTATE_CHOICES,
+        value=widget_value(field, _value(field)),
+        info=_info(field),
+        **_common(field),
+    )
+
+
 def dropdown(field: Field) -> gr.Dropdown:
     choices = list(field.choices or [])
     return gr.Dropdown(
@@ -203,6 +218,8 @@ def variant(field: Field) -> gr.Dropdown:
 
 def widget_value(field: Field, value: Any) -> Any:
     """A wire-shaped value (from a default or an example) as the field's widget holds it."""
+    if field.component == "tristate":
+        return str(value).lower() if isinstance(value, bool) else ""
     if value is None:
         return None
     if field.component == "json":
@@ -231,6 +248,7 @@ FACTORIES: dict[str, Factory] = {
     "number": number,
     "slider": slider,
     "checkbox": checkbox,
+    "tristate": tristate,
     "dropdown": dropdown,
     "multiselect": multiselect,
     "list": list_input,

@@ -136,7 +136,7 @@ def build_request(
     Raises ValueProblem naming the field when a value cannot be sent.
     """
     parts = assemble(plan, values, open_file)
-    path = plan.operation.path
+    path = plan.operation.url_path
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
     cookies: list[str] = []
@@ -228,7 +228,7 @@ def _encode_body(
         request.headers["Content-Type"] = _FORM
     else:
         request.data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        request.headers["Content-Type"] = media_type if "json" in media_type else "application/json"
+        request.headers["Content-Type"] = concrete(media_type, "application/json")
 
 
 def is_document(media_type: str) -> bool:
@@ -236,18 +236,40 @@ def is_document(media_type: str) -> bool:
     return media_type in (_FORM, _MULTIPART) or is_json(media_type)
 
 
+def concrete(media_type: str, own: str) -> str:
+    """The Content-Type to send for a body the spec offers as `media_type`.
+
+    A media range (`application/*+json`, `text/*`, `*/*`; ASP.NET specs list
+    `application/*+json`) names no format a server can read, so a request carries a type
+    of its family: the value's `own` type when it is one (a file's, or JSON's), else the
+    suffix's type (`application/*+json` -> `application/json`), `text/plain` for text,
+    and the value's own type otherwise.
+    """
+    if "*" not in media_type:
+        return media_type
+    family, _, subtype = media_type.partition("/")
+    suffix = subtype.partition("+")[2]  # "json" of "*+json"
+    if family in ("*", own.partition("/")[0]) and (
+        not suffix or own.endswith(("/" + suffix, "+" + suffix))
+    ):
+        return own
+    if suffix:
+        return f"{'application' if family == '*' else family}/{suffix}"
+    return "text/plain" if family == "text" else own
+
+
 def _raw_body(request: requests.Request, media_type: str, value: Any) -> None:
     if isinstance(value, FileValue):
         request.data = value.content
-        concrete = "*" not in media_type
-        request.headers["Content-Type"] = media_type if concrete else value.media_type
+        request.headers["Content-Type"] = concrete(media_type, value.media_type)
     elif "json" in media_type:
         request.data = json.dumps(value, ensure_ascii=False).encode("utf-8")
-        request.headers["Content-Type"] = media_type
+        request.headers["Content-Type"] = concrete(media_type, "application/json")
     else:
         request.data = (value if isinstance(value, str) else json.dumps(value)).encode("utf-8")
-        request.headers["Content-Type"] = media_type + (
-            "; charset=utf-8" if media_type.startswith("text/") else ""
+        sent = concrete(media_type, "text/plain")
+        request.headers["Content-Type"] = sent + (
+            "; charset=utf-8" if sent.startswith("text/") else ""
         )
 
 

@@ -221,11 +221,7 @@ def _boolean(field: Field, value: Any) -> Any:
             value = False
         else:
             raise ValueProblem(field, f"{value!r} is not true or false")
-    value = bool(value)
-    # An unticked optional box without a default means "not given", not "false".
-    if value is False and not field.required and "default" not in field.schema:
-        return ABSENT
-    return value
+    return bool(value)
 
 
 def _array(field: Field, value: Any) -> Any:

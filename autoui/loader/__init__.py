@@ -15,6 +15,7 @@ from autoui.loader.bundle import Bundler, has_external_refs
 from autoui.loader.common import Reader
 from autoui.loader.fetch import display_name, fetch, is_url
 from autoui.loader.parse import parse
+from autoui.loader.paths import path_problems
 from autoui.loader.validate import validate
 from autoui.schemas import Dialect, Schemas
 
@@ -46,7 +47,7 @@ def load_spec(
     reader = Reader(document, Schemas(document, dialect), uri)
     api = (swagger2 if dialect == "2.0" else openapi3).read(reader)
     api.source = name
-    api.problems = problems + reader.problems
+    api.problems = problems + reader.problems + path_problems(api) + unsendable_parameters(api)
     reader.schemas.report = _reporter(api.problems)
     if validate_spec or strict:
         api.problems += validate(document, dialect, uri)
@@ -82,6 +83,18 @@ def _reporter(problems: list[Problem]) -> Callable[[str, str], None]:
         )
 
     return report
+
+
+def unsendable_parameters(api: Api) -> list[Problem]:
+    """One problem per parameter name that cannot go on the wire (the mapper leaves such
+    a parameter out of the form, with a note), at the first operation that has it."""
+    found: dict[str, Problem] = {}
+    for op in api.operations:
+        for param in op.parameters:
+            message = param.name_problem
+            if message and message not in found:
+                found[message] = Problem(f"{message}; left out of the requests", op.pointer)
+    return list(found.values())
 
 
 def resolve_base_url(api: Api, base_url: str | None) -> str:

@@ -72,7 +72,6 @@ def _operations(reader: Reader) -> Any:
             raw = reader.obj(item[method], op_where)
             own = _parameters(reader, raw.get("parameters"), op_where + "/parameters")
             parameters = merge_parameters(shared, own)
-            parameters += lenient.undeclared_path_parameters(reader, path, parameters, op_where)
             yield Operation(
                 method=method.upper(),
                 path=path,

@@ -139,11 +139,12 @@ def _operations(reader: Reader) -> Any:
             merged = {(p.get("name"), p.get("in")): (p, at) for p, at in shared}
             merged.update({(p.get("name"), p.get("in")): (p, at) for p, at in own})
             consumes = _media_list(raw.get("consumes")) or global_consumes
+            if not consumes or raw.get("consumes") == []:
+                _unsaid_media_type(reader, op_where, merged.values(), consumes)
             produces = _media_list(raw.get("produces")) or global_produces
             parameters = [
                 _parameter(reader, p, at) for p, at in merged.values() if p.get("in") in _LOCATIONS
             ]
-            parameters += lenient.undeclared_path_parameters(reader, path, parameters, op_where)
             yield Operation(
                 method=method.upper(),
                 path=path,
@@ -166,6 +167,14 @@ def _operations(reader: Reader) -> Any:
 
 
 _LOCATIONS = ("path", "query", "header", "cookie")
+
+
+def _unsaid_media_type(reader: Reader, where: str, params: Any, consumes: list[str]) -> None:
+    """A body parameter whose operation says no media type (no `consumes`, or `[]`, which
+    clears the document's): sent as JSON, 2.0's default, or as the document's types."""
+    if any(p.get("in") == "body" for p, _ in params):
+        sent = ", ".join(consumes) or "application/json"
+        reader.problem(where, f"a body parameter but no media type in consumes: sent as {sent}")
 
 
 def _media_list(node: Any) -> list[str]:

@@ -56,22 +56,26 @@ def body_media_type(body: Body | None) -> MediaType | None:
 
 
 def media_alternatives(body: Body | None) -> list[MediaType]:
-    """Every media type a body may be sent as, the preferred one first."""
+    """Every media type a body may be sent as, the preferred one first: JSON, plain
+    `application/json` before its kin (ASP.NET lists `application/json-patch+json` and
+    `application/*+json` beside it), then multipart, form, and the rest in the
+    document's order."""
     if body is None or not body.content:
         return []
-    ranked = sorted(
-        body.content.values(),
-        key=lambda m: (
-            0
-            if is_json(m.name)
-            else 1
-            if m.name == "multipart/form-data"
-            else 2
-            if m.name == "application/x-www-form-urlencoded"
-            else 3
-        ),
-    )
-    return ranked
+    return sorted(body.content.values(), key=lambda m: _MEDIA_RANK.get(m.name, _rank(m.name)))
+
+
+_MEDIA_RANK = {
+    "application/json": 0,
+    "multipart/form-data": 3,
+    "application/x-www-form-urlencoded": 4,
+}
+
+
+def _rank(media_type: str) -> int:
+    if is_json(media_type):
+        return 2 if "*" in media_type else 1
+    return 5
 
 
 def _media_class(media: MediaType) -> str:
@@ -128,6 +132,9 @@ class _Collector:
 
     def parameters(self) -> None:
         for param in self.operation.parameters:
+            if param.name_problem:
+                self.notes.append(f"{param.name_problem}: it is left out")
+                continue
             schema, nullable = prepare(self.api.schemas, param.schema)
             if param.media_type is not None and main_type(schema) in ("object", "array", ""):
                 schema = {**schema, "x-autoui-json": True}
@@ -450,7 +457,7 @@ def _fitting_default(field: Field) -> Any:
         return (
             value if isinstance(value, (int, float)) and not isinstance(value, bool) else NO_DEFAULT
         )
-    if field.component == "checkbox":
+    if field.component in ("checkbox", "tristate"):
         return value if isinstance(value, bool) else str(value).lower() == "true"
     if field.component == "dropdown":
         return value if value in (field.choices or []) else NO_DEFAULT

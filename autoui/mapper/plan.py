@@ -93,7 +93,8 @@ class Field:
     location: FieldLocation
     name: str  # the wire name: the parameter name, or the body property name
     component: str  # textbox | textarea | password | number | slider | checkbox |
-    # dropdown | multiselect | list | image | audio | file | json | table | keyvalue |
+    # tristate (an optional boolean: not set, true or false) | dropdown | multiselect |
+    # list | image | audio | file | json | table | keyvalue |
     # variant (a selector: not sent itself, it decides which other fields are)
     value_type: str  # string | integer | number | boolean | array | object | any
     item_type: str = ""  # for arrays of scalars: the items' type

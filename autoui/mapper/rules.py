@@ -293,7 +293,11 @@ def password_rule(c: Candidate) -> Widget | None:
 
 
 def boolean_rule(c: Candidate) -> Widget | None:
-    return Widget("checkbox", "boolean") if c.kind == "boolean" else None
+    """A checkbox for a required boolean; three choices (not set, true, false) for an
+    optional one, where an unticked box could not tell "false" from "not given"."""
+    if c.kind != "boolean":
+        return None
+    return Widget("checkbox" if c.required else "tristate", "boolean")
 
 
 def _bound(schema: Mapping[str, Any], inclusive: str, exclusive: str) -> float | None:

@@ -1,0 +1,466 @@
+"""Are autoui's requests what the spec says? Stoplight Prism judges, over the corpus.
+
+    python benchmarks/conformance.py [SPECS_DIR] [--subset ci] [--only TEXT] [--jobs N]
+                                     [--out FILE] [--timeout S]
+
+For each document of SPECS_DIR (default `../shared/specs`, listed by its `INDEX.tsv`):
+
+1. Prism serves it as a validating mock (`benchmarks/prism.py`: npm install of the pinned
+   version into `benchmarks/.cache/prism` on first use), behind a recorder that keeps the
+   exact bytes of each request.
+2. autoui builds the app (`build_app`, a credential for every security scheme, every call
+   to the recorder) and serves it as `autoui serve` does (`asgi_app`).
+3. For every operation, hypothesis-jsonschema draws requests its schemas allow
+   (`benchmarks/generate.py`): one with only what is required, and a richer one. Each is
+   given to the operation's API endpoint with gradio_client, keyword by keyword, as a
+   client of autoui gives it: the endpoint's check and the dispatcher are the code a
+   Send in the page runs (the page's handler differs only in reading the widgets, which
+   the browser tests cover), and through gradio_client the signature, Gradio's
+   serialisation and file uploads are exercised too.
+4. Prism's verdict is read from the recorded reply (`prism.verdict`).
+
+A request Prism refuses (or one autoui refuses to send) is classified:
+
+- `prism`: a known Prism 5.16 bug (`prism.known_bug`: a crash on an array in the path,
+  a path segment of several parts mis-routed, only the last of repeated form keys kept,
+  and a few more, each shown by the recorded request);
+- `spec`: the document's own mistake (`spec_mistake`), for which no request is right;
+- `design`: autoui's documented rule that an empty optional field is not sent;
+- `autoui`: everything else.
+
+Values the generator cannot draw (a schema it cannot satisfy, over GENERATE_SECONDS) are
+counted apart as `not_generated`. Results go to `benchmarks/results/conformance.json`
+(`--subset ci`: `conformance-ci.json`), rewritten as documents finish; the exit status is
+1 when there is a failure of autoui's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import re
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import prism
+from common import in_workers
+from generate import Inliner, Request, TimeLimit, requests_for, time_limit
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SPECS = HERE.parent.parent / "shared" / "specs"
+RESULTS = HERE / "results"
+# The CI subset: small documents that between them hold shapes this run found autoui
+# getting wrong (a media range, bodies in JSON or XML), and forms, files, booleans and
+# Swagger 2.0; quick enough for every push.
+CI_SUBSET = (
+    "apis-guru-2020/randommer.io/v1/openapi.yaml",  # application/*+json beside JSON
+    "apis-guru-2017-json/slideroom.com/v2.json",  # JSON or XML bodies, optional booleans
+    "apis-guru-2020/openstf.io/2.3.0/swagger.yaml",
+    "apis-guru-2020/elmah.io/v3/swagger.yaml",
+    "apis-guru-2017-json/appveyor.com/0.20170106.0.json",  # Swagger 2.0 forms and files
+    "oai-examples/v3.0/petstore-expanded.yaml",
+)
+GENERATE_SECONDS = 20  # per operation
+CALL_SECONDS = 60
+BATCH = 12  # documents per pool of workers: a served app leaves memory behind
+BLAMES = ("autoui", "design", "spec", "prism")
+EMPTIED = "an empty optional field is not sent (autoui's rule), and its object needs it"
+
+
+# --- one document ------------------------------------------------------------------------
+
+
+def check_document(path: str, specs: str) -> dict[str, Any]:
+    """Every operation of one document, through autoui's API and Prism."""
+    import gradio_client
+    import uvicorn
+
+    import autoui
+    from autoui.app import build_app
+    from autoui.mapper import plan_api
+    from autoui.serve import asgi_app
+
+    started = time.perf_counter()
+    result: dict[str, Any] = {"path": path, "operations": 0}
+    try:
+        api = autoui.load_spec(str(Path(specs) / path), validate_spec=False)
+    except Exception as exc:
+        return {**result, "error": f"autoui cannot load it: {exc}"[:300]}
+    for op in api.operations:
+        op.servers = []  # every call goes to the mock
+    work = Path(tempfile.mkdtemp(prefix="autoui-conformance-"))
+    try:
+        judge = prism.Prism(prism.servable(Path(specs) / path, work), work / "prism.log")
+    except prism.PrismFailed as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        return {**result, "error": str(exc)[:500], "prism_failed": True}
+    recorder = prism.Recorder(judge)
+    counts: Counter[str] = Counter()
+    failures: list[dict[str, Any]] = []
+    server = None
+    try:
+        demo = build_app(
+            api, base_url=recorder.url, retries=0, timeout=CALL_SECONDS, auth=credentials(api)
+        )
+        listener = socket.create_server(("127.0.0.1", 0))  # bound here: no other takes it
+        port = listener.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(asgi_app(demo), log_level="error"))
+        threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True).start()
+        while not server.started:
+            time.sleep(0.05)
+        # A navigator page builds its endpoints' Blocks on the first request: longer than
+        # httpx's 5-second default for the largest documents on a busy machine.
+        client = gradio_client.Client(
+            f"http://127.0.0.1:{port}",
+            verbose=False,
+            download_files=False,
+            httpx_kwargs={"timeout": 600},
+        )
+        inline = Inliner(api.schemas.document)
+        valid = validator(inline, api.schemas.dialect)
+        for op in plan_api(api).operations:
+            result["operations"] += 1
+            try:
+                with time_limit(GENERATE_SECONDS):
+                    generated = requests_for(op, inline)
+            except (Exception, TimeLimit) as exc:  # a schema it cannot satisfy, or slow
+                counts["not_generated"] += 1
+                failures.append(
+                    {
+                        "operation": op.operation.label,
+                        "blame": "not_generated",
+                        "error": f"{type(exc).__name__}: {exc}"[:300],
+                    }
+                )
+                continue
+            for number, request in enumerate(generated):
+                folder = work / f"{op.api_name}-{number}"
+                folder.mkdir()
+                given = arguments(op, request, valid, folder)
+                blame, failure = send(client, judge, recorder, op, given)
+                counts[blame] += 1
+                if failure:
+                    failures.append(failure)
+    except Exception as exc:  # autoui failed to build or serve the app
+        counts["autoui"] += 1
+        failures.append(
+            {"operation": "(the app)", "blame": "autoui", "error": f"{type(exc).__name__}: {exc}"}
+        )
+    finally:
+        if server is not None:
+            server.should_exit = True
+        recorder.close()
+        judge.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        **result,
+        "counts": dict(counts),
+        "prism_restarts": judge.restarts,
+        "failures": failures,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def send(
+    client: Any, judge: prism.Prism, recorder: prism.Recorder, op: Any, given: dict[str, Any]
+) -> tuple[str, dict[str, Any] | None]:
+    """Call the operation's endpoint; ("accepted", None) or (blame, what failed)."""
+    before, logged = len(recorder.exchanges), judge.log_size()
+    error = ""
+    try:
+        client.predict(api_name=f"/{op.api_name}", **given)
+    except Exception as exc:  # gr.Error: the reply was an error, or autoui refused
+        error = str(exc)[:600]
+    sent = recorder.exchanges[before:]
+    log = judge.log_since(logged)
+    judge.restart_if_dead(any(e.error for e in sent))
+    last = sent[-1] if sent else None
+    if last is None:
+        errors: list[prism.Violation] = [{"code": "not-sent", "location": [], "message": error}]
+    else:
+        outcome, errors = prism.verdict(last, log)
+        if outcome == prism.ACCEPTED:
+            return prism.ACCEPTED, None
+    blame, reason = classify(op, given, errors, last, error)
+    failure: dict[str, Any] = {"operation": op.operation.label, "blame": blame}
+    if reason:
+        failure["reason"] = reason
+    if error:
+        failure["error"] = error
+    if last is not None:
+        failure["sent"] = {
+            "target": last.target[:300],
+            "content_type": last.header("content-type"),
+            "body": last.body[:300].decode("utf-8", "replace"),
+            "status": last.status,
+        }
+    failure["prism"] = errors[:5]
+    failure["given"] = json.dumps(given, default=str)[:400]
+    return blame, failure
+
+
+def arguments(
+    plan: Any, request: Request, valid: Callable[[Any, Any], bool], folder: Path
+) -> dict[str, Any]:
+    """The keyword arguments a gradio_client caller gives for `request`: each field's value
+    where the request has one, files uploaded, each selector set to the alternative the
+    value is an instance of (the first it is valid for)."""
+    from gradio_client import handle_file
+
+    from autoui.mapper.plan import FILE_ENCODINGS, MEDIA_SELECTOR, MISSING, holds, value_at
+
+    given: dict[str, Any] = {}
+    chosen: dict[str, str] = {}
+    for f in plan.fields:
+        if f.is_selector:
+            choice = str(f.default)
+            value = value_at(request.body, f.body_path) if f.key != MEDIA_SELECTOR else MISSING
+            if value is not MISSING and holds(f.when, chosen):
+                fits = [v.label for v in f.variants or [] if valid(v.schema, value)]
+                choice = given[f.api_param] = fits[0] if fits else choice
+            chosen[f.key] = choice
+            continue
+        if not holds(f.when, chosen):
+            continue
+        if f.location != "body":
+            value = request.parameters.get(f"{f.location} {f.name}", MISSING)
+        elif f.body_path:
+            value = value_at(request.body, f.body_path)
+        else:
+            value = request.body
+        if value is MISSING:
+            continue
+        if f.encoding in FILE_ENCODINGS:
+            items = value if f.value_type == "array" and isinstance(value, list) else [value]
+            files = []
+            for i, item in enumerate(items):
+                upload = folder / f"{f.api_param}-{i}.bin"
+                upload.write_bytes(str(item).encode("utf-8") or b"\0")
+                files.append(handle_file(str(upload)))
+            given[f.api_param] = files if f.value_type == "array" else files[0]
+        elif f.encoding == "json" and isinstance(value, str):
+            given[f.api_param] = json.dumps(value)  # a JSON editor's text
+        else:
+            given[f.api_param] = value
+    return given
+
+
+def credentials(api: Any) -> dict[str, Any]:
+    """A credential for every security scheme autoui can fill: Prism answers a request
+    without them 401 and checks nothing else of it."""
+    from autoui.dispatcher.auth import AuthProblem, parse_secret
+
+    found: dict[str, Any] = {}
+    for name, scheme in api.security_schemes.items():
+        if scheme.type in ("oauth2", "openIdConnect"):
+            value: Any = {"access_token": "conformance-token"}
+        else:  # RFC 7617's user:password for basic, a key or token for the rest
+            value = "conformance:secret" if scheme.scheme == "basic" else "conformance-key"
+        with contextlib.suppress(AuthProblem):
+            if parse_secret(scheme, value) is not None:
+                found[name] = value
+    return found
+
+
+def validator(inline: Inliner, dialect: str) -> Callable[[Any, Any], bool]:
+    """Whether a value is valid for a schema node of the document, by jsonschema."""
+    from jsonschema import Draft4Validator, Draft202012Validator
+
+    cls = Draft202012Validator if dialect == "3.1" else Draft4Validator
+
+    def valid(schema: Any, value: Any) -> bool:
+        try:
+            return bool(cls(inline(schema)).is_valid(value))
+        except Exception:  # a schema jsonschema cannot read: not this alternative
+            return False
+
+    return valid
+
+
+# --- whose failure -------------------------------------------------------------------------
+
+
+def classify(
+    op: Any,
+    given: Mapping[str, Any],
+    errors: list[prism.Violation],
+    sent: prism.Exchange | None,
+    error: str,
+) -> tuple[str, str]:
+    """(blame, reason): see the module's doc."""
+    if sent is None and emptied(op, given, error):
+        return "design", EMPTIED
+    if sent is not None:
+        reason = prism.known_bug(op.operation.path, op.operation.parameters, errors, sent)
+        if reason:
+            return "prism", reason
+    reason = spec_mistake(op, errors)
+    return ("spec", reason) if reason else ("autoui", "")
+
+
+def emptied(op: Any, given: Mapping[str, Any], error: str) -> bool:
+    """Whether autoui refused the request for a property given as "": an empty optional
+    field means "not given" (the README's rule), and the property is required once its
+    optional object is sent."""
+    labels = re.findall(r"(?:^|; |: )([^:;]+): a value is required", error)
+    return bool(labels) and all(
+        any(f.label.removesuffix(" *") == label and given.get(f.api_param) == "" for f in op.fields)
+        for label in labels
+    )
+
+
+def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
+    """The document's own mistake that explains the failure, or ""."""
+    path = op.operation.path
+    if "#" in path or "?" in path:
+        # Prism routes the path key as it is written; no request path can match it
+        return "a '#' or '?' inside a path key"
+    document = op.schemas.document if op.schemas is not None else {}
+    own = raw_operation(document, op.operation.pointer).get("consumes")
+    consumes = own if isinstance(own, list) else document.get("consumes")
+    if document.get("swagger") and not consumes and any(e.get("code") == 415 for e in errors):
+        # autoui sends the body as JSON, Swagger 2.0's default; Prism takes "no media type"
+        return "a Swagger 2.0 body without consumes (or with consumes: [])"
+    return ""
+
+
+def raw_operation(document: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
+    """The operation object as the document has it, at its JSON pointer."""
+    node: Any = document
+    for part in pointer.lstrip("#/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node if isinstance(node, Mapping) else {}
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def _init_worker() -> None:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import logging
+    import warnings
+
+    logging.getLogger("autoui").setLevel(logging.CRITICAL)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    warnings.simplefilter("ignore")
+    import autoui.app  # noqa: F401  (import Gradio once per worker)
+
+
+def documents(specs: Path, subset: str | None, only: str | None) -> list[dict[str, str]]:
+    with (specs / "INDEX.tsv").open(newline="", encoding="utf-8") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle, delimiter="\t")
+            if r["openapi_or_swagger_version"] != "fragment"
+        ]
+    if subset == "ci":
+        rows = [r for r in rows if r["relative_path"] in CI_SUBSET]
+    if only:
+        rows = [r for r in rows if only in r["relative_path"]]
+    rows.sort(key=lambda r: -int(r.get("size_bytes") or 0))  # the long ones overlap the rest
+    return rows
+
+
+def run(
+    specs: Path, rows: list[dict[str, str]], jobs: int, timeout: float, out: Path
+) -> list[dict[str, Any]]:
+    """Every document in a worker process, with a time limit; the results file is
+    rewritten as they finish."""
+    results: list[dict[str, Any]] = []
+    calls = [(row["relative_path"], (row["relative_path"], str(specs))) for row in rows]
+    for path, outcome in in_workers(
+        check_document, calls, jobs=jobs, timeout=timeout, initializer=_init_worker, batch=BATCH
+    ):
+        results.append({"path": path, **outcome})
+        print_line(results[-1])
+        write_results(out, results)
+    return results
+
+
+def print_line(r: Mapping[str, Any]) -> None:
+    counts = " ".join(f"{k}={v}" for k, v in sorted(r.get("counts", {}).items()))
+    print(f"{r.get('seconds', '-')!s:>7}s {r.get('operations', 0):>5} ops  {counts}  {r['path']}")
+    if r.get("error"):
+        print(f"         {r['error'][:300]}")
+    for failure in [f for f in r.get("failures", []) if f["blame"] == "autoui"][:3]:
+        what = json.dumps(failure.get("prism"))[:240]
+        print(f"         autoui: {failure['operation']}: {what} {failure.get('error', '')[:160]}")
+    sys.stdout.flush()
+
+
+def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
+    total: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for r in results:
+        total.update(r.get("counts", {}))
+        for f in r.get("failures", []):
+            if f["blame"] in ("prism", "spec", "design"):
+                reasons[f"{f['blame']}: {f['reason']}"] += 1
+    sent = total[prism.ACCEPTED] + sum(total[b] for b in BLAMES)
+    judged = total[prism.ACCEPTED] + total["autoui"]
+    return {
+        "prism": prism.PRISM_VERSION,
+        "documents": len(results),
+        "documents_prism_cannot_serve": sum(1 for r in results if r.get("prism_failed")),
+        "documents_failed": sum(1 for r in results if r.get("error") and not r.get("prism_failed")),
+        "operations": sum(r.get("operations", 0) for r in results),
+        "requests": sent,
+        "accepted": total[prism.ACCEPTED],
+        "failures": {b: total[b] for b in BLAMES},
+        "not_generated": total["not_generated"],
+        "accepted_share": round(total[prism.ACCEPTED] / sent, 4) if sent else None,
+        "accepted_share_of_autoui_and_accepted": round(total[prism.ACCEPTED] / judged, 4)
+        if judged
+        else None,
+        "reasons": dict(reasons.most_common()),
+    }
+
+
+def write_results(out: Path, results: list[dict[str, Any]], summary: Any = None) -> None:
+    """The summary, then one line per document: small diffs when a run is committed."""
+    ordered = sorted(results, key=lambda r: r["path"])
+    lines = ",\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in ordered)
+    head = json.dumps(summary or summarise(results), indent=1)
+    out.write_text(f'{{"summary": {head},\n"documents": [\n{lines}\n]}}\n', encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("specs", nargs="?", default=str(DEFAULT_SPECS))
+    parser.add_argument("--subset", choices=["ci"], help="the small fixed subset CI runs")
+    parser.add_argument("--only", help="documents whose path contains this text")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--timeout", type=float, default=5400.0, help="seconds per document")
+    parser.add_argument("--out", help="results file (default benchmarks/results/conformance.json)")
+    args = parser.parse_args(argv)
+    specs = Path(args.specs)
+    if not (specs / "INDEX.tsv").is_file():
+        print(f"conformance: no INDEX.tsv in {specs}", file=sys.stderr)
+        return 2
+    prism.install()
+    name = "conformance-ci" if args.subset else "conformance"
+    out = Path(args.out) if args.out else RESULTS / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = run(specs, documents(specs, args.subset, args.only), args.jobs, args.timeout, out)
+    summary = summarise(results)
+    summary["wall_seconds"] = round(time.perf_counter() - started, 1)
+    write_results(out, results, summary)
+    print(json.dumps(summary, indent=1))
+    return 1 if summary["failures"]["autoui"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
