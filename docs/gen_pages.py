@@ -156,7 +156,7 @@ def targets() -> str:
     empty = p["empty gradio"]
     for names, what in ((big, "GitHub / Kubernetes"), (specs[2:], "demo (10 ops, tabs)")):
         rows.append([
-            f"page open, {what}: ≤ 1.2× an empty Gradio page",
+            f"page open, {what}: ≤ 1.2\N{MULTIPLICATION SIGN} an empty Gradio page",
             " / ".join(_s(p[f"autoui {key}"]["usable_s"]) for key, _ in names),
             f"empty Gradio page: {_s(empty['usable_s'])}"
             + "".join(f"; Swagger UI: {_s(p[f'swagger {key}']['usable_s'])}"
@@ -213,7 +213,7 @@ def targets() -> str:
     all_right = all(n == burst["calls_at_once"] for n in answered["autoui"])
     rows.append([
         f"{burst['calls_at_once']} calls at once, backend {burst['backend_seconds']} s: "
-        "≤ 1.15×, none lost",
+        "≤ 1.15\N{MULTIPLICATION SIGN}, none lost",
         f"{_s(burst['median_s']['autoui'])}, "
         f"{min(answered['autoui'])}/{burst['calls_at_once']} at worst in {rounds} rounds",
         f"hand-written handler tuned for concurrency: {_s(burst['median_s']['handwritten'])}, "
