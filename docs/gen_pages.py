@@ -9,6 +9,9 @@ differs from what this script writes.
 
     python docs/gen_pages.py          # rewrite the generated parts of docs/*.md
     python docs/gen_pages.py --check  # list the pages that differ; exit 1 if any
+
+One file of three independent parts (about 400 lines), so that it runs as a script with
+no package of its own and mkdocs never has to import it.
 """
 
 from __future__ import annotations
