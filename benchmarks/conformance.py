@@ -329,7 +329,11 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
     document = op.schemas.document if op.schemas is not None else {}
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
-    if document.get("swagger") and not consumes and any(e.get("code") == 415 for e in errors):
+    if (
+        document.get("swagger")
+        and not consumes
+        and any(e.get("code") in (415, "INVALID_CONTENT_TYPE") for e in errors)
+    ):
         # autoui sends the body as JSON, Swagger 2.0's default; Prism takes "no media type"
         return "a Swagger 2.0 body without consumes (or with consumes: [])"
     return ""
