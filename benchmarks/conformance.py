@@ -362,7 +362,7 @@ def _init_worker() -> None:
     import autoui.app  # noqa: F401  (import Gradio once per worker)
 
 
-def documents(specs: Path, subset: str | None, only: str | None) -> list[dict[str, str]]:
+def documents(specs: Path, subset: str | None, only: list[str] | None) -> list[dict[str, str]]:
     with (specs / "INDEX.tsv").open(newline="", encoding="utf-8") as handle:
         rows = [
             r
@@ -372,7 +372,7 @@ def documents(specs: Path, subset: str | None, only: str | None) -> list[dict[st
     if subset == "ci":
         rows = [r for r in rows if r["relative_path"] in CI_SUBSET]
     if only:
-        rows = [r for r in rows if only in r["relative_path"]]
+        rows = [r for r in rows if any(text in r["relative_path"] for text in only)]
     rows.sort(key=lambda r: -int(r.get("size_bytes") or 0))  # the long ones overlap the rest
     return rows
 
@@ -444,7 +444,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("specs", nargs="?", default=str(DEFAULT_SPECS))
     parser.add_argument("--subset", choices=["ci"], help="the small fixed subset CI runs")
-    parser.add_argument("--only", help="documents whose path contains this text")
+    parser.add_argument(
+        "--only", action="append", help="documents whose path contains this text (repeatable)"
+    )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--timeout", type=float, default=5400.0, help="seconds per document")
     parser.add_argument("--out", help="results file (default benchmarks/results/conformance.json)")
