@@ -453,7 +453,7 @@ def test_openai_transcription_takes_audio_and_shows_text(
     ui.type_into("body-model", "whisper-1")
     ui.send("createTranscription")
     ui.done("createTranscription")
-    expect(ui.answer("createTranscription")).to_contain_text("I heard 1.5 seconds of audio.")
+    expect(ui.answer_text("createTranscription")).to_have_value("I heard 1.5 seconds of audio.")
     parts = served.recorder.last("/v1/audio/transcriptions").multipart()
     assert set(parts) == {"file", "model"}
 
@@ -522,12 +522,6 @@ def test_a1111_txt2img_shows_the_picture(page: Page, uis: UIs) -> None:
     assert served.recorder.last("/sdapi/v1/txt2img").json == {"prompt": "a castle on a hill"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `init_images` (base64 pictures inside JSON) is a JSON field, not an image upload"
-    ),
-)
 def test_a1111_img2img_takes_an_uploaded_picture(page: Page, uis: UIs, tmp_path: Path) -> None:
     served = uis("a1111")
     ui = ModelPage(page, served.ui)
@@ -551,14 +545,6 @@ IRIS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: V2 `infer` cannot be sent: the check before sending fails on the "
-        "spec's `TensorData` (`type: bytes`); once sent, `model_version` is shown as the "
-        "answer instead of the output tensors"
-    ),
-)
 def test_v2_infer_answers_the_output_tensors(uis: UIs) -> None:
     served = uis("kserve")
     client = Client(served.ui, verbose=False)

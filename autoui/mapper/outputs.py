@@ -12,6 +12,10 @@ from typing import Any
 
 from autoui.ir import Api, MediaType, Operation, Response
 from autoui.mapper.naming import identifier
+from autoui.mapper.output_kinds.pictures import declares_pictures
+from autoui.mapper.output_kinds.sound import says_audio
+from autoui.mapper.output_kinds.tensors import declares_tensors
+from autoui.mapper.output_kinds.vector import declares_vectors
 from autoui.mapper.plan import Output
 from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES, is_json
 from autoui.mapper.shapes import main_type, prepare
@@ -146,7 +150,7 @@ def plan_outputs(
                 rule="no response schema: decided by the reply's Content-Type",
             )
         ]
-    outputs = [_primary_output(api, media, echoes)]
+    outputs = [_primary_output(api, operation, media, echoes)]
     assert response is not None
     streams = [name for name in response.content if name in STREAM_TYPES]
     if streams and outputs[0].component != "stream":
@@ -189,13 +193,29 @@ def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
     return names
 
 
-def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
+def _primary_output(
+    api: Api, operation: Operation, media: MediaType, echoes: frozenset[str]
+) -> Output:
     if not is_json(media.name):
+        if says_audio(operation, media.name):
+            return Output(
+                "audio", media_type=media.name, rule="binary, and the operation says audio"
+            )
         return Output(
             component_for_media_type(media.name),
             media_type=media.name,
             rule=f"media type {media.name}",
         )
+    planned = _model_output(api, operation, media) or _schema_output(api, media, echoes)
+    if planned.component in ("image", "audio") or media.schema is None:
+        return planned
+    if declares_pictures(api.schemas, media.schema):
+        return Output("gallery", media_type=media.name, rule="pictures in the reply")
+    return planned
+
+
+def _schema_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
+    """By the reply schema's shape: its primary field, a table, labels, JSON or text."""
     schema, _ = prepare(api.schemas, media.schema)
     kind = main_type(schema)
     properties = schema.get("properties")
@@ -222,6 +242,20 @@ def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Outpu
     if kind == "object" or kind == "array":
         return Output("json", media_type=media.name, rule=f"JSON {kind}")
     return Output("auto", media_type=media.name, echoes=echoes, rule="JSON of unknown shape")
+
+
+def _model_output(api: Api, operation: Operation, media: MediaType) -> Output | None:
+    """The kinds a model server answers with, decided by their own modules
+    (`autoui.mapper.output_kinds`): tensors and vectors. (Pictures are looked for once the
+    reply's shape is known: one picture field is the primary field's image.)"""
+    if media.schema is None:
+        return None
+    if declares_tensors(api.schemas, media.schema):
+        return Output("table", media_type=media.name, rule="inference tensors (`outputs`)")
+    where = f"{operation.path} {operation.operation_id}"
+    if declares_vectors(api.schemas, media.schema, where):
+        return Output("vector", media_type=media.name, rule="embeddings")
+    return None
 
 
 def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:

@@ -130,7 +130,10 @@ class ModelPage:
 
 
 def loaded_picture_size(picture: Locator) -> tuple[int, int]:
-    """The natural size of a shown picture, once it has loaded."""
+    """The natural size of a shown picture, once it has loaded (Gradio's pictures load
+    lazily: one below the fold loads when it is scrolled to, as a user would)."""
+    expect(picture).to_be_attached(timeout=WAIT)
+    picture.scroll_into_view_if_needed(timeout=WAIT)
     expect(picture).to_be_visible(timeout=WAIT)
     picture.page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle(), timeout=WAIT

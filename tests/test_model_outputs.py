@@ -1,0 +1,419 @@
+"""Model servers' outputs and media inputs, rule by rule (issue 15): which reply schemas
+are pictures, vectors, tensors or sounds, how a reply of each is read, which request
+fields are picture or sound uploads, and, as much, what must NOT become one. (The same
+rules against the fake model servers, in Chromium: tests/test_model_servers_e2e.py.)"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from support.echo import png_bytes
+from support.media_api import wav_bytes
+
+from autoui import load_spec
+from autoui.dispatcher.reply import Reply, decode
+from autoui.dispatcher.values import file_path
+from autoui.mapper import OperationPlan, plan_api
+from autoui.mapper.plan import Output
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _document(operation: Mapping[str, Any], path: str = "/run") -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "servers": [{"url": "http://api"}],
+        "paths": {path: {"post": dict(operation)}},
+    }
+
+
+def _plan(operation: Mapping[str, Any], path: str = "/run") -> OperationPlan:
+    (plan,) = plan_api(load_spec(_document(operation, path), validate_spec=False)).operations
+    return plan
+
+
+def _replying(schema: Mapping[str, Any], media_type: str = "application/json") -> dict[str, Any]:
+    return {
+        "responses": {"200": {"description": "ok", "content": {media_type: {"schema": schema}}}}
+    }
+
+
+def _output(schema: Mapping[str, Any], path: str = "/run", **operation: Any) -> Output:
+    return _plan({**_replying(schema), **operation}, path).outputs[0]
+
+
+def _decoded(body: Any, output: Output, media_type: str = "application/json") -> Reply:
+    reply = Reply("POST", "http://api/run", status=200, reason="OK")
+    reply.headers = {"Content-Type": media_type}
+    reply.content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return decode(reply, output)
+
+
+def _b64(content: bytes) -> str:
+    return base64.b64encode(content).decode()
+
+
+NUMBERS = {"type": "array", "items": {"type": "number"}}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
+# --- pictures -------------------------------------------------------------------------
+
+OPENAI_IMAGES = {
+    "type": "object",
+    "properties": {
+        "created": {"type": "integer"},
+        "data": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "b64_json": {"type": "string"},
+                    "url": {"type": "string"},
+                    "revised_prompt": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+A1111_IMAGES = {
+    "type": "object",
+    "properties": {
+        "images": {**STRINGS, "description": "The generated image in base64 format."},
+        "parameters": {"type": "object"},
+        "info": {"type": "string"},
+    },
+}
+
+
+@pytest.mark.parametrize("schema", [OPENAI_IMAGES, A1111_IMAGES])
+def test_a_reply_that_declares_pictures_is_planned_as_pictures(schema: dict[str, Any]) -> None:
+    assert _output(schema).component == "gallery"
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        # a profile picture's URL, deep inside a user
+        {
+            "type": "object",
+            "properties": {
+                "user": {"type": "object", "properties": {"picture": {"type": "string"}}}
+            },
+        },
+        # Ollama's chat: `message.images` are the message's, the answer is its content
+        {
+            "type": "object",
+            "properties": {
+                "message": {
+                    "type": "object",
+                    "properties": {"content": {"type": "string"}, "images": STRINGS},
+                }
+            },
+        },
+        # picture names without base64 said anywhere: ids or URLs, not bytes
+        {"type": "object", "properties": {"image": {"type": "string"}, "n": {"type": "integer"}}},
+        {
+            "type": "object",
+            "properties": {
+                "images": {"type": "array", "items": {"type": "string", "format": "uri"}}
+            },
+        },
+        {"type": "object", "properties": {"image": {"type": "string", "enum": ["a", "b"]}}},
+    ],
+)
+def test_what_is_not_a_reply_of_pictures(schema: dict[str, Any]) -> None:
+    assert _output(schema).component != "gallery"
+
+
+def test_one_generated_picture_is_one_image_and_several_a_gallery() -> None:
+    planned = _output(OPENAI_IMAGES)
+    one = _decoded({"created": 1, "data": [{"b64_json": _b64(png_bytes())}]}, planned)
+    assert (one.kind, one.primary) == ("image", png_bytes())
+    two = _decoded({"created": 1, "data": [{"b64_json": _b64(png_bytes())}] * 2}, planned)
+    assert (two.kind, two.primary) == ("gallery", [png_bytes(), png_bytes()])
+    a1111 = _decoded({"images": [_b64(png_bytes())], "info": "{}"}, _output(A1111_IMAGES))
+    assert (a1111.kind, a1111.primary) == ("image", png_bytes())
+
+
+# --- vectors --------------------------------------------------------------------------
+
+OPENAI_EMBEDDINGS = {
+    "type": "object",
+    "properties": {
+        "object": {"type": "string"},
+        "model": {"type": "string"},
+        "data": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"index": {"type": "integer"}, "embedding": NUMBERS},
+            },
+        },
+    },
+}
+OLLAMA_EMBED = {
+    "type": "object",
+    "properties": {"model": {"type": "string"}, "embeddings": {"type": "array", "items": NUMBERS}},
+}
+TEI_EMBED = {"title": "EmbedResponse", "type": "array", "items": NUMBERS}
+
+
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [(OPENAI_EMBEDDINGS, "/v1/embeddings"), (OLLAMA_EMBED, "/api/embed"), (TEI_EMBED, "/embed")],
+)
+def test_embeddings_are_planned_as_a_vector(schema: dict[str, Any], path: str) -> None:
+    assert _output(schema, path).component == "vector"
+
+
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        ({"type": "array", "items": NUMBERS}, "/matrix"),  # numbers, but nothing says embed
+        ({"type": "object", "properties": {"scores": NUMBERS}}, "/rerank"),
+        ({"type": "object", "properties": {"embedding": {"type": "string"}}}, "/embed"),  # base64
+        ({"type": "object", "properties": {"shape": NUMBERS, "data": NUMBERS}}, "/infer"),
+    ],
+)
+def test_what_is_not_a_vector(schema: dict[str, Any], path: str) -> None:
+    assert _output(schema, path).component != "vector"
+
+
+def test_one_vector_is_its_numbers_with_its_dimension() -> None:
+    vector = [0.12345678, -0.5, 3e-05, 1.0]
+    reply = _decoded(
+        {"object": "list", "data": [{"index": 0, "embedding": vector}], "model": "m"},
+        _output(OPENAI_EMBEDDINGS),
+    )
+    assert (reply.kind, reply.primary) == ("vector", vector)
+    assert json.loads(reply.view) == vector  # every digit, as JSON to copy
+    assert reply.label == "Vector · 4 dimensions"
+
+
+def test_several_vectors_are_a_table_of_one_row_per_input() -> None:
+    reply = _decoded([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], _output(TEI_EMBED, "/embed"))
+    assert reply.kind == "table"
+    assert reply.view["headers"] == ["input", "dimensions", "vector"]
+    assert [row[:2] for row in reply.view["data"]] == [[0, 3], [1, 3]]
+    assert json.loads(reply.view["data"][1][2]) == [0.4, 0.5, 0.6]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [[1, 2], [3, 4]],  # a bare list of lists: only where the plan says embeddings
+        {"scores": [0.1, 0.9]},
+        {"embedding": "AAAAPwAAgD8="},  # encoding_format=base64
+        {"embedding": [True, False]},
+        {"embedding": [0.5]},  # one number is a score, not a vector
+        {"data": [{"embedding": [0.1, 0.2]}, {"id": 3}]},
+    ],
+)
+def test_what_is_not_read_as_vectors(body: Any) -> None:
+    assert _decoded(body, Output("auto")).kind not in ("vector",)
+    assert _decoded(body, Output("auto")).label == ""
+
+
+def test_an_unplanned_reply_of_a_well_known_shape_is_a_vector() -> None:
+    """FastAPI's `dict` replies declare nothing: Ollama's `embedding` is found by name."""
+    reply = _decoded({"embedding": [0.1, 0.2, 0.3]}, Output("auto"))
+    assert (reply.kind, reply.primary) == ("vector", [0.1, 0.2, 0.3])
+
+
+# --- tensors --------------------------------------------------------------------------
+
+TENSOR = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "shape": {"type": "array", "items": {"type": "integer"}},
+        "datatype": {"type": "string"},
+        "data": {},
+    },
+}
+V2_RESPONSE = {
+    "type": "object",
+    "properties": {
+        "model_name": {"type": "string"},
+        "model_version": {"type": "string"},
+        "outputs": {"type": "array", "items": TENSOR},
+    },
+}
+
+
+def test_an_inference_reply_shows_its_output_tensors_not_the_model_version() -> None:
+    planned = _output(V2_RESPONSE, "/v2/models/{model_name}/infer")
+    assert planned.component == "table"
+    reply = _decoded(
+        {
+            "model_name": "iris",
+            "model_version": "1",
+            "outputs": [{"name": "predict", "shape": [2, 1], "datatype": "INT64", "data": [1, 1]}],
+        },
+        planned,
+    )
+    assert reply.kind == "table"
+    assert reply.view == {
+        "headers": ["name", "shape", "datatype", "data"],
+        "data": [["predict", "[2, 1]", "INT64", "[1, 1]"]],
+    }
+    assert reply.primary[0]["name"] == "predict"  # what a client gets: the tensors
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"outputs": [{"name": "a", "data": [1]}]},  # no shape nor datatype: not a tensor
+        {"outputs": ["a", "b"]},
+        {"outputs": []},
+    ],
+)
+def test_what_is_not_a_tensor(body: Any) -> None:
+    assert _decoded(body, Output("auto")).label != "Output tensors"
+
+
+def test_a_document_s_shell_style_path_variables_are_its_template_s() -> None:
+    """The open inference protocol writes `/v2/models/${MODEL_NAME}/generate`."""
+    document = _document(_replying({"type": "object"}), "/v2/models/${MODEL_NAME}/generate")
+    api = load_spec(document, validate_spec=False)
+    (operation,) = api.operations
+    assert operation.url_path == "/v2/models/{MODEL_NAME}/generate"
+    assert [p.name for p in operation.parameters] == ["MODEL_NAME"]
+    assert any("${MODEL_NAME}" in problem.message for problem in api.problems)
+
+
+# --- sounds ---------------------------------------------------------------------------
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+def test_a_binary_reply_that_the_operation_calls_audio_is_a_player() -> None:
+    operation = {
+        "summary": "Generates audio from the input text.",
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {"application/octet-stream": {"schema": BINARY}},
+            }
+        },
+    }
+    assert _plan(operation).outputs[0].component == "audio"
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["Download the model weights", "Get the image or audio of a post", "Export a zip archive"],
+)
+def test_a_binary_reply_that_does_not_say_audio_is_a_file(summary: str) -> None:
+    operation = {
+        "summary": summary,
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {"application/octet-stream": {"schema": BINARY}},
+            }
+        },
+    }
+    assert _plan(operation).outputs[0].component == "file"
+
+
+@pytest.mark.parametrize(
+    ("content", "planned", "kind"),
+    [
+        (wav_bytes(), "file", "audio"),  # bytes that are audio, whatever the plan
+        (png_bytes(), "file", "image"),
+        (b"\x00\x01raw pcm", "audio", "audio"),  # unknown bytes of a planned sound
+        (b"\x00\x01raw", "file", "file"),  # unknown bytes, nothing planned: a file
+        (b"%PDF-1.4 ...", "audio", "audio"),
+    ],
+)
+def test_an_octet_stream_reply_is_shown_as_what_its_bytes_are(
+    content: bytes, planned: str, kind: str
+) -> None:
+    output = Output(planned, media_type="application/octet-stream")
+    assert _decoded(content, output, "application/octet-stream").kind == kind
+
+
+# --- picture and sound inputs ---------------------------------------------------------
+
+
+def _field(properties: Mapping[str, Any], name: str, media_type: str = "application/json") -> Any:
+    plan = _plan(
+        {
+            "requestBody": {
+                "content": {media_type: {"schema": {"type": "object", "properties": properties}}}
+            },
+            "responses": {"200": {"description": "ok"}},
+        }
+    )
+    return next(f for f in plan.fields if f.name == name)
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"),
+    [
+        ("images", {**STRINGS, "description": "Base64-encoded images"}),  # Ollama
+        ("init_images", {"type": "array", "items": {}, "title": "Init Images"}),  # A1111
+        ("images", {"type": "array", "items": {"type": "string", "format": "byte"}}),
+    ],
+)
+def test_a_list_of_base64_pictures_in_json_is_a_picture_upload(
+    name: str, schema: dict[str, Any]
+) -> None:
+    field = _field({name: schema}, name)
+    assert (field.component, field.encoding, field.value_type) == ("images", "base64", "array")
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"),
+    [
+        ("images", {"type": "array", "items": {"type": "string", "format": "uri"}}),
+        (
+            "images",
+            {
+                "type": "array",
+                "items": {"type": "object", "properties": {"image_url": {"type": "string"}}},
+            },
+        ),
+        ("images", {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}),
+        ("image_ids", STRINGS),
+        ("tags", STRINGS),
+        ("images", {"type": "array", "items": {"type": "integer"}}),
+    ],
+)
+def test_what_is_not_a_list_of_pictures(name: str, schema: dict[str, Any]) -> None:
+    assert _field({name: schema}, name).component != "images"
+
+
+def test_a_file_or_files_part_named_image_is_a_picture_upload_sent_as_a_file() -> None:
+    """OpenAI's /images/edits: `image` is a binary string or an array of them."""
+    image = {"anyOf": [BINARY, {"type": "array", "items": BINARY}], "description": "The image(s)"}
+    field = _field({"image": image}, "image", "multipart/form-data")
+    assert (field.component, field.encoding) == ("image", "file")
+
+
+def test_a_text_or_known_names_part_is_a_text_box() -> None:
+    """OpenAI's multipart `model`: any string, or one of the names it knows."""
+    model = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["whisper-1"]}]}
+    assert _field({"model": model}, "model", "multipart/form-data").component == "textbox"
+    mixed = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    assert _field({"model": mixed}, "model", "multipart/form-data").component != "textbox"
+
+
+def test_a_file_the_description_calls_audio_records_from_the_microphone_too() -> None:
+    audio = {**BINARY, "description": "The audio file object (not file name) to transcribe"}
+    assert _field({"file": audio}, "file", "multipart/form-data").component == "audio"
+    video = {**BINARY, "description": "A video file with its audio track"}
+    assert _field({"file": video}, "file", "multipart/form-data").component == "file"
+    plain = {**BINARY, "description": "The document to index"}
+    assert _field({"file": plain}, "file", "multipart/form-data").component == "file"
+
+
+def test_a_gallery_s_picture_is_read_from_its_path() -> None:
+    assert file_path(("/tmp/up/a.png", None)) == "/tmp/up/a.png"
+    assert file_path(("/tmp/up/a.png", "a caption")) == "/tmp/up/a.png"
