@@ -591,3 +591,92 @@ def test_torchserve_classifies_an_uploaded_picture(page: Page, uis: UIs, tmp_pat
     ui.done(api)
     expect(ui.answer(api)).to_contain_text("red")
     assert served.recorder.last("/predictions/resnet-18").body == picture.read_bytes()
+
+
+# --- What the answer is shown as, whatever else the form sends -------------------------
+# (The tests above also judge the whole request; these judge the answer's view alone.)
+
+
+def test_tei_one_text_is_a_vector_and_several_a_table(page: Page, uis: UIs) -> None:
+    served = uis("tei")
+    ui = ModelPage(page, served.ui)
+    ui.open("embed")
+    ui.type_into("body-inputs", "What is Deep Learning?")
+    ui.type_into("body-prompt_name", "")  # TEI refuses the spec's "null"
+    ui.send("embed")
+    ui.done("embed")
+    vector = synth.embedding("What is Deep Learning?")
+    expect(ui.answer("embed")).to_contain_text(f"{len(vector)} dimensions")
+    expect(ui.answer("embed")).to_contain_text(prefix(vector[0]))
+    expect(ui.answer("embed")).to_contain_text(prefix(vector[-1]))
+    assert served.recorder.last("/embed").json["inputs"] == "What is Deep Learning?"
+
+    ui.type_into("body-inputs", '["first text", "second text"]')
+    ui.send("embed")
+    ui.done("embed")
+    expect(ui.answer("embed")).to_contain_text("2 vectors")  # a table, one row per input
+    for text in ("first text", "second text"):
+        expect(ui.answer("embed")).to_contain_text(prefix(synth.embedding(text)[0]))
+    assert served.recorder.last("/embed").json["inputs"] == ["first text", "second text"]
+
+
+def test_openai_one_picture_by_url_and_two_from_base64(page: Page, uis: UIs) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createImage")
+    ui.type_into("body-prompt", "a red fox")
+    ui.send("createImage")
+    ui.done("createImage")
+    expect(ui.pictures("createImage")).to_have_count(1)
+    assert loaded_picture_size(ui.pictures("createImage").first) == (1024, 1024)
+
+    ui.type_into("body-n", "2")
+    ui.choose("body-response_format", "b64_json")
+    ui.send("createImage")
+    ui.done("createImage")
+    expect(ui.pictures("createImage")).to_have_count(2)
+    for i in range(2):
+        assert loaded_picture_size(ui.pictures("createImage").nth(i)) == (1024, 1024)
+    sent = served.recorder.last("/v1/images/generations").json
+    assert (sent["n"], sent["response_format"]) == (2, "b64_json")
+
+
+def test_a1111_txt2img_is_a_picture_not_a_file(page: Page, uis: UIs) -> None:
+    ui = ModelPage(page, uis("a1111").ui)
+    ui.open("text2imgapi")
+    ui.type_into("body-prompt", "a castle on a hill")
+    ui.send("text2imgapi")
+    ui.done("text2imgapi")
+    assert loaded_picture_size(ui.pictures("text2imgapi").first) == (512, 512)
+    expect(page.locator('[id="result-text2imgapi-file"]')).to_be_hidden()
+
+
+def test_openai_speech_is_a_player(page: Page, uis: UIs) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createSpeech")
+    ui.type_into(ui.present("body-model", "body-model[string]"), "tts-1")
+    ui.type_into("body-input", "Hello there, how are you?")
+    ui.send("createSpeech")
+    ui.done("createSpeech")
+    expect(ui.sound("createSpeech")).to_have_count(1)
+    assert ui.sound("createSpeech").get_attribute("src")
+    sent = served.recorder.last("/v1/audio/speech").json
+    assert (sent["model"], sent["input"]) == ("tts-1", "Hello there, how are you?")
+
+
+def test_openai_transcription_of_an_uploaded_sound(page: Page, uis: UIs, tmp_path: Path) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createTranscription")
+    recording = tmp_path / "hello.wav"
+    recording.write_bytes(synth.wav_tone(2.0))
+    expect(ui.field("body-file").get_by_label("Record audio")).to_be_visible()
+    ui.upload("body-file", recording)
+    ui.type_into("body-model", "whisper-1")
+    ui.send("createTranscription")
+    ui.done("createTranscription")
+    expect(ui.answer_text("createTranscription")).to_have_value("I heard 2.0 seconds of audio.")
+    parts = served.recorder.last("/v1/audio/transcriptions").multipart()
+    assert {"file", "model"} <= set(parts)
+    assert parts["model"] == b"whisper-1"

@@ -98,8 +98,13 @@ def _make(kind: str, visible: bool, name: str) -> gr.components.Component:
         return gr.Image(type="filepath", interactive=False, **common)
     if kind == "gallery":
         return gr.Gallery(interactive=False, **common)
-    if kind == "audio":
-        return gr.Audio(type="filepath", interactive=False, **common)
+    if kind == "audio":  # the browser's own player: one <audio> that plays what came
+        return gr.Audio(
+            type="filepath",
+            interactive=False,
+            waveform_options=gr.WaveformOptions(show_recording_waveform=False),
+            **common,
+        )
     if kind == "video":
         return gr.Video(interactive=False, **common)
     return gr.File(interactive=False, **common)
