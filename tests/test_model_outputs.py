@@ -417,3 +417,23 @@ def test_a_file_the_description_calls_audio_records_from_the_microphone_too() ->
 def test_a_gallery_s_picture_is_read_from_its_path() -> None:
     assert file_path(("/tmp/up/a.png", None)) == "/tmp/up/a.png"
     assert file_path(("/tmp/up/a.png", "a caption")) == "/tmp/up/a.png"
+
+
+def test_mlserver_s_type_bytes_is_read_as_a_string_so_requests_are_checked_and_sent() -> None:
+    """MLServer's dataplane.yaml: `TensorData: oneOf [{type: array}, {type: bytes}]`."""
+    from autoui.dispatcher.checks import check
+
+    data = {"oneOf": [{"type": "array"}, {"type": "bytes"}]}
+    plan = _plan(
+        {
+            "requestBody": {
+                "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {"data": data}}}
+                }
+            },
+            "responses": {"200": {"description": "ok"}},
+        }
+    )
+    assert plan.field_by_param("data_variant").choices == ["list", "string"]
+    assert check(plan, {"data_variant": "list", "data_list": "[[1, 2], [3, 4]]"}) == []
+    assert check(plan, {"data_variant": "string", "data_string": "AAEC"}) == []

@@ -172,8 +172,8 @@ def test_tgi_generate_through_gradio_client_with_only_the_prompt(uis: UIs) -> No
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        'issue 15: `prompt_name` is pre-filled with the text "null" (TEI answers 422) and'
-        " `inputs` is a type selector with a JSON editor, not a text box"
+        "issue 15 (send only what the user set): `prompt_name` is pre-filled with the text"
+        ' "null" (TEI answers 422) and the defaults `normalize`, `truncate` are sent'
     ),
 )
 def test_tei_embed_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
@@ -353,8 +353,8 @@ def test_openai_chat_streams_with_only_model_and_messages(page: Page, uis: UIs) 
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: one generated image (n=1) crashes the page: `TypeError: a bytes-like "
-        "object is required, not 'int'`"
+        "issue 15 (send only what the user set): spec defaults the user did not set are sent"
+        " with the images request"
     ),
 )
 def test_openai_image_by_url_is_a_picture_of_the_default_size(page: Page, uis: UIs) -> None:
@@ -372,8 +372,8 @@ def test_openai_image_by_url_is_a_picture_of_the_default_size(page: Page, uis: U
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: one image crashes the page; `size` is a variant selector, not a "
-        "dropdown of sizes"
+        "issue 15: `size` is a variant selector, not a dropdown of sizes; spec defaults the"
+        " user did not set are sent"
     ),
 )
 def test_openai_image_as_base64_is_a_picture_of_the_chosen_size(page: Page, uis: UIs) -> None:
@@ -412,8 +412,8 @@ def test_openai_several_images_are_several_pictures(page: Page, uis: UIs) -> Non
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: `model` is a variant selector (no picker), and speech (octet-stream by"
-        " spec) is a download, not a player"
+        "issue 15: `model` is a variant selector (no picker), `voice` a selector with a JSON"
+        " editor; spec defaults the user did not set are sent"
     ),
 )
 def test_openai_speech_plays(page: Page, uis: UIs) -> None:
@@ -437,7 +437,8 @@ def test_openai_speech_plays(page: Page, uis: UIs) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: transcription takes a generic file (no microphone) and `model` is a JSON editor"
+        "issue 15 (send only what the user set): the spec's defaults (`response_format`,"
+        " `temperature`, ...) are sent as parts"
     ),
 )
 def test_openai_transcription_takes_audio_and_shows_text(
@@ -461,8 +462,8 @@ def test_openai_transcription_takes_audio_and_shows_text(
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: embeddings show the response wrapper with the vector collapsed "
-        '("Array(8)"), and `input`/`model` are variant selectors'
+        "issue 15: `model` is a variant selector (no picker); spec defaults the user did not"
+        " set (`encoding_format`) are sent"
     ),
 )
 def test_openai_embedding_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
@@ -506,10 +507,7 @@ def test_localai_image_generation_is_a_picture_not_a_chat(page: Page, uis: UIs) 
 
 @pytest.mark.xfail(
     strict=True,
-    reason=(
-        "issue 15: txt2img's `images: [base64...]` shows as a file chip `reply.png`, not "
-        "a picture; unset defaults are sent"
-    ),
+    reason="issue 15 (send only what the user set): txt2img's spec defaults are sent",
 )
 def test_a1111_txt2img_shows_the_picture(page: Page, uis: UIs) -> None:
     served = uis("a1111")
