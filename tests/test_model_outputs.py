@@ -437,3 +437,67 @@ def test_mlserver_s_type_bytes_is_read_as_a_string_so_requests_are_checked_and_s
     assert plan.field_by_param("data_variant").choices == ["list", "string"]
     assert check(plan, {"data_variant": "list", "data_list": "[[1, 2], [3, 4]]"}) == []
     assert check(plan, {"data_variant": "string", "data_string": "AAEC"}) == []
+
+
+LOCALAI_SHARED = {
+    "type": "object",
+    "properties": {
+        "choices": {"type": "array", "items": {"type": "object"}},
+        "data": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"b64_json": {"type": "string"}, "url": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def test_one_response_shared_by_every_route_holds_pictures_where_the_path_says_image() -> None:
+    """LocalAI answers chat, completions, embeddings, images and video with one schema."""
+    assert _output(LOCALAI_SHARED, "/v1/images/generations").component == "gallery"
+    assert _output(LOCALAI_SHARED, "/v1/chat/completions").component != "gallery"
+    assert _output(LOCALAI_SHARED, "/video", summary="from an image").component != "gallery"
+    assert _output(LOCALAI_SHARED, "/v1/embeddings").component == "vector"
+
+
+def test_a_named_answer_beside_pictures_stays_the_answer() -> None:
+    """LocalAI's agent job: `result` answers; its `images` are attachments."""
+    job = {
+        "type": "object",
+        "properties": {
+            "result": {"type": "string"},
+            "images": {**STRINGS, "description": "URLs or base64-encoded data URIs"},
+        },
+    }
+    assert (_output(job).component, _output(job).field) == ("textbox", "result")
+
+
+def test_base64_audio_data_is_a_sound() -> None:
+    """Mistral's speech: `{"audio_data": "<base64>"}`, "Base64 encoded audio data"."""
+    speech = {
+        "type": "object",
+        "properties": {
+            "audio_data": {"type": "string", "description": "Base64 encoded audio data"}
+        },
+    }
+    assert _output(speech).component == "audio"
+    plain = {"type": "object", "properties": {"audio_data": {"type": "string"}}}
+    assert _output(plain).component != "audio"
+
+
+def test_a_bare_string_reply_of_an_operation_that_says_audio_is_a_player() -> None:
+    """LocalAI's Swagger 2.0 `/tts` declares a JSON `string`; it answers audio/wav."""
+    said = _output({"type": "string"}, summary="Generates audio from the input text.")
+    assert said.component == "audio"
+    assert _output({"type": "string"}, summary="Tokenize the input text.").component == "textbox"
+
+
+def test_a_reply_declared_any_media_type_is_decided_by_what_comes() -> None:
+    """TorchServe declares `*/*`: a classification (JSON scores) is a label view."""
+    operation = {"responses": {"200": {"description": "ok", "content": {"*/*": {"schema": {}}}}}}
+    output = _plan(operation).outputs[0]
+    assert output.component == "auto"
+    scores = _decoded({"red": 0.91, "green": 0.06, "blue": 0.03}, output)
+    assert (scores.kind, scores.view) == ("label", {"red": 0.91, "green": 0.06, "blue": 0.03})

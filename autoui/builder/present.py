@@ -242,6 +242,8 @@ def ui_value(reply: Reply, kind: str) -> Any:
         return reply.primary
     if kind in ("table", "label", "vector"):
         return reply.view
+    if reply.kind == "vector":  # the numbers shown where the area has no vector view
+        return str(reply.view)
     text = "" if reply.primary is None else reply.primary
     if isinstance(text, (dict, list)):
         return json.dumps(text, indent=2, ensure_ascii=False)

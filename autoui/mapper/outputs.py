@@ -196,20 +196,22 @@ def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
 def _primary_output(
     api: Api, operation: Operation, media: MediaType, echoes: frozenset[str]
 ) -> Output:
+    if media.name == "*/*":  # says nothing: the reply's Content-Type decides (TorchServe)
+        return Output("auto", echoes=echoes, rule="media type */*: decided by the reply")
+    if says_audio(operation, media.name, api.schemas, media.schema):
+        return Output("audio", media_type=media.name, rule="the operation says audio")
     if not is_json(media.name):
-        if says_audio(operation, media.name):
-            return Output(
-                "audio", media_type=media.name, rule="binary, and the operation says audio"
-            )
         return Output(
             component_for_media_type(media.name),
             media_type=media.name,
             rule=f"media type {media.name}",
         )
     planned = _model_output(api, operation, media) or _schema_output(api, media, echoes)
-    if planned.component in ("image", "audio") or media.schema is None:
+    if planned.component in ("image", "audio") or planned.field in PRIMARY_NAMES:
+        return planned  # one picture or sound, or a named answer (a job's `result`)
+    if media.schema is None:
         return planned
-    if declares_pictures(api.schemas, media.schema):
+    if declares_pictures(api.schemas, media.schema, operation):
         return Output("gallery", media_type=media.name, rule="pictures in the reply")
     return planned
 
@@ -281,9 +283,12 @@ def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> str:
     kind = main_type(schema)
     media = str(schema.get("contentMediaType", ""))
     encoded = (
-        schema.get("format") in ("byte", "base64") or schema.get("contentEncoding") == "base64"
+        schema.get("format") in ("byte", "base64")
+        or schema.get("contentEncoding") == "base64"
+        or "base64" in str(schema.get("description", "")).lower()
     )
-    ident = identifier(name)
+    # `audio` or `audio_data` (Mistral's speech: "Base64 encoded audio data")
+    ident = identifier(name).lower().removesuffix("_data")
     if kind == "string" and (media.startswith("image/") or (encoded and ident in IMAGE_NAMES)):
         return "image"
     if kind == "string" and (media.startswith("audio/") or (encoded and ident in AUDIO_NAMES)):

@@ -11,22 +11,33 @@ fetched only where `autoui.mapper.image_urls` allows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from autoui.ir import Operation
 from autoui.mapper.rules import IMAGE_NAMES
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
 _NAMED = IMAGE_NAMES | {"images"}
+_IMAGE_WORDS = re.compile(r"image|picture|photo|inpaint|upscale", re.IGNORECASE)
 
 
-def declares_pictures(schemas: Schemas, node: Any) -> bool:
+def declares_pictures(schemas: Schemas, node: Any, operation: Operation) -> bool:
     """Whether a response schema holds pictures' bytes where an answer's pictures are: a
     property of the reply (`images: [...]`), or of the objects of a list in it
     (`data: [{b64_json}]`). Pictures deeper down belong to something else (Ollama's
-    chat `message.images`, a user's profile `picture`)."""
-    for name, sub in _properties(schemas, node).items():
+    chat `message.images`, a user's profile `picture`). A reply that may as well be a
+    completion (LocalAI shares one response, `choices` and `data[].b64_json`, between
+    chat, completions, embeddings, images, video and 3D) holds pictures only where the
+    operation's path or id says image."""
+    properties = _properties(schemas, node)
+    if "choices" in properties and not _IMAGE_WORDS.search(
+        f"{operation.path} {operation.operation_id}"
+    ):
+        return False
+    for name, sub in properties.items():
         schema, _ = prepare(schemas, sub)
         if main_type(schema) == "array" and isinstance(schema.get("items"), Mapping):
             items, _ = prepare(schemas, schema["items"])

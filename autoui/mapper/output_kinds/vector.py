@@ -24,6 +24,7 @@ from autoui.schemas import Schemas
 
 VECTOR_NAMES = frozenset({"embedding", "embeddings"})
 _EMBED_WORD = re.compile(r"embed", re.IGNORECASE)
+_OPENAI_ROUTE = re.compile(r"/embeddings\b")  # the OpenAI protocol's route, as servers copy it
 _MAX_DEPTH = 4
 
 Vector = list[float]
@@ -34,13 +35,21 @@ Vector = list[float]
 
 def declares_vectors(schemas: Schemas, node: Any, where: str) -> bool:
     """Whether a response schema holds embeddings: an `embedding`/`embeddings` property of
-    numbers (or lists of them), at most a few levels down; or, for a bare array of arrays
-    of numbers, when the schema or the operation (`where`: its path and id) says embed."""
+    numbers (or lists of them), at most a few levels down; for a bare array of arrays
+    of numbers, when the schema or the operation (`where`: its path and id) says embed;
+    a `data` list answered on the OpenAI protocol's `/embeddings` route."""
     schema, _ = prepare(schemas, node)
     if _numbers(schemas, schema, 2):
         named = str(schema.get("title", "")) + where
         return bool(_EMBED_WORD.search(named))
+    if _OPENAI_ROUTE.search(where) and _listed_data(schemas, schema):
+        return True  # LocalAI's one response for every route: its `data` holds them here
     return _named_vectors(schemas, schema, 0)
+
+
+def _listed_data(schemas: Schemas, schema: dict[str, Any]) -> bool:
+    data = (schema.get("properties") or {}).get("data")
+    return data is not None and main_type(prepare(schemas, data)[0]) == "array"
 
 
 def _named_vectors(schemas: Schemas, schema: dict[str, Any], depth: int) -> bool:
@@ -61,7 +70,11 @@ def _named_vectors(schemas: Schemas, schema: dict[str, Any], depth: int) -> bool
 
 
 def _numbers(schemas: Schemas, schema: dict[str, Any], levels: int) -> bool:
-    """An array of numbers, or (up to `levels` deep) an array of such arrays."""
+    """An array of numbers, or (up to `levels` deep) an array of such arrays; or
+    alternatives of which one is (TEI's `Embedding`: numbers, or base64 text)."""
+    alternatives = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(alternatives, list):
+        return any(_numbers(schemas, prepare(schemas, a)[0], levels) for a in alternatives)
     if main_type(schema) != "array" or not isinstance(schema.get("items"), Mapping):
         return False
     items, _ = prepare(schemas, schema["items"])
