@@ -292,17 +292,15 @@ def test_a_document_s_shell_style_path_variables_are_its_template_s() -> None:
 BINARY = {"type": "string", "format": "binary"}
 
 
+def _binary_reply(summary: str) -> str:
+    """The planned output of an operation with this summary that answers octet-stream."""
+    content = {"application/octet-stream": {"schema": BINARY}}
+    responses = {"200": {"description": "OK", "content": content}}
+    return _plan({"summary": summary, "responses": responses}).outputs[0].component
+
+
 def test_a_binary_reply_that_the_operation_calls_audio_is_a_player() -> None:
-    operation = {
-        "summary": "Generates audio from the input text.",
-        "responses": {
-            "200": {
-                "description": "OK",
-                "content": {"application/octet-stream": {"schema": BINARY}},
-            }
-        },
-    }
-    assert _plan(operation).outputs[0].component == "audio"
+    assert _binary_reply("Generates audio from the input text.") == "audio"
 
 
 @pytest.mark.parametrize(
@@ -310,16 +308,7 @@ def test_a_binary_reply_that_the_operation_calls_audio_is_a_player() -> None:
     ["Download the model weights", "Get the image or audio of a post", "Export a zip archive"],
 )
 def test_a_binary_reply_that_does_not_say_audio_is_a_file(summary: str) -> None:
-    operation = {
-        "summary": summary,
-        "responses": {
-            "200": {
-                "description": "OK",
-                "content": {"application/octet-stream": {"schema": BINARY}},
-            }
-        },
-    }
-    assert _plan(operation).outputs[0].component == "file"
+    assert _binary_reply(summary) == "file"
 
 
 @pytest.mark.parametrize(
@@ -501,3 +490,10 @@ def test_a_reply_declared_any_media_type_is_decided_by_what_comes() -> None:
     assert output.component == "auto"
     scores = _decoded({"red": 0.91, "green": 0.06, "blue": 0.03}, output)
     assert (scores.kind, scores.view) == ("label", {"red": 0.91, "green": 0.06, "blue": 0.03})
+
+
+def test_a_stored_record_with_its_vector_is_the_record_not_an_embedding_reply() -> None:
+    record = {"id": "doc-1", "text": "the stored passage", "embedding": [0.1, 0.2, 0.3]}
+    assert _decoded(record, Output("auto")).kind != "vector"
+    ollama = {"model": "all-minilm", "embeddings": [[0.1, 0.2]], "total_duration": 14143917}
+    assert _decoded(ollama, Output("auto")).kind == "vector"

@@ -89,8 +89,12 @@ def _numbers(schemas: Schemas, schema: dict[str, Any], levels: int) -> bool:
 def vectors_in(data: Any, declared: bool = False) -> list[Vector] | None:
     """The vectors in a reply, or None when it holds none: from the well-known places
     (see the module's docstring), or, when the plan `declared` the reply a vector, the
-    reply itself as a vector or a list of vectors."""
+    reply itself as a vector or a list of vectors. Undeclared, a record that carries text
+    of its own beside its vector (a vector store's `{"id", "text", "embedding"}`) is that
+    record, not an embedding reply."""
     if isinstance(data, Mapping):
+        if not declared and _has_text(data):
+            return None
         for name in ("embeddings", "embedding"):
             found = _as_vectors(data.get(name))
             if found:
@@ -102,6 +106,13 @@ def vectors_in(data: Any, declared: bool = False) -> list[Vector] | None:
                 return [v for v in vectors if v is not None]
         return None
     return _as_vectors(data) if declared else None
+
+
+def _has_text(data: Mapping[str, Any]) -> bool:
+    """A string field besides those that describe a reply (`model`, `object`, `id`)."""
+    from autoui.mapper.outputs import METADATA_NAMES  # outputs imports this module
+
+    return any(isinstance(v, str) and k not in METADATA_NAMES for k, v in data.items())
 
 
 def _as_vectors(value: Any) -> list[Vector] | None:
