@@ -678,3 +678,22 @@ def test_openai_transcription_of_an_uploaded_sound(page: Page, uis: UIs, tmp_pat
     parts = served.recorder.last("/v1/audio/transcriptions").multipart()
     assert {"file", "model"} <= set(parts)
     assert parts["model"] == b"whisper-1"
+
+
+def test_ollama_generate_sends_uploaded_pictures_as_base64(
+    page: Page, uis: UIs, tmp_path: Path
+) -> None:
+    served = uis("ollama")
+    ui = ModelPage(page, served.ui)
+    ui.open("generate")
+    ui.type_into("body-model", "llama3.2")
+    ui.type_into("body-prompt", "What is in this picture?")
+    picture = png_file(tmp_path, (24, 16))
+    ui.upload("body-images", picture)
+    expect(ui.field("body-images").locator("img")).to_have_count(1)  # shown as it is sent
+    ui.send("generate")
+    expect(ui.answer_text("generate")).to_have_value(
+        "Echo: What is in this picture? [1 image(s)]", timeout=WAIT
+    )
+    sent = served.recorder.last("/api/generate").json
+    assert [base64.b64decode(image) for image in sent["images"]] == [picture.read_bytes()]
