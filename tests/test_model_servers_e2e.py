@@ -697,3 +697,22 @@ def test_ollama_generate_sends_uploaded_pictures_as_base64(
     )
     sent = served.recorder.last("/api/generate").json
     assert [base64.b64decode(image) for image in sent["images"]] == [picture.read_bytes()]
+
+
+def test_openai_image_edit_sends_the_uploaded_picture_as_a_file_part(
+    page: Page, uis: UIs, tmp_path: Path
+) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createImageEdit")
+    ui.choose("body-~send_as", "multipart/form-data")
+    picture = png_file(tmp_path, (64, 64), mode="RGBA")  # dall-e-2 edits take RGBA PNGs
+    ui.upload("body-[multipart]-image", picture)
+    ui.type_into("body-[multipart]-model", "dall-e-2")
+    ui.type_into("body-[multipart]-size", "256x256")
+    ui.type_into("body-prompt", "make it blue")
+    ui.send("createImageEdit")
+    ui.done("createImageEdit")
+    assert loaded_picture_size(ui.pictures("createImageEdit").first) == (256, 256)
+    parts = served.recorder.last("/v1/images/edits").multipart()
+    assert parts["image"] == (picture.name, picture.read_bytes())
