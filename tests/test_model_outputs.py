@@ -497,3 +497,78 @@ def test_a_stored_record_with_its_vector_is_the_record_not_an_embedding_reply() 
     assert _decoded(record, Output("auto")).kind != "vector"
     ollama = {"model": "all-minilm", "embeddings": [[0.1, 0.2]], "total_duration": 14143917}
     assert _decoded(ollama, Output("auto")).kind == "vector"
+
+
+@pytest.mark.parametrize(
+    ("name", "schema", "component"),
+    [
+        ("inputs", {"oneOf": [{"type": "string"}, STRINGS]}, "texts"),
+        # TEI: a text or its token ids, or a list of either
+        (
+            "inputs",
+            {
+                "oneOf": [
+                    {
+                        "oneOf": [
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "integer"}},
+                        ]
+                    },
+                    {"type": "array", "items": STRINGS},
+                ]
+            },
+            "texts",
+        ),
+        ("stop", {"oneOf": [{"type": "string"}, STRINGS]}, "variant"),  # not a model input
+        (
+            "input",
+            {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}]},
+            "variant",
+        ),
+        ("input", {"oneOf": [STRINGS, {"type": "string"}]}, "variant"),  # the text is not first
+    ],
+)
+def test_a_model_s_text_or_texts_input_is_one_text_box(
+    name: str, schema: dict[str, Any], component: str
+) -> None:
+    plan = _plan(
+        {
+            "requestBody": {
+                "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {name: schema}}}
+                }
+            },
+            "responses": {"200": {"description": "ok"}},
+        }
+    )
+    assert plan.fields[0].component == component
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("What is deep learning?", "What is deep learning?"),
+        ('["first", "second"]', ["first", "second"]),
+        ("[not json", "[not json"),
+        ('  "quoted"', '  "quoted"'),
+    ],
+)
+def test_a_text_box_of_texts_sends_a_list_only_when_given_one(typed: str, sent: Any) -> None:
+    from autoui.dispatcher.values import wire_value
+
+    plan = _plan(
+        {
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"input": {"oneOf": [{"type": "string"}, STRINGS]}},
+                        }
+                    }
+                }
+            },
+            "responses": {"200": {"description": "ok"}},
+        }
+    )
+    assert wire_value(plan.fields[0], typed, lambda f, v: None) == sent

@@ -323,6 +323,16 @@ def file_alternatives_rule(c: Candidate) -> Widget | None:
     return image_rule(first) or audio_rule(first) or file_rule(first)
 
 
+TEXT_INPUT_NAMES = frozenset({"input", "inputs", "prompt", "text", "texts"})
+
+
+def is_texts_input(name: str, schemas: Schemas, schema: Mapping[str, Any]) -> bool:
+    """A model's input that takes a text or several (`input`, `inputs`, `prompt`...): by
+    name and shape both, so other string-or-list fields (`stop`, `tags`) keep their
+    selector."""
+    return name.lower() in TEXT_INPUT_NAMES and is_text_or_texts(schemas, schema)
+
+
 def is_text_or_texts(schemas: Schemas, schema: Mapping[str, Any], depth: int = 0) -> bool:
     """A text, or a list of texts (or of token ids): an embedding or generation input
     (TEI's `inputs`, OpenAI's and Ollama's `input`). The first alternative, through nested
@@ -351,9 +361,9 @@ def _texts_array(schemas: Schemas, schema: Mapping[str, Any], depth: int) -> boo
 
 
 def texts_rule(c: Candidate) -> Widget | None:
-    """A text, or several as a JSON list (`["a", "b"]`): one text box, not a selector of
-    shapes with a JSON editor (see is_text_or_texts)."""
-    if c.location != "body" or not is_text_or_texts(c.schemas, c.schema):
+    """A model's text input, or several as a JSON list (`["a", "b"]`): one text box, not a
+    selector of shapes with a JSON editor (see is_texts_input)."""
+    if c.location != "body" or not is_texts_input(c.name, c.schemas, c.schema):
         return None
     return Widget("texts", "any")
 
