@@ -556,7 +556,7 @@ def test_v2_infer_answers_the_output_tensors(uis: UIs) -> None:
     strict=True,
     reason=(
         "issue 15: the open inference protocol's `text_output` stream is shown as raw "
-        "JSON lines (and its paths write `${MODEL_NAME}`, whose `$` must not be sent)"
+        "JSON lines (its `${MODEL_NAME}` paths are read as `{MODEL_NAME}` already)"
     ),
 )
 def test_oip_generate_stream_is_text_as_it_comes(uis: UIs) -> None:
@@ -587,7 +587,7 @@ def test_torchserve_classifies_an_uploaded_picture(page: Page, uis: UIs, tmp_pat
     ui.upload("body-body", picture)
     ui.send(api)
     ui.done(api)
-    expect(ui.answer(api)).to_contain_text("red")
+    expect(ui.labels(api)).to_contain_text("red")  # a label view: classes and confidences
     assert served.recorder.last("/predictions/resnet-18").body == picture.read_bytes()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -296,30 +296,17 @@ def file_alternatives_rule(c: Candidate) -> Widget | None:
     array of them, in a multipart body): the one file's widget (an image upload for a
     picture's name), sent as one file part."""
     alternatives = _alternatives(c)
-    if c.location != "body" or not alternatives:
+    if c.location != "body" or not alternatives or main_type(alternatives[0]) != "string":
         return None
-    first = Candidate(
-        c.name,
-        {**alternatives[0], "description": c.schema.get("description", "")},
-        c.location,
-        c.media_type,
-        c.schemas,
-        c.required,
-    )
-    for alternative in alternatives:
-        one = Candidate(c.name, alternative, c.location, c.media_type, c.schemas)
-        if one.kind == "array":
-            one = Candidate(
-                c.name,
-                c.schemas.resolve(alternative.get("items", {})),
-                c.location,
-                c.media_type,
-                c.schemas,
-            )
-        if not (one.kind == "string" and _is_binary(one)):
-            return None
-    if first.kind != "string":
+
+    def binary(schema: dict[str, Any]) -> bool:
+        if main_type(schema) == "array":
+            schema = c.schemas.resolve(schema.get("items", {}))
+        return _is_binary(replace(c, schema=schema))
+
+    if not all(binary(a) for a in alternatives):
         return None
+    first = replace(c, schema={**alternatives[0], "description": c.schema.get("description", "")})
     return image_rule(first) or audio_rule(first) or file_rule(first)
 
 
@@ -348,16 +335,17 @@ def is_text_or_texts(schemas: Schemas, schema: Mapping[str, Any], depth: int = 0
 
 
 def _texts_array(schemas: Schemas, schema: Mapping[str, Any], depth: int) -> bool:
+    """An array of texts or token ids, or of such arrays (or a nested text-or-texts)."""
+    if depth > 3:
+        return False
     if is_text_or_texts(schemas, schema, depth + 1):
         return True
     if main_type(schema) != "array" or not isinstance(schema.get("items"), Mapping):
         return False
     items, _ = prepare(schemas, schema["items"])
     if main_type(items) in ("string", "integer") and "enum" not in items:
-        return depth < 3
-    return depth < 3 and (
-        is_text_or_texts(schemas, items, depth + 1) or _texts_array(schemas, items, depth + 1)
-    )
+        return True
+    return _texts_array(schemas, items, depth + 1)
 
 
 def texts_rule(c: Candidate) -> Widget | None:
