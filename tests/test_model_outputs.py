@@ -572,3 +572,19 @@ def test_a_text_box_of_texts_sends_a_list_only_when_given_one(typed: str, sent: 
         }
     )
     assert wire_value(plan.fields[0], typed, lambda f, v: None) == sent
+
+
+def test_a_reply_declared_any_media_type_with_a_json_schema_is_planned_by_it() -> None:
+    """Springfox writes `*/*` for every JSON reply: its schema still says what comes."""
+    schema = {
+        "type": "object",
+        "properties": {"answer": {"type": "string"}, "n": {"type": "integer"}},
+    }
+    content = {"*/*": {"schema": schema}}
+    output = _plan({"responses": {"200": {"description": "ok", "content": content}}}).outputs[0]
+    assert (output.component, output.field) == ("textbox", "answer")
+    binary = {"*/*": {"schema": BINARY}}  # TorchServe
+    assert (
+        _plan({"responses": {"200": {"description": "ok", "content": binary}}}).outputs[0].component
+        == "auto"
+    )

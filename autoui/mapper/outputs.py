@@ -196,11 +196,12 @@ def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
 def _primary_output(
     api: Api, operation: Operation, media: MediaType, echoes: frozenset[str]
 ) -> Output:
-    if media.name == "*/*":  # says nothing: the reply's Content-Type decides (TorchServe)
+    if media.name == "*/*" and _untyped_or_bytes(api, media):
+        # Anything at all (TorchServe's predictions): the reply's Content-Type decides.
         return Output("auto", echoes=echoes, rule="media type */*: decided by the reply")
     if says_audio(operation, media.name, api.schemas, media.schema):
         return Output("audio", media_type=media.name, rule="the operation says audio")
-    if not is_json(media.name):
+    if not (is_json(media.name) or media.name == "*/*"):  # springfox's */* describes JSON
         return Output(
             component_for_media_type(media.name),
             media_type=media.name,
@@ -214,6 +215,12 @@ def _primary_output(
     if declares_pictures(api.schemas, media.schema, operation):
         return Output("gallery", media_type=media.name, rule="pictures in the reply")
     return planned
+
+
+def _untyped_or_bytes(api: Api, media: MediaType) -> bool:
+    schema = prepare(api.schemas, media.schema)[0] if media.schema is not None else {}
+    kind = main_type(schema)
+    return not kind or (kind == "string" and schema.get("format") in ("binary", "byte"))
 
 
 def _schema_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
