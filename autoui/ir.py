@@ -148,6 +148,8 @@ class SecurityScheme:
     openid_connect_url: str = ""
 
 
+_SHELL_VARIABLE = re.compile(r"\$(\{[^{}]+\})")
+
 # One alternative of a `security` list: every scheme in it applies together.
 SecurityRequirement = dict[str, list[str]]
 
@@ -177,8 +179,10 @@ class Operation:
     @property
     def url_path(self) -> str:
         """The part of the path key that goes into the URL: a `#...` that tells operations
-        on one path apart (AWS's `/#X-Amz-Target=...`) is a fragment, never sent."""
-        return self.path.split("#", 1)[0]
+        on one path apart (AWS's `/#X-Amz-Target=...`) is a fragment, never sent; a
+        shell-style `${name}` (the open inference protocol's `${MODEL_NAME}`) is the path
+        variable `{name}`, its `$` never sent (`autoui.loader.paths` reports it)."""
+        return _SHELL_VARIABLE.sub(r"\1", self.path.split("#", 1)[0])
 
 
 @dataclass

@@ -49,6 +49,7 @@ TYPE_ALIASES = {
     "double": "number",
     "dict": "object",
     "list": "array",
+    "bytes": "string",  # MLServer's TensorData: bytes travel in JSON as a string
 }
 # What a mistake that `normalize` mends is called in the warning about it.
 _MENDED_FILE = "`type: file` is Swagger 2.0's: read as a binary string (format: binary)"

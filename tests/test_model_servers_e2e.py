@@ -172,8 +172,8 @@ def test_tgi_generate_through_gradio_client_with_only_the_prompt(uis: UIs) -> No
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        'issue 15: `prompt_name` is pre-filled with the text "null" (TEI answers 422) and'
-        " `inputs` is a type selector with a JSON editor, not a text box"
+        "issue 15 (send only what the user set): `prompt_name` is pre-filled with the text"
+        ' "null" (TEI answers 422) and the defaults `normalize`, `truncate` are sent'
     ),
 )
 def test_tei_embed_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
@@ -353,8 +353,8 @@ def test_openai_chat_streams_with_only_model_and_messages(page: Page, uis: UIs) 
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: one generated image (n=1) crashes the page: `TypeError: a bytes-like "
-        "object is required, not 'int'`"
+        "issue 15 (send only what the user set): spec defaults the user did not set are sent"
+        " with the images request"
     ),
 )
 def test_openai_image_by_url_is_a_picture_of_the_default_size(page: Page, uis: UIs) -> None:
@@ -372,8 +372,8 @@ def test_openai_image_by_url_is_a_picture_of_the_default_size(page: Page, uis: U
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: one image crashes the page; `size` is a variant selector, not a "
-        "dropdown of sizes"
+        "issue 15: `size` is a variant selector, not a dropdown of sizes; spec defaults the"
+        " user did not set are sent"
     ),
 )
 def test_openai_image_as_base64_is_a_picture_of_the_chosen_size(page: Page, uis: UIs) -> None:
@@ -412,8 +412,8 @@ def test_openai_several_images_are_several_pictures(page: Page, uis: UIs) -> Non
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: `model` is a variant selector (no picker), and speech (octet-stream by"
-        " spec) is a download, not a player"
+        "issue 15: `model` is a variant selector (no picker), `voice` a selector with a JSON"
+        " editor; spec defaults the user did not set are sent"
     ),
 )
 def test_openai_speech_plays(page: Page, uis: UIs) -> None:
@@ -437,7 +437,8 @@ def test_openai_speech_plays(page: Page, uis: UIs) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: transcription takes a generic file (no microphone) and `model` is a JSON editor"
+        "issue 15 (send only what the user set): the spec's defaults (`response_format`,"
+        " `temperature`, ...) are sent as parts"
     ),
 )
 def test_openai_transcription_takes_audio_and_shows_text(
@@ -453,7 +454,7 @@ def test_openai_transcription_takes_audio_and_shows_text(
     ui.type_into("body-model", "whisper-1")
     ui.send("createTranscription")
     ui.done("createTranscription")
-    expect(ui.answer("createTranscription")).to_contain_text("I heard 1.5 seconds of audio.")
+    expect(ui.answer_text("createTranscription")).to_have_value("I heard 1.5 seconds of audio.")
     parts = served.recorder.last("/v1/audio/transcriptions").multipart()
     assert set(parts) == {"file", "model"}
 
@@ -461,8 +462,8 @@ def test_openai_transcription_takes_audio_and_shows_text(
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: embeddings show the response wrapper with the vector collapsed "
-        '("Array(8)"), and `input`/`model` are variant selectors'
+        "issue 15: `model` is a variant selector (no picker); spec defaults the user did not"
+        " set (`encoding_format`) are sent"
     ),
 )
 def test_openai_embedding_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
@@ -506,10 +507,7 @@ def test_localai_image_generation_is_a_picture_not_a_chat(page: Page, uis: UIs) 
 
 @pytest.mark.xfail(
     strict=True,
-    reason=(
-        "issue 15: txt2img's `images: [base64...]` shows as a file chip `reply.png`, not "
-        "a picture; unset defaults are sent"
-    ),
+    reason="issue 15 (send only what the user set): txt2img's spec defaults are sent",
 )
 def test_a1111_txt2img_shows_the_picture(page: Page, uis: UIs) -> None:
     served = uis("a1111")
@@ -522,12 +520,6 @@ def test_a1111_txt2img_shows_the_picture(page: Page, uis: UIs) -> None:
     assert served.recorder.last("/sdapi/v1/txt2img").json == {"prompt": "a castle on a hill"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `init_images` (base64 pictures inside JSON) is a JSON field, not an image upload"
-    ),
-)
 def test_a1111_img2img_takes_an_uploaded_picture(page: Page, uis: UIs, tmp_path: Path) -> None:
     served = uis("a1111")
     ui = ModelPage(page, served.ui)
@@ -551,14 +543,6 @@ IRIS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: V2 `infer` cannot be sent: the check before sending fails on the "
-        "spec's `TensorData` (`type: bytes`); once sent, `model_version` is shown as the "
-        "answer instead of the output tensors"
-    ),
-)
 def test_v2_infer_answers_the_output_tensors(uis: UIs) -> None:
     served = uis("kserve")
     client = Client(served.ui, verbose=False)
@@ -572,7 +556,7 @@ def test_v2_infer_answers_the_output_tensors(uis: UIs) -> None:
     strict=True,
     reason=(
         "issue 15: the open inference protocol's `text_output` stream is shown as raw "
-        "JSON lines (and its paths write `${MODEL_NAME}`, whose `$` must not be sent)"
+        "JSON lines (its `${MODEL_NAME}` paths are read as `{MODEL_NAME}` already)"
     ),
 )
 def test_oip_generate_stream_is_text_as_it_comes(uis: UIs) -> None:
@@ -603,5 +587,132 @@ def test_torchserve_classifies_an_uploaded_picture(page: Page, uis: UIs, tmp_pat
     ui.upload("body-body", picture)
     ui.send(api)
     ui.done(api)
-    expect(ui.answer(api)).to_contain_text("red")
+    expect(ui.labels(api)).to_contain_text("red")  # a label view: classes and confidences
     assert served.recorder.last("/predictions/resnet-18").body == picture.read_bytes()
+
+
+# --- What the answer is shown as, whatever else the form sends -------------------------
+# (The tests above also judge the whole request; these judge the answer's view alone.)
+
+
+def test_tei_one_text_is_a_vector_and_several_a_table(page: Page, uis: UIs) -> None:
+    served = uis("tei")
+    ui = ModelPage(page, served.ui)
+    ui.open("embed")
+    ui.type_into("body-inputs", "What is Deep Learning?")
+    ui.type_into("body-prompt_name", "")  # TEI refuses the spec's "null"
+    ui.send("embed")
+    ui.done("embed")
+    vector = synth.embedding("What is Deep Learning?")
+    expect(ui.answer("embed")).to_contain_text(f"{len(vector)} dimensions")
+    expect(ui.answer("embed")).to_contain_text(prefix(vector[0]))
+    expect(ui.answer("embed")).to_contain_text(prefix(vector[-1]))
+    assert served.recorder.last("/embed").json["inputs"] == "What is Deep Learning?"
+
+    ui.type_into("body-inputs", '["first text", "second text"]')
+    ui.send("embed")
+    ui.done("embed")
+    expect(ui.answer("embed")).to_contain_text("2 vectors")  # a table, one row per input
+    for text in ("first text", "second text"):
+        expect(ui.answer("embed")).to_contain_text(prefix(synth.embedding(text)[0]))
+    assert served.recorder.last("/embed").json["inputs"] == ["first text", "second text"]
+
+
+def test_openai_one_picture_by_url_and_two_from_base64(page: Page, uis: UIs) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createImage")
+    ui.type_into("body-prompt", "a red fox")
+    ui.send("createImage")
+    ui.done("createImage")
+    expect(ui.pictures("createImage")).to_have_count(1)
+    assert loaded_picture_size(ui.pictures("createImage").first) == (1024, 1024)
+
+    ui.type_into("body-n", "2")
+    ui.choose("body-response_format", "b64_json")
+    ui.send("createImage")
+    ui.done("createImage")
+    expect(ui.pictures("createImage")).to_have_count(2)
+    for i in range(2):
+        assert loaded_picture_size(ui.pictures("createImage").nth(i)) == (1024, 1024)
+    sent = served.recorder.last("/v1/images/generations").json
+    assert (sent["n"], sent["response_format"]) == (2, "b64_json")
+
+
+def test_a1111_txt2img_is_a_picture_not_a_file(page: Page, uis: UIs) -> None:
+    ui = ModelPage(page, uis("a1111").ui)
+    ui.open("text2imgapi")
+    ui.type_into("body-prompt", "a castle on a hill")
+    ui.send("text2imgapi")
+    ui.done("text2imgapi")
+    assert loaded_picture_size(ui.pictures("text2imgapi").first) == (512, 512)
+    expect(page.locator('[id="result-text2imgapi-file"]')).to_be_hidden()
+
+
+def test_openai_speech_is_a_player(page: Page, uis: UIs) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createSpeech")
+    ui.type_into(ui.present("body-model", "body-model[string]"), "tts-1")
+    ui.type_into("body-input", "Hello there, how are you?")
+    ui.send("createSpeech")
+    ui.done("createSpeech")
+    expect(ui.sound("createSpeech")).to_have_count(1)
+    assert ui.sound("createSpeech").get_attribute("src")
+    sent = served.recorder.last("/v1/audio/speech").json
+    assert (sent["model"], sent["input"]) == ("tts-1", "Hello there, how are you?")
+
+
+def test_openai_transcription_of_an_uploaded_sound(page: Page, uis: UIs, tmp_path: Path) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createTranscription")
+    recording = tmp_path / "hello.wav"
+    recording.write_bytes(synth.wav_tone(2.0))
+    expect(ui.field("body-file").get_by_label("Record audio")).to_be_visible()
+    ui.upload("body-file", recording)
+    ui.type_into("body-model", "whisper-1")
+    ui.send("createTranscription")
+    ui.done("createTranscription")
+    expect(ui.answer_text("createTranscription")).to_have_value("I heard 2.0 seconds of audio.")
+    parts = served.recorder.last("/v1/audio/transcriptions").multipart()
+    assert {"file", "model"} <= set(parts)
+    assert parts["model"] == b"whisper-1"
+
+
+def test_ollama_generate_sends_uploaded_pictures_as_base64(
+    page: Page, uis: UIs, tmp_path: Path
+) -> None:
+    served = uis("ollama")
+    ui = ModelPage(page, served.ui)
+    ui.open("generate")
+    ui.type_into("body-model", "llama3.2")
+    ui.type_into("body-prompt", "What is in this picture?")
+    picture = png_file(tmp_path, (24, 16))
+    ui.upload("body-images", picture)
+    expect(ui.field("body-images").locator("img")).to_have_count(1)  # shown as it is sent
+    ui.send("generate")
+    expect(ui.answer_text("generate")).to_have_value(
+        "Echo: What is in this picture? [1 image(s)]", timeout=WAIT
+    )
+    sent = served.recorder.last("/api/generate").json
+    assert [base64.b64decode(image) for image in sent["images"]] == [picture.read_bytes()]
+
+
+def test_openai_image_edit_sends_the_uploaded_picture_as_a_file_part(
+    page: Page, uis: UIs, tmp_path: Path
+) -> None:
+    served = uis("openai")
+    ui = ModelPage(page, served.ui)
+    ui.open("createImageEdit")
+    ui.choose("body-~send_as", "multipart/form-data")
+    picture = png_file(tmp_path, (64, 64), mode="RGBA")  # dall-e-2 edits take RGBA PNGs
+    ui.upload("body-[multipart]-image", picture)
+    ui.type_into("body-[multipart]-model", "dall-e-2")
+    ui.type_into("body-[multipart]-size", "256x256")
+    ui.type_into("body-prompt", "make it blue")
+    ui.send("createImageEdit")
+    ui.done("createImageEdit")
+    assert loaded_picture_size(ui.pictures("createImageEdit").first) == (256, 256)
+    parts = served.recorder.last("/v1/images/edits").multipart()
+    assert parts["image"] == (picture.name, picture.read_bytes())

@@ -42,6 +42,7 @@ _FALLBACK = {
     "stream": "textbox",
     "table": "json",
     "label": "json",
+    "vector": "textbox",
     "gallery": "file",
     "image": "gallery",
     "audio": "file",
@@ -56,6 +57,10 @@ _MAY_BE = {
     "table": ("label",),
     "label": ("table",),
     "image": ("gallery",),
+    "gallery": ("image",),
+    "vector": ("table",),
+    # A binary reply is shown as what its bytes are (OpenAI's speech is octet-stream).
+    "file": ("audio", "image"),
 }
 # Ammonia's safe tags (no scripts, styles, frames, forms or media) less images.
 _HTML_TAGS = nh3.ALLOWED_TAGS - {"img"}
@@ -83,6 +88,8 @@ def _make(kind: str, visible: bool, name: str) -> gr.components.Component:
         return gr.HTML(padding=True, **common)
     if kind == "json":
         return gr.JSON(**common)
+    if kind == "vector":  # the numbers as JSON text, every one in the page, with a copy button
+        return gr.Code(language="json", wrap_lines=True, interactive=False, **common)
     if kind == "table":
         return gr.Dataframe(interactive=False, wrap=True, **common)
     if kind == "label":
@@ -91,8 +98,13 @@ def _make(kind: str, visible: bool, name: str) -> gr.components.Component:
         return gr.Image(type="filepath", interactive=False, **common)
     if kind == "gallery":
         return gr.Gallery(interactive=False, **common)
-    if kind == "audio":
-        return gr.Audio(type="filepath", interactive=False, **common)
+    if kind == "audio":  # the browser's own player: one <audio> that plays what came
+        return gr.Audio(
+            type="filepath",
+            interactive=False,
+            waveform_options=gr.WaveformOptions(show_recording_waveform=False),
+            **common,
+        )
     if kind == "video":
         return gr.Video(interactive=False, **common)
     return gr.File(interactive=False, **common)
@@ -179,7 +191,9 @@ class OutputArea:
         for component in self.results.values():
             updates[component] = gr.update(visible=False, value=None)
         if reply.status is not None and (reply.ok or reply.primary not in (None, "", b"")):
-            updates[self.results[kind]] = gr.update(visible=True, value=ui_value(reply, kind))
+            updates[self.results[kind]] = gr.update(
+                visible=True, value=ui_value(reply, kind), label=reply.label or "Result"
+            )
         if self.curl is not None:
             updates[self.curl] = show_curl(reply.request, reveal)
         if self.sent is not None:
@@ -222,11 +236,14 @@ def ui_value(reply: Reply, kind: str) -> Any:
             return write_temp(reply.primary[0], reply.primary_type) if reply.primary else None
         return None
     if kind == "gallery":
-        return [write_temp(content, reply.primary_type) for content in reply.primary or []]
+        items = reply.primary if isinstance(reply.primary, list) else [reply.primary]
+        return [write_temp(bytes(c), reply.primary_type) for c in items if isinstance(c, bytes)]
     if kind == "json":
         return reply.primary
-    if kind in ("table", "label"):
+    if kind in ("table", "label", "vector"):
         return reply.view
+    if reply.kind == "vector":  # the numbers shown where the area has no vector view
+        return str(reply.view)
     text = "" if reply.primary is None else reply.primary
     if isinstance(text, (dict, list)):
         return json.dumps(text, indent=2, ensure_ascii=False)

@@ -152,6 +152,25 @@ def image(field: Field) -> gr.Image:
     )
 
 
+def texts(field: Field) -> gr.Textbox:
+    """A text, or several as a JSON list (`dispatcher.values` reads which)."""
+    hint = 'one text, or a JSON list of texts (["a", "b"]) for several'
+    default = _value(field)
+    return gr.Textbox(
+        value=None if default is None else str(default),
+        info=f"{_info(field) or ''} ({hint})".strip(),
+        placeholder=field.placeholder or None,
+        lines=3,
+        **_common(field),
+    )
+
+
+def images(field: Field) -> gr.Gallery:
+    """Pictures for a list of base64 strings in JSON (Ollama's `images`): uploaded and
+    shown as they will be sent."""
+    return gr.Gallery(type="filepath", file_types=["image"], columns=4, **_common(field))
+
+
 def audio(field: Field) -> gr.Audio:
     return gr.Audio(type="filepath", sources=["upload", "microphone"], **_common(field))
 
@@ -253,6 +272,8 @@ FACTORIES: dict[str, Factory] = {
     "multiselect": multiselect,
     "list": list_input,
     "image": image,
+    "images": images,
+    "texts": texts,
     "audio": audio,
     "file": file,
     "json": json_editor,

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from autoui.dispatcher.curl import SentRequest
-from autoui.dispatcher.media import media_in_json, media_in_string, show_media
+from autoui.dispatcher.media import media_in_json, media_in_string, show_media, sniff
 from autoui.dispatcher.streams import is_stream, read_stream
 from autoui.dispatcher.views import label_scores, table, table_rows
 from autoui.mapper.image_urls import is_web_url
+from autoui.mapper.output_kinds import tensors, vector
 from autoui.mapper.outputs import answer_path, component_for_media_type, is_json, primary_name
 from autoui.mapper.plan import Field, Output
 
@@ -41,14 +42,16 @@ class Reply:
     media_type: str = ""
     content: bytes = b""
     data: Any = None  # the parsed JSON body, when there was one
-    # How `primary` is shown: textbox|markdown|html|json|table|label|image|audio|video|
-    # gallery|file, or stream while a stream is still coming in.
+    # How `primary` is shown: textbox|markdown|html|json|table|label|vector|image|audio|
+    # video|gallery|file, or stream while a stream is still coming in.
     kind: str = "textbox"
     # str for text kinds (and stream), a JSON value for json, table and label, bytes for
     # media and files, a list of bytes for a gallery.
     primary: Any = None
     primary_type: str = ""  # the media type of bytes in `primary` (found inside JSON too)
-    view: Any = None  # for table and label: the headers and rows, or the scores shown
+    # for table, label and vector: the headers and rows, the scores, or the numbers' text
+    view: Any = None
+    label: str = ""  # what the answer is called, when the kind says more than "Result"
     filename: str | None = None
     error: str | None = None
     request: SentRequest | None = None  # what was sent, for the curl command
@@ -155,8 +158,21 @@ def decode(reply: Reply, output: Output, fields: Iterable[Field] = ()) -> Reply:
         reply.primary = _text(reply, content_type)
     else:
         reply.primary, reply.primary_type = reply.content, reply.media_type
+        if reply.kind == "file":
+            _sniffed(reply, output)
     reply.error = reply.error or _broken_promise(reply, output)
     return reply
+
+
+def _sniffed(reply: Reply, output: Output) -> None:
+    """A binary reply (`application/octet-stream`, as OpenAI's speech is declared) shown as
+    what its bytes are, a sound or a picture; bytes that start like nothing known are
+    shown as the plan's media kind, when it planned one, else as a file."""
+    found = sniff(reply.content)
+    if found is not None and found.split("/", 1)[0] in ("image", "audio", "video"):
+        reply.kind, reply.primary_type = found.split("/", 1)[0], found
+    elif output.component in ("image", "audio", "video"):
+        reply.kind = output.component
 
 
 def partial_stream(reply: Reply) -> None:
@@ -229,6 +245,8 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
         return
     if isinstance(value, str) and output.component == "image" and is_web_url(value):
         reply.media_urls = [value]  # the picture the output shows is at this URL
+    if _model_answer(reply, data, output):
+        return
     if isinstance(value, (dict, list)):
         reply.primary, reply.kind = value, "json"
         scores = label_scores(value)
@@ -242,6 +260,29 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
     else:
         reply.kind = "markdown" if output.component == "markdown" else "textbox"
         reply.primary = value if isinstance(value, str) else json.dumps(value)
+
+
+def _model_answer(reply: Reply, data: Any, output: Output) -> bool:
+    """Embeddings and inference tensors (`autoui.mapper.output_kinds`): one vector as its
+    numbers, several as a table of one row per input; tensors as a table. (Not where a
+    person chose how the reply is shown.)"""
+    if _overridden(output):
+        return False
+    found = vector.vectors_in(data, declared=output.component == "vector")
+    if found is not None and len(found) == 1:
+        reply.kind, reply.primary = "vector", found[0]
+        reply.view, reply.label = vector.vector_text(found[0]), vector.vector_label(found[0])
+        return True
+    if found is not None:
+        reply.kind, reply.primary, reply.view = "table", found, vector.vectors_table(found)
+        reply.label = f"{len(found)} vectors"
+        return True
+    outputs = tensors.tensors_in(data)
+    if outputs is not None:
+        reply.kind, reply.primary, reply.view = "table", outputs, tensors.tensors_table(outputs)
+        reply.label = "Output tensors"
+        return True
+    return False
 
 
 def _overridden(output: Output) -> bool:

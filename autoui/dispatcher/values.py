@@ -50,7 +50,10 @@ class FileValue:
 
 
 def file_path(value: Any) -> str | None:
-    """The local path inside a widget's file value (a path, or Gradio's FileData dict)."""
+    """The local path inside a widget's file value (a path, Gradio's FileData dict, or a
+    gallery's `(path, caption)` pair)."""
+    if isinstance(value, tuple) and len(value) == 2:
+        value = value[0]
     if isinstance(value, (str, os.PathLike)):
         return os.fspath(value) or None
     if isinstance(value, Mapping) and isinstance(value.get("path"), str):
@@ -347,4 +350,20 @@ def _key_values(field: Field, value: Any) -> Any:
     return found
 
 
-_SHAPED = {"table": _table, "keyvalue": _key_values}
+def _texts(field: Field, value: Any) -> Any:
+    """A text as typed; or, when it is a JSON list of texts (or token ids), that list:
+    several inputs at once (the field takes both, `rules.texts_rule`)."""
+    if isinstance(value, list):
+        return value
+    text = str(value)
+    if text.lstrip().startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(parsed, list):
+            return parsed
+    return text
+
+
+_SHAPED = {"table": _table, "keyvalue": _key_values, "texts": _texts}

@@ -7,6 +7,8 @@
   tells operations on one path apart: a URL's fragment is never sent, so requests go to
   the path before it (the dispatcher drops the fragment, which would otherwise swallow
   the query appended after it).
+- A shell-style `${name}` (the open inference protocol's `/v2/models/${MODEL_NAME}/...`)
+  is read as the path variable `{name}`: its `$` would otherwise be sent literally.
 - A `?` in a path key (icons8's `/search?term={term}`) starts the URL's query; the
   dispatcher appends the query parameters after it.
 
@@ -20,6 +22,7 @@ import re
 from autoui.ir import Api, Operation, Parameter, Problem
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
+_SHELL = re.compile(r"\$\{([^{}]+)\}")
 
 
 def path_problems(api: Api) -> list[Problem]:
@@ -46,9 +49,16 @@ def _declare_variables(op: Operation) -> list[str]:
 
 def _odd_key(op: Operation) -> list[str]:
     found = []
-    if op.url_path != op.path:
+    shell = _SHELL.findall(op.path)
+    if shell:
+        names = ", ".join("${" + name + "}" for name in dict.fromkeys(shell))
         found.append(
-            f"the path key holds a fragment ({op.path[len(op.url_path) :]!r}), which a URL "
+            f"the path key writes {names} (a shell variable, not OpenAPI's template): read "
+            "as " + ", ".join("{" + name + "}" for name in dict.fromkeys(shell))
+        )
+    if "#" in op.path:
+        found.append(
+            f"the path key holds a fragment ({op.path[op.path.index('#') :]!r}), which a URL "
             f"never sends: requests go to {op.url_path or '/'!r}"
         )
     if "?" in op.url_path:

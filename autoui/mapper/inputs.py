@@ -31,7 +31,7 @@ from autoui.mapper.plan import (
     When,
     value_at,
 )
-from autoui.mapper.rules import Candidate, choose, is_json
+from autoui.mapper.rules import Candidate, choose, is_json, is_texts_input
 from autoui.mapper.shapes import first_example, main_type, prepare, required_names, skeleton
 
 MAX_DEPTH = 3  # path segments in a field name (a.b.c); deeper objects get a JSON editor
@@ -295,6 +295,8 @@ class _Collector:
         added) when there is none, or it is too big, so the caller adds a JSON editor."""
         key_word = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
         options = schema.get(key_word)
+        if path and is_texts_input(path[-1], self.api.schemas, schema):
+            return False  # one text box (`rules.texts_rule`), not a selector of shapes
         ref = self.api.schemas.ref_of(raw)
         if not isinstance(options, list) or not 1 < len(options) <= MAX_VARIANTS:
             return False

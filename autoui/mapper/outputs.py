@@ -12,6 +12,10 @@ from typing import Any
 
 from autoui.ir import Api, MediaType, Operation, Response
 from autoui.mapper.naming import identifier
+from autoui.mapper.output_kinds.pictures import declares_pictures
+from autoui.mapper.output_kinds.sound import says_audio
+from autoui.mapper.output_kinds.tensors import declares_tensors
+from autoui.mapper.output_kinds.vector import declares_vectors
 from autoui.mapper.plan import Output
 from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES, is_json
 from autoui.mapper.shapes import main_type, prepare
@@ -146,7 +150,7 @@ def plan_outputs(
                 rule="no response schema: decided by the reply's Content-Type",
             )
         ]
-    outputs = [_primary_output(api, media, echoes)]
+    outputs = [_primary_output(api, operation, media, echoes)]
     assert response is not None
     streams = [name for name in response.content if name in STREAM_TYPES]
     if streams and outputs[0].component != "stream":
@@ -189,13 +193,38 @@ def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
     return names
 
 
-def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
-    if not is_json(media.name):
+def _primary_output(
+    api: Api, operation: Operation, media: MediaType, echoes: frozenset[str]
+) -> Output:
+    if media.name == "*/*" and _untyped_or_bytes(api, media):
+        # Anything at all (TorchServe's predictions): the reply's Content-Type decides.
+        return Output("auto", echoes=echoes, rule="media type */*: decided by the reply")
+    if says_audio(operation, media.name, api.schemas, media.schema):
+        return Output("audio", media_type=media.name, rule="the operation says audio")
+    if not (is_json(media.name) or media.name == "*/*"):  # springfox's */* describes JSON
         return Output(
             component_for_media_type(media.name),
             media_type=media.name,
             rule=f"media type {media.name}",
         )
+    planned = _model_output(api, operation, media) or _schema_output(api, media, echoes)
+    if planned.component in ("image", "audio") or planned.field in PRIMARY_NAMES:
+        return planned  # one picture or sound, or a named answer (a job's `result`)
+    if media.schema is None:
+        return planned
+    if declares_pictures(api.schemas, media.schema, operation):
+        return Output("gallery", media_type=media.name, rule="pictures in the reply")
+    return planned
+
+
+def _untyped_or_bytes(api: Api, media: MediaType) -> bool:
+    schema = prepare(api.schemas, media.schema)[0] if media.schema is not None else {}
+    kind = main_type(schema)
+    return not kind or (kind == "string" and schema.get("format") in ("binary", "byte"))
+
+
+def _schema_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
+    """By the reply schema's shape: its primary field, a table, labels, JSON or text."""
     schema, _ = prepare(api.schemas, media.schema)
     kind = main_type(schema)
     properties = schema.get("properties")
@@ -224,6 +253,20 @@ def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Outpu
     return Output("auto", media_type=media.name, echoes=echoes, rule="JSON of unknown shape")
 
 
+def _model_output(api: Api, operation: Operation, media: MediaType) -> Output | None:
+    """The kinds a model server answers with, decided by their own modules
+    (`autoui.mapper.output_kinds`): tensors and vectors. (Pictures are looked for once the
+    reply's shape is known: one picture field is the primary field's image.)"""
+    if media.schema is None:
+        return None
+    if declares_tensors(api.schemas, media.schema):
+        return Output("table", media_type=media.name, rule="inference tensors (`outputs`)")
+    where = f"{operation.path} {operation.operation_id}"
+    if declares_vectors(api.schemas, media.schema, where):
+        return Output("vector", media_type=media.name, rule="embeddings")
+    return None
+
+
 def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:
     """`table` for an array of flat objects, `label` for scores by label (an object of
     numbers only, or an array of `{label, score}` objects); else None."""
@@ -247,9 +290,12 @@ def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> str:
     kind = main_type(schema)
     media = str(schema.get("contentMediaType", ""))
     encoded = (
-        schema.get("format") in ("byte", "base64") or schema.get("contentEncoding") == "base64"
+        schema.get("format") in ("byte", "base64")
+        or schema.get("contentEncoding") == "base64"
+        or "base64" in str(schema.get("description", "")).lower()
     )
-    ident = identifier(name)
+    # `audio` or `audio_data` (Mistral's speech: "Base64 encoded audio data")
+    ident = identifier(name).lower().removesuffix("_data")
     if kind == "string" and (media.startswith("image/") or (encoded and ident in IMAGE_NAMES)):
         return "image"
     if kind == "string" and (media.startswith("audio/") or (encoded and ident in AUDIO_NAMES)):

@@ -94,7 +94,7 @@ class Field:
     name: str  # the wire name: the parameter name, or the body property name
     component: str  # textbox | textarea | password | number | slider | checkbox |
     # tristate (an optional boolean: not set, true or false) | dropdown | multiselect |
-    # list | image | audio | file | json | table | keyvalue |
+    # list | image | images (pictures sent as a list) | audio | file | json | table | keyvalue |
     # variant (a selector: not sent itself, it decides which other fields are)
     value_type: str  # string | integer | number | boolean | array | object | any
     item_type: str = ""  # for arrays of scalars: the items' type

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -236,14 +236,136 @@ def image_rule(c: Candidate) -> Widget | None:
 
 
 def audio_rule(c: Candidate) -> Widget | None:
+    """A sound: by media type, by name (`audio`, `voice`...) with bytes, or bytes that the
+    description calls audio (OpenAI's transcription `file`: "The audio file object ... to
+    transcribe"): an upload that can also record from the microphone."""
     if c.location != "body" or not (c.kind == "string" or c.raw_body):
         return None
-    named = _named(c.ident, AUDIO_NAMES) and (
-        _is_encoded_bytes(c.schema) or _is_binary(c) or c.raw_body
-    )
-    if _media_hint(c).startswith("audio/") or named:
+    is_bytes = _is_encoded_bytes(c.schema) or _is_binary(c) or c.raw_body
+    named = _named(c.ident, AUDIO_NAMES) and is_bytes
+    if _media_hint(c).startswith("audio/") or named or (is_bytes and _described_audio(c)):
         return Widget("audio", "string", _bytes_encoding(c))
     return None
+
+
+_AUDIO_WORD = re.compile(r"\baudio\b", re.IGNORECASE)
+_NOT_AUDIO_WORDS = re.compile(r"\b(image|picture|photo|video|document|pdf)s?\b", re.IGNORECASE)
+
+
+def _described_audio(c: Candidate) -> bool:
+    text = str(c.schema.get("description", ""))
+    return bool(_AUDIO_WORD.search(text)) and not _NOT_AUDIO_WORDS.search(text)
+
+
+IMAGE_LIST_NAMES = frozenset({"images"})
+
+
+def image_list_rule(c: Candidate) -> Widget | None:
+    """Pictures sent inside JSON as a list of base64 strings (Ollama's `images`,
+    Automatic1111's `init_images`): an upload of pictures, each sent base64-encoded.
+
+    By name (`images`, `*_images`) and shape only: the items are strings that are not
+    URLs, enums or other formats (or untyped, as A1111's `list[Any]`). A list of image
+    objects (`[{"image_url": ...}]`), of URLs or of ids stays what it is.
+    """
+    if c.kind != "array" or c.location != "body" or c.multipart or c.raw_body:
+        return None
+    if not _named(c.ident.lower(), IMAGE_LIST_NAMES):
+        return None
+    items = c.schemas.resolve(c.schema.get("items", {}))
+    kind = main_type(items)
+    if kind not in ("", "string") or "enum" in items or "const" in items:
+        return None
+    if items.get("format") not in (None, "byte", "base64") or items.get("contentMediaType"):
+        return None
+    if kind == "" and any(k in items for k in ("properties", "items", "anyOf", "oneOf")):
+        return None
+    return Widget("images", "array", "base64", item_type="string")
+
+
+def _alternatives(c: Candidate) -> list[dict[str, Any]]:
+    """The resolved `anyOf`/`oneOf` alternatives of a schema that has them (else [])."""
+    listed = c.schema.get("anyOf") or c.schema.get("oneOf")
+    if not isinstance(listed, list):
+        return []
+    return [prepare(c.schemas, node)[0] for node in listed]
+
+
+def file_alternatives_rule(c: Candidate) -> Widget | None:
+    """A file or a list of files (OpenAI's `/images/edits` `image`: a binary string or an
+    array of them, in a multipart body): the one file's widget (an image upload for a
+    picture's name), sent as one file part."""
+    alternatives = _alternatives(c)
+    if c.location != "body" or not alternatives or main_type(alternatives[0]) != "string":
+        return None
+
+    def binary(schema: dict[str, Any]) -> bool:
+        if main_type(schema) == "array":
+            schema = c.schemas.resolve(schema.get("items", {}))
+        return _is_binary(replace(c, schema=schema))
+
+    if not all(binary(a) for a in alternatives):
+        return None
+    first = replace(c, schema={**alternatives[0], "description": c.schema.get("description", "")})
+    return image_rule(first) or audio_rule(first) or file_rule(first)
+
+
+TEXT_INPUT_NAMES = frozenset({"input", "inputs", "prompt", "text", "texts"})
+
+
+def is_texts_input(name: str, schemas: Schemas, schema: Mapping[str, Any]) -> bool:
+    """A model's input that takes a text or several (`input`, `inputs`, `prompt`...): by
+    name and shape both, so other string-or-list fields (`stop`, `tags`) keep their
+    selector."""
+    return name.lower() in TEXT_INPUT_NAMES and is_text_or_texts(schemas, schema)
+
+
+def is_text_or_texts(schemas: Schemas, schema: Mapping[str, Any], depth: int = 0) -> bool:
+    """A text, or a list of texts (or of token ids): an embedding or generation input
+    (TEI's `inputs`, OpenAI's and Ollama's `input`). The first alternative, through nested
+    ones, is a string; every other is an array of strings, integers, or arrays of them."""
+    listed = schema.get("oneOf") or schema.get("anyOf")
+    if not isinstance(listed, list) or len(listed) < 2 or depth > 2:
+        return False
+    first, *others = [prepare(schemas, node)[0] for node in listed]
+    text = main_type(first) == "string" and first.get("format") not in ("binary", "byte", "base64")
+    if not (text or is_text_or_texts(schemas, first, depth + 1)):
+        return False
+    return all(_texts_array(schemas, other, depth) for other in others)
+
+
+def _texts_array(schemas: Schemas, schema: Mapping[str, Any], depth: int) -> bool:
+    """An array of texts or token ids, or of such arrays (or a nested text-or-texts)."""
+    if depth > 3:
+        return False
+    if is_text_or_texts(schemas, schema, depth + 1):
+        return True
+    if main_type(schema) != "array" or not isinstance(schema.get("items"), Mapping):
+        return False
+    items, _ = prepare(schemas, schema["items"])
+    if main_type(items) in ("string", "integer") and "enum" not in items:
+        return True
+    return _texts_array(schemas, items, depth + 1)
+
+
+def texts_rule(c: Candidate) -> Widget | None:
+    """A model's text input, or several as a JSON list (`["a", "b"]`): one text box, not a
+    selector of shapes with a JSON editor (see is_texts_input)."""
+    if c.location != "body" or not is_texts_input(c.name, c.schemas, c.schema):
+        return None
+    return Widget("texts", "any")
+
+
+def string_alternatives_rule(c: Candidate) -> Widget | None:
+    """Alternatives that are all text (OpenAI's `model`: any string, or one of the names
+    it knows): a text box that takes any of them."""
+    alternatives = _alternatives(c)
+    if not alternatives or any(
+        main_type(a) != "string" or a.get("format") in ("binary", "byte", "base64")
+        for a in alternatives
+    ):
+        return None
+    return Widget("textbox", "string")
 
 
 def file_rule(c: Candidate) -> Widget | None:
@@ -436,11 +558,15 @@ def json_rule(c: Candidate) -> Widget:
 
 RULES: list[Rule] = [
     text_body_rule,
+    file_alternatives_rule,
+    texts_rule,
+    string_alternatives_rule,
     const_rule,
     enum_rule,
     enum_array_rule,
     image_rule,
     audio_rule,
+    image_list_rule,
     file_rule,
     file_array_rule,
     password_rule,

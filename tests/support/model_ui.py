@@ -44,6 +44,13 @@ class ModelPage:
         open operation (a tabs page holds every operation's form)."""
         return self.page.locator(f'[id="in-{key}"]').filter(visible=True)
 
+    def present(self, *keys: str) -> str:
+        """The first of `keys` whose field the open operation shows (a field's key may
+        change as the form learns a shape: `body-model[string]` under a selector, or
+        `body-model` alone)."""
+        expect(self.field(keys[0]).or_(self.field(keys[-1])).first).to_be_visible(timeout=WAIT)
+        return next(key for key in keys if self.field(key).count())
+
     def type_into(self, key: str, text: str) -> None:
         """Type into a text field (a text box, or a picker that takes free text)."""
         _type(self.field(key), text)
@@ -130,7 +137,10 @@ class ModelPage:
 
 
 def loaded_picture_size(picture: Locator) -> tuple[int, int]:
-    """The natural size of a shown picture, once it has loaded."""
+    """The natural size of a shown picture, once it has loaded (Gradio's pictures load
+    lazily: one below the fold loads when it is scrolled to, as a user would)."""
+    expect(picture).to_be_attached(timeout=WAIT)
+    picture.scroll_into_view_if_needed(timeout=WAIT)
     expect(picture).to_be_visible(timeout=WAIT)
     picture.page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle(), timeout=WAIT
