@@ -249,8 +249,10 @@ def arguments(
                 upload.write_bytes(str(item).encode("utf-8") or b"\0")
                 files.append(handle_file(str(upload)))
             given[f.api_param] = files if f.value_type == "array" else files[0]
-        elif f.encoding == "json" and isinstance(value, str):
-            given[f.api_param] = json.dumps(value)  # a JSON editor's text
+        elif f.encoding == "json" and (isinstance(value, str) or value is None):
+            # A JSON editor's text: None from a client means "not given", JSON's null
+            # is the text `null`.
+            given[f.api_param] = json.dumps(value)
         else:
             given[f.api_param] = value
     return given
