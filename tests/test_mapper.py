@@ -216,7 +216,8 @@ def test_a_required_boolean_is_a_checkbox_an_optional_one_has_three_choices() ->
     assert (f.component, f.value_type) == ("checkbox", "boolean")
     # Not set, true or false: an unticked box could not be told from "not given".
     f = field({"type": "boolean", "default": True}, "stream")
-    assert (f.component, f.value_type, f.default) == ("tristate", "boolean", True)
+    assert (f.component, f.value_type, f.default) == ("tristate", "boolean", NO_DEFAULT)
+    assert (f.server_default, f.info) == (True, "(default: true)")
 
 
 # --- images, files, raw bodies ------------------------------------------------------------
@@ -537,10 +538,16 @@ def test_objects_deeper_than_three_segments_are_json_editors() -> None:
 _OBJECT_MAP = {"type": "object", "additionalProperties": {"type": "object"}}
 
 
-def test_json_editor_is_prefilled_from_the_default() -> None:
-    f = field({**_OBJECT_MAP, "default": {"en": {"k": 1}}}, "headers")
+def test_required_json_editor_is_prefilled_from_the_default() -> None:
+    f = field({**_OBJECT_MAP, "default": {"en": {"k": 1}}}, "headers", required=True)
     assert (f.component, f.encoding) == ("json", "json")
     assert json.loads(f.default) == {"en": {"k": 1}}
+
+
+def test_optional_json_editor_starts_empty_and_says_the_default() -> None:
+    f = field({**_OBJECT_MAP, "default": {"en": {"k": 1}}, "example": {"x": {}}}, "headers")
+    assert (f.default, f.server_default) == (NO_DEFAULT, {"en": {"k": 1}})
+    assert f.info.endswith('(default: {"en": {"k": 1}})')
 
 
 def test_required_json_editor_is_prefilled_from_the_example() -> None:
@@ -757,9 +764,26 @@ def test_description_becomes_info_with_whitespace_collapsed() -> None:
     assert f.info == "The pet's name."
 
 
-def test_default_prefills_an_optional_field() -> None:
-    f = field({"type": "string", "default": "en"}, "lang")
+def test_default_prefills_a_required_field() -> None:
+    f = field({"type": "string", "default": "en"}, "lang", required=True)
     assert (f.default, f.placeholder) == ("en", "")
+
+
+def test_an_optional_field_s_default_is_shown_never_prefilled() -> None:
+    # A spec's default documents what the server does without the field.
+    f = field({"type": "string", "default": "en", "example": "fr"}, "lang")
+    assert (f.default, f.server_default, f.placeholder) == (NO_DEFAULT, "en", "default: en")
+
+
+@pytest.mark.parametrize("text", ["null", "None"])
+def test_the_text_null_as_a_default_means_no_default(text: str) -> None:
+    # TGI writes `default: "null"` (Rust's None) for `adapter_id`, `top_p`, ...
+    f = field({"type": "string", "default": text}, "adapter_id", required=True)
+    assert (f.default, f.placeholder) == (NO_DEFAULT, "")
+    f = field({"type": "number", "default": text, "minimum": 0, "maximum": 1}, "top_p")
+    assert (f.component, f.server_default) == ("number", NO_DEFAULT)
+    f = field({"type": "string", "enum": ["None", "some"], "default": "None"}, "mode")
+    assert f.server_default == "None"  # a value the schema lists is a value
 
 
 def test_example_prefills_a_required_field() -> None:

@@ -101,7 +101,11 @@ class Field:
     encoding: Encoding = "plain"
     required: bool = False
     info: str = ""
-    default: Any = NO_DEFAULT
+    default: Any = NO_DEFAULT  # what the widget starts with, and sends unless changed
+    # The spec's `default` of an optional field: what the server does without it. Shown
+    # (placeholder, info), never sent: an optional slider starts there and is not sent
+    # while it stays there.
+    server_default: Any = NO_DEFAULT
     placeholder: str = ""
     choices: list[Any] | None = None
     minimum: float | None = None

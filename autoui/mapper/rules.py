@@ -15,8 +15,8 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from autoui.mapper.naming import identifier
-from autoui.mapper.plan import Column, Encoding, FieldLocation
-from autoui.mapper.shapes import main_type, prepare, required_names
+from autoui.mapper.plan import NO_DEFAULT, Column, Encoding, FieldLocation
+from autoui.mapper.shapes import documented_default, main_type, prepare, required_names
 from autoui.schemas import Schemas, types_of
 
 IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
@@ -322,7 +322,7 @@ def slider_rule(c: Candidate) -> Widget | None:
     high = _bound(c.schema, "maximum", "exclusiveMaximum")
     if low is None or high is None or not 0 < high - low <= _SLIDER_MAX_SPAN:
         return None
-    if not c.required and c.schema.get("default") is None:
+    if not c.required and documented_default(c.schema) is NO_DEFAULT:
         # A slider always has a value; an optional one would always send it. A `null`
         # default (`Optional[int] = None`) means "leave it out", not a value.
         return None
