@@ -98,13 +98,6 @@ def prefix(value: float) -> str:
 # --- Text Generation Inference -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the form as it opens sends `top_p: 0`, `typical_p: 0` (sliders with no"
-        ' usable default) and `adapter_id: "null"`; TGI answers 422'
-    ),
-)
 def test_tgi_generate_works_as_the_form_opens(page: Page, uis: UIs) -> None:
     served = uis("tgi")
     ui = ModelPage(page, served.ui)
@@ -116,13 +109,6 @@ def test_tgi_generate_works_as_the_form_opens(page: Page, uis: UIs) -> None:
     assert served.recorder.last("/generate").json == {"inputs": "Hello there"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the form as it opens sends `top_p: 0` and friends; TGI's stream "
-        "answers with its validation error"
-    ),
-)
 def test_tgi_generate_stream_shows_each_token_as_it_comes(page: Page, uis: UIs) -> None:
     served = uis("tgi")
     ui = ModelPage(page, served.ui)
@@ -135,13 +121,6 @@ def test_tgi_generate_stream_shows_each_token_as_it_comes(page: Page, uis: UIs) 
     assert served.recorder.last("/generate_stream").json == {"inputs": "one two three"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: TGI's chat completion is hidden under a duplicate title and is not "
-        "reached as a chat"
-    ),
-)
 def test_tgi_chat_keeps_the_conversation(page: Page, uis: UIs) -> None:
     served = uis("tgi")
     ui = ModelPage(page, served.ui)
@@ -192,13 +171,6 @@ def test_tei_embed_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
 # --- Ollama --------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the required `model` sits in the closed Settings panel: no model "
-        "picker filled from /api/tags"
-    ),
-)
 def test_ollama_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
@@ -207,13 +179,6 @@ def test_ollama_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     assert served.recorder.to("/api/tags", "GET")  # read from the server, not invented
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the required `model` sits in the closed Settings panel, so the first "
-        'message fails with "model is required"'
-    ),
-)
 def test_ollama_chat_streams_token_by_token_and_keeps_history(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
@@ -272,13 +237,6 @@ def test_ollama_generate_streams_the_response(page: Page, uis: UIs) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: nothing the user did not set may be sent, and the spec's `stream: "
-        "true` default is sent"
-    ),
-)
 def test_ollama_generate_sends_only_what_the_user_set(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
@@ -306,13 +264,6 @@ def test_ollama_create_is_not_a_chat(page: Page, uis: UIs) -> None:
 # --- OpenAI (and LocalAI) ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `model` is an empty field in the closed Settings panel of ~60, not a "
-        "picker filled from GET /v1/models"
-    ),
-)
 def test_openai_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -321,14 +272,6 @@ def test_openai_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     assert served.recorder.to("/v1/models", "GET")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `model` is in the closed Settings panel (the first message fails), and"
-        " spec defaults the user never set (stop, reasoning_effort, parallel_tool_calls, "
-        "...) are sent"
-    ),
-)
 def test_openai_chat_streams_with_only_model_and_messages(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)

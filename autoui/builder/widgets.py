@@ -132,6 +132,7 @@ def dropdown(field: Field) -> gr.Dropdown:
     return gr.Dropdown(
         choices=choices,
         value=_value(field, choices[0] if field.required and len(choices) == 1 else None),
+        allow_custom_value=field.custom_values,
         info=_info(field),
         **_common(field),
     )

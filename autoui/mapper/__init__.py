@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from autoui.ir import Api, Operation
 from autoui.mapper.inputs import plan_form
+from autoui.mapper.models import attach_model_lists
 from autoui.mapper.naming import unique_names
 from autoui.mapper.outputs import plan_outputs
 from autoui.mapper.plan import NO_DEFAULT, AppPlan, Field, OperationPlan, Output
@@ -30,7 +31,7 @@ def plan_operation(api: Api, operation: Operation, api_name: str) -> OperationPl
 
 def plan_api(api: Api) -> AppPlan:
     names = unique_names(api.operations)
-    return AppPlan(
+    app = AppPlan(
         api=api,
         operations=[
             plan_operation(api, op, name) for op, name in zip(api.operations, names, strict=True)
@@ -38,6 +39,8 @@ def plan_api(api: Api) -> AppPlan:
         title=api.title,
         description=api.description,
     )
+    attach_model_lists(app)
+    return app
 
 
 def nothing_to_call(api: Api) -> str:

@@ -36,6 +36,7 @@ from autoui.mapper.shapes import (
     documented_default,
     first_example,
     main_type,
+    open_enum,
     prepare,
     required_names,
     skeleton,
@@ -305,6 +306,8 @@ class _Collector:
         ref = self.api.schemas.ref_of(raw)
         if not isinstance(options, list) or not 1 < len(options) <= MAX_VARIANTS:
             return False
+        if open_enum(self.api.schemas, schema) is not None:
+            return False  # one field: names to pick from, any other typed
         if ref is not None and ref in place.refs[:-1]:
             return False
         discriminator = schema.get("discriminator")
@@ -408,6 +411,7 @@ class _Collector:
         field.item_type = widget.item_type
         field.encoding = widget.encoding
         field.choices = widget.choices
+        field.custom_values = widget.custom_values
         field.minimum, field.maximum, field.step = widget.minimum, widget.maximum, widget.step
         field.columns = widget.columns
         field.rule = rule
@@ -468,7 +472,8 @@ def _fitting(field: Field, value: Any) -> Any:
     if field.component in ("checkbox", "tristate"):
         return value if isinstance(value, bool) else str(value).lower() == "true"
     if field.component == "dropdown":
-        return value if value in (field.choices or []) else NO_DEFAULT
+        fits = value in (field.choices or []) or (field.custom_values and isinstance(value, str))
+        return value if fits else NO_DEFAULT
     if field.component in ("multiselect", "list"):
         items = value if isinstance(value, list) else [value]
         return (

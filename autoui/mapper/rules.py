@@ -16,7 +16,13 @@ from typing import Any
 
 from autoui.mapper.naming import identifier
 from autoui.mapper.plan import NO_DEFAULT, Column, Encoding, FieldLocation
-from autoui.mapper.shapes import documented_default, main_type, prepare, required_names
+from autoui.mapper.shapes import (
+    documented_default,
+    main_type,
+    open_enum,
+    prepare,
+    required_names,
+)
 from autoui.schemas import Schemas, types_of
 
 IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
@@ -119,6 +125,7 @@ class Widget:
     item_type: str = ""
     placeholder: str = ""
     columns: list[Column] | None = None
+    custom_values: bool = False  # a dropdown that also takes values it does not list
 
 
 Rule = Callable[[Candidate], Widget | None]
@@ -166,6 +173,14 @@ def const_rule(c: Candidate) -> Widget | None:
     if "const" not in c.schema or not _choosable([c.schema["const"]]):
         return None
     return Widget("dropdown", c.kind or "any", choices=[c.schema["const"]])
+
+
+def open_enum_rule(c: Candidate) -> Widget | None:
+    """Names to pick from, any other typed: `anyOf: [{type: string}, {enum: [...]}]`."""
+    names = open_enum(c.schemas, c.schema)
+    if names is None:
+        return None
+    return Widget("dropdown", "string", choices=names, custom_values=True)
 
 
 def enum_rule(c: Candidate) -> Widget | None:
@@ -437,6 +452,7 @@ def json_rule(c: Candidate) -> Widget:
 RULES: list[Rule] = [
     text_body_rule,
     const_rule,
+    open_enum_rule,
     enum_rule,
     enum_array_rule,
     image_rule,

@@ -152,6 +152,23 @@ def documented_default(schema: Mapping[str, Any]) -> Any:
     return value
 
 
+def open_enum(schemas: Schemas, schema: Mapping[str, Any]) -> list[str] | None:
+    """The named values of an "open enum", or None: `anyOf: [{type: string}, {type:
+    string, enum: [...]}]` (OpenAI's model names) offers names to pick from and takes
+    any other, so it is one text field with suggestions, not two alternatives."""
+    options = schema.get("anyOf", schema.get("oneOf"))
+    if not isinstance(options, list) or len(options) < 2:
+        return None
+    resolved = [schemas.resolve(o) for o in options]
+    if any(types_of(o) != ["string"] or "properties" in o for o in resolved):
+        return None
+    enums = [o.get("enum") for o in resolved]
+    if all(isinstance(e, list) for e in enums):
+        return None
+    names = [v for e in enums if isinstance(e, list) for v in e if isinstance(v, str)]
+    return list(dict.fromkeys(names)) or None
+
+
 def required_names(schema: Mapping[str, Any]) -> list[str]:
     """The schema's `required` names, or none when it is not a list of strings (a broken
     spec must still build)."""
