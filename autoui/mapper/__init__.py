@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from autoui.ir import Api, Operation
 from autoui.mapper.inputs import plan_form
 from autoui.mapper.models import attach_model_lists
@@ -39,8 +41,18 @@ def plan_api(api: Api) -> AppPlan:
         title=api.title,
         description=api.description,
     )
+    _distinct_titles(app.operations)
     attach_model_lists(app)
     return app
+
+
+def _distinct_titles(plans: list[OperationPlan]) -> None:
+    """Operations that share a summary (TGI calls its generate, chat and completions
+    routes all "Generate tokens") are told apart by their method and path instead."""
+    counts = Counter(plan.title for plan in plans)
+    for plan in plans:
+        if counts[plan.title] > 1:
+            plan.title = plan.operation.label
 
 
 def nothing_to_call(api: Api) -> str:

@@ -79,6 +79,9 @@ def answer_path(data: Any) -> str | None:
     """The answer's path in a well-known reply shape (OpenAI completions), if it is one."""
     if not isinstance(data, Mapping):
         return None
+    message = data.get("message")  # Ollama's chat: {"message": {"role", "content"}}
+    if isinstance(message, Mapping) and isinstance(message.get("content"), str):
+        return "message.content"
     choices = data.get("choices")
     if not (isinstance(choices, list) and choices and isinstance(choices[0], Mapping)):
         return None
@@ -146,25 +149,59 @@ def plan_outputs(
                 rule="no response schema: decided by the reply's Content-Type",
             )
         ]
-    outputs = [_primary_output(api, media, echoes)]
+    chat = is_chat(api, operation)
+    outputs = [_primary_output(api, media, echoes, chat)]
     assert response is not None
     streams = [name for name in response.content if name in STREAM_TYPES]
     if streams and outputs[0].component != "stream":
         outputs.append(Output("stream", media_type=streams[0], rule=f"also offers {streams[0]}"))
-    if is_chat(api, operation):
+    if chat:
         outputs.append(Output("chat", rule="a `messages` list of {role, content}: a chat"))
     return outputs
 
 
 def is_chat(api: Api, operation: Operation) -> bool:
-    """An OpenAI-style chat completion: a JSON body with a `model` or a `stream` field
-    whose `messages` is a list of `{role, content}` objects (or of variants that have
-    them, as in OpenAI's and TGI's specs). (Without `model` or `stream`, it is more likely a request
-    that stores messages, such as creating a thread.)"""
-    body = operation.body
-    media = next((m for n, m in body.content.items() if is_json(n)), None) if body else None
-    if media is None:
+    """A chat: a JSON body whose `messages` is a list of `{role, content}` objects (or of
+    variants that have them, as in OpenAI's and TGI's specs), beside a `model` or a
+    `stream` field (without them it more likely stores messages, as creating a thread
+    does), and a reply that holds an assistant's message (`message.content`,
+    `choices[].message.content` or `choices[].delta.content`): Ollama's /api/create
+    takes `messages` to seed a model and TGI's /chat_tokenize answers tokens, neither is
+    a conversation. Where one request and reply schema serve several operations
+    (LocalAI's chat, completions, embeddings and images share them), the shapes cannot
+    tell them apart, and only the operation that names itself a chat is one."""
+    request = _request_ref(api, operation)
+    if request is None or not _asks_with_messages(api, operation):
         return False
+    if not _answers_with_a_message(api, operation):
+        return False
+    if request and any(
+        other is not operation and _request_ref(api, other) == request for other in api.operations
+    ):
+        return _CHAT_WORD in f"{operation.path} {operation.summary}".lower()
+    return True
+
+
+_CHAT_WORD = "chat"
+
+
+def _json_body(operation: Operation) -> MediaType | None:
+    body = operation.body
+    return next((m for n, m in body.content.items() if is_json(n)), None) if body else None
+
+
+def _request_ref(api: Api, operation: Operation) -> str | None:
+    """The `$ref` of the JSON body's schema ("" when it is written in place), or None
+    without a JSON body."""
+    media = _json_body(operation)
+    if media is None:
+        return None
+    return api.schemas.ref_of(media.schema) or ""
+
+
+def _asks_with_messages(api: Api, operation: Operation) -> bool:
+    media = _json_body(operation)
+    assert media is not None
     schema, _ = prepare(api.schemas, media.schema)
     properties = schema.get("properties") or {}
     messages = properties.get("messages")
@@ -174,6 +211,17 @@ def is_chat(api: Api, operation: Operation) -> bool:
     if main_type(messages) != "array" or not isinstance(messages.get("items"), Mapping):
         return False
     return {"role", "content"} <= _property_names(api, messages["items"])
+
+
+def _answers_with_a_message(api: Api, operation: Operation) -> bool:
+    """Whether a success reply (JSON, or a stream's events) holds an assistant message."""
+    response = success_response(operation)
+    for media in response.content.values() if response else ():
+        schema, _ = prepare(api.schemas, media.schema)
+        properties = schema.get("properties")
+        if isinstance(properties, Mapping) and _message_field(api, properties, _STREAMED):
+            return True
+    return False
 
 
 def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
@@ -189,7 +237,9 @@ def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
     return names
 
 
-def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
+def _primary_output(
+    api: Api, media: MediaType, echoes: frozenset[str], chat: bool = False
+) -> Output:
     if not is_json(media.name):
         return Output(
             component_for_media_type(media.name),
@@ -202,6 +252,11 @@ def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Outpu
     if kind == "object" and isinstance(properties, Mapping) and properties:
         fields = {name: prepare(api.schemas, node)[0] for name, node in properties.items()}
         readable = {n: s for n, s in fields.items() if not s.get("writeOnly")}
+        answer = _message_field(api, readable) if chat else None
+        if answer is not None:
+            return Output(
+                "textbox", field=answer, media_type=media.name, echoes=echoes, rule="message"
+            )
         name = primary_name({n: main_type(s) for n, s in readable.items()}, echoes)
         if name is not None:
             return Output(
@@ -222,6 +277,27 @@ def _primary_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Outpu
     if kind == "object" or kind == "array":
         return Output("json", media_type=media.name, rule=f"JSON {kind}")
     return Output("auto", media_type=media.name, echoes=echoes, rule="JSON of unknown shape")
+
+
+_STREAMED = ("message", "delta")  # a streamed chunk's choices hold a `delta`
+
+
+def _message_field(
+    api: Api, properties: Mapping[str, Any], keys: tuple[str, ...] = ("message",)
+) -> str | None:
+    """An assistant message's text: `message.content` (Ollama's chat) or
+    `choices.0.message.content` (OpenAI's; `delta` in a streamed chunk), where the
+    reply's schema has one."""
+    if "message" in properties and "content" in _property_names(api, properties["message"]):
+        return "message.content"
+    choices, _ = prepare(api.schemas, properties.get("choices", {}))
+    if main_type(choices) == "array":
+        item, _ = prepare(api.schemas, choices.get("items", {}))
+        inner = item.get("properties")
+        for key in keys:
+            if isinstance(inner, Mapping) and "content" in _property_names(api, inner.get(key, {})):
+                return f"choices.0.{key}.content"
+    return None
 
 
 def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:

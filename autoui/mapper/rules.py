@@ -444,6 +444,16 @@ def untyped_parameter_rule(c: Candidate) -> Widget | None:
     return Widget("textbox", "string")
 
 
+def untyped_prompt_rule(c: Candidate) -> Widget | None:
+    """A body field named for words (`prompt`, `input`) whose schema gives no type (a Go
+    `interface{}` in LocalAI's spec): a text box, sent as text, which such a field takes."""
+    if c.location != "body" or c.kind or "x-autoui-json" in c.schema:
+        return None
+    if any(k in c.schema for k in ("oneOf", "anyOf", "allOf", "not", "properties", "items")):
+        return None
+    return Widget("textarea", "string") if _named(c.ident, LONG_TEXT_NAMES) else None
+
+
 def json_rule(c: Candidate) -> Widget:
     """Anything else (objects, mixed arrays, oneOf, unknown): a JSON editor."""
     return Widget("json", c.kind or "any", "json")
@@ -470,6 +480,7 @@ RULES: list[Rule] = [
     keyvalue_rule,
     text_rule,
     untyped_parameter_rule,
+    untyped_prompt_rule,
     json_rule,
 ]
 
