@@ -30,6 +30,9 @@ CLIENT_HEADERS = frozenset(
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+_SHELL_VARIABLE = re.compile(r"\$(\{[^{}]+\})")  # `${NAME}` in a path key
+
+
 @dataclass
 class Problem:
     """Something wrong with the document that autoui worked around."""
@@ -177,8 +180,9 @@ class Operation:
     @property
     def url_path(self) -> str:
         """The part of the path key that goes into the URL: a `#...` that tells operations
-        on one path apart (AWS's `/#X-Amz-Target=...`) is a fragment, never sent."""
-        return self.path.split("#", 1)[0]
+        on one path apart (AWS's `/#X-Amz-Target=...`) is a fragment, never sent; a
+        shell-style `${NAME}` (the open inference protocol's) is the variable `{NAME}`."""
+        return _SHELL_VARIABLE.sub(r"\1", self.path.split("#", 1)[0])
 
 
 @dataclass

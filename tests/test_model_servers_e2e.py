@@ -499,13 +499,6 @@ def test_v2_infer_answers_the_output_tensors(uis: UIs) -> None:
     assert served.recorder.last("/v2/models/iris/infer").json == {"inputs": IRIS}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the open inference protocol's `text_output` stream is shown as raw "
-        "JSON lines (and its paths write `${MODEL_NAME}`, whose `$` must not be sent)"
-    ),
-)
 def test_oip_generate_stream_is_text_as_it_comes(uis: UIs) -> None:
     served = uis("kserve", "/oip/generate_rest.json")
     client = Client(served.ui, verbose=False)

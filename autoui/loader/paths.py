@@ -7,6 +7,8 @@
   tells operations on one path apart: a URL's fragment is never sent, so requests go to
   the path before it (the dispatcher drops the fragment, which would otherwise swallow
   the query appended after it).
+- A shell-style `${NAME}` (the open inference protocol's `/v2/models/${MODEL_NAME}/...`)
+  is the variable `{NAME}`: the `$` is not sent.
 - A `?` in a path key (icons8's `/search?term={term}`) starts the URL's query; the
   dispatcher appends the query parameters after it.
 
@@ -50,6 +52,11 @@ def _odd_key(op: Operation) -> list[str]:
         found.append(
             f"the path key holds a fragment ({op.path[len(op.url_path) :]!r}), which a URL "
             f"never sends: requests go to {op.url_path or '/'!r}"
+        )
+    if "${" in op.path and op.url_path != op.path.split("#", 1)[0]:
+        found.append(
+            "the path key writes its variables shell-style (`${NAME}`): read as `{NAME}`, "
+            "the `$` is not sent"
         )
     if "?" in op.url_path:
         query = op.url_path[op.url_path.index("?") :]
