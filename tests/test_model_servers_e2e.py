@@ -323,10 +323,6 @@ def test_openai_image_as_base64_is_a_picture_of_the_chosen_size(page: Page, uis:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: spec defaults the user did not set are sent with the images request",
-)
 def test_openai_several_images_are_several_pictures(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
