@@ -179,6 +179,21 @@ def test_ollama_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     assert served.recorder.to("/api/tags", "GET")  # read from the server, not invented
 
 
+def test_ollama_model_list_is_read_only_when_the_picker_is_opened(page: Page, uis: UIs) -> None:
+    served = uis("ollama")
+    ui = ModelPage(page, served.ui)
+    ui.open("generate")
+    expect(ui.field("body-model")).to_be_visible()
+    assert not served.recorder.to("/api/tags")  # opening the page asks nothing
+    assert "llama3.2:latest" in ui.options("body-model")
+    assert len(served.recorder.to("/api/tags", "GET")) == 1
+    ui.type_into("body-model", "llama3.2")  # a name the list does not spell so is taken
+    ui.type_into("body-prompt", "Hi")
+    ui.send("generate")
+    expect(ui.answer_text("generate")).to_have_value("Echo: Hi", timeout=WAIT)
+    assert served.recorder.last("/api/generate").json["model"] == "llama3.2"
+
+
 def test_ollama_chat_streams_token_by_token_and_keeps_history(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
