@@ -214,14 +214,23 @@ def _asks_with_messages(api: Api, operation: Operation) -> bool:
 
 
 def _answers_with_a_message(api: Api, operation: Operation) -> bool:
-    """Whether a success reply (JSON, or a stream's events) holds an assistant message."""
+    """Whether a success reply (JSON, or a stream's events) holds an assistant message,
+    or says nothing of its shape (FastAPI's `-> Any`), which is no evidence against."""
     response = success_response(operation)
+    described = False
     for media in response.content.values() if response else ():
         schema, _ = prepare(api.schemas, media.schema)
         properties = schema.get("properties")
         if isinstance(properties, Mapping) and _message_field(api, properties, _STREAMED):
             return True
-    return False
+        described = described or _describes(schema)
+    return not described
+
+
+def _describes(schema: Mapping[str, Any]) -> bool:
+    """A schema that gives a reply a shape: more than nothing, or than a stream's text."""
+    kind = main_type(schema)
+    return (bool(kind) and kind != "string") or "properties" in schema
 
 
 def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
