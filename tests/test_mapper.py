@@ -1218,3 +1218,39 @@ def test_a_fastapi_generate_endpoint_maps_to_what_a_user_expects() -> None:
         ("image", "image", "base64", False, NO_DEFAULT),
     ]
     assert (plan.outputs[0].component, plan.outputs[0].field) == ("textbox", "response")
+
+
+# --- model servers' shapes (issue 15) ------------------------------------------------------
+
+
+def test_a_text_or_lists_of_texts_or_token_ids_is_one_text_box() -> None:
+    # TEI's `inputs`: oneOf [oneOf [string, [int]], [oneOf [string, [int]]]]
+    text_or_ids = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "integer"}}]}
+    f = field({"oneOf": [text_or_ids, {"type": "array", "items": text_or_ids}]}, "inputs", True)
+    assert (f.key, f.component, f.value_type, f.rule) == (
+        "body.inputs",
+        "textarea",
+        "any",
+        "text_or_lists",
+    )
+
+
+def test_a_text_or_an_object_is_still_a_choice_of_variants() -> None:
+    plan = body_plan(
+        {"format": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {}}]}}
+    )
+    assert plan.fields[0].component == "variant"
+
+
+def test_an_open_enum_is_a_dropdown_that_takes_other_values() -> None:
+    # OpenAI's model names: anyOf [string, {string, enum}]
+    f = field(
+        {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}]}, "model", True
+    )
+    assert (f.component, f.choices, f.custom_values) == ("dropdown", ["a", "b"], True)
+
+
+def test_an_untyped_field_named_for_words_is_a_text_box() -> None:
+    # LocalAI's `prompt` (a Go interface{}): no type at all
+    assert field({"description": "The prompt"}, "prompt").component == "textarea"
+    assert field({"description": "Anything"}, "extra").component == "json"

@@ -257,7 +257,19 @@ def _array(field: Field, value: Any) -> Any:
     return [convert(item_field, item) for item in value]
 
 
+def _text_or_list(field: Field, value: Any) -> Any:
+    """Text, or the list typed as JSON (`["a", "b"]`); a value given as such stays."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            return value
+        return parsed if isinstance(parsed, list) else value
+    return value
+
+
 _CONVERTERS = {
+    "any": _text_or_list,
     "string": _string,
     "integer": _number,
     "number": _number,

@@ -40,6 +40,7 @@ from autoui.mapper.shapes import (
     prepare,
     required_names,
     skeleton,
+    text_or_lists,
 )
 
 MAX_DEPTH = 3  # path segments in a field name (a.b.c); deeper objects get a JSON editor
@@ -306,8 +307,10 @@ class _Collector:
         ref = self.api.schemas.ref_of(raw)
         if not isinstance(options, list) or not 1 < len(options) <= MAX_VARIANTS:
             return False
-        if open_enum(self.api.schemas, schema) is not None:
-            return False  # one field: names to pick from, any other typed
+        if open_enum(self.api.schemas, schema) is not None or text_or_lists(
+            self.api.schemas, schema
+        ):
+            return False  # one field: names to pick from, or a text box
         if ref is not None and ref in place.refs[:-1]:
             return False
         discriminator = schema.get("discriminator")

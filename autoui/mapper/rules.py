@@ -22,6 +22,7 @@ from autoui.mapper.shapes import (
     open_enum,
     prepare,
     required_names,
+    text_or_lists,
 )
 from autoui.schemas import Schemas, types_of
 
@@ -181,6 +182,15 @@ def open_enum_rule(c: Candidate) -> Widget | None:
     if names is None:
         return None
     return Widget("dropdown", "string", choices=names, custom_values=True)
+
+
+def text_or_lists_rule(c: Candidate) -> Widget | None:
+    """A text, or lists of texts or token ids: a text box. What is typed is sent as text,
+    or as the list it is when it is a JSON list (`["a", "b"]`); gradio_client may give
+    a list as such."""
+    if not text_or_lists(c.schemas, c.schema):
+        return None
+    return Widget("textarea", "any")
 
 
 def enum_rule(c: Candidate) -> Widget | None:
@@ -463,6 +473,7 @@ RULES: list[Rule] = [
     text_body_rule,
     const_rule,
     open_enum_rule,
+    text_or_lists_rule,
     enum_rule,
     enum_array_rule,
     image_rule,

@@ -169,6 +169,26 @@ def open_enum(schemas: Schemas, schema: Mapping[str, Any]) -> list[str] | None:
     return list(dict.fromkeys(names)) or None
 
 
+def text_or_lists(schemas: Schemas, schema: Mapping[str, Any], depth: int = 0) -> bool:
+    """Whether a `oneOf`/`anyOf` is "a text, or lists" (TEI's and OpenAI's embedding
+    `input`: a string, an array of strings, of token ids...): one text box, where a
+    person types the text, not a choice between shapes."""
+    options = schema.get("anyOf", schema.get("oneOf"))
+    if not isinstance(options, list) or len(options) < 2 or depth > 2:
+        return False
+    texts = 0
+    for option in options:
+        alternative = schemas.resolve(option)
+        kinds = types_of(alternative)
+        if kinds == ["string"] and "enum" not in alternative and "format" not in alternative:
+            texts += 1
+        elif kinds != ["array"] and not text_or_lists(schemas, alternative, depth + 1):
+            return False
+        elif kinds != ["array"]:
+            texts += 1
+    return texts > 0
+
+
 def required_names(schema: Mapping[str, Any]) -> list[str]:
     """The schema's `required` names, or none when it is not a list of strings (a broken
     spec must still build)."""
