@@ -148,13 +148,6 @@ def test_tgi_generate_through_gradio_client_with_only_the_prompt(uis: UIs) -> No
 # --- Text Embeddings Inference -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        'issue 15: `prompt_name` is pre-filled with the text "null" (TEI answers 422) and'
-        " `inputs` is a type selector with a JSON editor, not a text box"
-    ),
-)
 def test_tei_embed_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
     served = uis("tei")
     ui = ModelPage(page, served.ui)
@@ -399,13 +392,6 @@ def test_openai_transcription_takes_audio_and_shows_text(
     assert set(parts) == {"file", "model"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: embeddings show the response wrapper with the vector collapsed "
-        '("Array(8)"), and `input`/`model` are variant selectors'
-    ),
-)
 def test_openai_embedding_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
