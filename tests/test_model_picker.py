@@ -51,6 +51,21 @@ def test_openai_s_open_enum_of_models_is_one_picker_not_two_variants() -> None:
     assert "gpt-4o-mini" in (models[0].choices or []) and not models[0].default
 
 
+def test_inspect_says_where_a_picker_s_models_come_from() -> None:
+    from autoui.report import plan_report
+
+    require_specs()
+    plan = plan_api(
+        load_spec(str(SPECS_DIR / "ml-serving/ollama/openapi.yaml"), validate_spec=False)
+    )
+    report = plan_report(plan, "http://127.0.0.1:9")
+    chat = next(op for op in report["operations"] if op["api_name"] == "chat")
+    model = next(i for i in chat["inputs"] if i["api_param"] == "model")
+    assert (model["rule"], model["choices_from"]) == ("model picker", "list")
+    stream = next(i for i in chat["inputs"] if i["api_param"] == "stream")
+    assert "default" not in stream and stream["server_default"] is True
+
+
 @pytest.mark.parametrize(
     ("data", "path", "names"),
     [

@@ -77,6 +77,7 @@ def _pickable(f: Field) -> bool:
 
 def _make_picker(f: Field, found: ModelList) -> None:
     f.component = "dropdown"
+    f.rule = "model picker"
     f.custom_values = True
     f.options_from = found
     f.choices = list(f.choices or [])
