@@ -62,7 +62,7 @@ def build_app(
     `source` is a URL, a file path, a dict or an already loaded `Api`. Unless `strict`,
     the spec is validated in the background and its problems are logged, so a large
     spec's UI is up before the seconds its validation takes. `config` is an overrides
-    file (YAML or JSON) or its content as a dict (see the README's config reference).
+    file (YAML or JSON) or its content as a dict (see docs/configuration.md).
     Image URLs in replies are fetched only from the API's origins and from
     `media_origins`.
 

@@ -179,7 +179,7 @@ def _config_argument(parser: argparse.ArgumentParser) -> None:
         "--config",
         metavar="FILE",
         help="overrides (YAML or JSON): hide or order operations, pick components, "
-        "labels, defaults, the output field; see the README's config reference",
+        "labels, defaults, the output field; see docs/configuration.md",
     )
 
 

@@ -5,7 +5,7 @@ in the page: the time Chromium needs before the page can be used grows with the 
 of operations (here 1.2 s at 10, 2.2 s at 40, 7.3 s at 160). The navigator costs one
 round trip per switch (~0.25 s) and the same to open at any size (~1.1 s).
 `TABS_LIMIT` keeps a tab per operation for small APIs while their page still opens in
-about 2 s (`benchmarks/layout.py`; the README has the figures).
+about 2 s (`benchmarks/layout.py`; docs/performance.md has the figures).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from support.browser import INSTALL_HINT, find_chromium, launch_chromium
 # of a closed network, and Gradio apps bind loopback only.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
+# Parsed YAML documents are cached in a folder of this run (autoui.loader.yaml_cache),
+# not in the user's own cache.
+os.environ.setdefault("AUTOUI_CACHE_DIR", tempfile.mkdtemp(prefix="autoui-test-cache-"))
 
 # No timed assertions: Hypothesis's default 200 ms deadline per example fails property
 # tests on a loaded machine (seen on the shared 2-core one), whatever the code does.

@@ -34,6 +34,7 @@ from support.servers import serve_asgi, serve_gradio
 from autoui import load_spec
 from autoui.app import build_app
 from autoui.builder.form import header_markdown
+from autoui.dispatcher.checks import check
 from autoui.mapper import plan_api
 
 OK = {"200": {"description": "OK"}}
@@ -385,3 +386,49 @@ def test_a_swagger_2_body_without_a_media_type_is_sent_as_json_and_reported() ->
         "#/paths/~1cleared/post: a body parameter but no media type in consumes: sent as "
         "application/xml"
     ]
+
+
+# --- readOnly properties a request leaves out, however the spec says they are readOnly -----
+
+
+def test_a_required_property_read_only_through_a_ref_is_not_demanded() -> None:
+    """ijenko.net's `FunctionalityNew` requires `class`, a `$ref` to a readOnly string:
+    the form leaves it out (a request must not send it), so the check must not demand it
+    (Prism accepted the request the check refused)."""
+    spec = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "host": "x.test",
+        "consumes": ["application/json"],
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "make",
+                    "parameters": [
+                        {
+                            "in": "body",
+                            "name": "b",
+                            "required": True,
+                            "schema": {"$ref": "#/definitions/New"},
+                        }
+                    ],
+                    "responses": {"200": {"description": "OK"}},
+                }
+            }
+        },
+        "definitions": {
+            "New": {
+                "type": "object",
+                "required": ["class", "name"],
+                "properties": {
+                    "class": {"$ref": "#/definitions/Class"},
+                    "name": {"type": "string"},
+                },
+            },
+            "Class": {"type": "string", "readOnly": True},
+        },
+    }
+    (plan,) = plan_api(load_spec(spec)).operations
+    assert [f.name for f in plan.fields] == ["name"]
+    assert check(plan, {"name": "lamp"}) == []
+    assert [(i.where, i.rule) for i in check(plan, {})] == [("name", "required")]

@@ -3,7 +3,7 @@
 With a tab per operation every form is in the page: at 1,000 operations Chromium needs
 about 35 s before the page can be used. Here the page holds one filterable Dropdown,
 and `gr.render` builds only the chosen operation's form, on the server, when it is
-chosen; opening the page costs the same at 10 or 1,000 operations (see the README's
+chosen; opening the page costs the same at 10 or 1,000 operations (see docs/performance.md's
 figures, `benchmarks/browser.py`).
 
 The list is grouped by tag (tags in the document's order), and each entry holds the

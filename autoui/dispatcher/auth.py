@@ -40,7 +40,7 @@ from autoui.dispatcher import styles
 from autoui.dispatcher.curl import REDACTED, Secrets, scrub
 from autoui.dispatcher.oauth import Grant, Token, TokenClient, TokenError
 from autoui.dispatcher.sessions import SessionState, SessionStore
-from autoui.errors import ConfigError
+from autoui.errors import AutouiError, ConfigError
 from autoui.ir import Api, Operation, SecurityRequirement, SecurityScheme
 
 log = logging.getLogger("autoui")
@@ -69,7 +69,7 @@ UNDECLARED_FORMS = "basic, bearer, header:NAME, query:NAME or cookie:NAME"
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110)
 
 
-class AuthProblem(ValueError):
+class AuthProblem(AutouiError, ValueError):
     """A credential that cannot be used; the message names the scheme, never the value."""
 
 

@@ -34,6 +34,7 @@ from autoui.schemas import JSON_TYPES, TYPE_ALIASES
 
 MAX_ISSUES = 20
 _DOCUMENT_URI = "urn:autoui:document"
+_MAX_REF_HOPS = 16  # a chain of $refs longer than this is taken as a loop
 _SLOT = "x-autoui-checked"  # where the schema being checked sits in the registry's copy
 
 
@@ -205,7 +206,7 @@ def _validate(
         path = tuple(str(p) for p in error.absolute_path)
         if error.validator == "required":
             missing = _missing_name(error)
-            if missing is None or _read_only(error, missing):
+            if missing is None or _read_only(error, missing, registry):
                 continue
             found.append(((*path, missing), "required", "a value is required"))
         else:
@@ -220,12 +221,23 @@ def _missing_name(error: ValidationError) -> str | None:
     return None
 
 
-def _read_only(error: ValidationError, name: str) -> bool:
+def _read_only(error: ValidationError, name: str, registry: Registry[Any]) -> bool:
     """3.1 keeps `required` for readOnly properties in requests; OAS says it applies to
-    responses only, so such a property is not missing from a request."""
+    responses only, so such a property is not missing from a request. The property may
+    say so through a `$ref` (ijenko.net's `class: {$ref: FunctionalityClass}`)."""
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     properties = schema.get("properties")
     prop = properties.get(name) if isinstance(properties, Mapping) else None
+    resolver = registry.resolver(_DOCUMENT_URI)
+    for _ in range(_MAX_REF_HOPS):
+        if not (isinstance(prop, Mapping) and isinstance(prop.get("$ref"), str)):
+            break
+        if prop.get("readOnly") is True:
+            return True
+        try:
+            prop = resolver.lookup(prop["$ref"]).contents
+        except Exception:  # an unresolvable reference: the validator has reported it
+            return False
     return isinstance(prop, Mapping) and prop.get("readOnly") is True
 
 

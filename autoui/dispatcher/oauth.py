@@ -27,6 +27,7 @@ from urllib.parse import quote
 import requests
 
 from autoui.dispatcher.transport import Session
+from autoui.errors import AutouiError
 
 log = logging.getLogger("autoui")
 
@@ -34,7 +35,7 @@ MAX_TOKEN_REPLY = 1024 * 1024
 _EARLY = 30.0  # seconds before expiry that a token counts as expired
 
 
-class TokenError(Exception):
+class TokenError(AutouiError):
     """The token could not be had; `str()` is the one-line message for the user."""
 
 

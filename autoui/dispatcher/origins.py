@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
+from autoui.errors import AutouiError
 from autoui.ir import Operation, Server
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -36,7 +37,7 @@ _PATH_TEXT = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$")
 _HOST_TEXT = re.compile(r"^[A-Za-z0-9\-.:\[\]]*$")
 
 
-class OriginError(ValueError):
+class OriginError(AutouiError, ValueError):
     """A URL autoui will not send a request to; the message says why and what to do."""
 
 

@@ -1,7 +1,8 @@
 """Turning a spec's bytes into Python objects: JSON, or YAML with a safe loader only.
 
 libyaml's `CSafeLoader` is used when PyYAML was built with it (about 10x faster on
-multi-megabyte specs); the pure-Python `SafeLoader` otherwise. Both construct plain
+multi-megabyte specs); the pure-Python `SafeLoader` otherwise. A large YAML document's
+parsed tree is kept on disk for the next load (`yaml_cache`). Both construct plain
 data only, never Python objects (CVE-2017-1000207 was an unsafe loader).
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from autoui.errors import SpecError
+from autoui.loader import yaml_cache
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -33,13 +35,13 @@ _C_LOADER_MAX_DEPTH = 1000
 # expansion count for the vast majority of specs, which use no aliases.
 _ALIAS_LIKE = re.compile(r"(?:^|[\s\[,:-])\*[\w.-]+\s*(?=$|[,\]}\n])", re.MULTILINE)
 _LEAD = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+_TOO_DEEP = f"the document is nested more than {MAX_NESTING} levels deep"
 
 
 def parse(data: bytes, source: str, content_type: str = "") -> Any:
     text = _decode(data, source)
     if not text.strip():
         raise SpecError(source, "the document is empty")
-    too_deep = f"the document is nested more than {MAX_NESTING} levels deep"
     if _is_json(text, source, content_type):
         # Strictly JSON: read as YAML, a trailing comma (`},}}`) would be accepted
         # silently; the user should hear where their JSON is wrong.
@@ -48,14 +50,18 @@ def parse(data: bytes, source: str, content_type: str = "") -> Any:
         except json.JSONDecodeError as exc:
             raise SpecError(source, _json_reason(exc)) from None
         except RecursionError:
-            raise SpecError(source, too_deep) from None
+            raise SpecError(source, _TOO_DEEP) from None
+    return yaml_cache.cached(data, lambda: _yaml(text, source))
+
+
+def _yaml(text: str, source: str) -> Any:
     loader = _SafeLoader if _c_loader_safe(text) else yaml.SafeLoader
     try:
         document = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise SpecError(source, _yaml_reason(exc)) from None
     except RecursionError:
-        raise SpecError(source, too_deep) from None
+        raise SpecError(source, _TOO_DEEP) from None
     return _checked(document, source, aliases=_ALIAS_LIKE.search(text) is not None)
 
 
@@ -95,7 +101,7 @@ def _checked(document: Any, source: str, *, aliases: bool) -> Any:
     to more than MAX_EXPANDED_NODES nodes."""
     depth, size = measure(document) if aliases else (nesting(document), 0)
     if depth > MAX_NESTING:
-        raise SpecError(source, f"the document is nested more than {MAX_NESTING} levels deep")
+        raise SpecError(source, _TOO_DEEP)
     if size > MAX_EXPANDED_NODES:
         raise SpecError(
             source,

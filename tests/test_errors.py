@@ -1,0 +1,47 @@
+"""Every error autoui raises on purpose is an `AutouiError`: one `except` in a caller
+(the CLI, `--reload`, a user's own code) catches them all, and each is a one-line message."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import autoui
+from autoui.errors import AutouiError
+
+# Not errors: a signal between autoui's own threads, never seen outside them.
+CONTROL_FLOW = {"autoui.dispatcher.live.Stopped"}
+
+
+def public_exceptions() -> dict[str, type[BaseException]]:
+    found = {}
+    for module_info in pkgutil.walk_packages(autoui.__path__, "autoui."):
+        if module_info.name.endswith(".__main__"):  # importing it runs the CLI
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == module.__name__
+                and not name.startswith("_")
+            ):
+                found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+def test_every_public_exception_is_an_autoui_error() -> None:
+    exceptions = public_exceptions()
+    # The walk finds what it should: the errors of the loader, the config and the dispatcher.
+    assert {
+        "autoui.errors.SpecError",
+        "autoui.dispatcher.origins.OriginError",
+        "autoui.dispatcher.auth.AuthProblem",
+    } <= set(exceptions)
+    outside = sorted(
+        name
+        for name, cls in exceptions.items()
+        if name not in CONTROL_FLOW and not issubclass(cls, AutouiError)
+    )
+    assert outside == []
