@@ -39,6 +39,14 @@ def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
                         "required": f.required,
                         "rule": f.rule,
                         **({} if f.default is NO_DEFAULT else {"default": f.default}),
+                        **(
+                            {}
+                            if f.server_default is NO_DEFAULT
+                            else {"server_default": f.server_default}
+                        ),
+                        **(
+                            {"choices_from": f.options_from.plan.api_name} if f.options_from else {}
+                        ),
                         **({"placeholder": f.placeholder} if f.placeholder else {}),
                         **({"choices": f.choices} if f.choices else {}),
                         **({"when": {k: list(v) for k, v in f.when}} if f.when else {}),
@@ -85,6 +93,8 @@ def text_report(plan: AppPlan, base_url: str) -> str:
         ]
         for f in op.fields:
             flag = " required" if f.required else ""
+            if f.options_from is not None:
+                flag += f" models from /{f.options_from.plan.api_name}"
             when = "".join(f" when {k.split('.', 1)[1]}={'|'.join(v)}" for k, v in f.when)
             lines.append(
                 f"    {f.api_param:<24} {f.location:<6} {f.component:<11} [rule: {f.rule}]"

@@ -286,18 +286,14 @@ def test_the_default_variant_is_sent_as_an_object_with_its_discriminator(backend
     assert json.loads(body_of(echoed)) == {"name": "Tom", "pet": {"kind": "cat"}}
 
 
-def test_scalar_and_list_variants_put_their_value_at_the_same_place(backend, plans) -> None:
+def test_a_text_or_a_list_is_one_text_box_and_a_typed_list_is_sent_as_one(backend, plans) -> None:
     plan = plans["pets"]
-    text = send(backend, plan, name="a", content_variant="string", content_string="hello")
-    listed = send(
-        backend,
-        plan,
-        name="a",
-        content_variant="list of strings",
-        content_list_of_strings=["x", "y"],
-    )
-    assert json.loads(body_of(text))["content"] == "hello"
-    assert json.loads(body_of(listed))["content"] == ["x", "y"]
+    assert plan.field_by_param("content").component == "textarea"
+    sent = [
+        json.loads(body_of(send(backend, plan, name="a", content=value)))["content"]
+        for value in ("hello", '["x", "y"]', ["x", "y"], "[not JSON] as it is")
+    ]
+    assert sent == ["hello", ["x", "y"], ["x", "y"], "[not JSON] as it is"]
 
 
 def test_table_rows_and_key_value_rows_become_a_list_of_objects_and_an_object(

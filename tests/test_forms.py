@@ -281,7 +281,7 @@ def test_an_example_wins_over_the_format_hint_as_placeholder() -> None:
     ],
 )
 def test_defaults_a_widget_cannot_hold_are_converted_or_dropped(schema, default) -> None:
-    assert field(schema, "value").default == default
+    assert field(schema, "value").server_default == default
 
 
 def test_nested_fields_name_their_group() -> None:
@@ -374,8 +374,8 @@ def test_named_examples_fill_every_field_and_pick_the_variant() -> None:
     plan = plan_of(document)
     assert [(e.name, e.summary, e.values) for e in plan.examples] == [
         ("cat", "A cat", {"owner": "ann", "name": "Tom", "pet_variant": "cat", "pet_cat_lives": 9}),
-        # A field the example leaves out gets its default back.
-        ("dog", "", {"owner": "bob", "name": "x", "pet_variant": "dog", "pet_dog_bark": "woof"}),
+        # A field the example leaves out is cleared (its spec default is the server's).
+        ("dog", "", {"owner": "bob", "name": None, "pet_variant": "dog", "pet_dog_bark": "woof"}),
     ]
 
 
@@ -462,7 +462,8 @@ def test_a_number_without_a_value_is_a_text_box_not_a_number_showing_zero() -> N
     by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
     count, size = by_id["in-body-count"], by_id["in-body-size"]
     assert isinstance(count, gr.Textbox) and count.placeholder == "an integer from 1"
-    assert isinstance(size, gr.Number) and size.value == 3
+    # An optional field's default is the server's: shown, not a value to send.
+    assert isinstance(size, gr.Textbox) and (size.value, size.placeholder) == (None, "default: 3")
 
 
 def test_operations_named_like_the_pages_own_listeners_keep_their_names() -> None:

@@ -216,7 +216,8 @@ def test_a_required_boolean_is_a_checkbox_an_optional_one_has_three_choices() ->
     assert (f.component, f.value_type) == ("checkbox", "boolean")
     # Not set, true or false: an unticked box could not be told from "not given".
     f = field({"type": "boolean", "default": True}, "stream")
-    assert (f.component, f.value_type, f.default) == ("tristate", "boolean", True)
+    assert (f.component, f.value_type, f.default) == ("tristate", "boolean", NO_DEFAULT)
+    assert (f.server_default, f.info) == (True, "(default: true)")
 
 
 # --- images, files, raw bodies ------------------------------------------------------------
@@ -537,10 +538,16 @@ def test_objects_deeper_than_three_segments_are_json_editors() -> None:
 _OBJECT_MAP = {"type": "object", "additionalProperties": {"type": "object"}}
 
 
-def test_json_editor_is_prefilled_from_the_default() -> None:
-    f = field({**_OBJECT_MAP, "default": {"en": {"k": 1}}}, "headers")
+def test_required_json_editor_is_prefilled_from_the_default() -> None:
+    f = field({**_OBJECT_MAP, "default": {"en": {"k": 1}}}, "headers", required=True)
     assert (f.component, f.encoding) == ("json", "json")
     assert json.loads(f.default) == {"en": {"k": 1}}
+
+
+def test_optional_json_editor_starts_empty_and_says_the_default() -> None:
+    f = field({**_OBJECT_MAP, "default": {"en": {"k": 1}}, "example": {"x": {}}}, "headers")
+    assert (f.default, f.server_default) == (NO_DEFAULT, {"en": {"k": 1}})
+    assert f.info.endswith('(default: {"en": {"k": 1}})')
 
 
 def test_required_json_editor_is_prefilled_from_the_example() -> None:
@@ -757,9 +764,26 @@ def test_description_becomes_info_with_whitespace_collapsed() -> None:
     assert f.info == "The pet's name."
 
 
-def test_default_prefills_an_optional_field() -> None:
-    f = field({"type": "string", "default": "en"}, "lang")
+def test_default_prefills_a_required_field() -> None:
+    f = field({"type": "string", "default": "en"}, "lang", required=True)
     assert (f.default, f.placeholder) == ("en", "")
+
+
+def test_an_optional_field_s_default_is_shown_never_prefilled() -> None:
+    # A spec's default documents what the server does without the field.
+    f = field({"type": "string", "default": "en", "example": "fr"}, "lang")
+    assert (f.default, f.server_default, f.placeholder) == (NO_DEFAULT, "en", "default: en")
+
+
+@pytest.mark.parametrize("text", ["null", "None"])
+def test_the_text_null_as_a_default_means_no_default(text: str) -> None:
+    # TGI writes `default: "null"` (Rust's None) for `adapter_id`, `top_p`, ...
+    f = field({"type": "string", "default": text}, "adapter_id", required=True)
+    assert (f.default, f.placeholder) == (NO_DEFAULT, "")
+    f = field({"type": "number", "default": text, "minimum": 0, "maximum": 1}, "top_p")
+    assert (f.component, f.server_default) == ("number", NO_DEFAULT)
+    f = field({"type": "string", "enum": ["None", "some"], "default": "None"}, "mode")
+    assert f.server_default == "None"  # a value the schema lists is a value
 
 
 def test_example_prefills_a_required_field() -> None:
@@ -1194,3 +1218,34 @@ def test_a_fastapi_generate_endpoint_maps_to_what_a_user_expects() -> None:
         ("image", "image", "base64", False, NO_DEFAULT),
     ]
     assert (plan.outputs[0].component, plan.outputs[0].field) == ("textbox", "response")
+
+
+# --- model servers' shapes (issue 15) ------------------------------------------------------
+
+
+def test_a_text_or_lists_of_texts_or_token_ids_is_one_text_box() -> None:
+    # TEI's `inputs`: oneOf [oneOf [string, [int]], [oneOf [string, [int]]]]
+    text_or_ids = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "integer"}}]}
+    f = field({"oneOf": [text_or_ids, {"type": "array", "items": text_or_ids}]}, "inputs", True)
+    assert (f.key, f.component, f.value_type, f.rule) == ("body.inputs", "texts", "any", "texts")
+
+
+def test_a_text_or_an_object_is_still_a_choice_of_variants() -> None:
+    plan = body_plan(
+        {"format": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {}}]}}
+    )
+    assert plan.fields[0].component == "variant"
+
+
+def test_an_open_enum_is_a_dropdown_that_takes_other_values() -> None:
+    # OpenAI's model names: anyOf [string, {string, enum}]
+    f = field(
+        {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}]}, "model", True
+    )
+    assert (f.component, f.choices, f.custom_values) == ("dropdown", ["a", "b"], True)
+
+
+def test_an_untyped_field_named_for_words_is_a_text_box() -> None:
+    # LocalAI's `prompt` (a Go interface{}): no type at all
+    assert field({"description": "The prompt"}, "prompt").component == "textarea"
+    assert field({"description": "Anything"}, "extra").component == "json"

@@ -64,3 +64,43 @@ def test_the_table_s_totals() -> None:
     totals = Counter(kind_of(e) for entries in KINDS.values() for e in entries.values())
     assert sum(totals.values()) == 602
     assert totals["chat"] == 15 and totals["other"] == 510
+
+
+# --- what autoui makes of them: chats ---------------------------------------------------------
+
+# Chats whose request is not a `messages` list (the Responses API's `input`, Anthropic's
+# content blocks, Mistral's stored conversations): the chat view sends `messages`, so
+# they keep their request form.
+NOT_YET_CHATS = {
+    ("big/openai/openapi.yaml", "POST /responses"),
+    ("big/openai/openapi.yaml", "POST /responses?beta=true"),
+    ("ml-serving/localai/swagger.json", "POST /v1/messages"),
+    ("ml-serving/localai/swagger.json", "POST /v1/responses"),
+    ("ml-serving/mistral/openapi.yaml", "POST /v1/conversations"),
+    ("ml-serving/mistral/openapi.yaml", "POST /v1/conversations/{conversation_id}"),
+    ("ml-serving/mistral/openapi.yaml", "POST /v1/conversations#stream"),
+    ("ml-serving/mistral/openapi.yaml", "POST /v1/conversations/{conversation_id}#stream"),
+}
+
+
+@pytest.mark.parametrize("relative", sorted(KINDS))
+def test_exactly_the_chats_open_as_chats(relative: str) -> None:
+    """Precision first: nothing the table calls another kind becomes a chat (LocalAI's
+    image, embedding and completion routes share the chat's schemas; Ollama's /api/create
+    and TGI's /chat_tokenize take `messages`)."""
+    from autoui import load_spec
+    from autoui.mapper import plan_api
+
+    corpus_documents()
+    plan = plan_api(load_spec(str(SPECS_DIR / relative), validate_spec=False))
+    chats = {
+        op.operation.label
+        for op in plan.operations
+        if any(o.component == "chat" for o in op.outputs)
+    }
+    expected = {
+        operation
+        for operation, entry in KINDS[relative].items()
+        if kind_of(entry) == "chat" and (relative, operation) not in NOT_YET_CHATS
+    }
+    assert chats == expected

@@ -519,7 +519,7 @@ def test_a_stored_record_with_its_vector_is_the_record_not_an_embedding_reply() 
             },
             "texts",
         ),
-        ("stop", {"oneOf": [{"type": "string"}, STRINGS]}, "variant"),  # not a model input
+        ("stop", {"oneOf": [{"type": "string"}, STRINGS]}, "texts"),  # OpenAI's stop too
         (
             "input",
             {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}]},

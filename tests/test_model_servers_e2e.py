@@ -98,13 +98,6 @@ def prefix(value: float) -> str:
 # --- Text Generation Inference -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the form as it opens sends `top_p: 0`, `typical_p: 0` (sliders with no"
-        ' usable default) and `adapter_id: "null"`; TGI answers 422'
-    ),
-)
 def test_tgi_generate_works_as_the_form_opens(page: Page, uis: UIs) -> None:
     served = uis("tgi")
     ui = ModelPage(page, served.ui)
@@ -116,13 +109,6 @@ def test_tgi_generate_works_as_the_form_opens(page: Page, uis: UIs) -> None:
     assert served.recorder.last("/generate").json == {"inputs": "Hello there"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the form as it opens sends `top_p: 0` and friends; TGI's stream "
-        "answers with its validation error"
-    ),
-)
 def test_tgi_generate_stream_shows_each_token_as_it_comes(page: Page, uis: UIs) -> None:
     served = uis("tgi")
     ui = ModelPage(page, served.ui)
@@ -135,13 +121,6 @@ def test_tgi_generate_stream_shows_each_token_as_it_comes(page: Page, uis: UIs) 
     assert served.recorder.last("/generate_stream").json == {"inputs": "one two three"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: TGI's chat completion is hidden under a duplicate title and is not "
-        "reached as a chat"
-    ),
-)
 def test_tgi_chat_keeps_the_conversation(page: Page, uis: UIs) -> None:
     served = uis("tgi")
     ui = ModelPage(page, served.ui)
@@ -169,13 +148,6 @@ def test_tgi_generate_through_gradio_client_with_only_the_prompt(uis: UIs) -> No
 # --- Text Embeddings Inference -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15 (send only what the user set): `prompt_name` is pre-filled with the text"
-        ' "null" (TEI answers 422) and the defaults `normalize`, `truncate` are sent'
-    ),
-)
 def test_tei_embed_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
     served = uis("tei")
     ui = ModelPage(page, served.ui)
@@ -192,13 +164,6 @@ def test_tei_embed_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
 # --- Ollama --------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the required `model` sits in the closed Settings panel: no model "
-        "picker filled from /api/tags"
-    ),
-)
 def test_ollama_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
@@ -207,13 +172,21 @@ def test_ollama_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     assert served.recorder.to("/api/tags", "GET")  # read from the server, not invented
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the required `model` sits in the closed Settings panel, so the first "
-        'message fails with "model is required"'
-    ),
-)
+def test_ollama_model_list_is_read_only_when_the_picker_is_opened(page: Page, uis: UIs) -> None:
+    served = uis("ollama")
+    ui = ModelPage(page, served.ui)
+    ui.open("generate")
+    expect(ui.field("body-model")).to_be_visible()
+    assert not served.recorder.to("/api/tags")  # opening the page asks nothing
+    assert "llama3.2:latest" in ui.options("body-model")
+    assert len(served.recorder.to("/api/tags", "GET")) == 1
+    ui.type_into("body-model", "llama3.2")  # a name the list does not spell so is taken
+    ui.type_into("body-prompt", "Hi")
+    ui.send("generate")
+    expect(ui.answer_text("generate")).to_have_value("Echo: Hi", timeout=WAIT)
+    assert served.recorder.last("/api/generate").json["model"] == "llama3.2"
+
+
 def test_ollama_chat_streams_token_by_token_and_keeps_history(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
@@ -232,13 +205,6 @@ def test_ollama_chat_streams_token_by_token_and_keeps_history(page: Page, uis: U
     assert set(sent) <= {"model", "messages", "stream"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        'issue 15: with `stream: false` Ollama\'s `done_reason` ("stop") is shown and kept'
-        " as the answer; and `model` is in the closed Settings panel"
-    ),
-)
 def test_ollama_chat_not_streamed_shows_the_message(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
@@ -272,13 +238,6 @@ def test_ollama_generate_streams_the_response(page: Page, uis: UIs) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: nothing the user did not set may be sent, and the spec's `stream: "
-        "true` default is sent"
-    ),
-)
 def test_ollama_generate_sends_only_what_the_user_set(page: Page, uis: UIs) -> None:
     served = uis("ollama")
     ui = ModelPage(page, served.ui)
@@ -290,12 +249,6 @@ def test_ollama_generate_sends_only_what_the_user_set(page: Page, uis: UIs) -> N
     assert served.recorder.last("/api/generate").json == {"model": "llama3.2", "prompt": "Hi"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: /api/create opens as a chat (its `messages` seed a model; nothing answers them)"
-    ),
-)
 def test_ollama_create_is_not_a_chat(page: Page, uis: UIs) -> None:
     ui = ModelPage(page, uis("ollama").ui)
     ui.open("create")
@@ -306,13 +259,6 @@ def test_ollama_create_is_not_a_chat(page: Page, uis: UIs) -> None:
 # --- OpenAI (and LocalAI) ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `model` is an empty field in the closed Settings panel of ~60, not a "
-        "picker filled from GET /v1/models"
-    ),
-)
 def test_openai_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -321,14 +267,6 @@ def test_openai_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     assert served.recorder.to("/v1/models", "GET")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `model` is in the closed Settings panel (the first message fails), and"
-        " spec defaults the user never set (stop, reasoning_effort, parallel_tool_calls, "
-        "...) are sent"
-    ),
-)
 def test_openai_chat_streams_with_only_model_and_messages(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -393,10 +331,6 @@ def test_openai_image_as_base64_is_a_picture_of_the_chosen_size(page: Page, uis:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: spec defaults the user did not set are sent with the images request",
-)
 def test_openai_several_images_are_several_pictures(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -459,13 +393,6 @@ def test_openai_transcription_takes_audio_and_shows_text(
     assert set(parts) == {"file", "model"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `model` is a variant selector (no picker); spec defaults the user did not"
-        " set (`encoding_format`) are sent"
-    ),
-)
 def test_openai_embedding_shows_the_vector_as_numbers(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -486,7 +413,8 @@ def test_openai_embedding_shows_the_vector_as_numbers(page: Page, uis: UIs) -> N
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "issue 15: LocalAI's image generation shares the chat request schema and opens as a chat"
+        "issue 15: no longer a chat, and `prompt` is a text box; but one generated image "
+        "crashes the page: `TypeError: a bytes-like object is required, not 'int'`"
     ),
 )
 def test_localai_image_generation_is_a_picture_not_a_chat(page: Page, uis: UIs) -> None:
@@ -552,13 +480,6 @@ def test_v2_infer_answers_the_output_tensors(uis: UIs) -> None:
     assert served.recorder.last("/v2/models/iris/infer").json == {"inputs": IRIS}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: the open inference protocol's `text_output` stream is shown as raw "
-        "JSON lines (its `${MODEL_NAME}` paths are read as `{MODEL_NAME}` already)"
-    ),
-)
 def test_oip_generate_stream_is_text_as_it_comes(uis: UIs) -> None:
     served = uis("kserve", "/oip/generate_rest.json")
     client = Client(served.ui, verbose=False)

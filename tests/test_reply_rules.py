@@ -105,6 +105,16 @@ def test_a_cut_stream_shows_no_half_event(body: bytes, media_type: str, text: st
     assert _text([body], media_type) == text
 
 
+def test_open_inference_protocol_text_output_is_the_growing_text() -> None:
+    # generate_rest.yaml's GenerateStreamResponse: one `text_output` piece per event.
+    events = [
+        {"model_name": "m", "model_version": "1", "text_output": piece}
+        for piece in ("Echo:", " tell", " me")
+    ]
+    body = "".join(f"data: {json.dumps(e)}\n\n" for e in events).encode()
+    assert _text([body[:30], body[30:]], "text/event-stream") == "Echo: tell me"
+
+
 def test_done_marks_the_end_of_an_openai_stream() -> None:
     stream = TextStream()
     for event in EventReader("text/event-stream").feed(b"data: [DONE]\n\n"):

@@ -119,6 +119,16 @@ SPEC: dict[str, Any] = {
         # Path keys as real documents write them: a variable no parameter declares
         # (LocalAI), a fragment telling operations apart (AWS), a query in the key (icons8).
         "/echo/jobs/{uuid}": {"get": {"operationId": "job", "responses": OK}},
+        # The open inference protocol's generate_rest.yaml writes `${MODEL_NAME}`.
+        "/echo/models/${MODEL_NAME}/generate": {
+            "get": {
+                "operationId": "generate",
+                "parameters": [
+                    {"name": "MODEL_NAME", "in": "path", "required": True, "schema": {}}
+                ],
+                "responses": OK,
+            }
+        },
         "/echo/aws#X-Amz-Target=Tags.List": {
             "get": {
                 "operationId": "aws_tags",
@@ -291,6 +301,16 @@ def test_a_path_variable_without_a_parameter_is_a_required_string(served) -> Non
         "is read as a required string"
     ) in problems
     assert call(served, "job", uuid="j 1")["raw_path"] == "/echo/jobs/j%201"
+
+
+def test_a_shell_style_path_variable_is_sent_without_its_dollar(served) -> None:
+    assert call(served, "generate", MODEL_NAME="tiny-llm")["raw_path"] == (
+        "/echo/models/tiny-llm/generate"
+    )
+    assert any(
+        "the path key writes its variables shell-style (`${NAME}`)" in str(p)
+        for p in load_spec(SPEC).problems
+    )
 
 
 def test_a_fragment_in_a_path_key_is_not_sent_and_keeps_no_query(served) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.endpoints import Running, StartFn, session_of
+from autoui.builder.pickers import wire_pickers
 from autoui.builder.present import safe_markdown, status_markdown
 from autoui.builder.widgets import input_component
 from autoui.dispatcher.reply import Reply
@@ -70,10 +71,19 @@ def chat_view(plan: OperationPlan, start: StartFn, concurrency: int | None) -> N
                 elem_id=f"chat-stream-{name}",
                 interactive=True,
             )
-            with gr.Accordion("Settings", open=False):
-                widgets = {
-                    f.api_param: input_component(replace(f, key=f"chat.{f.key}")) for f in settings
+            # What must be given (the model) in sight; the optional rest folded away.
+            widgets = {
+                f.api_param: input_component(replace(f, key=f"chat.{f.key}"))
+                for f in settings
+                if f.required
+            }
+            with gr.Accordion("Optional settings", open=False):
+                widgets |= {
+                    f.api_param: input_component(replace(f, key=f"chat.{f.key}"))
+                    for f in settings
+                    if not f.required
                 }
+    wire_pickers(settings, widgets, start)
     history = gr.State([])  # the conversation as sent to the API, per browser session
     running = Running()
 

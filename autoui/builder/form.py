@@ -19,6 +19,7 @@ from autoui.builder.chat import chat_view
 from autoui.builder.endpoints import CallFn, Running, StartFn, may_stream, session_of, starter
 from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea, RawBodyArea
 from autoui.builder.messages import markdown
+from autoui.builder.pickers import wire_pickers
 from autoui.builder.present import OutputArea, safe_markdown
 from autoui.dispatcher.checks import check
 from autoui.mapper.plan import Field, OperationPlan
@@ -103,6 +104,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
         with gr.Column():
             area = OutputArea.create(plan)
     fields.wire()
+    wire_pickers(plan.fields, inputs, start)
     assert area.reveal is not None
     showing_stop = {stop: gr.update(visible=True)} if stop is not None else {}
     hiding_stop = {stop: gr.update(visible=False)} if stop is not None else {}

@@ -38,12 +38,12 @@ def tabs(
                 with gr.Tab(tag, id=f"tag-{number}", elem_id=f"tag-{number}"):
                     _operation_tabs(operations, form)
     else:
-        _operation_tabs(plan.operations, form)
+        _operation_tabs(next(iter(groups.values()), []), form)
     # `?op=` is read in the browser, which clicks the operation's tag and then its tab:
     # a load event on the server would cost a round trip and, through its Tabs outputs,
     # was seen to race with a form's Stop while a stream is shown.
     siblings = [
-        (number if outer else None, [op.api_name for op in operations])
+        (number if outer else None, [op.api_name for op in chats_first(operations)])
         for number, operations in enumerate(groups.values())
     ]
     demo.load(None, None, None, js=open_link_js(siblings))
@@ -76,8 +76,14 @@ def open_link_js(siblings: list[tuple[int | None, list[str]]]) -> str:
     )
 
 
+def chats_first(operations: list[OperationPlan]) -> list[OperationPlan]:
+    """A tag's operations with its chats first: what a model server's user comes for is
+    on the line of tabs, not in Gradio's "More" menu."""
+    return sorted(operations, key=lambda op: not any(o.component == "chat" for o in op.outputs))
+
+
 def _operation_tabs(operations: list[OperationPlan], form: Form) -> None:
     with gr.Tabs():
-        for op in operations:
+        for op in chats_first(operations):
             with gr.Tab(op.title, id=op.api_name, elem_id=f"tab-{op.api_name}"):
                 form(op)

@@ -87,10 +87,25 @@ def slider(field: Field) -> gr.Slider:
         minimum=field.minimum,
         maximum=field.maximum,
         step=field.step,
-        value=_value(field, field.minimum),
+        value=_slider_start(field, field.minimum, field.maximum),
         info=_info(field),
         **_common(field),
     )
+
+
+def _slider_start(field: Field, low: float, high: float) -> float:
+    """Where a slider starts: its default (an optional one's is the server's, not sent
+    while the slider stays there), else a bound the schema allows, else the middle: an
+    exclusive bound (`0 < top_p < 1`) is not a value to send."""
+    for value in (field.default, field.server_default):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+    schema = field.schema
+    if "exclusiveMinimum" not in schema or "minimum" in schema:
+        return low
+    if "exclusiveMaximum" not in schema or "maximum" in schema:
+        return high
+    return (low + high) / 2
 
 
 def checkbox(field: Field) -> gr.Checkbox:
@@ -117,6 +132,7 @@ def dropdown(field: Field) -> gr.Dropdown:
     return gr.Dropdown(
         choices=choices,
         value=_value(field, choices[0] if field.required and len(choices) == 1 else None),
+        allow_custom_value=field.custom_values,
         info=_info(field),
         **_common(field),
     )

@@ -3,7 +3,8 @@
 Model servers stream their answer as many small events; a person wants the growing
 text, not a list of chunks. `TextStream` turns each event into the piece of text it
 adds, knowing the common shapes: OpenAI (`choices[0].delta.content`, `choices[0].text`),
-Ollama (`response`, `message.content`) and TGI (`token.text`). An event of another
+Ollama (`response`, `message.content`), TGI (`token.text`) and the open inference
+protocol (`text_output`). An event of another
 shape adds its raw data on a line of its own, so nothing is hidden.
 """
 
@@ -156,6 +157,7 @@ _TEXT_PATHS: tuple[tuple[str | int, ...], ...] = (
     ("response",),
     ("token", "text"),
     ("delta", "text"),
+    ("text_output",),  # the open inference protocol's generate_stream
 )
 
 

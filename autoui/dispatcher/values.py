@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from autoui.errors import AutouiError
-from autoui.mapper.plan import FILE_ENCODINGS, Field
+from autoui.mapper.plan import FILE_ENCODINGS, NO_DEFAULT, Field
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
@@ -150,6 +150,8 @@ def wire_value(field: Field, value: Any, open_file: FileOpener) -> Any:
         return ABSENT  # a selector decides which fields are sent; it is not sent itself
     if value is None or (isinstance(value, str) and value == "" and not field.required):
         return ABSENT
+    if _at_server_default(field, value):
+        return ABSENT
     if field.encoding in FILE_ENCODINGS:
         return _files(field, value, open_file)
     if field.encoding == "json":
@@ -157,6 +159,19 @@ def wire_value(field: Field, value: Any, open_file: FileOpener) -> Any:
     if field.component in _SHAPED:
         return _SHAPED[field.component](field, value)
     return _CONVERTERS.get(field.value_type, _as_is)(field, value)
+
+
+def _at_server_default(field: Field, value: Any) -> bool:
+    """An optional slider left where it starts, at the server's default: a slider cannot
+    be empty, and sending the default would send what the user never set."""
+    return (
+        field.component == "slider"
+        and not field.required
+        and field.server_default is not NO_DEFAULT
+        and not isinstance(value, bool)
+        and isinstance(value, (int, float))
+        and value == field.server_default
+    )
 
 
 def _files(field: Field, value: Any, open_file: FileOpener) -> Any:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from autoui.ir import Api, Operation
 from autoui.mapper.inputs import plan_form
+from autoui.mapper.models import attach_model_lists
 from autoui.mapper.naming import unique_names
 from autoui.mapper.outputs import plan_outputs
 from autoui.mapper.plan import NO_DEFAULT, AppPlan, Field, OperationPlan, Output
@@ -30,7 +33,7 @@ def plan_operation(api: Api, operation: Operation, api_name: str) -> OperationPl
 
 def plan_api(api: Api) -> AppPlan:
     names = unique_names(api.operations)
-    return AppPlan(
+    app = AppPlan(
         api=api,
         operations=[
             plan_operation(api, op, name) for op, name in zip(api.operations, names, strict=True)
@@ -38,6 +41,18 @@ def plan_api(api: Api) -> AppPlan:
         title=api.title,
         description=api.description,
     )
+    _distinct_titles(app.operations)
+    attach_model_lists(app)
+    return app
+
+
+def _distinct_titles(plans: list[OperationPlan]) -> None:
+    """Operations that share a summary (TGI calls its generate, chat and completions
+    routes all "Generate tokens") are told apart by their method and path instead."""
+    counts = Counter(plan.title for plan in plans)
+    for plan in plans:
+        if counts[plan.title] > 1:
+            plan.title = plan.operation.label
 
 
 def nothing_to_call(api: Api) -> str:

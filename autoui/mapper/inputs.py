@@ -31,8 +31,16 @@ from autoui.mapper.plan import (
     When,
     value_at,
 )
-from autoui.mapper.rules import Candidate, choose, is_json, is_texts_input
-from autoui.mapper.shapes import first_example, main_type, prepare, required_names, skeleton
+from autoui.mapper.rules import Candidate, choose, is_json, is_text_or_texts
+from autoui.mapper.shapes import (
+    documented_default,
+    first_example,
+    main_type,
+    open_enum,
+    prepare,
+    required_names,
+    skeleton,
+)
 
 MAX_DEPTH = 3  # path segments in a field name (a.b.c); deeper objects get a JSON editor
 MAX_FIELDS = 60  # a body with more properties than this is edited as JSON
@@ -295,11 +303,13 @@ class _Collector:
         added) when there is none, or it is too big, so the caller adds a JSON editor."""
         key_word = "oneOf" if isinstance(schema.get("oneOf"), list) else "anyOf"
         options = schema.get(key_word)
-        if path and is_texts_input(path[-1], self.api.schemas, schema):
-            return False  # one text box (`rules.texts_rule`), not a selector of shapes
         ref = self.api.schemas.ref_of(raw)
         if not isinstance(options, list) or not 1 < len(options) <= MAX_VARIANTS:
             return False
+        if open_enum(self.api.schemas, schema) is not None or (
+            path and is_text_or_texts(self.api.schemas, schema)
+        ):
+            return False  # one field: names to pick from, or a text box (`rules.texts_rule`)
         if ref is not None and ref in place.refs[:-1]:
             return False
         discriminator = schema.get("discriminator")
@@ -403,12 +413,15 @@ class _Collector:
         field.item_type = widget.item_type
         field.encoding = widget.encoding
         field.choices = widget.choices
+        field.custom_values = widget.custom_values
         field.minimum, field.maximum, field.step = widget.minimum, widget.maximum, widget.step
         field.columns = widget.columns
         field.rule = rule
         _prefill(field, item.schema, item.examples, item.raw, self.api)
-        field.default = _fitting_default(field)
+        field.default = _fitting(field, field.default)
+        field.server_default = _fitting(field, field.server_default)
         field.placeholder = field.placeholder or widget.placeholder
+        _show_server_default(field)
         return field
 
 
@@ -444,10 +457,9 @@ def _merge_media_twins(built: list[tuple[Field, _Item]]) -> list[tuple[Field, _I
     return kept
 
 
-def _fitting_default(field: Field) -> Any:
-    """The default as the widget can hold it, or none: real specs give `default: "10"`
+def _fitting(field: Field, value: Any) -> Any:
+    """A default as the widget can hold it, or none: real specs give `default: "10"`
     for an integer and `default: "x"` outside an enum, which a widget cannot show."""
-    value = field.default
     if value is NO_DEFAULT or value is None:
         return value
     if field.component in ("number", "slider"):
@@ -462,7 +474,8 @@ def _fitting_default(field: Field) -> Any:
     if field.component in ("checkbox", "tristate"):
         return value if isinstance(value, bool) else str(value).lower() == "true"
     if field.component == "dropdown":
-        return value if value in (field.choices or []) else NO_DEFAULT
+        fits = value in (field.choices or []) or (field.custom_values and isinstance(value, str))
+        return value if fits else NO_DEFAULT
     if field.component in ("multiselect", "list"):
         items = value if isinstance(value, list) else [value]
         return (
@@ -553,39 +566,53 @@ def _kind(api: Api, schema: Mapping[str, Any]) -> str:
 def _prefill(
     field: Field, schema: Mapping[str, Any], examples: list[Any], raw: Any, api: Api
 ) -> None:
-    """Defaults prefill every field; examples prefill required fields and are shown as
-    placeholders in optional ones, so an optional example value is never sent unasked."""
-    has_default = "default" in schema
-    found, example = (
-        (True, examples[0])
-        if examples
-        else first_example({k: v for k, v in schema.items() if k != "default"})
-    )
+    """A required field starts with the spec's default, else its example: it must be
+    sent, and these are the values the spec suggests. An optional field starts empty:
+    its default documents what the server does without it (`server_default`, shown, never
+    sent) and an example is only a placeholder, so nothing is sent that the user did not
+    set."""
+    default = documented_default(schema)
+    bare = {k: v for k, v in schema.items() if k != "default"}
+    found, example = (True, examples[0]) if examples else first_example(bare)
     if field.encoding in ("base64", "file"):
         return
+    if not field.required:
+        field.server_default = default
     if field.component == "json":
-        value = (
-            schema["default"]
-            if has_default
-            else example
-            if found
-            else (
-                skeleton(api.schemas, raw if raw is not None else schema)
-                if field.required
-                else None
+        if field.required:
+            value = (
+                default
+                if default is not NO_DEFAULT
+                else example
+                if found
+                else skeleton(api.schemas, raw if raw is not None else schema)
             )
-        )
-        if value is not None:
-            field.default = json.dumps(value, indent=2, ensure_ascii=False)
+            if value is not None:
+                field.default = json.dumps(value, indent=2, ensure_ascii=False)
         return
-    if has_default:
-        field.default = schema["default"]
-    elif found and field.required:
+    if field.required and default is not NO_DEFAULT:
+        field.default = default
+    elif field.required and found:
         field.default = example
     if found and not isinstance(example, (dict, list)):
         field.placeholder = str(example)
     elif found:
         field.placeholder = json.dumps(example, ensure_ascii=False)[:200]
+
+
+def _show_server_default(field: Field) -> None:
+    """An optional field's default, said where the user looks: the empty box's
+    placeholder, and the help text of widgets without one. A slider starts there."""
+    value = field.server_default
+    if value is NO_DEFAULT:
+        return
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if field.component == "slider":
+        field.default = value
+    if field.component in ("textbox", "textarea", "number"):
+        field.placeholder = f"default: {shown}"[:200]
+    else:
+        field.info = f"{field.info} (default: {shown[:100]})".strip()
 
 
 def _variant_for(selector: Field, value: Any, fields: list[Field]) -> str:

@@ -83,6 +83,9 @@ def answer_path(data: Any) -> str | None:
     """The answer's path in a well-known reply shape (OpenAI completions), if it is one."""
     if not isinstance(data, Mapping):
         return None
+    message = data.get("message")  # Ollama's chat: {"message": {"role", "content"}}
+    if isinstance(message, Mapping) and isinstance(message.get("content"), str):
+        return "message.content"
     choices = data.get("choices")
     if not (isinstance(choices, list) and choices and isinstance(choices[0], Mapping)):
         return None
@@ -150,25 +153,59 @@ def plan_outputs(
                 rule="no response schema: decided by the reply's Content-Type",
             )
         ]
-    outputs = [_primary_output(api, operation, media, echoes)]
+    chat = is_chat(api, operation)
+    outputs = [_primary_output(api, operation, media, echoes, chat)]
     assert response is not None
     streams = [name for name in response.content if name in STREAM_TYPES]
     if streams and outputs[0].component != "stream":
         outputs.append(Output("stream", media_type=streams[0], rule=f"also offers {streams[0]}"))
-    if is_chat(api, operation):
+    if chat:
         outputs.append(Output("chat", rule="a `messages` list of {role, content}: a chat"))
     return outputs
 
 
 def is_chat(api: Api, operation: Operation) -> bool:
-    """An OpenAI-style chat completion: a JSON body with a `model` or a `stream` field
-    whose `messages` is a list of `{role, content}` objects (or of variants that have
-    them, as in OpenAI's and TGI's specs). (Without `model` or `stream`, it is more likely a request
-    that stores messages, such as creating a thread.)"""
-    body = operation.body
-    media = next((m for n, m in body.content.items() if is_json(n)), None) if body else None
-    if media is None:
+    """A chat: a JSON body whose `messages` is a list of `{role, content}` objects (or of
+    variants that have them, as in OpenAI's and TGI's specs), beside a `model` or a
+    `stream` field (without them it more likely stores messages, as creating a thread
+    does), and a reply that holds an assistant's message (`message.content`,
+    `choices[].message.content` or `choices[].delta.content`): Ollama's /api/create
+    takes `messages` to seed a model and TGI's /chat_tokenize answers tokens, neither is
+    a conversation. Where one request and reply schema serve several operations
+    (LocalAI's chat, completions, embeddings and images share them), the shapes cannot
+    tell them apart, and only the operation that names itself a chat is one."""
+    request = _request_ref(api, operation)
+    if request is None or not _asks_with_messages(api, operation):
         return False
+    if not _answers_with_a_message(api, operation):
+        return False
+    if request and any(
+        other is not operation and _request_ref(api, other) == request for other in api.operations
+    ):
+        return _CHAT_WORD in f"{operation.path} {operation.summary}".lower()
+    return True
+
+
+_CHAT_WORD = "chat"
+
+
+def _json_body(operation: Operation) -> MediaType | None:
+    body = operation.body
+    return next((m for n, m in body.content.items() if is_json(n)), None) if body else None
+
+
+def _request_ref(api: Api, operation: Operation) -> str | None:
+    """The `$ref` of the JSON body's schema ("" when it is written in place), or None
+    without a JSON body."""
+    media = _json_body(operation)
+    if media is None:
+        return None
+    return api.schemas.ref_of(media.schema) or ""
+
+
+def _asks_with_messages(api: Api, operation: Operation) -> bool:
+    media = _json_body(operation)
+    assert media is not None
     schema, _ = prepare(api.schemas, media.schema)
     properties = schema.get("properties") or {}
     messages = properties.get("messages")
@@ -178,6 +215,26 @@ def is_chat(api: Api, operation: Operation) -> bool:
     if main_type(messages) != "array" or not isinstance(messages.get("items"), Mapping):
         return False
     return {"role", "content"} <= _property_names(api, messages["items"])
+
+
+def _answers_with_a_message(api: Api, operation: Operation) -> bool:
+    """Whether a success reply (JSON, or a stream's events) holds an assistant message,
+    or says nothing of its shape (FastAPI's `-> Any`), which is no evidence against."""
+    response = success_response(operation)
+    described = False
+    for media in response.content.values() if response else ():
+        schema, _ = prepare(api.schemas, media.schema)
+        properties = schema.get("properties")
+        if isinstance(properties, Mapping) and _message_field(api, properties, _STREAMED):
+            return True
+        described = described or _describes(schema)
+    return not described
+
+
+def _describes(schema: Mapping[str, Any]) -> bool:
+    """A schema that gives a reply a shape: more than nothing, or than a stream's text."""
+    kind = main_type(schema)
+    return (bool(kind) and kind != "string") or "properties" in schema
 
 
 def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
@@ -194,7 +251,7 @@ def _property_names(api: Api, node: Any, depth: int = 0) -> set[str]:
 
 
 def _primary_output(
-    api: Api, operation: Operation, media: MediaType, echoes: frozenset[str]
+    api: Api, operation: Operation, media: MediaType, echoes: frozenset[str], chat: bool = False
 ) -> Output:
     if media.name == "*/*" and _untyped_or_bytes(api, media):
         # Anything at all (TorchServe's predictions): the reply's Content-Type decides.
@@ -207,7 +264,7 @@ def _primary_output(
             media_type=media.name,
             rule=f"media type {media.name}",
         )
-    planned = _model_output(api, operation, media) or _schema_output(api, media, echoes)
+    planned = _model_output(api, operation, media) or _schema_output(api, media, echoes, chat)
     if planned.component in ("image", "audio") or planned.field in PRIMARY_NAMES:
         return planned  # one picture or sound, or a named answer (a job's `result`)
     if media.schema is None:
@@ -223,7 +280,9 @@ def _untyped_or_bytes(api: Api, media: MediaType) -> bool:
     return not kind or (kind == "string" and schema.get("format") in ("binary", "byte"))
 
 
-def _schema_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output:
+def _schema_output(
+    api: Api, media: MediaType, echoes: frozenset[str], chat: bool = False
+) -> Output:
     """By the reply schema's shape: its primary field, a table, labels, JSON or text."""
     schema, _ = prepare(api.schemas, media.schema)
     kind = main_type(schema)
@@ -231,6 +290,11 @@ def _schema_output(api: Api, media: MediaType, echoes: frozenset[str]) -> Output
     if kind == "object" and isinstance(properties, Mapping) and properties:
         fields = {name: prepare(api.schemas, node)[0] for name, node in properties.items()}
         readable = {n: s for n, s in fields.items() if not s.get("writeOnly")}
+        answer = _message_field(api, readable) if chat else None
+        if answer is not None:
+            return Output(
+                "textbox", field=answer, media_type=media.name, echoes=echoes, rule="message"
+            )
         name = primary_name({n: main_type(s) for n, s in readable.items()}, echoes)
         if name is not None:
             return Output(
@@ -264,6 +328,27 @@ def _model_output(api: Api, operation: Operation, media: MediaType) -> Output | 
     where = f"{operation.path} {operation.operation_id}"
     if declares_vectors(api.schemas, media.schema, where):
         return Output("vector", media_type=media.name, rule="embeddings")
+    return None
+
+
+_STREAMED = ("message", "delta")  # a streamed chunk's choices hold a `delta`
+
+
+def _message_field(
+    api: Api, properties: Mapping[str, Any], keys: tuple[str, ...] = ("message",)
+) -> str | None:
+    """An assistant message's text: `message.content` (Ollama's chat) or
+    `choices.0.message.content` (OpenAI's; `delta` in a streamed chunk), where the
+    reply's schema has one."""
+    if "message" in properties and "content" in _property_names(api, properties["message"]):
+        return "message.content"
+    choices, _ = prepare(api.schemas, properties.get("choices", {}))
+    if main_type(choices) == "array":
+        item, _ = prepare(api.schemas, choices.get("items", {}))
+        inner = item.get("properties")
+        for key in keys:
+            if isinstance(inner, Mapping) and "content" in _property_names(api, inner.get(key, {})):
+                return f"choices.0.{key}.content"
     return None
 
 

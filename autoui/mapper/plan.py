@@ -84,6 +84,16 @@ MEDIA_SELECTOR = "body.~send_as"  # the key of the "send as" selector
 
 
 @dataclass
+class ModelList:
+    """The operation that lists the API's models (`GET /v1/models`, Ollama's
+    `/api/tags`, TGI's `/info`) and where the names are in its reply: `("data", "*",
+    "id")` is each `data[].id`."""
+
+    plan: OperationPlan
+    path: tuple[str, ...]
+
+
+@dataclass
 class Field:
     """One input widget and where its value goes in the request."""
 
@@ -101,9 +111,16 @@ class Field:
     encoding: Encoding = "plain"
     required: bool = False
     info: str = ""
-    default: Any = NO_DEFAULT
+    default: Any = NO_DEFAULT  # what the widget starts with, and sends unless changed
+    # The spec's `default` of an optional field: what the server does without it. Shown
+    # (placeholder, info), never sent: an optional slider starts there and is not sent
+    # while it stays there.
+    server_default: Any = NO_DEFAULT
     placeholder: str = ""
     choices: list[Any] | None = None
+    custom_values: bool = False  # a dropdown that also takes values it does not list
+    # Where a model picker's choices come from: the API's own list of models.
+    options_from: ModelList | None = None
     minimum: float | None = None
     maximum: float | None = None
     step: float | None = None

@@ -15,8 +15,14 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from autoui.mapper.naming import identifier
-from autoui.mapper.plan import Column, Encoding, FieldLocation
-from autoui.mapper.shapes import main_type, prepare, required_names
+from autoui.mapper.plan import NO_DEFAULT, Column, Encoding, FieldLocation
+from autoui.mapper.shapes import (
+    documented_default,
+    main_type,
+    open_enum,
+    prepare,
+    required_names,
+)
 from autoui.schemas import Schemas, types_of
 
 IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
@@ -119,6 +125,7 @@ class Widget:
     item_type: str = ""
     placeholder: str = ""
     columns: list[Column] | None = None
+    custom_values: bool = False  # a dropdown that also takes values it does not list
 
 
 Rule = Callable[[Candidate], Widget | None]
@@ -166,6 +173,14 @@ def const_rule(c: Candidate) -> Widget | None:
     if "const" not in c.schema or not _choosable([c.schema["const"]]):
         return None
     return Widget("dropdown", c.kind or "any", choices=[c.schema["const"]])
+
+
+def open_enum_rule(c: Candidate) -> Widget | None:
+    """Names to pick from, any other typed: `anyOf: [{type: string}, {enum: [...]}]`."""
+    names = open_enum(c.schemas, c.schema)
+    if names is None:
+        return None
+    return Widget("dropdown", "string", choices=names, custom_values=True)
 
 
 def enum_rule(c: Candidate) -> Widget | None:
@@ -310,20 +325,11 @@ def file_alternatives_rule(c: Candidate) -> Widget | None:
     return image_rule(first) or audio_rule(first) or file_rule(first)
 
 
-TEXT_INPUT_NAMES = frozenset({"input", "inputs", "prompt", "text", "texts"})
-
-
-def is_texts_input(name: str, schemas: Schemas, schema: Mapping[str, Any]) -> bool:
-    """A model's input that takes a text or several (`input`, `inputs`, `prompt`...): by
-    name and shape both, so other string-or-list fields (`stop`, `tags`) keep their
-    selector."""
-    return name.lower() in TEXT_INPUT_NAMES and is_text_or_texts(schemas, schema)
-
-
 def is_text_or_texts(schemas: Schemas, schema: Mapping[str, Any], depth: int = 0) -> bool:
     """A text, or a list of texts (or of token ids): an embedding or generation input
-    (TEI's `inputs`, OpenAI's and Ollama's `input`). The first alternative, through nested
-    ones, is a string; every other is an array of strings, integers, or arrays of them."""
+    (TEI's `inputs`, OpenAI's and Ollama's `input`), OpenAI's `stop`. The first
+    alternative, through nested ones, is a string; every other is an array of strings,
+    integers, or arrays of them."""
     listed = schema.get("oneOf") or schema.get("anyOf")
     if not isinstance(listed, list) or len(listed) < 2 or depth > 2:
         return False
@@ -349,9 +355,9 @@ def _texts_array(schemas: Schemas, schema: Mapping[str, Any], depth: int) -> boo
 
 
 def texts_rule(c: Candidate) -> Widget | None:
-    """A model's text input, or several as a JSON list (`["a", "b"]`): one text box, not a
-    selector of shapes with a JSON editor (see is_texts_input)."""
-    if c.location != "body" or not is_texts_input(c.name, c.schemas, c.schema):
+    """A text, or several as a JSON list (`["a", "b"]`): one text box where a person types
+    the text, not a selector of shapes with a JSON editor (see is_text_or_texts)."""
+    if c.location != "body" or not is_text_or_texts(c.schemas, c.schema):
         return None
     return Widget("texts", "any")
 
@@ -444,7 +450,7 @@ def slider_rule(c: Candidate) -> Widget | None:
     high = _bound(c.schema, "maximum", "exclusiveMaximum")
     if low is None or high is None or not 0 < high - low <= _SLIDER_MAX_SPAN:
         return None
-    if not c.required and c.schema.get("default") is None:
+    if not c.required and documented_default(c.schema) is NO_DEFAULT:
         # A slider always has a value; an optional one would always send it. A `null`
         # default (`Optional[int] = None`) means "leave it out", not a value.
         return None
@@ -551,6 +557,16 @@ def untyped_parameter_rule(c: Candidate) -> Widget | None:
     return Widget("textbox", "string")
 
 
+def untyped_prompt_rule(c: Candidate) -> Widget | None:
+    """A body field named for words (`prompt`, `input`) whose schema gives no type (a Go
+    `interface{}` in LocalAI's spec): a text box, sent as text, which such a field takes."""
+    if c.location != "body" or c.kind or "x-autoui-json" in c.schema:
+        return None
+    if any(k in c.schema for k in ("oneOf", "anyOf", "allOf", "not", "properties", "items")):
+        return None
+    return Widget("textarea", "string") if _named(c.ident, LONG_TEXT_NAMES) else None
+
+
 def json_rule(c: Candidate) -> Widget:
     """Anything else (objects, mixed arrays, oneOf, unknown): a JSON editor."""
     return Widget("json", c.kind or "any", "json")
@@ -562,6 +578,7 @@ RULES: list[Rule] = [
     texts_rule,
     string_alternatives_rule,
     const_rule,
+    open_enum_rule,
     enum_rule,
     enum_array_rule,
     image_rule,
@@ -580,6 +597,7 @@ RULES: list[Rule] = [
     keyvalue_rule,
     text_rule,
     untyped_parameter_rule,
+    untyped_prompt_rule,
     json_rule,
 ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from autoui.mapper.plan import NO_DEFAULT
 from autoui.schemas import UNRESOLVED, Schemas, types_of
 
 _MAX_MERGE_DEPTH = 8
@@ -132,6 +133,40 @@ def first_example(schema: Mapping[str, Any]) -> tuple[bool, Any]:
     if isinstance(examples, list) and examples:
         return True, examples[0]
     return False, None
+
+
+# Defaults that mean "none": generators write Rust's `None`/`null` (TGI, TEI) as text.
+_NO_DEFAULT_TEXT = ("null", "None")
+
+
+def documented_default(schema: Mapping[str, Any]) -> Any:
+    """The schema's `default`, or NO_DEFAULT: a `null` default, or the text "null"/"None"
+    where the schema does not list it as a value (TGI's `adapter_id`, TEI's
+    `prompt_name`), means the field has no default."""
+    value = schema.get("default")
+    enum = schema.get("enum")
+    if value is None or (
+        value in _NO_DEFAULT_TEXT and not (isinstance(enum, list) and value in enum)
+    ):
+        return NO_DEFAULT
+    return value
+
+
+def open_enum(schemas: Schemas, schema: Mapping[str, Any]) -> list[str] | None:
+    """The named values of an "open enum", or None: `anyOf: [{type: string}, {type:
+    string, enum: [...]}]` (OpenAI's model names) offers names to pick from and takes
+    any other, so it is one text field with suggestions, not two alternatives."""
+    options = schema.get("anyOf", schema.get("oneOf"))
+    if not isinstance(options, list) or len(options) < 2:
+        return None
+    resolved = [schemas.resolve(o) for o in options]
+    if any(types_of(o) != ["string"] or "properties" in o for o in resolved):
+        return None
+    enums = [o.get("enum") for o in resolved]
+    if all(isinstance(e, list) for e in enums):
+        return None
+    names = [v for e in enums if isinstance(e, list) for v in e if isinstance(v, str)]
+    return list(dict.fromkeys(names)) or None
 
 
 def required_names(schema: Mapping[str, Any]) -> list[str]:
