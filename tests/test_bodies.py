@@ -288,7 +288,7 @@ def test_the_default_variant_is_sent_as_an_object_with_its_discriminator(backend
 
 def test_a_text_or_a_list_is_one_text_box_and_a_typed_list_is_sent_as_one(backend, plans) -> None:
     plan = plans["pets"]
-    assert plan.field_by_param("content").component == "textarea"
+    assert plan.field_by_param("content").component == "texts"
     sent = [
         json.loads(body_of(send(backend, plan, name="a", content=value)))["content"]
         for value in ("hello", '["x", "y"]', ["x", "y"], "[not JSON] as it is")

@@ -386,10 +386,15 @@ def test_a_file_or_files_part_named_image_is_a_picture_upload_sent_as_a_file() -
     assert (field.component, field.encoding) == ("image", "file")
 
 
-def test_a_text_or_known_names_part_is_a_text_box() -> None:
+def test_a_text_or_known_names_part_is_a_dropdown_that_takes_any_text() -> None:
     """OpenAI's multipart `model`: any string, or one of the names it knows."""
     model = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["whisper-1"]}]}
-    assert _field({"model": model}, "model", "multipart/form-data").component == "textbox"
+    picked = _field({"model": model}, "model", "multipart/form-data")
+    assert (picked.component, picked.choices, picked.custom_values) == (
+        "dropdown",
+        ["whisper-1"],
+        True,
+    )
     mixed = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
     assert _field({"model": mixed}, "model", "multipart/form-data").component != "textbox"
 

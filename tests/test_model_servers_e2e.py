@@ -288,13 +288,6 @@ def test_openai_chat_streams_with_only_model_and_messages(page: Page, uis: UIs) 
     assert set(sent) <= {"model", "messages", "stream"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15 (send only what the user set): spec defaults the user did not set are sent"
-        " with the images request"
-    ),
-)
 def test_openai_image_by_url_is_a_picture_of_the_default_size(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -307,13 +300,6 @@ def test_openai_image_by_url_is_a_picture_of_the_default_size(page: Page, uis: U
     assert served.recorder.last("/v1/images/generations").json == {"prompt": "a red fox"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `size` is a variant selector, not a dropdown of sizes; spec defaults the"
-        " user did not set are sent"
-    ),
-)
 def test_openai_image_as_base64_is_a_picture_of_the_chosen_size(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -368,13 +354,6 @@ def test_openai_speech_plays(page: Page, uis: UIs) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15 (send only what the user set): the spec's defaults (`response_format`,"
-        " `temperature`, ...) are sent as parts"
-    ),
-)
 def test_openai_transcription_takes_audio_and_shows_text(
     page: Page, uis: UIs, tmp_path: Path
 ) -> None:
@@ -410,13 +389,6 @@ def test_openai_embedding_shows_the_vector_as_numbers(page: Page, uis: UIs) -> N
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: no longer a chat, and `prompt` is a text box; but one generated image "
-        "crashes the page: `TypeError: a bytes-like object is required, not 'int'`"
-    ),
-)
 def test_localai_image_generation_is_a_picture_not_a_chat(page: Page, uis: UIs) -> None:
     served = uis("localai")
     ui = ModelPage(page, served.ui)
@@ -433,10 +405,6 @@ def test_localai_image_generation_is_a_picture_not_a_chat(page: Page, uis: UIs) 
 # --- Automatic1111 -------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 (send only what the user set): txt2img's spec defaults are sent",
-)
 def test_a1111_txt2img_shows_the_picture(page: Page, uis: UIs) -> None:
     served = uis("a1111")
     ui = ModelPage(page, served.ui)
@@ -629,8 +597,7 @@ def test_openai_image_edit_sends_the_uploaded_picture_as_a_file_part(
     ui.choose("body-~send_as", "multipart/form-data")
     picture = png_file(tmp_path, (64, 64), mode="RGBA")  # dall-e-2 edits take RGBA PNGs
     ui.upload("body-[multipart]-image", picture)
-    ui.type_into("body-[multipart]-model", "dall-e-2")
-    ui.type_into("body-[multipart]-size", "256x256")
+    ui.choose("body-[multipart]-size", "256x256")  # model left unset: dall-e-2
     ui.type_into("body-prompt", "make it blue")
     ui.send("createImageEdit")
     ui.done("createImageEdit")

@@ -447,6 +447,9 @@ def _merge_media_twins(built: list[tuple[Field, _Item]]) -> list[tuple[Field, _I
             f.item_type,
             f.body_path,
             f.required,
+            tuple(f.choices or ()),  # OpenAI's image sizes differ between JSON and multipart
+            f.custom_values,
+            (f.minimum, f.maximum),
         )
         if twin in first:
             earlier = first[twin]
