@@ -26,6 +26,7 @@ from autoui.dispatcher.transport import DEFAULT_RETRIES
 from autoui.errors import ConfigError
 from autoui.gcpause import paused_gc
 from autoui.ir import Api
+from autoui.launch import Page
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate_in_child
 from autoui.mapper.overrides import planned
@@ -78,8 +79,9 @@ def build_app(
 
     `layout` is `tabs` (a tab per operation, the API endpoints in the same Blocks),
     `navigator` (a searchable list and the open operation's form; the endpoints are a
-    second Blocks that `autoui.serve.asgi_app` and `autoui.mount` serve beside the page,
-    see `autoui.builder.endpoints_of`) or `auto`: tabs up to TABS_LIMIT operations.
+    second Blocks that the page's `launch()`, `autoui.serve.asgi_app` and `autoui.mount`
+    serve beside the page, see `autoui.launch`) or `auto`: tabs up to TABS_LIMIT
+    operations.
     """
     overrides = load_config(config) if config is not None else None
     with paused_gc():
@@ -211,6 +213,7 @@ def assemble(
         dispatcher=dispatcher,
         notes=notes,
         layout=layout,
+        page_class=Page,
     )
 
 

@@ -112,7 +112,8 @@ def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> Fa
     (Gradio 6.31). Without it, anyone could make the app read a server file and send
     it to the API. tests/test_file_paths.py sends those requests.
     """
-    mounted = gr.mount_gradio_app(app, demo, path=path, theme=theme_of(demo), **options)
+    options.setdefault("theme", theme_of(demo))
+    mounted = gr.mount_gradio_app(app, demo, path=path, **options)
     demo.has_launched = True
     return mounted
 

@@ -1,0 +1,131 @@
+"""`build_app(api).launch()` serves what `autoui serve` serves, at any size: with the
+navigator layout (more than 40 operations) every operation is an API endpoint for
+gradio_client and a tool for the official MCP client, and a browser opening the root
+is sent to the page. The calls reach a real loopback backend (the echo app)."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from gradio_client import Client
+from mcp import ClientSession
+from support.echo import echo_app
+from support.mcp_client import session
+from support.model_servers.specs import require_specs
+from support.servers import free_port, serve_asgi
+
+import autoui
+from autoui.builder import endpoints_of
+
+OPERATIONS = 47
+
+
+def synthetic_spec(count: int = OPERATIONS) -> dict[str, Any]:
+    """`count` operations, each `POST /echo/op{i}` with a JSON body `{text}`."""
+    body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {"text": {"type": "string", "description": "Any text."}},
+                }
+            }
+        },
+    }
+    reply = {"200": {"description": "what arrived", "content": {"application/json": {}}}}
+    paths = {
+        f"/echo/op{i}": {
+            "post": {"operationId": f"op{i}", "summary": f"Echo {i}", "requestBody": body}
+            | {"responses": reply}
+        }
+        for i in range(count)
+    }
+    return {"openapi": "3.0.3", "info": {"title": "Many", "version": "1"}, "paths": paths}
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[str]:
+    with serve_asgi(echo_app()) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def launched(demo: Any, **options: Any) -> Iterator[str]:
+    """`demo.launch(...)` on a free loopback port, without blocking; its URL."""
+    port = free_port()
+    demo.launch(
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **options
+    )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def many(echo: str) -> Iterator[str]:
+    demo = autoui.build_app(synthetic_spec(), base_url=echo)
+    assert endpoints_of(demo) is not None  # the navigator layout (more than TABS_LIMIT)
+    with launched(demo, mcp_server=True) as url:
+        yield url
+
+
+def test_every_operation_is_an_endpoint_for_gradio_client(many: str) -> None:
+    # The echo reply has a "path" key, which gradio_client would take for a file to fetch.
+    client = Client(many, verbose=False, download_files=False)
+    named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {f"/op{i}" for i in range(OPERATIONS)} <= set(named)
+    seen = client.predict(text="hello", api_name="/op7")
+    assert seen["method"] == "POST" and seen["path"] == "/echo/op7"
+    assert json.loads(base64.b64decode(seen["body"])) == {"text": "hello"}
+
+
+def test_every_operation_is_an_mcp_tool(many: str) -> None:
+    async def work(client: ClientSession) -> Any:
+        tools = (await client.list_tools()).tools
+        return tools, await client.call_tool("op3", {"text": "hi"})
+
+    tools, result = session(f"{many}/gradio_api/mcp/", work)
+    assert {tool.name for tool in tools} == {f"op{i}" for i in range(OPERATIONS)}
+    assert not result.isError
+    assert "/echo/op3" in result.content[0].text
+
+
+def test_a_browser_at_the_root_gets_the_page(many: str) -> None:
+    page = requests.get(f"{many}/?op=op5", timeout=30)
+    assert page.status_code == 200
+    assert page.url == f"{many}/ui/?op=op5"
+    assert "<title>Many</title>" in page.text or "Many" in page.text
+
+
+@pytest.fixture(scope="module")
+def github(echo: str) -> Iterator[tuple[str, autoui.Api]]:
+    """GitHub's REST API (771 operations), its calls going to the echo backend."""
+    api = autoui.load_spec(require_specs() / "big/github/api.github.com.2022-06-11.json")
+    with launched(autoui.build_app(api, base_url=f"{echo}/echo"), mcp_server=True) as url:
+        yield url, api
+
+
+def test_a_large_spec_is_served_whole_by_launch(github: tuple[str, autoui.Api]) -> None:
+    url, api = github
+    client = Client(url, verbose=False, download_files=False)
+    named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    operations = [name for name in named if not name.startswith("/autoui_")]
+    assert len(operations) == len(api.operations) == 771
+
+    async def work(client: ClientSession) -> Any:
+        tools = (await client.list_tools()).tools
+        return tools, await client.call_tool("meta_get_zen", {})
+
+    tools, result = session(f"{url}/gradio_api/mcp/", work)
+    assert len(tools) == len(api.operations)
+    assert not result.isError
+    assert "/echo/zen" in result.content[0].text
