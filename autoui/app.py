@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -28,7 +27,7 @@ from autoui.gcpause import paused_gc
 from autoui.ir import Api
 from autoui.launch import Page
 from autoui.loader import Source, load_spec, resolve_base_url
-from autoui.loader.validate import validate_in_child
+from autoui.loader.validate import validate_later
 from autoui.mapper.overrides import planned
 
 log = logging.getLogger("autoui")
@@ -112,7 +111,7 @@ def load_api(source: Source | Api, strict: bool) -> Api:
     """The API of `source`; validated only when `strict` (else see `validate_later`)."""
     if isinstance(source, Api):
         return source
-    return load_spec(source, strict=strict, validate_spec=strict)
+    return load_spec(source, strict=strict)
 
 
 def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str]) -> ServerChoice:
@@ -215,26 +214,3 @@ def assemble(
         layout=layout,
         page_class=Page,
     )
-
-
-def validate_later(api: Api) -> None:
-    """Validate in the background (in a child process) and log the problems.
-
-    Started once the page is built: validating a 4 MB spec takes seconds, which the
-    page need not wait for.
-    """
-
-    def run() -> None:
-        problems = validate_in_child(api.schemas.document, api.schemas.dialect)
-        api.problems.extend(problems)
-        if problems:
-            log.warning(
-                "%s: %d problem(s) in the spec; the first: %s (see `autoui inspect`)",
-                api.source,
-                len(problems),
-                problems[0],
-            )
-        else:
-            log.info("%s: the spec is valid", api.source)
-
-    threading.Thread(target=run, name="autoui-validate", daemon=True).start()

@@ -405,7 +405,7 @@ def _inspect(args: argparse.Namespace) -> int:
     from autoui.report import json_report, text_report
 
     config = load_config(args.config) if args.config else None
-    api = load_spec(args.spec, strict=args.strict)
+    api = load_spec(args.spec, strict=args.strict, validate=True)
     try:
         base_url = resolve_base_url(api, args.base_url)
     except ConfigError:

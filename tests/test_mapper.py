@@ -37,7 +37,7 @@ def spec(paths: Mapping[str, Any], **components: Any) -> dict[str, Any]:
 
 def plan_of(document: Mapping[str, Any]) -> OperationPlan:
     """The plan of the document's only operation."""
-    plans = plan_api(load_spec(document, validate_spec=False)).operations
+    plans = plan_api(load_spec(document)).operations
     assert len(plans) == 1
     return plans[0]
 
