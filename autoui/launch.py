@@ -26,7 +26,7 @@ import gradio as gr
 from gradio.routes import App
 
 from autoui.builder import endpoints_of
-from autoui.builder.file_inputs import Blocks
+from autoui.builder.mcp_tools import Blocks
 from autoui.serve import ContentPolicy, mount_blocks
 from autoui.split import PAGE, PageRedirect
 

@@ -123,9 +123,15 @@ def test_a_large_spec_is_served_whole_by_launch(github: tuple[str, autoui.Api]) 
 
     async def work(client: ClientSession) -> Any:
         tools = (await client.list_tools()).tools
-        return tools, await client.call_tool("meta_get_zen", {})
+        zen = await client.call_tool("meta_get_zen", {})
+        return tools, zen, await client.call_tool("meta_root", {})
 
-    tools, result = session(f"{url}/gradio_api/mcp/", work)
-    assert len(tools) == len(api.operations)
-    assert not result.isError
-    assert "/echo/zen" in result.content[0].text
+    tools, zen, root = session(f"{url}/gradio_api/mcp/", work)
+    names = [tool.name for tool in tools]
+    assert len(set(names)) == len(names) == len(api.operations)
+    # 17 api_names are longer (up to 79 characters); tool calling takes at most 64.
+    assert max(map(len, names)) == 64
+    assert not zen.isError and "/echo/zen" in zen.content[0].text
+    # GET / is documented as a JSON object: JSON text and structured content, as sent.
+    assert root.structuredContent["method"] == "GET"
+    assert json.loads(root.content[0].text) == root.structuredContent

@@ -12,8 +12,8 @@ import gradio as gr
 from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
 from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
-from autoui.builder.file_inputs import Blocks
 from autoui.builder.form import Badge, no_badge
+from autoui.builder.mcp_tools import Blocks
 from autoui.builder.messages import markdown
 from autoui.builder.navigator import navigator
 from autoui.builder.present import safe_markdown
