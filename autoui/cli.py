@@ -394,8 +394,16 @@ def _serve_page(
 
 
 def _check_mcp(wanted: bool) -> None:
-    if wanted and importlib.util.find_spec("mcp") is None:
+    if not wanted:
+        return
+    if importlib.util.find_spec("mcp") is None:
         raise ConfigError("--mcp needs the MCP package: pip install 'autoui[mcp]'")
+    from autoui.builder.mcp_tools import check_mcp_server
+
+    try:
+        check_mcp_server()
+    except ConfigError as exc:
+        raise ConfigError(f"--mcp: {exc}") from None
 
 
 def _inspect(args: argparse.Namespace) -> int:

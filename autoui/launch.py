@@ -26,7 +26,7 @@ import gradio as gr
 from gradio.routes import App
 
 from autoui.builder import endpoints_of
-from autoui.builder.mcp_tools import Blocks
+from autoui.builder.mcp_tools import Blocks, check_mcp_server
 from autoui.serve import ContentPolicy, mount_blocks
 from autoui.split import PAGE, PageRedirect
 
@@ -59,11 +59,13 @@ class Page(Blocks):
     _autoui_api: gr.Blocks | None = None
 
     def launch(self, *args: Any, **kwargs: Any) -> Any:
+        options = inspect.signature(gr.Blocks.launch).bind(self, *args, **kwargs).arguments
+        options.pop("self")
+        if options.get("mcp_server"):
+            check_mcp_server()  # Gradio would print why and serve a 404 at the MCP URL
         build = endpoints_of(self)
         if build is None:
             return super().launch(*args, **kwargs)
-        options = inspect.signature(gr.Blocks.launch).bind(self, *args, **kwargs).arguments
-        options.pop("self")
         self.close(verbose=False)
         endpoints = self._autoui_api = build()
         app = App()

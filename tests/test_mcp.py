@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,60 @@ def test_a_file_is_passed_as_base64_or_a_data_url(mcp_server: str, example_api: 
     for result in (plain, url):
         assert not result.isError, result.content
         assert result.content[0].text.startswith("A 4\u00d73 landscape image")
+
+
+# An `mcp` whose API changed under Gradio (as a new major version does): Gradio's MCP
+# server fails as it is built, which Gradio only notes in `Blocks.mcp_error`.
+BROKEN_MCP = """\
+from mcp.server import streamable_http_manager
+
+def _refuse(self, *args, **kwargs):
+    raise TypeError("__init__() got an unexpected keyword argument 'stateless'")
+
+streamable_http_manager.StreamableHTTPSessionManager.__init__ = _refuse
+"""
+
+
+@pytest.fixture
+def broken_mcp(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "sitecustomize.py").write_text(BROKEN_MCP)
+    return {**os.environ, "PYTHONPATH": str(tmp_path)}
+
+
+def test_an_mcp_server_that_cannot_start_is_one_clear_line(
+    broken_mcp: dict[str, str], example_api: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json", "--mcp"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=broken_mcp,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"autoui: error: --mcp: Gradio's MCP server cannot start with mcp {version('mcp')} "
+        "(TypeError: __init__() got an unexpected keyword argument 'stateless'); install the "
+        f"version Gradio {version('gradio')} works with: pip install 'autoui[mcp]'"
+    )
+    assert "MCP server (streamable HTTP)" not in result.stdout + result.stderr
+
+
+def test_launch_with_an_mcp_server_that_cannot_start_raises(
+    broken_mcp: dict[str, str], example_api: str
+) -> None:
+    script = (
+        "import autoui\n"
+        f"demo = autoui.build_app('{example_api}/openapi.json')\n"
+        "try:\n"
+        "    demo.launch(prevent_thread_lock=True, mcp_server=True, quiet=True)\n"
+        "except autoui.ConfigError as exc:\n"
+        "    print('refused:', exc)\n"
+        "else:\n"
+        "    print('launched at', demo.local_url)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=broken_mcp
+    )
+    refused = f"refused: Gradio's MCP server cannot start with mcp {version('mcp')} (TypeError"
+    assert result.stdout.startswith(refused), result.stdout + result.stderr

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autoui.builder.file_inputs import Blocks as FileBlocks
+from autoui.errors import ConfigError
 from autoui.mapper.outputs import is_json, pick_media, success_response
 from autoui.mapper.plan import OperationPlan
 from autoui.mapper.shapes import main_type
@@ -114,6 +115,38 @@ def _described(schema: dict[str, Any], fallback: str = "") -> dict[str, Any]:
     if kind:
         text = f"{text} ({kind})" if text else kind
     return {"description": text} if text else {}
+
+
+def check_mcp_server() -> None:
+    """ConfigError, in one line, when Gradio's MCP server cannot start here.
+
+    Gradio builds its MCP server as an app is mounted or launched, and when that fails
+    (an `mcp` package whose API changed) it only notes why in `Blocks.mcp_error` and
+    serves on: the MCP URL then answers 404. A server made for an empty Blocks fails
+    the same way, before anything is served or announced."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import gradio as gr
+
+    try:
+        from gradio.mcp import GradioMCPServer
+
+        GradioMCPServer(gr.Blocks(analytics_enabled=False))
+    except Exception as exc:
+        try:
+            installed = f"mcp {version('mcp')}"
+        except PackageNotFoundError:
+            installed = "no mcp package"
+        raise ConfigError(
+            f"Gradio's MCP server cannot start with {installed} "
+            f"({type(exc).__name__}: {str(exc)[:200]}); install the version Gradio "
+            f"{gr.__version__} works with: pip install 'autoui[mcp]'"
+        ) from None
+
+
+def mcp_failure(blocks: Any) -> str | None:
+    """Why the MCP server asked for `blocks` did not start (Gradio's note), if it did not."""
+    return getattr(blocks, "mcp_error", None)
 
 
 class Blocks(FileBlocks):
