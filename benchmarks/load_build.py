@@ -10,7 +10,9 @@ Each measurement is a fresh process (`--child`), which imports gradio and autoui
   (for the navigator) the API endpoints then run in background threads; the endpoints'
   build is timed too, apart, as it runs in `autoui serve` (beside the validation).
 - library: `autoui.load_spec(spec)` then `autoui.build_app(api)`, the Python API's
-  route (README), each timed: whatever `load_spec` does by default is in it.
+  route (README), each timed: whatever `load_spec` does by default is in it; then
+  `demo.launch()` (on a free port, not blocking), which for the navigator layout
+  builds the API endpoints, until it returns.
 - empty: an empty `gr.Blocks` built and mounted the same way: Gradio's own floor.
 - gr.load_openapi: Gradio's loader on the same spec, once per spec (it takes minutes or
   fails), with a timeout.
@@ -68,11 +70,17 @@ def child(kind: str, spec: str) -> dict[str, Any]:
             )
     elif kind == "library":
         api, out["load_wall_s"], out["load_cpu_s"] = timed(lambda: autoui.load_spec(spec))
-        _, out["build_wall_s"], out["build_cpu_s"] = timed(
+        demo, out["build_wall_s"], out["build_cpu_s"] = timed(
             lambda: autoui.build_app(api, base_url=NOWHERE)
         )
         out["wall_s"] = out["load_wall_s"] + out["build_wall_s"]
         out["cpu_s"] = out["load_cpu_s"] + out["build_cpu_s"]
+
+        def launch() -> Any:
+            return demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True)
+
+        _, out["launch_wall_s"], out["launch_cpu_s"] = timed(launch)
+        demo.close()
     elif kind == "empty":
 
         def empty() -> Any:

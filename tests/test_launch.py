@@ -129,7 +129,7 @@ def test_a_large_spec_is_served_whole_by_launch(github: tuple[str, autoui.Api]) 
     tools, zen, root = session(f"{url}/gradio_api/mcp/", work)
     names = [tool.name for tool in tools]
     assert len(set(names)) == len(names) == len(api.operations)
-    # 17 api_names are longer (up to 79 characters); tool calling takes at most 64.
+    # 17 api_names are longer (up to 78 characters); tool calling takes at most 64.
     assert max(map(len, names)) == 64
     assert not zen.isError and "/echo/zen" in zen.content[0].text
     # GET / is documented as a JSON object: JSON text and structured content, as sent.
