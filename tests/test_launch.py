@@ -5,6 +5,7 @@ is sent to the page. The calls reach a real loopback backend (the echo app)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import json
@@ -135,3 +136,83 @@ def test_a_large_spec_is_served_whole_by_launch(github: tuple[str, autoui.Api]) 
     # GET / is documented as a JSON object: JSON text and structured content, as sent.
     assert root.structuredContent["method"] == "GET"
     assert json.loads(root.content[0].text) == root.structuredContent
+
+
+def arguments_for(schema: dict[str, Any]) -> dict[str, Any]:
+    """A value for each required argument of a tool, from its input schema alone (what
+    an agent sees): a file as a data: URL (of `{}`), the first of an enum, else a plain
+    value of the type."""
+    plain = {"string": "x", "integer": 1, "number": 1, "boolean": True, "array": [], "object": {}}
+
+    def value(prop: dict[str, Any]) -> Any:
+        if str(prop.get("format", "")).startswith("a file"):
+            return "data:application/json;base64,e30="
+        return (prop.get("enum") or [plain.get(prop.get("type"), "x")])[0]
+
+    properties = schema.get("properties", {})
+    return {name: value(properties[name]) for name in schema.get("required", [])}
+
+
+async def answer_everything(scope: Any, receive: Any, send: Any) -> None:
+    """A backend that answers every request with JSON naming its method and target.
+
+    (Not the echo app: its reply has a `path` key, which Gradio takes for a file when
+    the operation's reply is documented as a file, as Kubernetes' `*/*` ones are.)"""
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body"):
+        pass
+    body = json.dumps({"method": scope["method"], "target": scope["path"]}).encode()
+    headers = [(b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture(scope="module")
+def kubernetes() -> Iterator[tuple[str, autoui.Api]]:
+    """The Kubernetes API (1,123 operations), its calls going to `answer_everything`."""
+    api = autoui.load_spec(require_specs() / "big/kubernetes/swagger.json")
+    with (
+        serve_asgi(answer_everything) as backend,
+        launched(autoui.build_app(api, base_url=backend), mcp_server=True) as url,
+    ):
+        yield url, api
+
+
+def test_an_agent_lists_every_kubernetes_tool_and_calls_one_of_each_kind(
+    kubernetes: tuple[str, autoui.Api],
+) -> None:
+    """Every operation is a tool; one tool of each tag and HTTP method (all 1,123 take
+    minutes here) is called with arguments made from its input schema alone, and
+    returns the backend's JSON."""
+    url, api = kubernetes
+
+    async def work(client: ClientSession) -> Any:
+        tools = (await client.list_tools()).tools
+        kinds = {(tool.meta["tags"][0], tool.meta["method"]): tool for tool in tools}
+        slots = asyncio.Semaphore(4)  # an agent's parallel calls (the client's pool is small)
+
+        async def call(tool: Any) -> Any:
+            async with slots:
+                return await client.call_tool(tool.name, arguments_for(tool.inputSchema))
+
+        results = await asyncio.gather(*map(call, kinds.values()))
+        return tools, zip(kinds.values(), results, strict=True)
+
+    tools, called = session(f"{url}/gradio_api/mcp/", work)
+    names = {tool.name for tool in tools}
+    assert len(names) == len(api.operations) == 1123
+    assert max(map(len, names)) == 64  # 16 api_names are longer
+    kinds = 0
+    for tool, result in called:
+        assert not result.isError, (tool.name, result.content)
+        kinds += 1
+        if tool.meta["method"] == "HEAD":  # a reply without a body
+            assert result.content[0].text == "", tool.name
+            continue
+        sent = json.loads(result.content[0].text)
+        assert sent["method"] == tool.meta["method"], tool.name
+        assert sent["target"].endswith(tool.meta["path"].rsplit("}", 1)[-1]), tool.name
+        if tool.outputSchema is not None:
+            assert result.structuredContent == sent, tool.name
+    assert kinds > 100

@@ -19,7 +19,8 @@ is set there, whichever route made it (`autoui serve`, `launch()`, `autoui.mount
 - metadata: a title and hints (read-only, destructive, idempotent) from the HTTP method,
   and the method, path, operationId and tags in the tool's `_meta`;
 - files: the description says how to pass one; base64 is accepted beside `data:` URLs
-  and URLs (which the dispatcher fetches only from the API's origins).
+  and URLs (which the dispatcher fetches only from the API's origins);
+- its loopback gradio_client waits longer for a large app's API description.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ def adapt(server: Any) -> None:
     import mcp.types as types
 
     server.tool_to_endpoint = _tool_names(server)
+    server._get_or_create_client = _patient_client(server)
     gradio_file_text = type(server)._file_data_tool_description.fget(server)
     server.postprocess_output_data = _json_text(server.postprocess_output_data)
     server.convert_strings_to_filedata = _base64_files(server.convert_strings_to_filedata)
@@ -208,6 +210,41 @@ def adapt(server: Any) -> None:
 
     handlers[types.ListToolsRequest] = listed
     handlers[types.CallToolRequest] = called
+
+
+# Seconds the MCP server's own gradio_client waits for the app's API description: for
+# 1,000 endpoints on a busy machine it took over httpx's default 5 s, and every tool call
+# failed with "timed out" until one got through.
+CLIENT_TIMEOUT = 300.0
+
+
+def _patient_client(server: Any) -> Callable[[], Any]:
+    """Gradio's `_get_or_create_client` (the loopback gradio_client that queued tool
+    calls go through), made with CLIENT_TIMEOUT for reading the API description."""
+    from gradio import route_utils
+    from gradio_client import Client
+
+    def client() -> Any:
+        if server._client_instance is None:
+            request = server.mcp_server.request_context.request
+            root_url = route_utils.get_root_url(
+                request=request,
+                route_path=server.get_route_path(request),
+                root_path=server.root_path,
+            )
+            server._client_instance = Client(
+                server.local_url or root_url,
+                download_files=False,
+                verbose=False,
+                analytics_enabled=False,
+                ssl_verify=False,
+                _skip_components=False,
+                headers={"x-gradio-user": "mcp"},
+                httpx_kwargs={"timeout": CLIENT_TIMEOUT},
+            )
+        return server._client_instance
+
+    return client
 
 
 def _tool_names(server: Any) -> dict[str, str]:
@@ -255,7 +292,12 @@ def _base64_files(convert: Callable[[Any, Any], Any]) -> Callable[[Any, Any], An
                 return {k: as_data_url(v, [*path, k]) for k, v in node.items()}
             if isinstance(node, list):
                 return [as_data_url(v, [*path, i]) for i, v in enumerate(node)]
-            if isinstance(node, str) and path in positions and _is_base64(node):
+            if isinstance(node, str) and path in positions:
+                if node.startswith(("data:", "http://", "https://")):
+                    return node
+                if not _is_base64(node):
+                    where = ".".join(map(str, path))
+                    raise ValueError(f"{where}: {node[:40]!r} is not {FILE_FORMAT}")
                 return f"data:application/octet-stream;base64,{node.strip()}"
             return node
 
@@ -265,8 +307,6 @@ def _base64_files(convert: Callable[[Any, Any], Any]) -> Callable[[Any, Any], An
 
 
 def _is_base64(text: str) -> bool:
-    if text.startswith(("data:", "http://", "https://")):
-        return False
     try:
         base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
