@@ -5,7 +5,6 @@ is sent to the page. The calls reach a real loopback backend (the echo app)."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import json
@@ -190,13 +189,12 @@ def test_an_agent_lists_every_kubernetes_tool_and_calls_one_of_each_kind(
     async def work(client: ClientSession) -> Any:
         tools = (await client.list_tools()).tools
         kinds = {(tool.meta["tags"][0], tool.meta["method"]): tool for tool in tools}
-        slots = asyncio.Semaphore(4)  # an agent's parallel calls (the client's pool is small)
-
-        async def call(tool: Any) -> Any:
-            async with slots:
-                return await client.call_tool(tool.name, arguments_for(tool.inputSchema))
-
-        results = await asyncio.gather(*map(call, kinds.values()))
+        # One call at a time: concurrent calls through Gradio's MCP server sometimes end
+        # in a CancelledError inside its loopback gradio_client under load (not solved).
+        results = [
+            await client.call_tool(tool.name, arguments_for(tool.inputSchema))
+            for tool in kinds.values()
+        ]
         return tools, zip(kinds.values(), results, strict=True)
 
     tools, called = session(f"{url}/gradio_api/mcp/", work)

@@ -176,6 +176,7 @@ def adapt(server: Any) -> None:
 
     server.tool_to_endpoint = _tool_names(server)
     server._get_or_create_client = _patient_client(server)
+    server._execute_tool_without_progress = _named_failures(server._execute_tool_without_progress)
     gradio_file_text = type(server)._file_data_tool_description.fget(server)
     server.postprocess_output_data = _json_text(server.postprocess_output_data)
     server.convert_strings_to_filedata = _base64_files(server.convert_strings_to_filedata)
@@ -245,6 +246,21 @@ def _patient_client(server: Any) -> Callable[[], Any]:
         return server._client_instance
 
     return client
+
+
+def _named_failures(execute: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Gradio's wait for a queued tool call, whose failure, when its exception has no
+    text (httpx's timeouts), names at least the exception rather than being empty."""
+
+    async def wait(job: Any) -> Any:
+        try:
+            return await execute(job)
+        except Exception as exc:
+            if str(exc):
+                raise
+            raise RuntimeError(f"the call failed: {type(exc).__name__}") from exc
+
+    return wait
 
 
 def _tool_names(server: Any) -> dict[str, str]:
