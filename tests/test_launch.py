@@ -19,36 +19,13 @@ from support.echo import echo_app
 from support.mcp_client import session
 from support.model_servers.specs import require_specs
 from support.servers import free_port, serve_asgi
+from test_reload import spec
 
 import autoui
 from autoui.builder import endpoints_of
+from autoui.builder.navigator import NAVIGATOR_ID
 
 OPERATIONS = 47
-
-
-def synthetic_spec(count: int = OPERATIONS) -> dict[str, Any]:
-    """`count` operations, each `POST /echo/op{i}` with a JSON body `{text}`."""
-    body = {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["text"],
-                    "properties": {"text": {"type": "string", "description": "Any text."}},
-                }
-            }
-        },
-    }
-    reply = {"200": {"description": "what arrived", "content": {"application/json": {}}}}
-    paths = {
-        f"/echo/op{i}": {
-            "post": {"operationId": f"op{i}", "summary": f"Echo {i}", "requestBody": body}
-            | {"responses": reply}
-        }
-        for i in range(count)
-    }
-    return {"openapi": "3.0.3", "info": {"title": "Many", "version": "1"}, "paths": paths}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +49,7 @@ def launched(demo: Any, **options: Any) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def many(echo: str) -> Iterator[str]:
-    demo = autoui.build_app(synthetic_spec(), base_url=echo)
+    demo = autoui.build_app(spec(*(f"op{i}" for i in range(OPERATIONS))), base_url=echo)
     assert endpoints_of(demo) is not None  # the navigator layout (more than TABS_LIMIT)
     with launched(demo, mcp_server=True) as url:
         yield url
@@ -103,7 +80,9 @@ def test_a_browser_at_the_root_gets_the_page(many: str) -> None:
     page = requests.get(f"{many}/?op=op5", timeout=30)
     assert page.status_code == 200
     assert page.url == f"{many}/ui/?op=op5"
-    assert "<title>Many</title>" in page.text or "Many" in page.text
+    config = requests.get(f"{many}/ui/config", timeout=30).json()
+    assert config["title"] == "Growing API"
+    assert any(c["props"].get("elem_id") == NAVIGATOR_ID for c in config["components"])
 
 
 @pytest.fixture(scope="module")
