@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autoui.builder import endpoints_of, theme_of
 from autoui.builder.api_blocks import set_threads
-from autoui.builder.mcp_tools import check_mcp_server, mcp_failure
+from autoui.builder.mcp_tools import check_mcp_server
 from autoui.errors import ConfigError
 
 log = logging.getLogger("autoui")
@@ -118,9 +118,9 @@ def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> Fa
     options.setdefault("theme", theme_of(demo))
     mounted = gr.mount_gradio_app(app, demo, path=path, **options)
     demo.has_launched = True
-    failure = mcp_failure(demo) if options.get("mcp_server") else None
-    if failure:
-        raise ConfigError(failure)
+    # Gradio notes why its MCP server did not start, and serves on without it.
+    if options.get("mcp_server") and demo.mcp_error:
+        raise ConfigError(demo.mcp_error)
     return mounted
 
 

@@ -145,11 +145,6 @@ def check_mcp_server() -> None:
         ) from None
 
 
-def mcp_failure(blocks: Any) -> str | None:
-    """Why the MCP server asked for `blocks` did not start (Gradio's note), if it did not."""
-    return getattr(blocks, "mcp_error", None)
-
-
 class Blocks(FileBlocks):
     """A Blocks whose MCP server, when Gradio makes one, is adapted (module docstring)."""
 
@@ -166,7 +161,11 @@ class Blocks(FileBlocks):
 
 def tool_info(server: Any, name: str) -> ToolInfo | None:
     endpoint = server.tool_to_endpoint.get(name)
-    block_fn = server.get_block_fn_from_endpoint_name(endpoint) if endpoint else None
+    return _info_of(server, endpoint) if endpoint else None
+
+
+def _info_of(server: Any, endpoint: str) -> ToolInfo | None:
+    block_fn = server.get_block_fn_from_endpoint_name(endpoint)
     return getattr(getattr(block_fn, "fn", None), "_autoui_tool", None)
 
 
@@ -267,8 +266,7 @@ def _tool_names(server: Any) -> dict[str, str]:
     """Gradio's tool-to-endpoint map with each operation's tool under its `mcp_name`."""
     names = {}
     for name, endpoint in server.tool_to_endpoint.items():
-        block_fn = server.get_block_fn_from_endpoint_name(endpoint)
-        info = getattr(getattr(block_fn, "fn", None), "_autoui_tool", None)
+        info = _info_of(server, endpoint)
         names[info.name if info is not None else name] = endpoint
     return names
 
