@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -26,8 +25,9 @@ from autoui.dispatcher.transport import DEFAULT_RETRIES
 from autoui.errors import ConfigError
 from autoui.gcpause import paused_gc
 from autoui.ir import Api
+from autoui.launch import Page
 from autoui.loader import Source, load_spec, resolve_base_url
-from autoui.loader.validate import validate_in_child
+from autoui.loader.validate import validate_later
 from autoui.mapper.overrides import planned
 
 log = logging.getLogger("autoui")
@@ -78,8 +78,9 @@ def build_app(
 
     `layout` is `tabs` (a tab per operation, the API endpoints in the same Blocks),
     `navigator` (a searchable list and the open operation's form; the endpoints are a
-    second Blocks that `autoui.serve.asgi_app` and `autoui.mount` serve beside the page,
-    see `autoui.builder.endpoints_of`) or `auto`: tabs up to TABS_LIMIT operations.
+    second Blocks that the page's `launch()`, `autoui.serve.asgi_app` and `autoui.mount`
+    serve beside the page, see `autoui.launch`) or `auto`: tabs up to TABS_LIMIT
+    operations.
     """
     overrides = load_config(config) if config is not None else None
     with paused_gc():
@@ -110,7 +111,7 @@ def load_api(source: Source | Api, strict: bool) -> Api:
     """The API of `source`; validated only when `strict` (else see `validate_later`)."""
     if isinstance(source, Api):
         return source
-    return load_spec(source, strict=strict, validate_spec=strict)
+    return load_spec(source, strict=strict)
 
 
 def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str]) -> ServerChoice:
@@ -211,27 +212,5 @@ def assemble(
         dispatcher=dispatcher,
         notes=notes,
         layout=layout,
+        page_class=Page,
     )
-
-
-def validate_later(api: Api) -> None:
-    """Validate in the background (in a child process) and log the problems.
-
-    Started once the page is built: validating a 4 MB spec takes seconds, which the
-    page need not wait for.
-    """
-
-    def run() -> None:
-        problems = validate_in_child(api.schemas.document, api.schemas.dialect)
-        api.problems.extend(problems)
-        if problems:
-            log.warning(
-                "%s: %d problem(s) in the spec; the first: %s (see `autoui inspect`)",
-                api.source,
-                len(problems),
-                problems[0],
-            )
-        else:
-            log.info("%s: the spec is valid", api.source)
-
-    threading.Thread(target=run, name="autoui-validate", daemon=True).start()

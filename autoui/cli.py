@@ -394,8 +394,16 @@ def _serve_page(
 
 
 def _check_mcp(wanted: bool) -> None:
-    if wanted and importlib.util.find_spec("mcp") is None:
+    if not wanted:
+        return
+    if importlib.util.find_spec("mcp") is None:
         raise ConfigError("--mcp needs the MCP package: pip install 'autoui[mcp]'")
+    from autoui.builder.mcp_tools import check_mcp_server
+
+    try:
+        check_mcp_server()
+    except ConfigError as exc:
+        raise ConfigError(f"--mcp: {exc}") from None
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -405,7 +413,7 @@ def _inspect(args: argparse.Namespace) -> int:
     from autoui.report import json_report, text_report
 
     config = load_config(args.config) if args.config else None
-    api = load_spec(args.spec, strict=args.strict)
+    api = load_spec(args.spec, strict=args.strict, validate=True)
     try:
         base_url = resolve_base_url(api, args.base_url)
     except ConfigError:

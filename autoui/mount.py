@@ -20,9 +20,10 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, make_dispatcher, validate_later
+from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, make_dispatcher
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.loader.validate import validate_later
 from autoui.serve import mount_page
 
 log = logging.getLogger("autoui")

@@ -24,6 +24,7 @@ def plan_report(plan: AppPlan, base_url: str) -> dict[str, Any]:
                 "method": op.operation.method,
                 "path": op.operation.path,
                 "api_name": op.api_name,
+                "mcp_tool": None if op.mcp_exclude else op.mcp_name,
                 "title": op.title,
                 "tags": op.operation.tags,
                 "summary": op.operation.summary,
@@ -89,6 +90,8 @@ def text_report(plan: AppPlan, base_url: str) -> str:
         lines += [
             "",
             f"{op.operation.method} {op.operation.path}  ->  api_name=/{op.api_name}"
+            + (f"  mcp_tool={op.mcp_name}" if op.mcp_name != op.api_name else "")
+            + ("  (no MCP tool)" if op.mcp_exclude else "")
             + (f"  ({op.title})" if op.title != op.operation.label else ""),
         ]
         for f in op.fields:

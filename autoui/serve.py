@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autoui.builder import endpoints_of, theme_of
 from autoui.builder.api_blocks import set_threads
+from autoui.builder.mcp_tools import check_mcp_server
 from autoui.errors import ConfigError
 
 log = logging.getLogger("autoui")
@@ -63,6 +64,8 @@ def mount_page(
     while the page moves to `{path}/ui` (`autoui.split`). Every response under `path`
     carries `CONTENT_POLICY`.
     """
+    if mcp:
+        check_mcp_server()
     app.add_middleware(ContentPolicy, prefix=path.rstrip("/"))
     endpoints = endpoints_of(demo)
     if endpoints is None:
@@ -112,8 +115,12 @@ def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> Fa
     (Gradio 6.31). Without it, anyone could make the app read a server file and send
     it to the API. tests/test_file_paths.py sends those requests.
     """
-    mounted = gr.mount_gradio_app(app, demo, path=path, theme=theme_of(demo), **options)
+    options.setdefault("theme", theme_of(demo))
+    mounted = gr.mount_gradio_app(app, demo, path=path, **options)
     demo.has_launched = True
+    # Gradio notes why its MCP server did not start, and serves on without it.
+    if options.get("mcp_server") and demo.mcp_error:
+        raise ConfigError(demo.mcp_error)
     return mounted
 
 

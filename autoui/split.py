@@ -27,7 +27,7 @@ import anyio.to_thread
 import gradio as gr
 from fastapi import FastAPI
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from autoui.gcpause import paused_gc
 from autoui.serve import mount_blocks
@@ -55,7 +55,7 @@ def mount_split(
     # First: a mount at `path` would take `{path}/ui` too.
     mount_blocks(app, page, f"{prefix}/{PAGE}", footer_links=["gradio", "settings"], **options)
     endpoints = Endpoints(build, {"mcp_server": mcp, **options})
-    app.mount(prefix, endpoints)
+    app.mount(prefix, PageRedirect(endpoints))
     outer = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -71,9 +71,24 @@ def mount_split(
     return app
 
 
+class PageRedirect:
+    """Sends a browser's bare `GET` of the endpoints' root to the page at `ui/`, with its
+    query (`?op=`); every other request goes to `app`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if _is_page_request(scope):
+            query = scope.get("query_string", b"").decode("latin-1")
+            target = f"{PAGE}/" + (f"?{query}" if query else "")
+            await RedirectResponse(target)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 class Endpoints:
-    """The ASGI app of the endpoints: redirects browsers to the page, and holds other
-    requests until the endpoints are built."""
+    """The ASGI app of the endpoints: holds requests until the endpoints are built."""
 
     def __init__(self, build: Callable[[], gr.Blocks], options: dict[str, Any]) -> None:
         self._build = build
@@ -130,11 +145,6 @@ class Endpoints:
             return blocks, mount_blocks(app, blocks, "", **self._options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if _is_page_request(scope):
-            query = scope.get("query_string", b"").decode("latin-1")
-            target = f"{PAGE}/" + (f"?{query}" if query else "")
-            await RedirectResponse(target)(scope, receive, send)
-            return
         if not self._ready.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._ready.wait(), READY_TIMEOUT)

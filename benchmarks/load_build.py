@@ -1,6 +1,7 @@
 """Load + build: from a spec file to an app ready to serve, after the imports.
 
     python benchmarks/load_build.py [--runs 5] [--baseline-timeout 300] [--no-baseline]
+        [--only library] [--python /other/python] [--label _before]
 
 Each measurement is a fresh process (`--child`), which imports gradio and autoui first
 (not timed), then times, as wall and CPU seconds:
@@ -8,6 +9,10 @@ Each measurement is a fresh process (`--child`), which imports gradio and autoui
 - autoui: `build_app(spec)` + `asgi_app(demo)`: the page, ready to serve. Validation and
   (for the navigator) the API endpoints then run in background threads; the endpoints'
   build is timed too, apart, as it runs in `autoui serve` (beside the validation).
+- library: `autoui.load_spec(spec)` then `autoui.build_app(api)`, the Python API's
+  route (README), each timed: whatever `load_spec` does by default is in it; then
+  `demo.launch()` (on a free port, not blocking), which for the navigator layout
+  builds the API endpoints, until it returns.
 - empty: an empty `gr.Blocks` built and mounted the same way: Gradio's own floor.
 - gr.load_openapi: Gradio's loader on the same spec, once per spec (it takes minutes or
   fails), with a timeout.
@@ -63,6 +68,19 @@ def child(kind: str, spec: str) -> dict[str, Any]:
             _, out["endpoints_wall_s"], out["endpoints_cpu_s"] = timed(
                 lambda: mount_blocks(FastAPI(), build(), "")
             )
+    elif kind == "library":
+        api, out["load_wall_s"], out["load_cpu_s"] = timed(lambda: autoui.load_spec(spec))
+        demo, out["build_wall_s"], out["build_cpu_s"] = timed(
+            lambda: autoui.build_app(api, base_url=NOWHERE)
+        )
+        out["wall_s"] = out["load_wall_s"] + out["build_wall_s"]
+        out["cpu_s"] = out["load_cpu_s"] + out["build_cpu_s"]
+
+        def launch() -> Any:
+            return demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True)
+
+        _, out["launch_wall_s"], out["launch_cpu_s"] = timed(launch)
+        demo.close()
     elif kind == "empty":
 
         def empty() -> Any:
@@ -81,8 +99,8 @@ def child(kind: str, spec: str) -> dict[str, Any]:
     return out
 
 
-def run(kind: str, spec: str, timeout: float) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", kind, spec]
+def run(kind: str, spec: str, timeout: float, python: str = sys.executable) -> dict[str, Any]:
+    command = [python, __file__, "--child", kind, spec]
     started = time.perf_counter()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
@@ -104,6 +122,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--baseline-timeout", type=float, default=300)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--only", default="", help="only the targets whose name starts so")
+    parser.add_argument("--label", default="", help="appended to the results file's name")
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter (and so the autoui) to time"
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -113,12 +136,16 @@ def main() -> None:
         "autoui github": ("autoui", str(BIG["github"])),
         "autoui kubernetes": ("autoui", str(BIG["kubernetes"])),
         "autoui stripe": ("autoui", str(STRIPE)),
+        "library github": ("library", str(BIG["github"])),
+        "library kubernetes": ("library", str(BIG["kubernetes"])),
+        "library stripe": ("library", str(STRIPE)),
         "empty gr.Blocks": ("empty", ""),
     }
+    targets = {name: target for name, target in targets.items() if name.startswith(args.only)}
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
     for i in range(args.runs):
         for name, (kind, spec) in targets.items():
-            result = run(kind, spec, 600)
+            result = run(kind, spec, 600, args.python)
             runs[name].append(result)
             print(f"run {i} {name}: {result}")
     summary: dict[str, Any] = {}
@@ -134,7 +161,7 @@ def main() -> None:
             print(f"gr.load_openapi {name}: {baseline[name]}")
         baseline["stripe"] = run("load_openapi", str(STRIPE), args.baseline_timeout)
         print(f"gr.load_openapi stripe: {baseline['stripe']}")
-    save("load_build", {"runs": runs, "median": summary, "gr.load_openapi": baseline})
+    save(f"load_build{args.label}", {"runs": runs, "median": summary, "gr.load_openapi": baseline})
     for name, medians in summary.items():
         print(name, medians)
 

@@ -269,12 +269,26 @@ def test_an_empty_config_changes_nothing(
             "(rule: minProperties)",
         ),
         (
+            "operations:\n  generate:\n    mcp: {name: generate.text}\n",
+            "autoui.yaml:3: operations.generate.mcp.name: 'generate.text' does not match "
+            "'^[A-Za-z0-9_-]{1,64}$' (rule: pattern)",
+        ),
+        (
             "title: x\ntheme: dark\norder: [health, health]\n",
             "autoui.yaml:2: theme: 'dark' is not one of ['default', 'base', 'soft', 'glass', "
             "'monochrome', 'origin', 'citrus', 'ocean'] (rule: enum); 1 more problem(s) after it",
         ),
     ],
-    ids=["enum", "unknown-key", "did-you-mean", "type", "not-a-mapping", "empty-output", "first"],
+    ids=[
+        "enum",
+        "unknown-key",
+        "did-you-mean",
+        "type",
+        "not-a-mapping",
+        "empty-output",
+        "mcp-name",
+        "first",
+    ],
 )
 def test_a_file_that_breaks_the_schema_names_line_path_and_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, message: str
@@ -376,6 +390,11 @@ def test_broken_yaml_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
             "'admin'? (rule: known tag)",
         ),
         (
+            "operations:\n  generate:\n    mcp: {name: upload}\n",
+            "autoui.yaml:3: operations.generate.mcp.name: 'upload' is already the MCP tool "
+            "name of POST /echo/upload (rule: unique tool name)",
+        ),
+        (
             "order: [health, 'DELETE /echo/health']\n",
             "autoui.yaml:1: order[1]: no operation is called 'DELETE /echo/health' (an "
             "api_name, operationId or 'METHOD /path'); did you mean 'GET /echo/health'? "
@@ -396,6 +415,7 @@ def test_broken_yaml_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "output-field",
         "output-not-json",
         "tag",
+        "mcp-name-taken",
         "order",
     ],
 )
@@ -632,7 +652,7 @@ def test_a_broken_hint_is_a_problem_of_the_spec_not_an_error(
         "x-autoui of field 'prompt': component: a checkbox edits true/false; this field is "
         "of type string (rule: component suits the field)",
         "x-autoui: colour: unknown key 'colour'; known keys: title, description, hide, "
-        "fields, output (rule: additionalProperties)",
+        "fields, output, mcp (rule: additionalProperties)",
     ]
     assert {p["where"] for p in report["problems"]} == {"#/paths/~1echo~1generate/post"}
 

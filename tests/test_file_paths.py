@@ -217,7 +217,8 @@ def test_an_mcp_file_is_an_upload_or_a_url_on_the_apis_origin(
         return results
 
     path, outside, ours, inline = session(f"{ui}/gradio_api/mcp/", work)
-    assert path.isError and "Invalid file data format" in path.content[0].text
+    not_a_file = "is not a file: a data: URL, base64 text, or an http(s) URL on the API's origins"
+    assert path.isError and not_a_file in path.content[0].text
     assert outside.isError and f"file: '{elsewhere}' {REFUSED}" in outside.content[0].text
     assert not ours.isError and not inline.isError
     assert received == [png_bytes(), b"hi"]

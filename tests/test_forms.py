@@ -396,7 +396,7 @@ def test_a_webhooks_only_document_says_what_it_holds_instead_of_an_empty_page() 
         "info": {"title": "Hooks", "version": "1"},
         "webhooks": {"newPet": {"post": {"responses": OK}}, "petGone": {"post": {"responses": OK}}},
     }
-    api = load_spec(document, validate_spec=False)
+    api = load_spec(document)
     assert (api.operations, api.webhooks) == ([], ["newPet", "petGone"])
     demo = build_app(api, base_url="http://127.0.0.1:9")
     texts = " ".join(str(getattr(b, "value", "")) for b in demo.blocks.values())
@@ -408,7 +408,7 @@ def test_swagger_2_collection_formats_outside_the_query_keep_their_delimiter() -
     from test_bodies import SWAGGER  # the same document is sent for real there
 
     document = SWAGGER
-    plan = plan_api(load_spec(document, validate_spec=False)).operations[0]
+    plan = plan_api(load_spec(document)).operations[0]
     params = {f.name: f.parameter for f in plan.fields if f.parameter}
     assert (params["ids"].style, params["X-Tags"].style) == ("spaceDelimited", "pipeDelimited")
     body = plan.operation.body
@@ -420,9 +420,7 @@ def test_swagger_2_collection_formats_outside_the_query_keep_their_delimiter() -
 def test_inspect_reports_selectors_their_conditions_examples_and_notes() -> None:
     from autoui.report import plan_report
 
-    plan = plan_api(
-        load_spec(spec({"/p": _pets_operation()}, Cat=CAT, Dog=DOG), validate_spec=False)
-    )
+    plan = plan_api(load_spec(spec({"/p": _pets_operation()}, Cat=CAT, Dog=DOG)))
     report = plan_report(plan, "http://127.0.0.1:9")["operations"][0]
     inputs = {i["api_param"]: i for i in report["inputs"]}
     assert inputs["pet_variant"]["choices"] == ["cat", "dog"]
@@ -458,7 +456,7 @@ def test_a_number_without_a_value_is_a_text_box_not_a_number_showing_zero() -> N
             },
         }
     )
-    demo = build_app(load_spec(document, validate_spec=False), base_url="http://127.0.0.1:9")
+    demo = build_app(load_spec(document), base_url="http://127.0.0.1:9")
     by_id = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
     count, size = by_id["in-body-count"], by_id["in-body-size"]
     assert isinstance(count, gr.Textbox) and count.placeholder == "an integer from 1"

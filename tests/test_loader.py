@@ -7,7 +7,9 @@ URLs are served by a real uvicorn server on loopback, never mocked.
 from __future__ import annotations
 
 import json
+import logging
 import socket
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from autoui import load_spec
 from autoui.errors import SpecError
 from autoui.ir import Api, Operation
 from autoui.loader.bundle import has_external_refs
-from autoui.loader.validate import validate, validate_in_child
+from autoui.loader.validate import validate_document, validate_in_child
 from autoui.mapper import plan_api
 from autoui.schemas import UNRESOLVED
 
@@ -794,7 +796,6 @@ def test_a_ref_to_nothing_is_a_problem_not_a_crash() -> None:
                 }
             }
         ),
-        validate_spec=False,
     )
     assert op(api, "GET", "/a").parameters == []
     assert any(
@@ -848,7 +849,7 @@ def test_tags_info_and_extensions_are_read() -> None:
 
 
 def test_a_document_with_both_openapi_and_a_stray_swagger_field_is_read_as_openapi() -> None:
-    api = load_spec({**PETS, "openapi": "3.0.0", "swagger": "3.0"}, validate_spec=False)
+    api = load_spec({**PETS, "openapi": "3.0.0", "swagger": "3.0"})
     assert (api.openapi_version, len(api.operations)) == ("3.0.0", 3)
 
 
@@ -1055,7 +1056,7 @@ def test_a_missing_referenced_file_is_a_problem_naming_it(tmp_path: Path) -> Non
             }
         ),
     )
-    api = load_spec(tmp_path / "api.yaml", validate_spec=False)
+    api = load_spec(tmp_path / "api.yaml")
     assert any(
         "cannot follow 'gone.yaml'" in p.message and "no such file" in p.message
         for p in api.problems
@@ -1120,7 +1121,7 @@ def test_a_file_spec_may_not_make_autoui_fetch_urls(tmp_path: Path) -> None:
             }
         ),
     )
-    api = load_spec(tmp_path / "api.yaml", validate_spec=False)
+    api = load_spec(tmp_path / "api.yaml")
     assert any("outside the spec's origin" in p.message for p in api.problems)
 
 
@@ -1278,7 +1279,7 @@ INVALID = oas(
 
 
 def test_validation_problems_are_reported_with_a_pointer_not_fatal() -> None:
-    api = load_spec(INVALID)
+    api = load_spec(INVALID, validate=True)
     assert [o.operation_id for o in api.operations] == ["", "fine"]
     pointers = {p.where for p in api.problems if p.severity == "error"}
     assert "#/paths/~1a/get/parameters/0" in pointers
@@ -1294,7 +1295,8 @@ def test_strict_accepts_a_valid_document() -> None:
 
 
 def test_a_valid_document_has_no_validation_problems() -> None:
-    api = load_spec(oas({"/a": {"get": {"responses": OK}}}, servers=[{"url": "https://x.io"}]))
+    document = oas({"/a": {"get": {"responses": OK}}}, servers=[{"url": "https://x.io"}])
+    api = load_spec(document, validate=True)
     assert api.problems == []
 
 
@@ -1316,7 +1318,8 @@ def test_schema_errors_found_inside_operations_carry_no_misleading_pointer() -> 
                 }
             },
             version="3.0.3",
-        )
+        ),
+        validate=True,
     )
     for problem in api.problems:
         assert problem.where in ("", "#/paths/~1a/get/responses/200"), problem
@@ -1347,21 +1350,41 @@ def test_validation_of_a_bundled_document_follows_its_rewritten_refs(tmp_path: P
         ),
     )
     write(tmp_path / "schemas.yaml", {"Thing": {"type": "object"}})
-    api = load_spec(tmp_path / "api.yaml")
+    api = load_spec(tmp_path / "api.yaml", validate=True)
     assert [p for p in api.problems if p.severity == "error"] == []
 
 
 def test_validation_in_a_child_process_finds_what_it_finds_here() -> None:
     """`build_app` validates in another process (the page need not wait, nor share the
     interpreter with it); the problems that come back are the ones found in-process."""
-    here = validate(INVALID, "3.0")
+    here = validate_document(INVALID, "3.0")
     assert [p.severity for p in here] and all(p.severity == "error" for p in here)
     assert validate_in_child(INVALID, "3.0") == here
 
 
-def test_validate_spec_false_skips_validation() -> None:
-    api = load_spec(INVALID, validate_spec=False)
+def test_load_spec_leaves_validation_out_unless_asked() -> None:
+    api = load_spec(INVALID)
     # Only the reader's own complaint about the parameter remains.
     assert [(p.where, p.message) for p in api.problems if p.severity == "error"] == [
         ("#/paths/~1a/get/parameters/0", "a parameter needs a name and a valid 'in'"),
     ]
+
+
+def test_load_spec_validates_when_asked() -> None:
+    found = validate_document(INVALID, "3.0")
+    api = load_spec(INVALID, validate=True)
+    assert found and all(problem in api.problems for problem in found)
+
+
+def test_load_spec_validates_in_the_background_when_asked(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The problems arrive in `api.problems` and the log once the child process ends."""
+    found = validate_document(INVALID, "3.0")
+    with caplog.at_level(logging.WARNING, logger="autoui"):
+        api = load_spec(INVALID, validate="background")
+        deadline = time.monotonic() + 120
+        while not all(p in api.problems for p in found) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert all(problem in api.problems for problem in found)
+    assert f"<dict>: {len(found)} problem(s) in the spec; the first: {found[0]}" in caplog.text

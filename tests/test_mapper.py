@@ -18,7 +18,7 @@ from autoui import load_spec
 from autoui.ir import Operation
 from autoui.mapper import NO_DEFAULT, OperationPlan, plan_api, title_of
 from autoui.mapper.inputs import MAX_VARIANTS
-from autoui.mapper.naming import identifier, unique_names, unique_params
+from autoui.mapper.naming import identifier, tool_names, unique_names, unique_params
 from autoui.mapper.plan import Field as PlanField
 
 OK = {"200": {"description": "ok"}}
@@ -37,7 +37,7 @@ def spec(paths: Mapping[str, Any], **components: Any) -> dict[str, Any]:
 
 def plan_of(document: Mapping[str, Any]) -> OperationPlan:
     """The plan of the document's only operation."""
-    plans = plan_api(load_spec(document, validate_spec=False)).operations
+    plans = plan_api(load_spec(document)).operations
     assert len(plans) == 1
     return plans[0]
 
@@ -1249,3 +1249,15 @@ def test_an_untyped_field_named_for_words_is_a_text_box() -> None:
     # LocalAI's `prompt` (a Go interface{}): no type at all
     assert field({"description": "The prompt"}, "prompt").component == "textarea"
     assert field({"description": "Anything"}, "extra").component == "json"
+
+
+def test_tool_names_fit_in_64_characters_stable_and_unique() -> None:
+    long = "enterprise_admin_list_self_hosted_runner_groups_for_enterprise_with_a_tail"
+    twin = long.replace("tail", "tale")  # the same first 55 characters
+    names = tool_names(["short", long, twin, "ünïcode"])
+    assert names[0] == "short"
+    assert names[1].startswith(long[:55] + "_") and len(names[1]) == 64
+    assert names[2].startswith(long[:55] + "_") and names[2] != names[1]
+    assert names[3].startswith("_n_code_") and names[3].isascii()
+    assert tool_names([twin]) == [names[2]]  # the same name whatever else the spec holds
+    assert tool_names(["short", "short_x"]) == ["short", "short_x"]

@@ -12,8 +12,8 @@ import gradio as gr
 from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
 from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
-from autoui.builder.file_inputs import Blocks
 from autoui.builder.form import Badge, no_badge
+from autoui.builder.mcp_tools import Blocks
 from autoui.builder.messages import markdown
 from autoui.builder.navigator import navigator
 from autoui.builder.present import safe_markdown
@@ -40,6 +40,7 @@ def build_blocks(
     layout: str = "auto",
     start: StartFn | None = None,
     dispatcher: Dispatcher | None = None,
+    page_class: type[gr.Blocks] = Blocks,
 ) -> gr.Blocks:
     """The whole page: a header, then the operations in the chosen layout.
 
@@ -51,6 +52,8 @@ def build_blocks(
     are made through `call` and shown when they end. With `dispatcher`, the page also
     gets the per-session panels: the server selector and the Authorize panel, with
     their API endpoints (in the endpoints' Blocks too, for the navigator).
+    `page_class` is the page's Blocks (`autoui.launch.Page`, whose `launch()` serves a
+    navigator page's endpoints too).
     """
     chosen = choose_layout(layout, len(plan.operations))
     with warnings.catch_warnings():
@@ -58,7 +61,7 @@ def build_blocks(
         # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
         warnings.filterwarnings("ignore", message=".*moved from the Blocks constructor.*")
         options: dict[str, Any] = {"theme": plan.theme} if plan.theme else {}
-        demo = Blocks(
+        demo = page_class(
             title=plan.title or "autoui",
             delete_cache=(3600, 3600),
             analytics_enabled=False,

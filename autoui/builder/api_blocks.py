@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint
-from autoui.builder.file_inputs import Blocks
+from autoui.builder.mcp_tools import Blocks
 from autoui.builder.sessions import session_endpoints
 from autoui.mapper.plan import AppPlan
 

@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 
 import gradio as gr
 
+from autoui.builder.mcp_tools import mark_tool
 from autoui.builder.present import safe_markdown, write_temp
 from autoui.dispatcher.checks import check, message
 from autoui.dispatcher.reply import Reply
@@ -300,6 +301,7 @@ def endpoint_function(
     function.__annotations__["return"] = sig.return_annotation
     function.__doc__ = docstring(plan)
     function.__name__ = plan.api_name
+    mark_tool(function, plan)
     return function
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from autoui.errors import ConfigError, SpecError
@@ -16,7 +16,7 @@ from autoui.loader.common import Reader
 from autoui.loader.fetch import display_name, fetch, is_url
 from autoui.loader.parse import parse
 from autoui.loader.paths import path_problems
-from autoui.loader.validate import validate
+from autoui.loader.validate import validate_document, validate_later
 from autoui.schemas import Dialect, Schemas
 
 log = logging.getLogger("autoui")
@@ -28,10 +28,17 @@ def load_spec(
     source: Source,
     *,
     strict: bool = False,
-    validate_spec: bool = True,
+    validate: bool | Literal["background"] = False,
     source_url: str | None = None,
 ) -> Api:
     """Read, bundle, check and convert a document; raise SpecError if it is unusable.
+
+    Checking the document against the OpenAPI meta-schemas takes seconds on a large spec
+    (2.4 s of GitHub's 2.7 s load and build, docs/python-and-mcp.md) and changes nothing
+    the UI does, so it is asked for: `validate=True` adds its problems to `api.problems`
+    before returning, `"background"` validates in a child process and logs them when
+    done (as `autoui serve` does), False (the default) leaves it out. `strict` validates
+    first and refuses a spec with errors (`autoui inspect` and `--strict`).
 
     `source_url` tells where a dict or a file really came from, so that relative
     server URLs and references resolve against it.
@@ -49,8 +56,8 @@ def load_spec(
     api.source = name
     api.problems = problems + reader.problems + path_problems(api) + unsendable_parameters(api)
     reader.schemas.report = _reporter(api.problems)
-    if validate_spec or strict:
-        api.problems += validate(document, dialect, uri)
+    if validate is True or strict:
+        api.problems += validate_document(document, dialect, uri)
     if strict and any(p.severity == "error" for p in api.problems):
         first = next(p for p in api.problems if p.severity == "error")
         raise SpecError(name, f"invalid OpenAPI ({len(api.problems)} problems; first: {first})")
@@ -61,6 +68,8 @@ def load_spec(
                 "pass --base-url"
             )
         )
+    if validate == "background" and not strict:
+        validate_later(api)
     return api
 
 

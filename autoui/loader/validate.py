@@ -3,15 +3,18 @@
 Many specs in daily use are invalid (OpenAI's is); their users still want a UI, so
 problems are collected for `autoui inspect` and the log, and only `--strict` refuses.
 Full validation takes seconds on a 4 MB spec, which is why `build_app` runs it in the
-background instead of before the UI is up.
+background (`validate_later`) instead of before the UI is up, and `load_spec` only when
+asked.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +25,10 @@ from openapi_spec_validator import (
     OpenAPIV31SpecValidator,
 )
 
-from autoui.ir import Problem
+from autoui.ir import Api, Problem
 from autoui.loader.common import escape
+
+log = logging.getLogger("autoui")
 
 MAX_PROBLEMS = 50
 CHILD_TIMEOUT = 900.0  # seconds a validation in a child process may take
@@ -36,7 +41,9 @@ _VALIDATORS = {
 }
 
 
-def validate(document: Mapping[str, Any], dialect: str, base_uri: str = "") -> list[Problem]:
+def validate_document(
+    document: Mapping[str, Any], dialect: str, base_uri: str = ""
+) -> list[Problem]:
     """Up to MAX_PROBLEMS problems, each with the JSON pointer of the offending node."""
     validator = _VALIDATORS[dialect]
     # The bundled documents stay in (the references were rewritten to point into them),
@@ -115,12 +122,34 @@ def validate_in_child(document: Mapping[str, Any], dialect: str) -> list[Problem
         )
         return [Problem(*row) for row in json.loads(done.stdout)]
     except (OSError, subprocess.SubprocessError, ValueError, TypeError, pickle.PicklingError):
-        return validate(document, dialect)
+        return validate_document(document, dialect)
+
+
+def validate_later(api: Api) -> threading.Thread:
+    """Validate `api`'s document in the background (in a child process); its problems
+    are added to `api.problems` and logged when it ends."""
+
+    def run() -> None:
+        problems = validate_in_child(api.schemas.document, api.schemas.dialect)
+        api.problems.extend(problems)
+        if problems:
+            log.warning(
+                "%s: %d problem(s) in the spec; the first: %s (see `autoui inspect`)",
+                api.source,
+                len(problems),
+                problems[0],
+            )
+        else:
+            log.info("%s: the spec is valid", api.source)
+
+    thread = threading.Thread(target=run, name="autoui-validate", daemon=True)
+    thread.start()
+    return thread
 
 
 def _child() -> None:
     document = pickle.loads(sys.stdin.buffer.read())
-    problems = validate(document, sys.argv[1])
+    problems = validate_document(document, sys.argv[1])
     json.dump([[p.message, p.where, p.severity] for p in problems], sys.stdout)
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from autoui.ir import Api, Operation
 from autoui.mapper.inputs import plan_form
 from autoui.mapper.models import attach_model_lists
-from autoui.mapper.naming import unique_names
+from autoui.mapper.naming import tool_names, unique_names
 from autoui.mapper.outputs import plan_outputs
 from autoui.mapper.plan import NO_DEFAULT, AppPlan, Field, OperationPlan, Output
 
@@ -33,11 +33,14 @@ def plan_operation(api: Api, operation: Operation, api_name: str) -> OperationPl
 
 def plan_api(api: Api) -> AppPlan:
     names = unique_names(api.operations)
+    operations = [
+        plan_operation(api, op, name) for op, name in zip(api.operations, names, strict=True)
+    ]
+    for op, tool in zip(operations, tool_names(names), strict=True):
+        op.mcp_name = tool
     app = AppPlan(
         api=api,
-        operations=[
-            plan_operation(api, op, name) for op, name in zip(api.operations, names, strict=True)
-        ],
+        operations=operations,
         title=api.title,
         description=api.description,
     )

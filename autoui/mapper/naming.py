@@ -6,6 +6,7 @@ identifiers, unique, stable across runs, and guessable from the spec.
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 
@@ -76,6 +77,45 @@ def unique_names(operations: list[Operation]) -> list[str]:
             n += 1
             name = f"{base}_{n}"
         taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+# Claude's and OpenAI's tool calling take names of 1-64 of these (MCP itself allows 128).
+MAX_TOOL_NAME = 64
+TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_NOT_TOOL_CHARACTER = re.compile(r"[^A-Za-z0-9_-]")
+_HASH_LENGTH = 8
+
+
+def tool_name(api_name: str) -> str:
+    """The MCP tool name for an api_name: itself when it fits (ASCII, at most 64
+    characters), else its first 55 characters, `_` and 8 hex digits of its hash.
+
+    Stable: the same operation has the same tool name in every run, whatever else the
+    spec holds (`tool_names` makes them unique)."""
+    if TOOL_NAME.match(api_name):
+        return api_name
+    return _shortened(api_name)
+
+
+def _shortened(api_name: str, salt: str = "") -> str:
+    digest = hashlib.sha256((api_name + salt).encode()).hexdigest()[:_HASH_LENGTH]
+    cut = _NOT_TOOL_CHARACTER.sub("_", api_name)[: MAX_TOOL_NAME - _HASH_LENGTH - 1]
+    return f"{cut}_{digest}"
+
+
+def tool_names(api_names: list[str]) -> list[str]:
+    """`tool_name` of each, a repeat (not seen: two names alike in their first 55
+    characters and their hash) hashed again with a counter."""
+    taken: set[str] = set()
+    names = []
+    for api_name in api_names:
+        name, salt = tool_name(api_name), 0
+        while name in taken:
+            salt += 1
+            name = _shortened(api_name, f"#{salt}")
+        taken.add(name)
         names.append(name)
     return names
 

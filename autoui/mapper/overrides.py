@@ -248,10 +248,30 @@ def _apply_operation(
         op.fields[op.fields.index(found)] = _apply_field(op, found, field_entry, field_path, src)
     if "output" in entry:
         _apply_output(state.plan.api.schemas, op, entry["output"], (*path, "output"), src)
+    if "mcp" in entry:
+        _apply_mcp(state.plan, op, entry["mcp"], (*path, "mcp"), src)
     if entry.get("hide") is True:
         state.hidden[id(op)] = (op, f"hidden by {src.rule((*path, 'hide'))}")
     elif entry.get("hide") is False:
         state.hidden.pop(id(op), None)
+
+
+def _apply_mcp(
+    plan: AppPlan, op: OperationPlan, entry: Mapping[str, Any], path: JsonPath, src: _Source
+) -> None:
+    """The operation's MCP tool: its name (unique among the tools) or none at all."""
+    name = entry.get("name")
+    if name is not None:
+        other = next((o for o in plan.operations if o.mcp_name == name and o is not op), None)
+        if other is not None:
+            raise src.bad(
+                (*path, "name"),
+                f"{name!r} is already the MCP tool name of {other.operation.label}",
+                "unique tool name",
+            )
+        op.mcp_name = name
+    if "exclude" in entry:
+        op.mcp_exclude = entry["exclude"]
 
 
 def _find_field(op: OperationPlan, key: str, path: JsonPath, src: _Source) -> Field:

@@ -175,6 +175,8 @@ class OperationPlan:
     schemas: Schemas | None = None  # the document's schemas, for validating a request
     outputs: list[Output] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was simplified, for the user
+    mcp_name: str = ""  # the MCP tool's name (`naming.tool_names`); "" is the api_name
+    mcp_exclude: bool = False  # an API endpoint, but no MCP tool
 
     def field_by_param(self, api_param: str) -> Field:
         for f in self.fields:

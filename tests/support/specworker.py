@@ -38,7 +38,7 @@ def _build(text: str, name: str, folder: Path, max_operations: int | None) -> di
     path = folder / name
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
-        api = autoui.load_spec(str(path))
+        api = autoui.load_spec(str(path), validate=True)
         demo = autoui.build_app(api, base_url="http://127.0.0.1:9")
         config = demo.get_config_file()
         json.dumps(config, default=str)

@@ -1,0 +1,104 @@
+"""`launch()` for every autoui page: a navigator page's API endpoints and MCP tools too.
+
+A navigator page's Blocks holds no API endpoints (`autoui.builder.api_blocks`), so
+Gradio's own `launch()` of it would serve a page that gradio_client and Gradio's MCP
+server see as empty. `Page.launch` builds the endpoints' Blocks and launches *that* with
+Gradio's own `launch()`, in an app where the page is mounted at `ui/` beforehand (the
+route Gradio gives an app of its own: `gr.Server` passes `_app` the same way). So every
+`launch()` option means what it means in Gradio (ports, `share`, `auth`, `mcp_server`,
+blocking, notebooks), and the app serves what `autoui serve` serves (`autoui.split`):
+the endpoints and tools at the root, the page at `ui/`, a browser sent there.
+
+The endpoints are built when `launch()` is called (2-3 s for GitHub's 1,000 operations,
+docs/python-and-mcp.md), not in the background as `autoui serve` does: Gradio's
+`launch()` needs the Blocks it serves, and a client started after `launch()` returns
+finds every endpoint.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from typing import Any
+
+import gradio as gr
+from gradio.routes import App
+
+from autoui.builder import endpoints_of
+from autoui.builder.mcp_tools import Blocks, check_mcp_server
+from autoui.serve import ContentPolicy, mount_blocks
+from autoui.split import PAGE, PageRedirect
+
+# The options of `launch()` that are about the page (its login, looks, files), given to
+# the page's mount as well as to the endpoints' launch.
+PAGE_OPTIONS = (
+    "allowed_paths",
+    "auth",
+    "auth_dependency",
+    "auth_message",
+    "blocked_paths",
+    "css",
+    "css_paths",
+    "favicon_path",
+    "head",
+    "head_paths",
+    "i18n",
+    "js",
+    "max_file_size",
+    "pwa",
+    "run_history",
+    "show_error",
+    "theme",
+)
+
+
+class Page(Blocks):
+    """An autoui page; with the navigator layout, `launch()` serves its endpoints too."""
+
+    _autoui_api: gr.Blocks | None = None
+
+    def launch(self, *args: Any, **kwargs: Any) -> Any:
+        options = inspect.signature(gr.Blocks.launch).bind(self, *args, **kwargs).arguments
+        options.pop("self")
+        if options.get("mcp_server"):
+            check_mcp_server()  # Gradio would print why and serve a 404 at the MCP URL
+        build = endpoints_of(self)
+        if build is None:
+            return super().launch(*args, **kwargs)
+        self.close(verbose=False)
+        endpoints = self._autoui_api = build()
+        app = App()
+        page = {name: options[name] for name in PAGE_OPTIONS if name in options}
+        footer = ["gradio", "settings"]
+        mount_blocks(app, self, f"/{PAGE}", footer_links=footer, mcp_server=False, **page)
+        app.add_middleware(ContentPolicy)
+        app.add_middleware(PageRedirect)
+        # Gradio sets the app's lifespan anew; the page's (its queue) goes in through it.
+        lifespan = {"lifespan": app.router.lifespan_context}
+        options["app_kwargs"] = {**(options.get("app_kwargs") or {}), **lifespan}
+        options.setdefault("max_threads", endpoints.max_threads)
+        block = _blocks(options)
+        options.update(prevent_thread_lock=True, debug=False)
+        launched = endpoints.launch(_app=app, **options)
+        for name in ("server_name", "server_port", "local_url", "local_api_url", "share_url"):
+            setattr(self, name, getattr(endpoints, name, None))
+        if block:
+            endpoints.block_thread()
+        return launched
+
+    def close(self, verbose: bool = True) -> None:
+        if self._autoui_api is not None:
+            self._autoui_api.close(verbose=verbose)
+            self._autoui_api = None
+        super().close(verbose=False)
+
+
+def _blocks(options: dict[str, Any]) -> bool:
+    """Whether Gradio's `launch()` with these options blocks the calling thread."""
+    interactive = bool(getattr(sys, "ps1", sys.flags.interactive))
+    return bool(
+        options.get("debug")
+        or os.getenv("GRADIO_DEBUG", "0") == "1"
+        or (not options.get("prevent_thread_lock") and not interactive)
+    )
