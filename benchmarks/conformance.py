@@ -338,6 +338,13 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
     ):
         # autoui sends the body as JSON, Swagger 2.0's default; Prism takes "no media type"
         return "a Swagger 2.0 body without consumes (or with consumes: [])"
+    if any(e.get("code") == 401 or "security" in str(e.get("message", "")) for e in errors) and any(
+        p.location == "header" and p.name.lower() == "authorization"
+        for p in op.operation.parameters
+    ):
+        # The form's Authorization parameter (filled by the user, so it wins) replaces the
+        # credential of the security scheme beside it (zenoti.com): two ways to say one header.
+        return "an Authorization header parameter beside a security scheme"
     return ""
 
 
