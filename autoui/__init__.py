@@ -19,7 +19,7 @@ from autoui.loader import load_spec
 
 if TYPE_CHECKING:
     from autoui.app import build_app
-    from autoui.mount import mount
+    from autoui.mounting import mount
 
 __version__ = "0.1.0"
 __all__ = [
@@ -42,10 +42,8 @@ def __getattr__(name: str) -> Any:
 
         return build_app
     if name == "mount":
-        from autoui.mount import mount
+        from autoui.mounting import mount
 
-        # Importing the submodule `autoui.mount` made it this package's `mount`
-        # attribute, which would hide the function from the next `autoui.mount(...)`.
         globals()["mount"] = mount
         return mount
     raise AttributeError(f"module 'autoui' has no attribute {name!r}")

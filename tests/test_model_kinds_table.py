@@ -92,7 +92,7 @@ def test_exactly_the_chats_open_as_chats(relative: str) -> None:
     from autoui.mapper import plan_api
 
     corpus_documents()
-    plan = plan_api(load_spec(str(SPECS_DIR / relative), validate_spec=False))
+    plan = plan_api(load_spec(str(SPECS_DIR / relative), validate=False))
     chats = {
         op.operation.label
         for op in plan.operations

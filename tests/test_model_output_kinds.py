@@ -43,7 +43,7 @@ EXCEPTIONS = {
 
 @functools.cache
 def plans(relative: str) -> dict[str, OperationPlan]:
-    api = load_spec(SPECS_DIR / relative, validate_spec=False)
+    api = load_spec(SPECS_DIR / relative, validate=False)
     return {op.operation.label: op for op in plan_api(api).operations}
 
 

@@ -33,7 +33,7 @@ def _document(operation: Mapping[str, Any], path: str = "/run") -> dict[str, Any
 
 
 def _plan(operation: Mapping[str, Any], path: str = "/run") -> OperationPlan:
-    (plan,) = plan_api(load_spec(_document(operation, path), validate_spec=False)).operations
+    (plan,) = plan_api(load_spec(_document(operation, path), validate=False)).operations
     return plan
 
 
@@ -280,7 +280,7 @@ def test_what_is_not_a_tensor(body: Any) -> None:
 def test_a_document_s_shell_style_path_variables_are_its_template_s() -> None:
     """The open inference protocol writes `/v2/models/${MODEL_NAME}/generate`."""
     document = _document(_replying({"type": "object"}), "/v2/models/${MODEL_NAME}/generate")
-    api = load_spec(document, validate_spec=False)
+    api = load_spec(document, validate=False)
     (operation,) = api.operations
     assert operation.url_path == "/v2/models/{MODEL_NAME}/generate"
     assert [p.name for p in operation.parameters] == ["MODEL_NAME"]

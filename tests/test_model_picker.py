@@ -32,7 +32,7 @@ LISTS: dict[str, tuple[str, tuple[str, ...]] | None] = {
 @pytest.mark.parametrize("relative", sorted(LISTS))
 def test_the_model_list_is_found_from_the_reply_shapes(relative: str) -> None:
     require_specs()
-    plan = plan_api(load_spec(str(SPECS_DIR / relative), validate_spec=False))
+    plan = plan_api(load_spec(str(SPECS_DIR / relative), validate=False))
     pickers = [f for op in plan.operations for f in op.fields if f.options_from is not None]
     sources = {(f.options_from.plan.operation.label, f.options_from.path) for f in pickers}
     expected = LISTS[relative]
@@ -43,7 +43,7 @@ def test_the_model_list_is_found_from_the_reply_shapes(relative: str) -> None:
 
 def test_openai_s_open_enum_of_models_is_one_picker_not_two_variants() -> None:
     require_specs()
-    plan = plan_api(load_spec(str(SPECS_DIR / "big/openai/openapi.yaml"), validate_spec=False))
+    plan = plan_api(load_spec(str(SPECS_DIR / "big/openai/openapi.yaml"), validate=False))
     chat = next(op for op in plan.operations if op.api_name == "createChatCompletion")
     models = [f for f in chat.fields if f.body_path[:1] == ("model",)]
     assert [(f.key, f.component, f.required) for f in models] == [("body.model", "dropdown", True)]
@@ -55,9 +55,7 @@ def test_inspect_says_where_a_picker_s_models_come_from() -> None:
     from autoui.report import plan_report
 
     require_specs()
-    plan = plan_api(
-        load_spec(str(SPECS_DIR / "ml-serving/ollama/openapi.yaml"), validate_spec=False)
-    )
+    plan = plan_api(load_spec(str(SPECS_DIR / "ml-serving/ollama/openapi.yaml"), validate=False))
     report = plan_report(plan, "http://127.0.0.1:9")
     chat = next(op for op in report["operations"] if op["api_name"] == "chat")
     model = next(i for i in chat["inputs"] if i["api_param"] == "model")

@@ -99,7 +99,7 @@ SPEC: dict[str, Any] = {
 
 
 def _plan() -> OperationPlan:
-    return plan_api(load_spec(SPEC, validate_spec=False)).operations[0]
+    return plan_api(load_spec(SPEC, validate=False)).operations[0]
 
 
 def test_every_widget_kind_is_here_and_an_optional_one_starts_unset() -> None:

@@ -62,9 +62,10 @@ class ModelPage:
         listbox = self.page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
         listbox.get_by_role("option", name=option, exact=True).click()
 
-    def options(self, key: str) -> list[str]:
-        """What a dropdown field offers (a model picker's models)."""
-        return _offered(self.field(key))
+    def options(self, key: str, waiting_for: str = "") -> list[str]:
+        """What a dropdown field offers (a model picker's models), once it offers
+        `waiting_for`."""
+        return _offered(self.field(key), waiting_for)
 
     def upload(self, key: str, path: Path) -> None:
         self.field(key).locator('input[type="file"]').set_input_files(str(path))
@@ -111,9 +112,10 @@ class ModelPage:
         """Type a chat setting (e.g. the model, where the picker takes free text)."""
         _type(self.chat_field(api_name, key), text)
 
-    def chat_options(self, api_name: str, key: str) -> list[str]:
-        """What a chat setting's dropdown offers (the model picker's models)."""
-        return _offered(self.chat_field(api_name, key))
+    def chat_options(self, api_name: str, key: str, waiting_for: str = "") -> list[str]:
+        """What a chat setting's dropdown offers (the model picker's models), once it
+        offers `waiting_for` (the server's list comes after the spec's own names)."""
+        return _offered(self.chat_field(api_name, key), waiting_for)
 
     def say(self, api_name: str, message: str) -> None:
         box = self.page.locator(f'[id="chat-input-{api_name}"] textarea')
@@ -156,10 +158,11 @@ def _type(block: Locator, text: str) -> None:
     box.press("Tab")
 
 
-def _offered(block: Locator) -> list[str]:
+def _offered(block: Locator, waiting_for: str = "") -> list[str]:
     box = block.get_by_role("combobox")
     expect(box).to_be_visible(timeout=WAIT)
     box.click()
     listbox = block.page.locator(f'[id="{box.get_attribute("aria-controls")}"]')
-    expect(listbox.get_by_role("option").first).to_be_visible(timeout=WAIT)
+    option = listbox.get_by_role("option", name=waiting_for, exact=True) if waiting_for else None
+    expect(option or listbox.get_by_role("option").first).to_be_visible(timeout=WAIT)
     return listbox.get_by_role("option").all_inner_texts()
