@@ -18,6 +18,7 @@ import base64
 import contextlib
 import io
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,9 +265,12 @@ def test_openai_chat_offers_the_server_s_models(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
     ui.open("createChatCompletion")
-    offered = ui.chat_options("createChatCompletion", "body-model", waiting_for="gpt-4o-mini")
-    assert "gpt-4o-mini" in offered
-    assert served.recorder.to("/v1/models", "GET")
+    assert "gpt-4o-mini" in ui.chat_options("createChatCompletion", "body-model")
+    # Opening the picker asks the server for its list (the answer comes a moment later).
+    deadline = time.monotonic() + WAIT / 1000
+    while not served.recorder.to("/v1/models", "GET"):
+        assert time.monotonic() < deadline, "the picker never asked the server for its models"
+        page.wait_for_timeout(200)
 
 
 def test_openai_chat_streams_with_only_model_and_messages(page: Page, uis: UIs) -> None:

@@ -55,7 +55,7 @@ def _refresher(source: ModelList, known: list[Any], start: StartFn) -> Any:
             why = reply.error if reply is not None and reply.error else "no reply"
             gr.Warning(html.escape(f"The list of models could not be read: {why}"))
             return gr.update()
-        names = names_at(reply.data, source.path)
+        names = list(dict.fromkeys(names_at(reply.data, source.path)))  # one entry a name
         return gr.update(choices=names or list(known))
 
     return refresh
