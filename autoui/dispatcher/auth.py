@@ -39,7 +39,7 @@ import requests
 from autoui.dispatcher import styles
 from autoui.dispatcher.curl import REDACTED, Secrets, scrub
 from autoui.dispatcher.oauth import Grant, Token, TokenClient, TokenError
-from autoui.dispatcher.sessions import SessionState, SessionStore
+from autoui.dispatcher.sessions import Secret, SessionState, SessionStore
 from autoui.errors import AutouiError, ConfigError
 from autoui.ir import Api, Operation, SecurityRequirement, SecurityScheme
 
@@ -71,25 +71,6 @@ _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RF
 
 class AuthProblem(AutouiError, ValueError):
     """A credential that cannot be used; the message names the scheme, never the value."""
-
-
-@dataclass(frozen=True, repr=False)
-class Secret:
-    """What was given for one scheme. Only the fields its kind uses are filled."""
-
-    value: str = ""  # an API key, a bearer token, or an OAuth2 access token pasted in
-    username: str = ""
-    password: str = ""
-    client_id: str = ""
-    client_secret: str = ""
-    scopes: tuple[str, ...] = ()
-
-    def texts(self) -> list[str]:
-        """The secret parts, for scrubbing them from messages."""
-        return [t for t in (self.value, self.password, self.client_secret) if t]
-
-    def __repr__(self) -> str:
-        return "Secret(***)"
 
 
 def kind_of(scheme: SecurityScheme) -> str:

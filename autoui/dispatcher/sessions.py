@@ -17,13 +17,31 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from autoui.dispatcher.auth import Secret
     from autoui.dispatcher.oauth import Token
 
 DEFAULT_TTL = 3600.0
 # A bound on memory whatever clients do: past it, the least recently used session goes.
 MAX_SESSIONS = 10_000
 _SWEEP_EVERY = 60.0
+
+
+@dataclass(frozen=True, repr=False)
+class Secret:
+    """What was given for one scheme. Only the fields its kind uses are filled."""
+
+    value: str = ""  # an API key, a bearer token, or an OAuth2 access token pasted in
+    username: str = ""
+    password: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    scopes: tuple[str, ...] = ()
+
+    def texts(self) -> list[str]:
+        """The secret parts, for scrubbing them from messages."""
+        return [t for t in (self.value, self.password, self.client_secret) if t]
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
 
 
 @dataclass(repr=False)
