@@ -215,7 +215,7 @@ def _validate(
 
 
 def _missing_name(error: ValidationError) -> str | None:
-    text = error.message
+    text: str = error.message
     if text.startswith("'") and "' is a required property" in text:
         return text[1 : text.index("' is a required property")]
     return None
@@ -242,7 +242,7 @@ def _read_only(error: ValidationError, name: str, registry: Registry[Any]) -> bo
 
 
 def _short(error: ValidationError) -> str:
-    text = error.message
+    text: str = error.message
     if len(text) > 200:
         text = text[:197] + "..."
     if (

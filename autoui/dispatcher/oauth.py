@@ -175,7 +175,7 @@ def _oauth_error(document: Any) -> str:
     if not isinstance(document, dict) or not isinstance(document.get("error"), str):
         return ""
     description = document.get("error_description")
-    text = document["error"]
+    text: str = document["error"]
     if isinstance(description, str) and description.strip():
         text += ": " + " ".join(description.split())[:300]
     return text

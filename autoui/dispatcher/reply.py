@@ -23,8 +23,9 @@ from autoui.dispatcher.streams import is_stream, read_stream
 from autoui.dispatcher.views import label_scores, table, table_rows
 from autoui.mapper.image_urls import is_web_url
 from autoui.mapper.output_kinds import tensors, vector
-from autoui.mapper.outputs import answer_path, component_for_media_type, is_json, primary_name
+from autoui.mapper.outputs import answer_path, component_for_media_type, primary_name
 from autoui.mapper.plan import Field, Output
+from autoui.mapper.rules import is_json
 
 _TEXT_KINDS = ("textbox", "markdown", "html", "stream")
 _DETAIL_KEYS = ("detail", "message", "error_description", "error", "title", "msg", "errors")
