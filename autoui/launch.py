@@ -59,6 +59,11 @@ class Page(Blocks):
     _autoui_api: gr.Blocks | None = None
 
     def launch(self, *args: Any, **kwargs: Any) -> Any:
+        # Gradio would then ask its own page whether "localhost is accessible"
+        # (networking.url_ok) and refuse to start at the first answer slower than 3 s (a
+        # loaded machine, a big page). Its server has already answered Gradio's
+        # startup-events request by then: the check adds nothing but that failure.
+        kwargs.setdefault("_frontend", False)
         options = inspect.signature(gr.Blocks.launch).bind(self, *args, **kwargs).arguments
         options.pop("self")
         if options.get("mcp_server"):

@@ -5,6 +5,7 @@ is sent to the page. The calls reach a real loopback backend (the echo app)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import json
@@ -15,6 +16,7 @@ import pytest
 import requests
 from gradio_client import Client
 from mcp import ClientSession
+from starlette.middleware import Middleware
 from support.echo import echo_app
 from support.mcp_client import session
 from support.model_servers.specs import require_specs
@@ -193,3 +195,27 @@ def test_an_agent_lists_every_kubernetes_tool_and_calls_one_of_each_kind(
         if tool.outputSchema is not None:
             assert result.structuredContent == sent, tool.name
     assert kinds > 100
+
+
+class SlowPage:
+    """Answers a HEAD of the page after 4 s: a page that is slow to come (a loaded
+    machine, a big document), which is what Gradio's launch asks for first."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD" and scope["path"] == "/":
+            await asyncio.sleep(4)
+        await self.app(scope, receive, send)
+
+
+def test_launch_waits_for_a_page_slower_than_gradios_3_s_check(echo: str) -> None:
+    """Gradio's own launch asks its page whether "localhost is accessible" and refuses to
+    start at the first answer slower than 3 s (seen on a loaded machine: "When localhost
+    is not accessible, a shareable link must be created"). autoui's launch starts."""
+    slow = {"middleware": [Middleware(SlowPage)]}
+    with launched(autoui.build_app(spec("one"), base_url=echo), app_kwargs=slow) as url:
+        page = requests.get(url, timeout=30)
+    assert page.status_code == 200
+    assert "gradio" in page.text.lower()
