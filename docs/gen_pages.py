@@ -363,7 +363,9 @@ def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
 
 def _layer(module: str) -> str:
     parts = module.split(".")
-    if parts[1:2] == ["mapper"] and parts[2:3] == ["plan"]:
+    # The plan's data, and the input kinds a field names (plain data and functions over a
+    # field, without Gradio or HTTP: tests/test_kinds.py), are what both siblings read.
+    if parts[1:2] == ["mapper"] and parts[2:3] in (["plan"], ["kinds"]):
         return "plan"
     return parts[1] if len(parts) > 1 else "autoui"
 

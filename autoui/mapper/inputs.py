@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autoui.ir import Api, Body, MediaType, Operation, Parameter
+from autoui.mapper.kinds import choose, kind_of
 from autoui.mapper.naming import identifier, unique_params
 from autoui.mapper.plan import (
     MEDIA_SELECTOR,
@@ -31,7 +32,7 @@ from autoui.mapper.plan import (
     When,
     value_at,
 )
-from autoui.mapper.rules import Candidate, choose, is_json, is_text_or_texts
+from autoui.mapper.rules import Candidate, is_json, is_text_or_texts
 from autoui.mapper.shapes import (
     documented_default,
     first_example,
@@ -465,26 +466,7 @@ def _fitting(field: Field, value: Any) -> Any:
     for an integer and `default: "x"` outside an enum, which a widget cannot show."""
     if value is NO_DEFAULT or value is None:
         return value
-    if field.component in ("number", "slider"):
-        if isinstance(value, str):
-            try:
-                value = float(value) if field.value_type == "number" else int(value)
-            except ValueError:
-                return NO_DEFAULT
-        return (
-            value if isinstance(value, (int, float)) and not isinstance(value, bool) else NO_DEFAULT
-        )
-    if field.component in ("checkbox", "tristate"):
-        return value if isinstance(value, bool) else str(value).lower() == "true"
-    if field.component == "dropdown":
-        fits = value in (field.choices or []) or (field.custom_values and isinstance(value, str))
-        return value if fits else NO_DEFAULT
-    if field.component in ("multiselect", "list"):
-        items = value if isinstance(value, list) else [value]
-        return (
-            items if field.component == "list" else [v for v in items if v in (field.choices or [])]
-        )
-    return value
+    return kind_of(field).fit(field, value)
 
 
 def _in_variant(place: _Place) -> bool:
@@ -581,7 +563,7 @@ def _prefill(
         return
     if not field.required:
         field.server_default = default
-    if field.component == "json":
+    if kind_of(field).json_text:
         if field.required:
             value = (
                 default
@@ -610,9 +592,10 @@ def _show_server_default(field: Field) -> None:
     if value is NO_DEFAULT:
         return
     shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    if field.component == "slider":
+    where = kind_of(field).shows_default
+    if where == "start":
         field.default = value
-    if field.component in ("textbox", "textarea", "number"):
+    if where == "placeholder":
         field.placeholder = f"default: {shown}"[:200]
     else:
         field.info = f"{field.info} (default: {shown[:100]})".strip()

@@ -1,0 +1,63 @@
+"""`multiselect`: several of the schema's values (an array of an enum)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from autoui.mapper.kinds.base import (
+    Component,
+    Kind,
+    enumerable,
+    info,
+    item_annotation,
+    requires_type,
+    same,
+    start,
+)
+from autoui.mapper.kinds.dropdown import CHOICES, needs_choices
+from autoui.mapper.kinds.wire import by_value_type
+from autoui.mapper.plan import Field
+
+
+def fit(field: Field, value: Any) -> Any:
+    """The default's values that are among the choices."""
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if v in (field.choices or [])]
+
+
+def widget(field: Field) -> Component:
+    return Component(
+        "Dropdown",
+        {
+            "choices": list(field.choices or []),
+            "value": start(field, []),
+            "multiselect": True,
+            "info": info(field),
+        },
+    )
+
+
+def annotation(field: Field) -> Any:
+    if enumerable(field):
+        return list[Literal[tuple(field.choices or ())]]  # type: ignore[misc]
+    return list[item_annotation(field)]  # type: ignore[misc]
+
+
+KIND = Kind(
+    name="multiselect",
+    rules=(),
+    fit=fit,
+    shows_default="info",
+    refuses=requires_type("array", what="a multiselect edits a list; this field is of type {kind}"),
+    keys=CHOICES,
+    settle=needs_choices,
+    upload=False,
+    text=False,
+    json_text=False,
+    secret=False,
+    in_config=True,
+    widget=widget,
+    to_widget=same,
+    annotation=annotation,
+    to_wire=by_value_type,
+)
