@@ -35,6 +35,7 @@ InputKind = Literal[
     "table",
     "keyvalue",
     "texts",
+    "color",
     "variant",  # a selector: not sent itself, it decides which other fields are
 ]
 
