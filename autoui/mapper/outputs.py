@@ -17,7 +17,8 @@ from autoui.mapper.output_kinds.sound import says_audio
 from autoui.mapper.output_kinds.tensors import declares_tensors
 from autoui.mapper.output_kinds.vector import declares_vectors
 from autoui.mapper.plan import Output
-from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES, is_json
+from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
+from autoui.mapper.rules import is_json as is_json  # the replies' media types too
 from autoui.mapper.shapes import main_type, prepare
 
 PRIMARY_NAMES = (
