@@ -221,18 +221,7 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
     """The primary-field rule, then what the value is best shown as: media (declared,
     or found by name and bytes anywhere in the reply), a table, labels, JSON or text."""
     data = reply.data
-    value: Any = data
-    if isinstance(data, Mapping):
-        # A well-known shape wins over a guess from the schema, not over a person's choice.
-        known = None if _overridden(output) else answer_path(data)
-        if known is not None:
-            value = _get_path(data, known)
-        elif output.field is not None and _has_path(data, output.field):
-            value = _get_path(data, output.field)
-        elif output.component not in ("json", "table", "label"):
-            name = primary_name({k: _json_kind(v) for k, v in data.items()}, output.echoes)
-            if name is not None:
-                value = data[name]
+    value = _primary_value(data, output)
     if isinstance(value, str):
         declared = output.component if output.component in ("image", "audio") else None
         media = media_in_string(value, declared)
@@ -247,6 +236,28 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
         reply.media_urls = [value]  # the picture the output shows is at this URL
     if _model_answer(reply, data, output):
         return
+    _show_value(reply, value, output)
+
+
+def _primary_value(data: Any, output: Output) -> Any:
+    """The value the reply's primary field holds (the whole reply when none is found)."""
+    if not isinstance(data, Mapping):
+        return data
+    # A well-known shape wins over a guess from the schema, not over a person's choice.
+    known = None if _overridden(output) else answer_path(data)
+    if known is not None:
+        return _get_path(data, known)
+    if output.field is not None and _has_path(data, output.field):
+        return _get_path(data, output.field)
+    if output.component not in ("json", "table", "label"):
+        name = primary_name({k: _json_kind(v) for k, v in data.items()}, output.echoes)
+        if name is not None:
+            return data[name]
+    return data
+
+
+def _show_value(reply: Reply, value: Any, output: Output) -> None:
+    """A value that is no media: labels, a table, JSON or text."""
     if isinstance(value, (dict, list)):
         reply.primary, reply.kind = value, "json"
         scores = label_scores(value)

@@ -169,24 +169,14 @@ def _apply_root(state: _State, data: Mapping[str, Any], src: _Source) -> None:
         plan.theme = data["theme"]
     everything = plan.operations  # hidden ones too: a later layer may show one again
     tags = data.get("tags", {})
-    for index, tag in enumerate(tags.get("hide", [])):
-        path: JsonPath = ("tags", "hide", index)
-        _check_tag(plan, tag, path, src)
-        for op in everything:
-            if tag in op.operation.tags:
-                state.hidden[id(op)] = (op, f"tag {tag!r} hidden by {src.rule(path)}")
+    _hide_tags(state, tags.get("hide", []), src)
     # After the tags, so that `hide: false` can show one operation of a hidden tag.
     for key, entry in data.get("operations", {}).items():
         path = ("operations", key)
         op = _find_operation(everything, key, path, src)
         _apply_operation(state, op, entry, path, src)
     if "order" in tags:
-        for index, tag in enumerate(tags["order"]):
-            _check_tag(plan, tag, ("tags", "order", index), src)
-        known = {t.name: t for t in plan.api.tags}
-        first = [known.get(name, Tag(name)) for name in tags["order"]]
-        rest = [t for t in plan.api.tags if t.name not in tags["order"]]
-        plan.api = replace(plan.api, tags=first + rest)
+        _order_tags(plan, tags["order"], src)
     if "order" in data:
         chosen: list[OperationPlan] = []
         for index, key in enumerate(data["order"]):
@@ -194,6 +184,24 @@ def _apply_root(state: _State, data: Mapping[str, Any], src: _Source) -> None:
             if op not in chosen:
                 chosen.append(op)
         plan.operations = chosen + [op for op in everything if op not in chosen]
+
+
+def _hide_tags(state: _State, hidden: list[str], src: _Source) -> None:
+    for index, tag in enumerate(hidden):
+        path: JsonPath = ("tags", "hide", index)
+        _check_tag(state.plan, tag, path, src)
+        for op in state.plan.operations:
+            if tag in op.operation.tags:
+                state.hidden[id(op)] = (op, f"tag {tag!r} hidden by {src.rule(path)}")
+
+
+def _order_tags(plan: AppPlan, order: list[str], src: _Source) -> None:
+    for index, tag in enumerate(order):
+        _check_tag(plan, tag, ("tags", "order", index), src)
+    known = {t.name: t for t in plan.api.tags}
+    first = [known.get(name, Tag(name)) for name in order]
+    rest = [t for t in plan.api.tags if t.name not in order]
+    plan.api = replace(plan.api, tags=first + rest)
 
 
 def _check_tag(plan: AppPlan, tag: str, path: JsonPath, src: _Source) -> None:
