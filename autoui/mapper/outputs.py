@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from autoui.ir import Api, MediaType, Operation, Response
-from autoui.mapper.naming import identifier
+from autoui.mapper.naming import METADATA_NAMES, identifier
 from autoui.mapper.output_kinds.pictures import declares_pictures
 from autoui.mapper.output_kinds.sound import says_audio
 from autoui.mapper.output_kinds.tensors import declares_tensors
@@ -33,21 +33,6 @@ PRIMARY_NAMES = (
     "message",
     "caption",
     "summary",
-)
-# Fields that describe a reply rather than answer it.
-METADATA_NAMES = frozenset(
-    {
-        "id",
-        "object",
-        "model",
-        "created",
-        "created_at",
-        "updated_at",
-        "timestamp",
-        "request_id",
-        "version",
-        "status",
-    }
 )
 _SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX")
 # Token streams: shown as their growing text while they come.
