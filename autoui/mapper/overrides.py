@@ -9,6 +9,10 @@ it: a component or output chosen by an override has the rule `x-autoui` or
 Hints come first, from the most specific (a property's schema) to the most general (the
 document's root); the config file comes last and wins. A broken hint is a problem of
 the document, reported like any other; a broken config file is an error.
+
+Over 400 lines because it is one transform with one way to fail (a message naming the
+file, line, JSON path and rule) over every part of the plan an override reaches; what
+each input kind accepts is its module's (`mapper/kinds`: `refuses`, `keys`, `settle`).
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ name is recorded in the plan so `autoui inspect` can say why a field got its wid
 A new rule for a kind this list already chooses is a new function in it; a new kind's
 rules live in its module (`mapper/kinds`), each placed before a rule named here
 (`kinds.RULES` is the whole list, `kinds.choose` walks it).
+
+Over 400 lines because the rules are read as one ordered list (the first match wins),
+each beside the rules it is ordered against, with the name lists and tests they share
+at the top.
 """
 
 from __future__ import annotations
