@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from autoui.mapper.kinds import wire
-from autoui.mapper.kinds.base import Component, Kind, anything, complete, same, start, typed
+from autoui.mapper.kinds import table, wire
+from autoui.mapper.kinds.base import Component, start, typed
 from autoui.mapper.kinds.table import DATATYPES
 from autoui.mapper.plan import Field
 
@@ -68,19 +69,9 @@ def to_wire(field: Field, value: Any) -> Any:
     return found
 
 
-KIND = Kind(
+KIND = replace(
+    table.KIND,
     name="keyvalue",
-    rules=(),
-    fit=same,
-    shows_default="info",
-    refuses=anything,
-    keys=frozenset(),
-    settle=complete,
-    upload=False,
-    text=False,
-    json_text=False,
-    secret=False,
-    in_config=False,
     widget=widget,
     to_widget=to_widget,
     annotation=typed,

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from autoui.mapper.kinds import multiselect
 from autoui.mapper.kinds.base import (
     SCALARS,
     Component,
-    Kind,
     complete,
     info,
     item_annotation,
-    same,
     start,
 )
-from autoui.mapper.kinds.wire import by_value_type
 from autoui.mapper.plan import Field
 
 
@@ -49,21 +48,13 @@ def annotation(field: Field) -> Any:
     return list[item_annotation(field)]  # type: ignore[misc]
 
 
-KIND = Kind(
+KIND = replace(
+    multiselect.KIND,
     name="list",
-    rules=(),
     fit=fit,
-    shows_default="info",
     refuses=refuses,
     keys=frozenset(),
     settle=complete,
-    upload=False,
-    text=False,
-    json_text=False,
-    secret=False,
-    in_config=True,
     widget=widget,
-    to_widget=same,
     annotation=annotation,
-    to_wire=by_value_type,
 )

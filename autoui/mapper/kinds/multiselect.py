@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
+from autoui.mapper.kinds import dropdown
 from autoui.mapper.kinds.base import (
     Component,
-    Kind,
     enumerable,
     info,
     item_annotation,
     requires_type,
-    same,
     start,
 )
-from autoui.mapper.kinds.dropdown import CHOICES, needs_choices
-from autoui.mapper.kinds.wire import by_value_type
 from autoui.mapper.plan import Field
 
 
@@ -43,21 +41,11 @@ def annotation(field: Field) -> Any:
     return list[item_annotation(field)]  # type: ignore[misc]
 
 
-KIND = Kind(
+KIND = replace(
+    dropdown.KIND,
     name="multiselect",
-    rules=(),
     fit=fit,
-    shows_default="info",
     refuses=requires_type("array", what="a multiselect edits a list; this field is of type {kind}"),
-    keys=CHOICES,
-    settle=needs_choices,
-    upload=False,
-    text=False,
-    json_text=False,
-    secret=False,
-    in_config=True,
     widget=widget,
-    to_widget=same,
     annotation=annotation,
-    to_wire=by_value_type,
 )

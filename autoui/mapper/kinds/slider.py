@@ -3,17 +3,15 @@ and is not sent while it stays there."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from autoui.mapper.kinds import number
 from autoui.mapper.kinds.base import (
     Component,
-    Kind,
     info,
     requires_type,
-    same,
-    typed,
 )
-from autoui.mapper.kinds.number import BOUNDS, fit_number
 from autoui.mapper.kinds.wire import ABSENT, by_value_type
 from autoui.mapper.plan import NO_DEFAULT, Field
 
@@ -74,23 +72,14 @@ def to_wire(field: Field, value: Any) -> Any:
     return by_value_type(field, value)
 
 
-KIND = Kind(
+KIND = replace(
+    number.KIND,
     name="slider",
-    rules=(),
-    fit=fit_number,
     shows_default="start",
     refuses=requires_type(
         "integer", "number", what="a slider edits numbers; this field is of type {kind}"
     ),
-    keys=BOUNDS,
     settle=settle,
-    upload=False,
-    text=False,
-    json_text=False,
-    secret=False,
-    in_config=True,
     widget=widget,
-    to_widget=same,
-    annotation=typed,
     to_wire=to_wire,
 )
