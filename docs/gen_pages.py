@@ -325,6 +325,20 @@ def _modules() -> dict[str, Path]:
     return found
 
 
+def _imported(module: str, path: Path, node: ast.AST, modules: dict[str, Path]) -> list[str]:
+    """The modules an import statement names (an `autoui` module's submodule when it
+    names one), or [] for any other node."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    base = module.split(".")[: None if path.name == "__init__.py" else -1]
+    stem = node.module or ""
+    if node.level:
+        stem = ".".join(base[: len(base) - node.level + 1] + ([stem] if stem else []))
+    return [f"{stem}.{a.name}" if f"{stem}.{a.name}" in modules else stem for a in node.names]
+
+
 def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
     """(importer, imported) -> how: `at run time`, `in a function` or `for types only`."""
     edges: dict[tuple[str, str], str] = {}
@@ -336,17 +350,7 @@ def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
                 now = "for types only"
             elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and how == "at run time":
                 now = "in a function"
-            names: list[str] = []
-            if isinstance(child, ast.Import):
-                names = [alias.name for alias in child.names]
-            elif isinstance(child, ast.ImportFrom):
-                base = module.split(".")[: None if path.name == "__init__.py" else -1]
-                stem = child.module or ""
-                if child.level:
-                    stem = ".".join(base[: len(base) - child.level + 1] + ([stem] if stem else []))
-                names = [f"{stem}.{a.name}" if f"{stem}.{a.name}" in modules else stem
-                         for a in child.names]  # fmt: skip
-            for name in names:
+            for name in _imported(module, path, child, modules):
                 while name and name not in modules:
                     name = name.rpartition(".")[0]
                 if name and name != module:
@@ -363,7 +367,9 @@ def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
 
 def _layer(module: str) -> str:
     parts = module.split(".")
-    if parts[1:2] == ["mapper"] and parts[2:3] == ["plan"]:
+    # The plan's data, and the input kinds a field names (plain data and functions over a
+    # field, without Gradio or HTTP: tests/test_kinds.py), are what both siblings read.
+    if parts[1:2] == ["mapper"] and parts[2:3] in (["plan"], ["kinds"]):
         return "plan"
     return parts[1] if len(parts) > 1 else "autoui"
 

@@ -15,7 +15,8 @@ from support.echo import png_bytes
 from support.media_api import wav_bytes
 
 from autoui import load_spec
-from autoui.dispatcher.reply import Reply, decode
+from autoui.dispatcher.reply import decode
+from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.values import file_path
 from autoui.mapper import OperationPlan, plan_api
 from autoui.mapper.plan import Output

@@ -21,7 +21,7 @@ from autoui.builder.endpoints import Running, StartFn, session_of
 from autoui.builder.pickers import wire_pickers
 from autoui.builder.present import safe_markdown, status_markdown
 from autoui.builder.widgets import input_component
-from autoui.dispatcher.reply import Reply
+from autoui.dispatcher.reply_data import Reply
 from autoui.mapper.plan import Field, OperationPlan
 
 log = logging.getLogger("autoui")

@@ -17,14 +17,15 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import gradio as gr
 
 from autoui.builder.mcp_tools import mark_tool
 from autoui.builder.present import safe_markdown, write_temp
 from autoui.dispatcher.checks import check, message
-from autoui.dispatcher.reply import Reply
+from autoui.dispatcher.reply_data import Reply
+from autoui.mapper.kinds import kind_of
 from autoui.mapper.naming import RAW_BODY_PARAM, REQUEST_PARAM
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 
@@ -134,30 +135,15 @@ def may_stream(plan: OperationPlan) -> bool:
     return any(output.component == "stream" for output in plan.outputs)
 
 
-_SCALARS: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool}
 _MEDIA_KINDS = ("image", "audio", "video", "file")
 
 
 def annotation(field: Field) -> Any:
+    """The parameter's type for clients and MCP tools: a file, or what the field's kind
+    says (choices become an enum)."""
     if field.encoding in FILE_ENCODINGS:
         return gr.FileData
-    # Choices become an enum for clients and MCP tools.
-    choices = field.choices or []
-    enum = choices and all(isinstance(c, (str, int, float, bool)) for c in choices)
-    if field.component in ("dropdown", "variant") and enum:
-        return Literal[tuple(choices)]
-    if field.component == "multiselect" and enum:
-        return list[Literal[tuple(choices)]]  # type: ignore[misc]
-    if field.component in ("multiselect", "list"):
-        item = _SCALARS.get(field.item_type, Any)
-        return list[item]  # type: ignore[valid-type]
-    if field.component == "table":
-        return list[dict[str, Any]]
-    if field.value_type == "object":
-        return dict[str, Any]
-    if field.value_type == "array":
-        return list[Any]
-    return _SCALARS.get(field.value_type, Any)
+    return kind_of(field).annotation(field)
 
 
 def return_annotation(plan: OperationPlan) -> Any:

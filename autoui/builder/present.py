@@ -31,7 +31,7 @@ from gradio.utils import get_upload_folder
 
 from autoui.builder.messages import markdown
 from autoui.dispatcher.curl import SentRequest, curl_command
-from autoui.dispatcher.reply import Reply
+from autoui.dispatcher.reply_data import Reply
 from autoui.mapper.plan import OperationPlan
 
 _RAW_LIMIT = 200_000  # characters of a reply body shown in the raw view

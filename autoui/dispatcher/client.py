@@ -41,13 +41,13 @@ from autoui.dispatcher.media import fetch_media
 from autoui.dispatcher.origins import OriginError, Origins, ServerChoice, origin
 from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.reply import (
-    Reply,
     content_type_of,
     decode,
     filename_of,
     media_type_of,
     partial_stream,
 )
+from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.streams import is_stream

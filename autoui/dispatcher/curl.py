@@ -25,6 +25,7 @@ import requests
 from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.values import file_name, file_path, stand_in
 from autoui.ir import Api
+from autoui.mapper.kinds import kind_of
 from autoui.mapper.plan import OperationPlan
 
 REDACTED = "<redacted>"
@@ -88,7 +89,7 @@ def spec_secrets(api: Api, headers: Iterable[str] = ()) -> Secrets:
 
 def form_secrets(plan: OperationPlan) -> Secrets:
     """The operation's masked fields (passwords, tokens, API keys typed into the form)."""
-    masked = [f for f in plan.fields if f.component == "password"]
+    masked = [f for f in plan.fields if kind_of(f).secret]
     return Secrets(
         headers=frozenset(f.name.lower() for f in masked if f.location == "header"),
         query=frozenset(f.name for f in masked if f.location == "query"),

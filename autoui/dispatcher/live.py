@@ -24,7 +24,8 @@ import requests
 
 from autoui.dispatcher.client import Dispatcher
 from autoui.dispatcher.curl import scrub
-from autoui.dispatcher.reply import Reply, charset_of, content_type_of, media_type_of
+from autoui.dispatcher.reply import charset_of, content_type_of, media_type_of
+from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.streams import EventReader, TextStream, is_stream
 from autoui.mapper.plan import OperationPlan
 

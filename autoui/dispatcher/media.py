@@ -20,15 +20,24 @@ import base64
 import binascii
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from autoui.mapper.image_urls import declared_image_urls
 from autoui.mapper.plan import OperationPlan
 from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
 
 if TYPE_CHECKING:
-    from autoui.dispatcher.client import Dispatcher
-    from autoui.dispatcher.reply import Reply
+    from autoui.dispatcher.reply_data import Reply
+
+
+class Fetcher(Protocol):
+    """What fetching a reply's pictures needs of the dispatcher (`client.Dispatcher`):
+    whether a URL may be fetched, and its bytes or a note saying why there are none."""
+
+    def may_fetch(self, url: str) -> bool: ...
+
+    def fetch(self, url: str, what: str) -> bytes | str: ...
+
 
 # Field names that hold media bytes (besides the widget rules' image and audio names).
 MEDIA_NAMES = IMAGE_NAMES | AUDIO_NAMES | {"images", "b64_json", "base64", "b64", "audios"}
@@ -143,7 +152,7 @@ def _named_strings(data: Any) -> Iterator[tuple[str, str]]:
             stack += reversed([(name, v) for v in value])
 
 
-def fetch_media(dispatcher: Dispatcher, plan: OperationPlan, reply: Reply) -> None:
+def fetch_media(dispatcher: Fetcher, plan: OperationPlan, reply: Reply) -> None:
     """Fetch the picture URLs a decoded JSON reply holds where its schema declares them
     (or the one its primary output, an image, points at), each once, from the API's
     origins (or those the operator allowed), and show them in place of the URL text.
@@ -192,7 +201,7 @@ def show_media(reply: Reply, found: list[Media]) -> None:
         reply.notes.append(f"{len(found) - shown} more media item(s) in the raw reply")
 
 
-def _fetch_image(dispatcher: Dispatcher, url: str) -> Media | str:
+def _fetch_image(dispatcher: Fetcher, url: str) -> Media | str:
     """The picture at `url`, or a note saying why there is none."""
     content = dispatcher.fetch(url, "the image")
     if isinstance(content, str):

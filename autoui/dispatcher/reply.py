@@ -12,13 +12,11 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from email.message import Message
-from pathlib import Path
 from typing import Any
 
-from autoui.dispatcher.curl import SentRequest
 from autoui.dispatcher.media import media_in_json, media_in_string, show_media, sniff
+from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.streams import is_stream, read_stream
 from autoui.dispatcher.views import label_scores, table, table_rows
 from autoui.mapper.image_urls import is_web_url
@@ -30,65 +28,6 @@ from autoui.mapper.rules import is_json
 _TEXT_KINDS = ("textbox", "markdown", "html", "stream")
 _DETAIL_KEYS = ("detail", "message", "error_description", "error", "title", "msg", "errors")
 _MAX_DETAIL = 500
-
-
-@dataclass
-class Reply:
-    method: str
-    url: str
-    status: int | None = None
-    reason: str = ""
-    elapsed: float = 0.0
-    headers: dict[str, str] = field(default_factory=dict)
-    media_type: str = ""
-    content: bytes = b""
-    data: Any = None  # the parsed JSON body, when there was one
-    # How `primary` is shown: textbox|markdown|html|json|table|label|vector|image|audio|
-    # video|gallery|file, or stream while a stream is still coming in.
-    kind: str = "textbox"
-    # str for text kinds (and stream), a JSON value for json, table and label, bytes for
-    # media and files, a list of bytes for a gallery.
-    primary: Any = None
-    primary_type: str = ""  # the media type of bytes in `primary` (found inside JSON too)
-    # for table, label and vector: the headers and rows, the scores, or the numbers' text
-    view: Any = None
-    label: str = ""  # what the answer is called, when the kind says more than "Result"
-    filename: str | None = None
-    error: str | None = None
-    request: SentRequest | None = None  # what was sent, for the curl command
-    notes: list[str] = field(default_factory=list)  # said under the status line
-    media_urls: list[str] = field(default_factory=list)  # the URL of the picture to show
-    # The form fields an error reply names (FastAPI's `loc`), by api_param.
-    field_errors: dict[str, str] = field(default_factory=dict)
-    done: bool = True  # False while a call shown live is still going
-    # A body too big to hold in memory, written to this file instead of `content`.
-    body_file: Path | None = None
-    # Credential values the request carried: never shown in a message (`auth.scrub`).
-    sent_secrets: list[str] = field(default_factory=list, repr=False)
-    credentials_missing: bool = False  # the operation's security could not be met
-    stopped: bool = False  # the user stopped the call (Stop) before its reply was whole
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def summary(self) -> str:
-        """`200 OK · 0.12 s · application/json · 1.2 kB`, for the status line."""
-        if self.status is None:
-            return f"{self.method} {self.url} · no reply"
-        parts = [f"{self.status} {self.reason}".strip(), f"{self.elapsed:.2f} s"]
-        if self.media_type:
-            parts.append(self.media_type)
-        parts.append(_size(self.body_file.stat().st_size if self.body_file else len(self.content)))
-        return " · ".join(parts)
-
-
-def _size(n: int) -> str:
-    if n < 1000:
-        return f"{n} B"
-    if n < 1_000_000:
-        return f"{n / 1000:.1f} kB"
-    return f"{n / 1_000_000:.1f} MB"
 
 
 def media_type_of(content_type: str) -> str:
@@ -222,18 +161,7 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
     """The primary-field rule, then what the value is best shown as: media (declared,
     or found by name and bytes anywhere in the reply), a table, labels, JSON or text."""
     data = reply.data
-    value: Any = data
-    if isinstance(data, Mapping):
-        # A well-known shape wins over a guess from the schema, not over a person's choice.
-        known = None if _overridden(output) else answer_path(data)
-        if known is not None:
-            value = _get_path(data, known)
-        elif output.field is not None and _has_path(data, output.field):
-            value = _get_path(data, output.field)
-        elif output.component not in ("json", "table", "label"):
-            name = primary_name({k: _json_kind(v) for k, v in data.items()}, output.echoes)
-            if name is not None:
-                value = data[name]
+    value = _primary_value(data, output)
     if isinstance(value, str):
         declared = output.component if output.component in ("image", "audio") else None
         media = media_in_string(value, declared)
@@ -248,6 +176,28 @@ def _primary_from_json(reply: Reply, output: Output) -> None:
         reply.media_urls = [value]  # the picture the output shows is at this URL
     if _model_answer(reply, data, output):
         return
+    _show_value(reply, value, output)
+
+
+def _primary_value(data: Any, output: Output) -> Any:
+    """The value the reply's primary field holds (the whole reply when none is found)."""
+    if not isinstance(data, Mapping):
+        return data
+    # A well-known shape wins over a guess from the schema, not over a person's choice.
+    known = None if _overridden(output) else answer_path(data)
+    if known is not None:
+        return _get_path(data, known)
+    if output.field is not None and _has_path(data, output.field):
+        return _get_path(data, output.field)
+    if output.component not in ("json", "table", "label"):
+        name = primary_name({k: _json_kind(v) for k, v in data.items()}, output.echoes)
+        if name is not None:
+            return data[name]
+    return data
+
+
+def _show_value(reply: Reply, value: Any, output: Output) -> None:
+    """A value that is no media: labels, a table, JSON or text."""
     if isinstance(value, (dict, list)):
         reply.primary, reply.kind = value, "json"
         scores = label_scores(value)

@@ -1,9 +1,10 @@
 """Turning what a widget (or a gradio_client caller) gave into the value sent on the wire.
 
 Widgets give loose values: a Number gives 3.0 for an integer field, a JSON editor
-gives text, an image upload gives a file path. Each is converted according to the
-plan's field, and a value that cannot be converted raises `ValueProblem` naming the
-field, so the user sees "body.count: 2.5 is not an integer" instead of a 422 later.
+gives text, an image upload gives a file path. Each is converted by the field's kind
+(`mapper.kinds`: its `to_wire`, most by the value type, `mapper.kinds.wire`), and a
+value that cannot be converted raises `ValueProblem` naming the field, so the user sees
+"body.count: 2.5 is not an integer" instead of a 422 later.
 
 A file value is a path on the server, whoever sent it (the page, gradio_client, an MCP
 client, a mounted app's user), so it is opened only by a `FileOpener` that knows which
@@ -13,7 +14,6 @@ files a call may send: the dispatcher's, which takes uploads only (`Uploads`).
 from __future__ import annotations
 
 import base64
-import json
 import mimetypes
 import os
 from collections.abc import Mapping
@@ -21,23 +21,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from autoui.errors import AutouiError
-from autoui.mapper.plan import FILE_ENCODINGS, NO_DEFAULT, Field
+from autoui.mapper.kinds import kind_of
+from autoui.mapper.kinds.wire import ABSENT, Absent, ValueProblem, json_value
+from autoui.mapper.plan import FILE_ENCODINGS, Field
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
-
-
-class ValueProblem(AutouiError):
-    def __init__(self, field: Field, reason: str) -> None:
-        self.field = field
-        super().__init__(f"{field.label.removesuffix(' *')}: {reason}")
-
-
-class Absent:
-    """A field left empty: it is not sent at all."""
-
-
-ABSENT: Any = Absent()
 
 
 @dataclass
@@ -150,28 +138,11 @@ def wire_value(field: Field, value: Any, open_file: FileOpener) -> Any:
         return ABSENT  # a selector decides which fields are sent; it is not sent itself
     if value is None or (isinstance(value, str) and value == "" and not field.required):
         return ABSENT
-    if _at_server_default(field, value):
-        return ABSENT
     if field.encoding in FILE_ENCODINGS:
         return _files(field, value, open_file)
     if field.encoding == "json":
-        return _json(field, value)
-    if field.component in _SHAPED:
-        return _SHAPED[field.component](field, value)
-    return _CONVERTERS.get(field.value_type, _as_is)(field, value)
-
-
-def _at_server_default(field: Field, value: Any) -> bool:
-    """An optional slider left where it starts, at the server's default: a slider cannot
-    be empty, and sending the default would send what the user never set."""
-    return (
-        field.component == "slider"
-        and not field.required
-        and field.server_default is not NO_DEFAULT
-        and not isinstance(value, bool)
-        and isinstance(value, (int, float))
-        and value == field.server_default
-    )
+        return json_value(field, value)
+    return kind_of(field).to_wire(field, value)
 
 
 def _files(field: Field, value: Any, open_file: FileOpener) -> Any:
@@ -189,196 +160,18 @@ def _files(field: Field, value: Any, open_file: FileOpener) -> Any:
     return file
 
 
-def _json(field: Field, value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    if not value.strip():
-        return ABSENT
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise ValueProblem(
-            field, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-
-
-def _as_is(field: Field, value: Any) -> Any:
-    return value
-
-
-def _string(field: Field, value: Any) -> Any:
-    return value if isinstance(value, str) else str(value)
-
-
-def _number(field: Field, value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueProblem(field, f"{value!r} is not a number")
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return ABSENT
-        try:
-            value = float(text) if field.value_type == "number" or "." in text else int(text)
-        except ValueError:
-            raise ValueProblem(field, f"{value!r} is not a number") from None
-    if not isinstance(value, (int, float)):
-        raise ValueProblem(field, f"{value!r} is not a number")
-    if field.value_type == "integer":
-        if isinstance(value, float) and not value.is_integer():
-            raise ValueProblem(field, f"{value:g} is not an integer")
-        return int(value)
-    return value
-
-
-def _boolean(field: Field, value: Any) -> Any:
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("true", "1", "yes", "on"):
-            value = True
-        elif lowered in ("false", "0", "no", "off", ""):
-            value = False
-        else:
-            raise ValueProblem(field, f"{value!r} is not true or false")
-    return bool(value)
-
-
-def _array(field: Field, value: Any) -> Any:
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return ABSENT
-        if text.startswith("["):
-            value = _json(field, text)
-        else:
-            value = [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
-    if not isinstance(value, (list, tuple)):
-        value = [value]
-    if not value and not field.required:
-        return ABSENT
-    convert = _CONVERTERS.get(field.item_type, _as_is)
-    item_field = replace(field, value_type=field.item_type, required=True)
-    return [convert(item_field, item) for item in value]
-
-
-_CONVERTERS = {
-    "string": _string,
-    "integer": _number,
-    "number": _number,
-    "boolean": _boolean,
-    "array": _array,
-}
-
-
-def _rows(field: Field, value: Any) -> list[Any] | None:
-    """The rows of a table widget's value (Gradio gives a list of rows, a dict with
-    `data`, or a DataFrame); None when the value is not a table at all."""
-    if isinstance(value, Mapping) and isinstance(value.get("data"), list):
-        return list(value["data"])
-    if hasattr(value, "values") and hasattr(value, "columns"):  # a pandas DataFrame
-        return [list(row) for row in value.values.tolist()]
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return None
-
-
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip()) or cell != cell  # NaN
-
-
-def _empty_row(cells: list[Any]) -> bool:
-    """Nothing typed: blank cells, and boxes the table shows unticked by default."""
-    return all(_blank(c) or c is False for c in cells)
-
-
-def _cell(field: Field, kind: str, where: str, cell: Any) -> Any:
-    if kind == "any":
-        if isinstance(cell, str):
-            try:
-                return json.loads(cell)
-            except json.JSONDecodeError:
-                return cell
-        return cell
-    item = replace(field, value_type=kind, required=True, label=where)
-    return _CONVERTERS.get(kind, _as_is)(item, cell)
-
-
-def _table(field: Field, value: Any) -> Any:
-    """Rows of a table as a list of objects, one property per filled cell, typed by its
-    column; a list of objects (from gradio_client) or JSON text is taken as it is."""
-    if isinstance(value, str):
-        value = _json(field, value)
-        if value is ABSENT:
-            return ABSENT
-    rows = _rows(field, value)
-    if rows is None:
-        raise ValueProblem(field, "expected a table: a list of rows")
-    columns = field.columns or []
-    found: list[Any] = []
-    for number, row in enumerate(rows, 1):
-        if isinstance(row, Mapping):
-            found.append(dict(row))
-            continue
-        cells = list(row) if isinstance(row, (list, tuple)) else [row]
-        if _empty_row(cells):
-            continue
-        item = {}
-        for column, cell in zip(columns, cells, strict=False):
-            # An unticked box in an optional column is "not given", as in a form.
-            if not _blank(cell) and not (cell is False and not column.required):
-                where = f"{field.label.removesuffix(' *')}, row {number}, {column.name}"
-                item[column.name] = _cell(field, column.value_type, where, cell)
-        found.append(item)
-    if not found and not field.required:
-        return ABSENT
-    return found
-
-
-def _key_values(field: Field, value: Any) -> Any:
-    """Key/value rows as an object; an object (from gradio_client) or JSON text as it is."""
-    if isinstance(value, str):
-        value = _json(field, value)
-        if value is ABSENT:
-            return ABSENT
-    if isinstance(value, Mapping) and not isinstance(value.get("data"), list):
-        return dict(value)  # an object given as such (gradio_client): sent, even empty
-    rows = _rows(field, value)
-    if rows is None:
-        raise ValueProblem(field, "expected key/value rows")
-    found: dict[str, Any] = {}
-    label = field.label.removesuffix(" *")
-    for number, row in enumerate(rows, 1):
-        cells = list(row) if isinstance(row, (list, tuple)) else [row]
-        key, cell = [*cells, None, None][:2]
-        if _blank(key):
-            if not _blank(cell):
-                raise ValueProblem(field, f"row {number} has a value but no key")
-            continue
-        key = str(key).strip()
-        if key in found:
-            raise ValueProblem(field, f"the key {key!r} is given twice")
-        if not _blank(cell):
-            found[key] = _cell(field, field.item_type or "any", f"{label}, {key}", cell)
-        elif field.item_type == "string":
-            found[key] = ""
-    if not found and not field.required:
-        return ABSENT
-    return found
-
-
-def _texts(field: Field, value: Any) -> Any:
-    """A text as typed; or, when it is a JSON list of texts (or token ids), that list:
-    several inputs at once (the field takes both, `rules.texts_rule`)."""
-    if isinstance(value, list):
-        return value
-    text = str(value)
-    if text.lstrip().startswith("["):
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            return text
-        if isinstance(parsed, list):
-            return parsed
-    return text
-
-
-_SHAPED = {"table": _table, "keyvalue": _key_values, "texts": _texts}
+__all__ = [
+    "ABSENT",
+    "Absent",
+    "FileOpener",
+    "FileValue",
+    "Uploads",
+    "ValueProblem",
+    "file_name",
+    "file_path",
+    "file_url",
+    "media_type_of_name",
+    "not_uploaded",
+    "stand_in",
+    "wire_value",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from autoui.mapper.outputs import METADATA_NAMES
+from autoui.mapper.naming import METADATA_NAMES
 
 MAX_ROWS = 2000  # rows shown in a table; the raw reply has them all
 _SCALARS = (str, int, float, bool, type(None))

@@ -9,6 +9,11 @@ decides which alternative's fields are shown and sent (each such field carries t
 condition in `Field.when`), and a body offered in several media types gets a "send as"
 selector over per-media-type field sets. Both stay plain data: the builder shows and
 hides groups, the dispatcher sends only the active fields.
+
+Over 400 lines because `_Collector` is one recursive walk over parameters, objects and
+alternatives that share its state (where it is, the fields so far, the notes); the
+steps that need none live beside it: starting values (`defaults.py`), a selector's
+labels (`variants.py`), named examples (`examples.py`), media types (`media_types.py`).
 """
 
 from __future__ import annotations
@@ -19,28 +24,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autoui.ir import Api, Body, MediaType, Operation, Parameter
-from autoui.mapper.naming import identifier, unique_params
+from autoui.mapper.defaults import fitting, prefill, show_server_default
+from autoui.mapper.examples import form_examples
+from autoui.mapper.kinds import choose
+from autoui.mapper.media_types import body_media_type, media_alternatives, media_class
+from autoui.mapper.naming import unique_params
 from autoui.mapper.plan import (
     MEDIA_SELECTOR,
-    MISSING,
     NO_DEFAULT,
     Field,
     FieldLocation,
     FormExample,
     Variant,
     When,
-    value_at,
 )
-from autoui.mapper.rules import Candidate, choose, is_json, is_text_or_texts
+from autoui.mapper.rules import Candidate, is_json, is_text_or_texts
 from autoui.mapper.shapes import (
-    documented_default,
-    first_example,
     main_type,
     open_enum,
     prepare,
     required_names,
-    skeleton,
 )
+from autoui.mapper.variants import variant_choices
 
 MAX_DEPTH = 3  # path segments in a field name (a.b.c); deeper objects get a JSON editor
 MAX_FIELDS = 60  # a body with more properties than this is edited as JSON
@@ -50,47 +55,6 @@ MAX_FIELDS = 60  # a body with more properties than this is edited as JSON
 MAX_VARIANTS = 16
 MAX_VARIANT_FIELDS = 60
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-_SHORT_MEDIA = {
-    "multipart/form-data": "multipart",
-    "application/x-www-form-urlencoded": "form",
-    "application/octet-stream": "binary",
-}
-
-
-def body_media_type(body: Body | None) -> MediaType | None:
-    """The media type to send: JSON first (richest form), then forms, then the first."""
-    alternatives = media_alternatives(body)
-    return alternatives[0] if alternatives else None
-
-
-def media_alternatives(body: Body | None) -> list[MediaType]:
-    """Every media type a body may be sent as, the preferred one first: JSON, plain
-    `application/json` before its kin (ASP.NET lists `application/json-patch+json` and
-    `application/*+json` beside it), then multipart, form, and the rest in the
-    document's order."""
-    if body is None or not body.content:
-        return []
-    return sorted(body.content.values(), key=lambda m: _MEDIA_RANK.get(m.name, _rank(m.name)))
-
-
-_MEDIA_RANK = {
-    "application/json": 0,
-    "multipart/form-data": 3,
-    "application/x-www-form-urlencoded": 4,
-}
-
-
-def _rank(media_type: str) -> int:
-    if is_json(media_type):
-        return 2 if "*" in media_type else 1
-    return 5
-
-
-def _media_class(media: MediaType) -> str:
-    """Media types of one class with one schema share their fields."""
-    if is_json(media.name):
-        return "json"
-    return _SHORT_MEDIA.get(media.name) or identifier(media.name.split("/")[-1].split("+")[-1])
 
 
 @dataclass
@@ -168,7 +132,7 @@ class _Collector:
         classes: dict[tuple[str, str], list[MediaType]] = {}
         for media in alternatives:
             schema_id = json.dumps(media.schema, sort_keys=True, default=str)
-            classes.setdefault((_media_class(media), schema_id), []).append(media)
+            classes.setdefault((media_class(media), schema_id), []).append(media)
         if len(alternatives) > 1:
             self.items.append(
                 _Item(
@@ -189,8 +153,8 @@ class _Collector:
             when: When = (
                 ((MEDIA_SELECTOR, tuple(m.name for m in members)),) if len(classes) > 1 else ()
             )
-            prefix = f"{_media_class(members[0])}_" if i else ""
-            key = f"[{_media_class(members[0])}]" if i else ""
+            prefix = f"{media_class(members[0])}_" if i else ""
+            key = f"[{media_class(members[0])}]" if i else ""
             self.body(members[0], body.required, _Place(members[0], when, key, prefix))
 
     def body(self, media: MediaType, required: bool, place: _Place) -> None:
@@ -317,7 +281,7 @@ class _Collector:
             str(discriminator.get("propertyName", "")) if isinstance(discriminator, Mapping) else ""
         )
         resolved = [prepare(self.api.schemas, o)[0] for o in options]
-        variants = _variant_choices(self.api, options, resolved, discriminator)
+        variants = variant_choices(self.api, options, resolved, discriminator)
         label = ".".join(path) or "body"
         node_key = place.key if path else _join(place.key, "body")
         selector_key = node_key + "~variant"
@@ -417,11 +381,11 @@ class _Collector:
         field.minimum, field.maximum, field.step = widget.minimum, widget.maximum, widget.step
         field.columns = widget.columns
         field.rule = rule
-        _prefill(field, item.schema, item.examples, item.raw, self.api)
-        field.default = _fitting(field, field.default)
-        field.server_default = _fitting(field, field.server_default)
+        prefill(field, item.schema, item.examples, item.raw, self.api)
+        field.default = fitting(field, field.default)
+        field.server_default = fitting(field, field.server_default)
         field.placeholder = field.placeholder or widget.placeholder
-        _show_server_default(field)
+        show_server_default(field)
         return field
 
 
@@ -460,33 +424,6 @@ def _merge_media_twins(built: list[tuple[Field, _Item]]) -> list[tuple[Field, _I
     return kept
 
 
-def _fitting(field: Field, value: Any) -> Any:
-    """A default as the widget can hold it, or none: real specs give `default: "10"`
-    for an integer and `default: "x"` outside an enum, which a widget cannot show."""
-    if value is NO_DEFAULT or value is None:
-        return value
-    if field.component in ("number", "slider"):
-        if isinstance(value, str):
-            try:
-                value = float(value) if field.value_type == "number" else int(value)
-            except ValueError:
-                return NO_DEFAULT
-        return (
-            value if isinstance(value, (int, float)) and not isinstance(value, bool) else NO_DEFAULT
-        )
-    if field.component in ("checkbox", "tristate"):
-        return value if isinstance(value, bool) else str(value).lower() == "true"
-    if field.component == "dropdown":
-        fits = value in (field.choices or []) or (field.custom_values and isinstance(value, str))
-        return value if fits else NO_DEFAULT
-    if field.component in ("multiselect", "list"):
-        items = value if isinstance(value, list) else [value]
-        return (
-            items if field.component == "list" else [v for v in items if v in (field.choices or [])]
-        )
-    return value
-
-
 def _in_variant(place: _Place) -> bool:
     return any(key != MEDIA_SELECTOR for key, _ in place.when)
 
@@ -498,206 +435,6 @@ def _bare(key: str) -> str:
 
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix and name else prefix or name
-
-
-def _variant_choices(
-    api: Api, options: list[Any], resolved: list[dict[str, Any]], discriminator: Any
-) -> list[Variant]:
-    """A label (and discriminator value) for each alternative, unique and readable:
-    the discriminator's value, else the title, else the schema's name, else the value
-    of a constant property such as `type: {const: "text"}`, else the JSON type."""
-    mapping = discriminator.get("mapping") if isinstance(discriminator, Mapping) else None
-    reverse = {str(v): str(k) for k, v in mapping.items()} if isinstance(mapping, Mapping) else {}
-    prop_name = discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
-    variants: list[Variant] = []
-    taken: set[str] = set()
-    for raw, schema in zip(options, resolved, strict=True):
-        ref = api.schemas.ref_of(raw) or ""
-        name = ref.rsplit("/", 1)[-1] if ref else ""
-        value = None
-        if prop_name:
-            value = reverse.get(ref) or _constant(api, schema, str(prop_name)) or name or None
-        label = str(
-            value
-            or schema.get("title")
-            or name
-            or _constant_label(api, schema)
-            or _kind(api, schema)
-        )
-        base, n = label, 1
-        while label in taken:
-            n += 1
-            label = f"{base} {n}"
-        taken.add(label)
-        variants.append(Variant(label, value, raw))
-    return variants
-
-
-def _constant(api: Api, schema: Mapping[str, Any], name: str) -> str | None:
-    properties = schema.get("properties")
-    if not isinstance(properties, Mapping) or name not in properties:
-        return None
-    prop, _ = prepare(api.schemas, properties[name])
-    if "const" in prop:
-        return str(prop["const"])
-    enum = prop.get("enum")
-    return str(enum[0]) if isinstance(enum, list) and len(enum) == 1 else None
-
-
-def _constant_label(api: Api, schema: Mapping[str, Any]) -> str | None:
-    """`{type: {const: "image_url"}, ...}` is best called `image_url`."""
-    properties = schema.get("properties")
-    if not isinstance(properties, Mapping):
-        return None
-    for name in properties:
-        value = _constant(api, schema, str(name))
-        if value:
-            return value
-    return None
-
-
-def _kind(api: Api, schema: Mapping[str, Any]) -> str:
-    if isinstance(schema.get("enum"), list):
-        return "choice"
-    kind = main_type(schema) or "value"
-    if kind == "array":
-        item = main_type(prepare(api.schemas, schema.get("items", {}))[0])
-        return f"list of {item}s" if item else "list"
-    return kind
-
-
-def _prefill(
-    field: Field, schema: Mapping[str, Any], examples: list[Any], raw: Any, api: Api
-) -> None:
-    """A required field starts with the spec's default, else its example: it must be
-    sent, and these are the values the spec suggests. An optional field starts empty:
-    its default documents what the server does without it (`server_default`, shown, never
-    sent) and an example is only a placeholder, so nothing is sent that the user did not
-    set."""
-    default = documented_default(schema)
-    bare = {k: v for k, v in schema.items() if k != "default"}
-    found, example = (True, examples[0]) if examples else first_example(bare)
-    if field.encoding in ("base64", "file"):
-        return
-    if not field.required:
-        field.server_default = default
-    if field.component == "json":
-        if field.required:
-            value = (
-                default
-                if default is not NO_DEFAULT
-                else example
-                if found
-                else skeleton(api.schemas, raw if raw is not None else schema)
-            )
-            if value is not None:
-                field.default = json.dumps(value, indent=2, ensure_ascii=False)
-        return
-    if field.required and default is not NO_DEFAULT:
-        field.default = default
-    elif field.required and found:
-        field.default = example
-    if found and not isinstance(example, (dict, list)):
-        field.placeholder = str(example)
-    elif found:
-        field.placeholder = json.dumps(example, ensure_ascii=False)[:200]
-
-
-def _show_server_default(field: Field) -> None:
-    """An optional field's default, said where the user looks: the empty box's
-    placeholder, and the help text of widgets without one. A slider starts there."""
-    value = field.server_default
-    if value is NO_DEFAULT:
-        return
-    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    if field.component == "slider":
-        field.default = value
-    if field.component in ("textbox", "textarea", "number"):
-        field.placeholder = f"default: {shown}"[:200]
-    else:
-        field.info = f"{field.info} (default: {shown[:100]})".strip()
-
-
-def _variant_for(selector: Field, value: Any, fields: list[Field]) -> str:
-    """The alternative an example value is an instance of: by its discriminator, else the
-    one whose fields it fills most, else the first."""
-    variants = selector.variants or []
-    if selector.discriminator and isinstance(value, Mapping):
-        tag = value.get(selector.discriminator)
-        for variant in variants:
-            if tag is not None and str(variant.value) == str(tag):
-                return variant.label
-    best, score = variants[0].label if variants else "", -1
-    depth = len(selector.body_path)
-    for variant in variants:
-        own = [f for f in fields if (selector.key, (variant.label,)) in f.when]
-        found = [(f, value_at(value, f.body_path[depth:])) for f in own]
-        hits = sum(1 for f, v in found if v is not MISSING and _fits(f, v))
-        if hits > score:
-            best, score = variant.label, hits
-    return best
-
-
-def _fits(field: Field, value: Any) -> bool:
-    kind = field.value_type
-    if kind == "string":
-        return isinstance(value, str)
-    if kind in ("integer", "number"):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "object":
-        return isinstance(value, Mapping)
-    return True
-
-
-def form_examples(
-    operation: Operation, media: MediaType | None, fields: list[Field]
-) -> list[FormExample]:
-    """The body's and parameters' named examples, each as a value for every field it
-    fills (fields it leaves out get their default, or are cleared), so choosing one
-    prefills the whole form. Only offered when there is a choice to make: several
-    examples, or one with a name of its own."""
-    body_examples = {e.name: e for e in media.examples} if media else {}
-    names = list(body_examples)
-    for param in operation.parameters:
-        names += [e.name for e in param.examples if e.name not in names]
-    if not names or (names == ["example"]):
-        return []
-    found = []
-    for name in names:
-        example = FormExample(name, body_examples[name].summary if name in body_examples else "")
-        body = body_examples[name].value if name in body_examples else MISSING
-        choices: dict[str, str] = {}
-        if media is not None and any(f.key == MEDIA_SELECTOR for f in fields):
-            choices[MEDIA_SELECTOR] = media.name
-        for f in fields:
-            if not all(choices.get(key, "") in labels for key, labels in f.when):
-                continue
-            if f.location != "body":
-                assert f.parameter is not None
-                given = [e.value for e in f.parameter.examples if e.name == name]
-                value = given[0] if given else MISSING
-            else:
-                value = value_at(body, f.body_path) if body is not MISSING else MISSING
-            if f.is_selector:
-                choice = (
-                    choices[f.key]
-                    if f.key in choices
-                    else _variant_for(f, value, fields)
-                    if value is not MISSING
-                    else f.default
-                )
-                choices[f.key] = choice
-                example.values[f.api_param] = choice
-            elif value is not MISSING:
-                example.values[f.api_param] = value
-            else:
-                example.values[f.api_param] = None if f.default is NO_DEFAULT else f.default
-        found.append(example)
-    return found
 
 
 @dataclass

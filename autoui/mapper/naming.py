@@ -1,7 +1,8 @@
-"""Names for endpoints (`api_name`) and keyword arguments (`api_param`).
+"""Names for endpoints (`api_name`) and keyword arguments (`api_param`), and the names
+of reply fields that describe a reply rather than answer it (`METADATA_NAMES`).
 
-Both are what a `gradio_client` or MCP user types, so they must be valid Python
-identifiers, unique, stable across runs, and guessable from the spec.
+The first two are what a `gradio_client` or MCP user types, so they must be valid
+Python identifiers, unique, stable across runs, and guessable from the spec.
 """
 
 from __future__ import annotations
@@ -142,3 +143,21 @@ def unique_params(candidates: list[tuple[str, str]]) -> list[str]:
         taken.add(name)
         result.append(name)
     return result
+
+
+# Fields that describe a reply rather than answer it (read by the output rules, the
+# vector rule and the dispatcher's tables).
+METADATA_NAMES = frozenset(
+    {
+        "id",
+        "object",
+        "model",
+        "created",
+        "created_at",
+        "updated_at",
+        "timestamp",
+        "request_id",
+        "version",
+        "status",
+    }
+)

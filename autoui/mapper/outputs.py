@@ -11,13 +11,14 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from autoui.ir import Api, MediaType, Operation, Response
-from autoui.mapper.naming import identifier
+from autoui.mapper.naming import METADATA_NAMES, identifier
 from autoui.mapper.output_kinds.pictures import declares_pictures
 from autoui.mapper.output_kinds.sound import says_audio
 from autoui.mapper.output_kinds.tensors import declares_tensors
 from autoui.mapper.output_kinds.vector import declares_vectors
 from autoui.mapper.plan import Output
-from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES, is_json
+from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
+from autoui.mapper.rules import is_json as is_json  # the replies' media types too
 from autoui.mapper.shapes import main_type, prepare
 
 PRIMARY_NAMES = (
@@ -32,21 +33,6 @@ PRIMARY_NAMES = (
     "message",
     "caption",
     "summary",
-)
-# Fields that describe a reply rather than answer it.
-METADATA_NAMES = frozenset(
-    {
-        "id",
-        "object",
-        "model",
-        "created",
-        "created_at",
-        "updated_at",
-        "timestamp",
-        "request_id",
-        "version",
-        "status",
-    }
 )
 _SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX")
 # Token streams: shown as their growing text while they come.

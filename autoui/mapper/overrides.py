@@ -9,6 +9,10 @@ it: a component or output chosen by an override has the rule `x-autoui` or
 Hints come first, from the most specific (a property's schema) to the most general (the
 document's root); the config file comes last and wins. A broken hint is a problem of
 the document, reported like any other; a broken config file is an error.
+
+Over 400 lines because it is one transform with one way to fail (a message naming the
+file, line, JSON path and rule) over every part of the plan an override reaches; what
+each input kind accepts is its module's (`mapper/kinds`: `refuses`, `keys`, `settle`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import jsonschema
 from autoui.config import Config, ConfigFileError, JsonPath, check
 from autoui.ir import Api, Problem, Tag
 from autoui.mapper import plan_api
+from autoui.mapper.kinds import KINDS, kind_of
+from autoui.mapper.kinds.base import SCALARS
 from autoui.mapper.outputs import is_json, pick_media, success_response
 from autoui.mapper.plan import (
     FILE_ENCODINGS,
@@ -38,9 +44,6 @@ from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
 HINT = "x-autoui"
-_TEXT = ("textbox", "textarea", "password")
-_UPLOADS = ("image", "audio", "file")
-_SCALARS = ("string", "integer", "number", "boolean")
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 # The keywords a value given in an override is checked against (no `$ref`s to follow).
 _VALUE_KEYWORDS = (
@@ -170,24 +173,14 @@ def _apply_root(state: _State, data: Mapping[str, Any], src: _Source) -> None:
         plan.theme = data["theme"]
     everything = plan.operations  # hidden ones too: a later layer may show one again
     tags = data.get("tags", {})
-    for index, tag in enumerate(tags.get("hide", [])):
-        path: JsonPath = ("tags", "hide", index)
-        _check_tag(plan, tag, path, src)
-        for op in everything:
-            if tag in op.operation.tags:
-                state.hidden[id(op)] = (op, f"tag {tag!r} hidden by {src.rule(path)}")
+    _hide_tags(state, tags.get("hide", []), src)
     # After the tags, so that `hide: false` can show one operation of a hidden tag.
     for key, entry in data.get("operations", {}).items():
         path = ("operations", key)
         op = _find_operation(everything, key, path, src)
         _apply_operation(state, op, entry, path, src)
     if "order" in tags:
-        for index, tag in enumerate(tags["order"]):
-            _check_tag(plan, tag, ("tags", "order", index), src)
-        known = {t.name: t for t in plan.api.tags}
-        first = [known.get(name, Tag(name)) for name in tags["order"]]
-        rest = [t for t in plan.api.tags if t.name not in tags["order"]]
-        plan.api = replace(plan.api, tags=first + rest)
+        _order_tags(plan, tags["order"], src)
     if "order" in data:
         chosen: list[OperationPlan] = []
         for index, key in enumerate(data["order"]):
@@ -195,6 +188,24 @@ def _apply_root(state: _State, data: Mapping[str, Any], src: _Source) -> None:
             if op not in chosen:
                 chosen.append(op)
         plan.operations = chosen + [op for op in everything if op not in chosen]
+
+
+def _hide_tags(state: _State, hidden: list[str], src: _Source) -> None:
+    for index, tag in enumerate(hidden):
+        path: JsonPath = ("tags", "hide", index)
+        _check_tag(state.plan, tag, path, src)
+        for op in state.plan.operations:
+            if tag in op.operation.tags:
+                state.hidden[id(op)] = (op, f"tag {tag!r} hidden by {src.rule(path)}")
+
+
+def _order_tags(plan: AppPlan, order: list[str], src: _Source) -> None:
+    for index, tag in enumerate(order):
+        _check_tag(plan, tag, ("tags", "order", index), src)
+    known = {t.name: t for t in plan.api.tags}
+    first = [known.get(name, Tag(name)) for name in order]
+    rest = [t for t in plan.api.tags if t.name not in order]
+    plan.api = replace(plan.api, tags=first + rest)
 
 
 def _check_tag(plan: AppPlan, tag: str, path: JsonPath, src: _Source) -> None:
@@ -389,12 +400,11 @@ def _set_component(
     whole_body = in_body and not f.body_path and not (is_json(media) or media in _FORMS)
     file_parts = whole_body or (in_body and media == "multipart/form-data")
 
-    def refuse(what: str) -> ConfigFileError:
-        return src.bad(path, what, "component suits the field")
-
-    if component in _UPLOADS:
-        if kind not in ("string", "any", "") and not (kind == "array" and component == "file"):
-            raise refuse(f"a {component} upload sends bytes; it cannot fill a field of type {kind}")
+    kind_of_field = KINDS[component]
+    problem = kind_of_field.refuses(f)
+    if kind_of_field.upload:
+        if problem:
+            raise src.bad(path, problem, "component suits the field")
         chosen = encoding or (f.encoding if f.encoding in FILE_ENCODINGS else None)
         chosen = chosen or ("file" if file_parts else "base64")
         if chosen == "file" and not file_parts:
@@ -411,63 +421,38 @@ def _set_component(
                 "the whole body is the file: only encoding 'file' fits",
                 "encoding suits the body",
             )
-        f.component, f.encoding = component, chosen  # type: ignore[assignment]
+        f.component, f.encoding = kind_of_field.name, chosen  # type: ignore[assignment]
         f.value_type = "array" if kind == "array" else "string"
         return
     if encoding is not None:
+        uploads = [k.name for k in KINDS.values() if k.upload and k.in_config]
         raise src.bad(
             path,
-            f"an encoding applies to image, audio and file uploads, not to a {component}",
+            f"an encoding applies to {_spoken(uploads)} uploads, not to a {component}",
             "encoding suits the component",
         )
-    if component in ("number", "slider") and kind not in ("integer", "number"):
-        raise refuse(f"a {component} edits numbers; this field is of type {kind or 'any'}")
-    if component == "checkbox" and kind != "boolean":
-        raise refuse(f"a checkbox edits true/false; this field is of type {kind or 'any'}")
-    if component == "dropdown" and kind in ("object", "array"):
-        raise refuse(f"a dropdown picks one value; this field is an {kind} (try multiselect)")
-    if component in ("multiselect", "list") and kind != "array":
-        raise refuse(f"a {component} edits a list; this field is of type {kind or 'any'}")
-    if component == "list" and f.item_type not in _SCALARS:
-        raise refuse("a list edits strings or numbers; this array holds other things")
-    scalar = kind in _SCALARS or (kind == "array" and f.item_type in _SCALARS)
-    if component == "json" or (component in _TEXT and not scalar):
-        f.encoding = "json"
-    else:
-        f.encoding = "plain"
-    f.component = component
+    if problem:
+        raise src.bad(path, problem, "component suits the field")
+    scalar = kind in SCALARS or (kind == "array" and f.item_type in SCALARS)
+    text_of_any = kind_of_field.text and not scalar
+    f.encoding = "json" if kind_of_field.json_text or text_of_any else "plain"
+    f.component = kind_of_field.name  # type: ignore[assignment]
 
 
 def _check_widget(f: Field, entry: Mapping[str, Any], path: JsonPath, src: _Source) -> None:
-    if "choices" in entry and f.component not in ("dropdown", "multiselect"):
-        raise src.bad(
-            (*path, "choices"),
-            f"choices apply to a dropdown or multiselect, not a {f.component}",
-            "key suits the component",
-        )
-    for bound in ("minimum", "maximum", "step"):
-        if bound in entry and f.component not in ("number", "slider"):
+    limited = {key for kind in KINDS.values() for key in kind.keys}
+    for key in entry:
+        if key in limited and key not in kind_of(f).keys:
+            takers = " or ".join(k.name for k in KINDS.values() if key in k.keys)
+            applies = "apply" if key == "choices" else "applies"
             raise src.bad(
-                (*path, bound),
-                f"{bound} applies to a number or slider, not a {f.component}",
+                (*path, key),
+                f"{key} {applies} to a {takers}, not a {f.component}",
                 "key suits the component",
             )
-    if f.component in ("dropdown", "multiselect") and not f.choices:
-        raise src.bad(
-            path,
-            f"a {f.component} needs choices: the schema has no enum, so give `choices`",
-            "dropdown has choices",
-        )
-    if f.component == "slider":
-        if f.minimum is None or f.maximum is None:
-            raise src.bad(
-                path,
-                "a slider needs both bounds: the schema lacks them, so give minimum and maximum",
-                "slider has bounds",
-            )
-        if f.minimum >= f.maximum:
-            raise src.bad(path, "a slider's minimum must be below its maximum", "slider has bounds")
-        f.step = f.step or (1.0 if f.value_type == "integer" else (f.maximum - f.minimum) / 100)
+    lacking = kind_of(f).settle(f)
+    if lacking is not None:
+        raise src.bad(path, *lacking)
 
 
 def _check_value(f: Field, value: Any, path: JsonPath, src: _Source) -> None:
@@ -489,7 +474,7 @@ def _check_value(f: Field, value: Any, path: JsonPath, src: _Source) -> None:
 def _decoded_default(f: Field) -> Any:
     if f.default is NO_DEFAULT or f.encoding in FILE_ENCODINGS:
         return NO_DEFAULT
-    if f.component == "json" and isinstance(f.default, str):
+    if kind_of(f).json_text and isinstance(f.default, str):
         try:
             return json.loads(f.default)
         except ValueError:
@@ -502,9 +487,14 @@ def _encoded_default(f: Field, value: Any) -> Any:
     in for objects) show JSON text."""
     if value is NO_DEFAULT or f.encoding in FILE_ENCODINGS:
         return NO_DEFAULT
-    if f.encoding == "json" and not (f.component in _TEXT and isinstance(value, str)):
+    if f.encoding == "json" and not (kind_of(f).text and isinstance(value, str)):
         return json.dumps(value, indent=2, ensure_ascii=False)
     return value
+
+
+def _spoken(names: list[str]) -> str:
+    """`a, b and c`."""
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
 def _hint(name: str, known: list[str]) -> str:

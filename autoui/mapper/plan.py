@@ -14,6 +14,30 @@ from autoui.ir import Api, Operation, Parameter
 from autoui.schemas import Schemas
 
 FieldLocation = Literal["path", "query", "header", "cookie", "body"]
+# The kinds of input widget, each a module of `autoui.mapper.kinds` (`kinds.KINDS`), in
+# the order messages name them.
+InputKind = Literal[
+    "textbox",
+    "textarea",
+    "password",
+    "number",
+    "slider",
+    "checkbox",
+    "tristate",  # an optional boolean: not set, true or false
+    "dropdown",
+    "multiselect",
+    "list",
+    "image",
+    "images",  # pictures sent as a list
+    "audio",
+    "file",
+    "json",
+    "table",
+    "keyvalue",
+    "texts",
+    "color",
+    "variant",  # a selector: not sent itself, it decides which other fields are
+]
 
 # How a widget's value becomes the value sent on the wire.
 #   plain  - the value as is (str, number, bool, list) after type coercion
@@ -102,10 +126,7 @@ class Field:
     label: str
     location: FieldLocation
     name: str  # the wire name: the parameter name, or the body property name
-    component: str  # textbox | textarea | password | number | slider | checkbox |
-    # tristate (an optional boolean: not set, true or false) | dropdown | multiselect |
-    # list | image | images (pictures sent as a list) | audio | file | json | table | keyvalue |
-    # variant (a selector: not sent itself, it decides which other fields are)
+    component: InputKind  # what each is: its module in mapper/kinds
     value_type: str  # string | integer | number | boolean | array | object | any
     item_type: str = ""  # for arrays of scalars: the items' type
     encoding: Encoding = "plain"

@@ -2,7 +2,13 @@
 
 `RULES` is tried in order and the first rule that returns a `Widget` decides; its
 name is recorded in the plan so `autoui inspect` can say why a field got its widget.
-A new kind of field is a new function in this list, not a new branch elsewhere.
+A new rule for a kind this list already chooses is a new function in it; a new kind's
+rules live in its module (`mapper/kinds`), each placed before a rule named here
+(`kinds.RULES` is the whole list, `kinds.choose` walks it).
+
+Over 400 lines because the rules are read as one ordered list (the first match wins),
+each beside the rules it is ordered against, with the name lists and tests they share
+at the top.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from autoui.mapper.naming import identifier
-from autoui.mapper.plan import NO_DEFAULT, Column, Encoding, FieldLocation
+from autoui.mapper.plan import NO_DEFAULT, Column, Encoding, FieldLocation, InputKind
 from autoui.mapper.shapes import (
     documented_default,
     main_type,
@@ -115,7 +121,7 @@ class Candidate:
 
 @dataclass
 class Widget:
-    component: str
+    component: InputKind
     value_type: str
     encoding: Encoding = "plain"
     choices: list[Any] | None = None
@@ -602,10 +608,6 @@ RULES: list[Rule] = [
 ]
 
 
-def choose(c: Candidate) -> tuple[Widget, str]:
-    """The first rule's widget and the rule's name."""
-    for rule in RULES:
-        widget = rule(c)
-        if widget is not None:
-            return widget, rule.__name__.removesuffix("_rule")
-    raise AssertionError("json_rule always matches")  # pragma: no cover
+def name_of(rule: Rule) -> str:
+    """A rule's name as the plan records it: `enum_rule` is `enum`."""
+    return rule.__name__.removesuffix("_rule")

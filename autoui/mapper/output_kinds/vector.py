@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from autoui.mapper.naming import METADATA_NAMES
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
@@ -110,7 +111,6 @@ def vectors_in(data: Any, declared: bool = False) -> list[Vector] | None:
 
 def _has_text(data: Mapping[str, Any]) -> bool:
     """A string field besides those that describe a reply (`model`, `object`, `id`)."""
-    from autoui.mapper.outputs import METADATA_NAMES  # outputs imports this module
 
     return any(isinstance(v, str) and k not in METADATA_NAMES for k, v in data.items())
 
