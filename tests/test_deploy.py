@@ -19,13 +19,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from gradio_client import Client
+from mcp import ClientSession
 from playwright.sync_api import Page, expect
 from support.browser import open_gradio, wait_for_gradio
 from support.dockerfile import Image, build
+from support.mcp_client import session
 from support.servers import free_port, run_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +70,7 @@ def pair(image: Image, spec: str, example_api: str) -> Iterator[Pair]:
         replicas, addresses = {}, {}
         for name in ("r1", "r2"):  # deploy/haproxy.cfg's server cookies
             port = free_port()  # each just before it is bound: other processes take ports
-            args = image.command("--base-url", example_api, "--host", "127.0.0.1")
+            args = image.command("--base-url", example_api, "--mcp", "--host", "127.0.0.1")
             replicas[name] = stack.enter_context(
                 run_process(
                     [*args, "--port", str(port)],
@@ -90,14 +93,15 @@ def pair(image: Image, spec: str, example_api: str) -> Iterator[Pair]:
 
 
 def test_the_image_installs_autoui_from_the_checkout(image: Image) -> None:
-    where = subprocess.run(
+    run = subprocess.run(
         [str(image.bin / "python"), "-c", "import autoui.app; print(autoui.__file__)"],
         capture_output=True,
         text=True,
-        check=True,
         env={**os.environ, **image.env},
         cwd=image.root,  # not the checkout, which `python -c` would import from
-    ).stdout.strip()
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    where = run.stdout.strip()
     # Not the editable install of the checkout: what `pip install .` put in the image.
     assert Path(where).is_relative_to(image.root / "venv"), where
     assert image.entrypoint[:2] == ["autoui", "serve"]
@@ -134,6 +138,23 @@ def test_gradio_clients_lose_no_call_when_a_replica_is_killed(pair: Pair) -> Non
 
     for client in clients:  # those that were on r1 too: HAProxy sends them to r2
         assert client.predict(**STREAM, delay=0, api_name="/generate_stream") == expected
+
+
+def test_mcp_tools_answer_through_the_balancer_after_a_replica_is_killed(
+    pair: Pair, example_api: str
+) -> None:
+    direct = requests.post(f"{example_api}/generate", json=STREAM, timeout=30).json()
+
+    async def call(client: ClientSession) -> Any:
+        return await client.call_tool("generate", STREAM)
+
+    url = f"{pair.url}gradio_api/mcp/"
+    assert [c.text for c in session(url, call).content] == [direct["response"]]
+    kill(pair.replicas["r1"])
+    for _ in range(4):  # new sessions, whichever replica HAProxy would have picked
+        result = session(url, call)
+        assert not result.isError
+        assert [c.text for c in result.content] == [direct["response"]]
 
 
 def start_stream(page: Page) -> None:
