@@ -35,7 +35,7 @@ class Rule:
         operation = op.operation
         return (
             (not self.methods or operation.method.upper() in self.methods)
-            and (self.path is None or self.path.search(operation.path) is not None)
+            and (self.path is None or self.path.match(operation.path) is not None)
             and self.tags <= set(operation.tags)
         )
 

@@ -4,7 +4,6 @@ wins (FastMCP's route maps as the model). Checked with the official `mcp` client
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,7 @@ from typing import Any
 import pytest
 from gradio_client import Client
 from mcp import ClientSession
-from support.mcp_client import session
-from support.servers import free_port, run_process
+from support.mcp_client import serve_mcp, session
 
 from autoui.config import ConfigFileError, load_config
 from autoui.loader import load_spec
@@ -37,11 +35,8 @@ TOOLS = {"generate", "generate_stream", "words", "sentiment", "speak", "report",
 def ruled_server(example_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = tmp_path_factory.mktemp("rules") / "autoui.yaml"
     config.write_text(RULES)
-    port = free_port()
-    args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
-    args += ["--port", str(port), "--mcp", "--config", str(config)]
-    with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
-        yield f"http://127.0.0.1:{port}/"
+    with serve_mcp(f"{example_api}/openapi.json", config) as url:
+        yield url
 
 
 def test_the_first_matching_rule_decides_which_operations_are_tools(ruled_server: str) -> None:
@@ -100,3 +95,13 @@ def test_rules_in_the_document_come_after_the_config(tmp_path: Path) -> None:
     plan = apply_mcp_rules(planned(load_spec(spec), config), config)
     kept_off = {op.api_name for op in plan.operations if op.mcp_exclude}
     assert kept_off == {"generate", "generate_stream"}  # `words` matched the config's rule
+
+
+def test_a_glob_matches_the_whole_path(example_plan: Any) -> None:
+    def kept_off(path: str) -> set[str]:
+        config = load_config({"mcp": {"rules": [{"path": path, "as": "none"}]}})
+        return {op.api_name for op in example_plan(config).operations if op.mcp_exclude}
+
+    assert kept_off("/completions") == set()
+    assert kept_off("*/completions") == {"chat_completions"}
+    assert kept_off("/generate*") == {"generate", "generate_stream"}
