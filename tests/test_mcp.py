@@ -19,8 +19,7 @@ import requests
 from gradio_client import Client
 from mcp import ClientSession
 from support.echo import png_bytes
-from support.mcp_client import session
-from support.servers import free_port, run_process
+from support.mcp_client import serve_mcp, session
 
 HIDE_META = """\
 tags: {hide: [meta]}
@@ -35,11 +34,8 @@ operations:
 def mcp_server(example_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = tmp_path_factory.mktemp("mcp") / "autoui.yaml"
     config.write_text(HIDE_META)
-    port = free_port()
-    args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
-    args += ["--port", str(port), "--mcp", "--config", str(config)]
-    with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):
-        yield f"http://127.0.0.1:{port}/gradio_api/mcp/"
+    with serve_mcp(f"{example_api}/openapi.json", config) as url:
+        yield f"{url}gradio_api/mcp/"
 
 
 def test_every_visible_operation_is_a_described_tool(mcp_server: str) -> None:
