@@ -168,6 +168,13 @@ def rss_mb(pid: int) -> float:
     return round(int(kb) / 1024, 1)
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) process `pid` has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def first_call(spec: str, backend: str, timeout: float = 600) -> dict[str, Any]:
     """Process start -> connections accepted -> a first gradio_client call answered."""
     from gradio_client import Client
@@ -192,7 +199,7 @@ def first_call(spec: str, backend: str, timeout: float = 600) -> dict[str, Any]:
                 socket.create_connection(("127.0.0.1", port), timeout=5).close()
                 break
             time.sleep(0.005)
-        accepted = time.perf_counter()
+        accepted, accepted_cpu = time.perf_counter(), cpu_s(proc.pid)
         url = f"http://127.0.0.1:{port}"
         # A request for the endpoints waits while they are built: no client timeout.
         client = Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": None})
@@ -208,8 +215,11 @@ def first_call(spec: str, backend: str, timeout: float = 600) -> dict[str, Any]:
         else:
             name = "/echo"
             client.predict("hello", api_name=name)
-        answered = time.perf_counter()
+        answered, answered_cpu = time.perf_counter(), cpu_s(proc.pid)
         return {
+            "accept_cpu_s": round(accepted_cpu, 2),
+            "answered_cpu_s": round(answered_cpu, 2),
+            "answered_after_accept_cpu_s": round(answered_cpu - accepted_cpu, 2),
             "accept_s": round(accepted - started, 3),
             "answered_s": round(answered - started, 3),
             "answered_after_accept_s": round(answered - accepted, 3),
@@ -283,7 +293,7 @@ def main() -> None:
             print(f"gr.load_openapi {name}: {loaders[name]}")
         loaders["stripe"] = run("load_openapi", str(STRIPE), args.baseline_timeout)
         print(f"gr.load_openapi stripe: {loaders['stripe']}")
-    if args.only:  # a trial: not the figures of record
+    if args.only and not args.label:  # a trial: not the figures of record
         print(json.dumps(summary, indent=1))
         return
     save(f"load_build{args.label}", {"runs": runs, "median": summary, "gr.load_openapi": loaders})
