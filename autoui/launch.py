@@ -9,8 +9,8 @@ route Gradio gives an app of its own: `gr.Server` passes `_app` the same way). S
 blocking, notebooks), and the app serves what `autoui serve` serves (`autoui.split`):
 the endpoints and tools at the root, the page at `ui/`, a browser sent there.
 
-The endpoints are built when `launch()` is called (2-3 s for GitHub's 1,000 operations,
-docs/python-and-mcp.md), not in the background as `autoui serve` does: Gradio's
+The endpoints are built when `launch()` is called (about 1 s of CPU for GitHub's 771
+operations, docs/performance.md), not in the background as `autoui serve` does: Gradio's
 `launch()` needs the Blocks it serves, and a client started after `launch()` returns
 finds every endpoint.
 """

@@ -8,8 +8,8 @@ down, at `ui/`. A browser's bare `GET /` is redirected there, with its query (`?
 `/?view=api` still shows Gradio's page of the endpoints (it lists them all: several MB
 at 1,000 operations).
 
-Gradio takes seconds to build 1,000 endpoints (a component per parameter, and its
-config), so they are built in a background thread once the server has started: the
+Gradio takes a second or two to build 1,000 endpoints (their events, config and MCP
+tools), so they are built in a background thread once the server has started: the
 page can be used at once, and a request for the endpoints that comes earlier waits
 for them rather than failing.
 """

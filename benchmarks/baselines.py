@@ -8,7 +8,8 @@ KIND is one of:
   handwritten  what a developer would write by hand in Gradio for the backend: one
                `gr.api` function per endpoint calling it with `requests`, tuned for
                concurrency (no concurrency limit, 64 pooled connections, 128 threads)
-  empty        an empty Gradio page (one Markdown): the framework's own floor
+  empty        an empty Gradio page (one text box, one button echoing it): the
+               framework's own floor
   swagger      Swagger UI (npm's swagger-ui-dist, downloaded into benchmarks/.cache)
                showing --spec
 
@@ -102,7 +103,8 @@ def handwritten(url: str) -> FastAPI:
 def empty() -> FastAPI:
     def build(gr: Any) -> Any:
         with gr.Blocks(title="empty") as demo:
-            gr.Markdown("An empty Gradio page", elem_id="empty")
+            box = gr.Textbox(label="Text", elem_id="empty")
+            gr.Button("Send").click(lambda text: text, box, box, api_name="echo")
         return demo
 
     return gradio_app(build)
@@ -134,7 +136,8 @@ def swagger(spec: Path) -> FastAPI:
     app = FastAPI()
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/dist", StaticFiles(directory=swagger_dist()), name="dist")
-    app.get("/spec.json")(lambda: FileResponse(spec, media_type="application/json"))
+    kind = "application/yaml" if spec.suffix in (".yaml", ".yml") else "application/json"
+    app.get("/spec.json")(lambda: FileResponse(spec, media_type=kind))
     app.get("/")(lambda: HTMLResponse(SWAGGER_PAGE))
     return app
 

@@ -16,6 +16,12 @@ Each measurement is a fresh process (`--child`), which imports gradio and autoui
 - empty: an empty `gr.Blocks` built and mounted the same way: Gradio's own floor.
 - gr.load_openapi: Gradio's loader on the same spec, once per spec (it takes minutes or
   fails), with a timeout.
+- serve: `autoui serve SPEC --mcp` from process start: when it accepts connections,
+  when a first gradio_client call is answered (`Client(url)`, which reads the config
+  and the API description, then a call of the first operation that needs no argument,
+  to a loopback backend that answers every request), and the server's RSS then (every
+  endpoint built). The empty Gradio page (`baselines.py empty`: a text box and a
+  button) is timed the same way, its button's endpoint called.
 
 Runs go round robin over the targets; the medians and the load average are written to
 benchmarks/results/load_build.json.
@@ -24,17 +30,27 @@ benchmarks/results/load_build.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import resource
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from common import BIG, NOWHERE, load_average, median, save
+from common import BIG, NOWHERE, autoui_serve, baseline, free_port, load_average, median, save
 
-STRIPE = BIG["github"].parent.parent / "stripe" / "spec3.2022-04-12.json"
+SPECS = BIG["github"].parent.parent
+STRIPE = SPECS / "stripe" / "spec3.2022-04-12.json"
+STRIPE_YAML = SPECS / "stripe" / "spec3.2023-09-12.yaml"
+OPENAI_YAML = SPECS / "openai" / "openapi.yaml"
 
 
 def timed(work: Any) -> tuple[Any, float, float]:
@@ -117,12 +133,118 @@ def run(kind: str, spec: str, timeout: float, python: str = sys.executable) -> d
     return result
 
 
+class Answer(BaseHTTPRequestHandler):
+    """The backend of the first calls: 200 and a small JSON object for any request."""
+
+    def answer(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = answer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def answering() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmRSS"))
+    return round(int(kb) / 1024, 1)
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) process `pid` has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def first_call(spec: str, backend: str, timeout: float = 600) -> dict[str, Any]:
+    """Process start -> connections accepted -> a first gradio_client call answered."""
+    from gradio_client import Client
+
+    port = free_port()
+    command = autoui_serve(spec, "--mcp", base_url=backend) if spec else baseline("empty")
+    command = [a.replace("{port}", str(port)) for a in command]
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+    )
+    try:
+        while True:
+            if proc.poll() is not None or time.perf_counter() - started > timeout:
+                error = proc.stderr.read().decode()[-300:] if proc.stderr else ""
+                return {"error": f"no server: {error}"}
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=5).close()
+                break
+            time.sleep(0.005)
+        accepted, accepted_cpu = time.perf_counter(), cpu_s(proc.pid)
+        url = f"http://127.0.0.1:{port}"
+        # A request for the endpoints waits while they are built: no client timeout.
+        client = Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": None})
+        if spec:
+            named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+            name = next(
+                name
+                for name, endpoint in named.items()
+                if not name.startswith("/autoui_")
+                and all(p["parameter_has_default"] for p in endpoint["parameters"])
+            )
+            client.predict(api_name=name)
+        else:
+            name = "/echo"
+            client.predict("hello", api_name=name)
+        answered, answered_cpu = time.perf_counter(), cpu_s(proc.pid)
+        return {
+            "accept_cpu_s": round(accepted_cpu, 2),
+            "answered_cpu_s": round(answered_cpu, 2),
+            "answered_after_accept_cpu_s": round(answered_cpu - accepted_cpu, 2),
+            "accept_s": round(accepted - started, 3),
+            "answered_s": round(answered - started, 3),
+            "answered_after_accept_s": round(answered - accepted, 3),
+            "endpoint": name,
+            "server_rss_mb": rss_mb(proc.pid),
+        }
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--baseline-timeout", type=float, default=300)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--only", default="", help="only the targets whose name starts so")
+    parser.add_argument("--skip", action="append", help="leave out targets named so (prefix)")
     parser.add_argument("--label", default="", help="appended to the results file's name")
     parser.add_argument(
         "--python", default=sys.executable, help="the interpreter (and so the autoui) to time"
@@ -132,36 +254,49 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(*args.child)))
         return
+    specs = {
+        "github": BIG["github"],
+        "kubernetes": BIG["kubernetes"],
+        "stripe": STRIPE_YAML,
+        "openai": OPENAI_YAML,
+    }
     targets = {
-        "autoui github": ("autoui", str(BIG["github"])),
-        "autoui kubernetes": ("autoui", str(BIG["kubernetes"])),
-        "autoui stripe": ("autoui", str(STRIPE)),
-        "library github": ("library", str(BIG["github"])),
-        "library kubernetes": ("library", str(BIG["kubernetes"])),
-        "library stripe": ("library", str(STRIPE)),
+        **{f"autoui {name}": ("autoui", str(path)) for name, path in specs.items()},
+        **{f"library {name}": ("library", str(path)) for name, path in specs.items()},
         "empty gr.Blocks": ("empty", ""),
+        **{f"serve {name}": ("serve", str(path)) for name, path in specs.items()},
+        "serve empty gradio": ("serve", ""),
     }
     targets = {name: target for name, target in targets.items() if name.startswith(args.only)}
+    if args.skip:
+        targets = {k: v for k, v in targets.items() if not k.startswith(tuple(args.skip))}
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
-    for i in range(args.runs):
-        for name, (kind, spec) in targets.items():
-            result = run(kind, spec, 600, args.python)
-            runs[name].append(result)
-            print(f"run {i} {name}: {result}")
+    with answering() as backend:
+        for i in range(args.runs):
+            for name, (kind, spec) in targets.items():
+                if kind == "serve":
+                    result = {**first_call(spec, backend), "load_average": load_average()}
+                else:
+                    result = run(kind, spec, 600, args.python)
+                runs[name].append(result)
+                print(f"run {i} {name}: {result}", flush=True)
     summary: dict[str, Any] = {}
     for name, results in runs.items():
         good = [r for r in results if "error" not in r]
         keys = [k for k in good[0] if k.endswith("_s") or k.endswith("_mb")] if good else []
         summary[name] = {k: median([r[k] for r in good]) for k in keys}
         summary[name]["errors"] = [r["error"] for r in results if "error" in r]
-    baseline: dict[str, Any] = {}
+    loaders: dict[str, Any] = {}
     if not args.no_baseline:
         for name, spec in (("github", BIG["github"]), ("kubernetes", BIG["kubernetes"])):
-            baseline[name] = run("load_openapi", str(spec), args.baseline_timeout)
-            print(f"gr.load_openapi {name}: {baseline[name]}")
-        baseline["stripe"] = run("load_openapi", str(STRIPE), args.baseline_timeout)
-        print(f"gr.load_openapi stripe: {baseline['stripe']}")
-    save(f"load_build{args.label}", {"runs": runs, "median": summary, "gr.load_openapi": baseline})
+            loaders[name] = run("load_openapi", str(spec), args.baseline_timeout)
+            print(f"gr.load_openapi {name}: {loaders[name]}")
+        loaders["stripe"] = run("load_openapi", str(STRIPE), args.baseline_timeout)
+        print(f"gr.load_openapi stripe: {loaders['stripe']}")
+    if args.only and not args.label:  # a trial: not the figures of record
+        print(json.dumps(summary, indent=1))
+        return
+    save(f"load_build{args.label}", {"runs": runs, "median": summary, "gr.load_openapi": loaders})
     for name, medians in summary.items():
         print(name, medians)
 

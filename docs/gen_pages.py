@@ -119,101 +119,155 @@ def _met(value: float, limit: float) -> str:
 
 def targets() -> str:
     build, page, calls = _results("load_build"), _results("browser"), _results("calls")
-    b, p, gr_load = build["median"], page["median"], build["gr.load_openapi"]
-    pages = {"github": "GitHub", "kubernetes": "Kubernetes", "demo": "demo"}
-    big = ["github", "kubernetes"]
-
-    def baseline_build(key: str) -> str:
-        found = gr_load[key]
-        if "error" in found:
-            return f"`gr.load_openapi`: fails ({found['error'].split(':')[0]})"
-        return f"`gr.load_openapi`: {_s(found['wall_s'])}, {found['peak_rss_mb']:.0f} MB"
-
-    def page_row(
-        target: str,
-        metric: str,
-        shown: Callable[[float], str],
-        baseline: str,
-        limit: float,
-        keys: list[str],
-        judged: list[str] | None = None,
-        by_ratio: bool = False,
-        raw: str = "",
-    ) -> list[str]:
-        """A browser figure on each page: autoui's, its baseline's (Swagger UI on the same
-        spec, or the empty Gradio page), their ratio, and whether the target is met."""
-        ours = {key: p[f"autoui {key}"][metric] for key in keys}
-        if baseline == "swagger":
-            theirs = {key: p[f"swagger {key}"][metric] for key in keys}
-            named = "Swagger UI: " + " / ".join(shown(value) for value in theirs.values())
-            if metric in p["empty gradio"]:
-                named += f"; empty Gradio page: {shown(p['empty gradio'][metric])}"
-        else:
-            theirs = {key: p["empty gradio"][metric] for key in keys}
-            named = f"empty Gradio page: {shown(p['empty gradio'][metric])}"
-        ratios = {key: ours[key] / theirs[key] for key in keys}
-        judge = ratios if by_ratio else ours
-        return [
-            target,
-            ", ".join(
-                f"{pages[key]} {shown(ours[key])}"
-                + (f" ({shown(p[f'autoui {key}'][raw])} raw)" if raw else "")
-                for key in keys
-            ),
-            named,
-            " / ".join(f"{ratios[key]:.2f}" for key in keys),
-            ", ".join(f"{pages[key]}: {_met(judge[key], limit)}" for key in judged or keys),
-        ]
-
-    rows = []
-    for key, owner, ops in (("github", "GitHub's", 771), ("kubernetes", "Kubernetes'", 1123)):
-        wall = b[f"autoui {key}"]["wall_s"]
-        target = f"load + build, {owner} spec ({ops:,} ops), after imports: ≤ 1.0 s"
-        rows.append([target, f"**{_s(wall)}**", baseline_build(key), "—", _met(wall, 1.0)])
-    stripe = b["autoui stripe"]
-    stripe_ratio = f"{stripe['wall_s'] / gr_load['stripe']['wall_s']:.3f}"
-    stripe_figures = f"{_s(stripe['wall_s'])}, {stripe['peak_rss_mb']:.0f} MB"
-    rows.append(["(load + build, Stripe's spec, 417 ops)", stripe_figures,
-                 baseline_build("stripe"), stripe_ratio, "—"])  # fmt: skip
+    served = _results("load_build_serve")  # the first calls, with the server's CPU time
+    b, p = {**build["median"], **served["median"]}, page["median"]
+    specs = {"github": "GitHub", "kubernetes": "Kubernetes", "stripe": "Stripe", "openai": "OpenAI"}
     times = "\N{MULTIPLICATION SIGN}"
-    rows += [
-        page_row("page open → first form usable, GitHub and Kubernetes: no slower than "
-                 "Swagger UI (the demo's for comparison)", "usable_s", _s, "swagger", 1.0,
-                 [*big, "demo"], judged=big, by_ratio=True),
-        page_row(f"page open: ≤ 1.2{times} an empty Gradio page", "usable_s", _s, "empty", 1.2,
-                 list(pages), by_ratio=True),
-        page_row("switch to another operation: ≤ 0.3 s (Swagger UI: opening an operation)",
-                 "switch_s", _s, "swagger", 0.3, list(pages)),
-        page_row("JS heap after GC: ≤ 50 MB", "heap_mb", lambda mb: f"{mb:.1f} MB", "swagger",
-                 50, list(pages)),
-        page_row("server RSS, once the API endpoints are built: ≤ 250 MB", "server_rss_mb",
-                 lambda mb: f"{mb:.0f} MB", "empty", 250, list(pages)),
-        page_row("page weight, HTML + config as sent (gzip): ≤ 100 KB", "html_wire",
-                 lambda size: f"{size / 1000:.0f} KB", "empty", 100_000, list(pages),
-                 raw="html_raw"),
-    ]  # fmt: skip
+    empty = p["empty gradio"]
+
+    def row(
+        target: str, cell: Callable[[str], str], met: Callable[[str], bool], browser: bool = False
+    ) -> list[str]:
+        """Each spec's figure and verdict; a browser figure only for the specs the browser
+        run measured (on a loaded machine it may measure some only)."""
+        keys = [key for key in specs if not browser or "usable_s" in p.get(f"autoui {key}", {})]
+        judged = ", ".join(f"{specs[key]}: {'met' if met(key) else '**gap**'}" for key in keys)
+        cells = [cell(key) if key in keys else "not measured in this run" for key in specs]
+        return [target, *cells, judged]
+
+    def page_of(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        return p[f"autoui {key}"], p.get(f"swagger {key}", {})
+
+    def usable(key: str) -> str:
+        ours, swagger = page_of(key)
+        versus = (
+            f"{ours['usable_s'] / swagger['usable_s']:.2f}{times} Swagger UI "
+            f"({_s(swagger['usable_s'])})"
+            if "usable_s" in swagger
+            else "Swagger UI left out of this run"
+        )
+        return (
+            f"**{_s(ours['usable_s'])}**: {versus}, "
+            f"{ours['usable_s'] / empty['usable_s']:.2f}{times} the empty page"
+        )
+
+    def switch(key: str) -> str:
+        ours, swagger = page_of(key)
+        theirs = _s(swagger["switch_s"]) if "switch_s" in swagger else "—"
+        return f"**{_s(ours['switch_s'])}** (Swagger UI {theirs})"
+
+    def first_call(key: str) -> str:
+        ours, floor = b[f"serve {key}"], b["serve empty gradio"]
+        ratio = ours["answered_after_accept_s"] / floor["answered_after_accept_s"]
+        return (
+            f"**{_s(ours['answered_after_accept_s'])}** after accepting (server CPU "
+            f"{_s(ours['answered_after_accept_cpu_s'])}), {ratio:.1f}{times} the empty page; "
+            f"{_s(ours['answered_s'])} from process start (CPU {_s(ours['answered_cpu_s'])})"
+        )
+
+    def load_build(key: str) -> str:
+        lib = b[f"library {key}"]
+        return (
+            f"**{_s(lib['wall_s'])}**, CPU {_s(lib['cpu_s'])}; + `launch()` building every "
+            f"endpoint {_s(lib['launch_wall_s'])}, CPU {_s(lib['launch_cpu_s'])}"
+        )
+
+    def rss(key: str) -> str:
+        return f"{b[f'serve {key}']['server_rss_mb']:.0f} MB"
+
+    def heap(key: str) -> str:
+        ours, swagger = page_of(key)
+        theirs = f"{swagger['heap_mb']:.1f} MB" if "heap_mb" in swagger else "—"
+        return f"{ours['heap_mb']:.1f} MB (Swagger UI {theirs})"
+
+    def weight(key: str) -> str:
+        ours = page_of(key)[0]
+        return f"{ours['html_wire'] / 1000:.0f} KB ({ours['html_raw'] / 1000:.0f} KB raw)"
+
+    served_empty = b["serve empty gradio"]
+    rows = [
+        row(
+            f"page open → first form usable: ≤ Swagger UI and ≤ 1.2{times} the empty Gradio "
+            f"page ({_s(empty['usable_s'])})",
+            usable,
+            lambda k: (
+                page_of(k)[0]["usable_s"]
+                <= min(page_of(k)[1].get("usable_s", float("inf")), 1.2 * empty["usable_s"])
+            ),
+            browser=True,
+        ),
+        row(
+            "another operation's form: ≤ 0.3 s (Swagger UI: opening an operation)",
+            switch,
+            lambda k: page_of(k)[0]["switch_s"] <= 0.3,
+            browser=True,
+        ),
+        row(
+            "first gradio_client call answered: ≤ 1 s after the server accepts connections "
+            f"(empty Gradio page: {_s(served_empty['answered_after_accept_s'])}, CPU "
+            f"{_s(served_empty['answered_after_accept_cpu_s'])}; "
+            f"{_s(served_empty['answered_s'])} from process start, CPU "
+            f"{_s(served_empty['answered_cpu_s'])})",
+            first_call,
+            lambda k: b[f"serve {k}"]["answered_after_accept_s"] <= 1.0,
+        ),
+        row(
+            "`load_spec` + `build_app`, after imports: ≤ 1.0 s with every endpoint callable "
+            "(wall and CPU time)",
+            load_build,
+            lambda k: b[f"library {k}"]["wall_s"] + b[f"library {k}"]["launch_wall_s"] <= 1.0,
+        ),
+        row(
+            "server RSS after the first call (every endpoint and MCP tool built): Kubernetes "
+            f"≤ 250 MB (empty Gradio page: {served_empty['server_rss_mb']:.0f} MB)",
+            rss,
+            lambda k: k != "kubernetes" or b[f"serve {k}"]["server_rss_mb"] <= 250,
+        ),
+        row("JS heap after GC: ≤ 50 MB", heap, lambda k: page_of(k)[0]["heap_mb"] <= 50, True),
+        row(
+            "page weight, HTML + config as sent (gzip): ≤ 100 KB",
+            weight,
+            lambda k: page_of(k)[0]["html_wire"] <= 100_000,
+            browser=True,
+        ),
+    ]
     over, burst = calls["overhead"], calls["concurrency"]
-    rows.append([
-        f"per-call overhead, {over['calls']} calls via gradio_client: ratio ≤ 1.05",
-        f"{over['median_s']['autoui'] * 1000:.1f} ms",
-        "hand-written `gr.api` handler with `requests`: "
-        f"{over['median_s']['handwritten'] * 1000:.1f} ms",
-        f"**{over['ratio']:.3f}**", _met(over["ratio"], 1.05),
-    ])  # fmt: skip
     answered, at_once = burst["right_answers"], burst["calls_at_once"]
     all_right = all(n == at_once for n in answered["autoui"])
-    rows.append([
-        f"{at_once} calls at once, backend {burst['backend_seconds']} s: ≤ 1.15{times}, none lost",
-        f"{_s(burst['median_s']['autoui'])}, {min(answered['autoui'])}/{at_once} at worst "
-        f"in {len(answered['autoui'])} rounds",
-        f"hand-written handler tuned for concurrency: {_s(burst['median_s']['handwritten'])}, "
-        f"{min(answered['handwritten'])}/{at_once}",
-        f"**{burst['ratio']:.2f}**",
-        _met(burst["ratio"], 1.15) if all_right else "**gap** (calls lost)",
-    ])  # fmt: skip
-    head = ["target", "autoui", "baseline, same run", "ratio", "target met?"]
-    runs = ", ".join(f"`{r['benchmark']}.py` {r['when'][:10]}" for r in (build, page, calls))
-    return f"From {runs}.\n\n" + table(head, rows)
+    calls_rows = [
+        [
+            f"per-call overhead, {over['calls']} calls via gradio_client: ratio ≤ 1.05",
+            f"{over['median_s']['autoui'] * 1000:.1f} ms",
+            "hand-written `gr.api` handler with `requests`: "
+            f"{over['median_s']['handwritten'] * 1000:.1f} ms",
+            f"**{over['ratio']:.3f}**",
+            _met(over["ratio"], 1.05),
+        ],
+        [
+            f"{at_once} calls at once, backend {burst['backend_seconds']} s: ≤ 1.15{times}, "
+            "none lost",
+            f"{_s(burst['median_s']['autoui'])}, {min(answered['autoui'])}/{at_once} at worst "
+            f"in {len(answered['autoui'])} rounds",
+            f"hand-written handler tuned for concurrency: "
+            f"{_s(burst['median_s']['handwritten'])}, {min(answered['handwritten'])}/{at_once}",
+            f"**{burst['ratio']:.2f}**",
+            _met(burst["ratio"], 1.15) if all_right else "**gap** (calls lost)",
+        ],
+    ]
+    head = ["target", *specs.values(), "target met?"]
+    runs = (
+        f"`load_build.py` {build['when'][:10]}, `load_build.py --only serve --label _serve` "
+        f"{served['when'][:10]}, `browser.py` {page['when'][:10]}"
+    )
+    loads = [r["load_average"] for result in (build, served, page)
+             for rs in result["runs"].values() for r in rs if "load_average" in r]  # fmt: skip
+    return (
+        f"From {runs} (one run each; load average {min(loads):.0f} to {max(loads):.0f} "
+        "while they ran):\n\n"
+        + table(head, rows)
+        + f"\n\nCalls (`calls.py` {calls['when'][:10]}):\n\n"
+        + table(["target", "autoui", "baseline, same run", "ratio", "target met?"], calls_rows)
+    )
 
 
 def layout() -> str:

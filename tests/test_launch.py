@@ -118,6 +118,22 @@ def test_a_large_spec_is_served_whole_by_launch(github: tuple[str, autoui.Api]) 
     assert json.loads(root.content[0].text) == root.structuredContent
 
 
+def test_a_large_specs_endpoints_share_their_hidden_components(
+    github: tuple[str, autoui.Api],
+) -> None:
+    """What gradio_client reads (`/config`): GitHub's 771 endpoints take 3,678 parameters,
+    and `gr.api` made a hidden component for each (and each result): most of the
+    endpoints' build time, config and per-session state. Shared, one per type and
+    position, there are a few hundred."""
+    url, api = github
+    config = requests.get(f"{url}/config", timeout=120).json()
+    named = [d for d in config["dependencies"] if d.get("api_name")]
+    operations = [d for d in named if not d["api_name"].startswith("autoui_")]
+    parameters = sum(len(d["inputs"]) for d in operations)
+    assert len(operations) == len(api.operations) == 771 and parameters > 3000
+    assert len(config["components"]) < len(operations)
+
+
 def arguments_for(schema: dict[str, Any]) -> dict[str, Any]:
     """A value for each required argument of a tool, from its input schema alone (what
     an agent sees): a file as a data: URL (of `{}`), the first of an enum, else a plain

@@ -86,11 +86,20 @@ def test_search_open_and_call_an_operation(
     expect(page.locator("#chat-send-chat_completions")).to_be_visible()
 
 
+def test_the_first_form_comes_with_the_page(navigator_server: str) -> None:
+    """The first operation's form is in the page's config, drawn with the page: no load
+    event has to come back before it can be used. The others' are built when opened."""
+    config = requests.get(f"{navigator_server}/ui/config", timeout=30).json()
+    ids = {c["props"].get("elem_id") for c in config["components"]}
+    assert "send-generate" in ids and "send-sentiment" not in ids
+
+
 def test_a_deep_link_opens_its_operation(page: Page, navigator_server: str) -> None:
     open_gradio(page, f"{navigator_server}/?op=words")
     assert page.url == f"{navigator_server}/ui/?op=words"
     expect(navigator(page)).to_have_value("text · Words that follow a word — GET /words/{word}")
     expect(page.get_by_label("word (path) *")).to_be_visible()
+    expect(page.locator("#send-generate")).to_have_count(0)
     # An unknown name opens the first operation rather than an error.
     open_gradio(page, f"{navigator_server}/ui/?op=nosuchthing")
     expect(page.locator("#send-generate")).to_be_visible()

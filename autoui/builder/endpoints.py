@@ -13,6 +13,7 @@ iterates over the growing text while `predict()` returns the whole answer.
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +21,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import gradio as gr
+from gradio.blocks import BlocksConfig
+from gradio.components import Component
+from gradio.components.api_component import Api
+from gradio.context import get_blocks_context
+from gradio_client.utils import python_type_to_json_schema
 
 from autoui.builder.mcp_tools import mark_tool
 from autoui.builder.present import safe_markdown, write_temp
@@ -294,10 +300,44 @@ def endpoint_function(
 def add_endpoint(
     plan: OperationPlan, call: CallFn, concurrency: int | None, start: StartFn | None = None
 ) -> None:
-    gr.api(
-        endpoint_function(plan, call, start),
+    """`gr.api(endpoint_function(...))`, with the hidden components shared.
+
+    `gr.api` makes a hidden `Api` component for each parameter and the result, which
+    only carry the JSON schema of its type for the API description: 4,452 of them for
+    GitHub's 771 operations, the most of the endpoints' build, config and per-session
+    state. Endpoints here share one component per (schema, position) instead, as any
+    two Gradio events may (the parameters' names come from the function), so a large
+    spec has a few hundred.
+    """
+    function = endpoint_function(plan, call, start)
+    sig = signature(plan)
+    root = get_blocks_context()
+    assert root is not None, "add_endpoint outside a gr.Blocks"
+    inputs = [_shared(root, p.annotation, i) for i, p in enumerate(sig.parameters.values())]
+    root.set_event_trigger(
+        [],
+        function,
+        inputs,
+        [_shared(root, sig.return_annotation, 0)],
+        preprocess=False,
+        postprocess=False,
+        show_progress="hidden",
         api_name=plan.api_name,
         api_description=description(plan),
         concurrency_limit=concurrency,
         concurrency_id="autoui-calls",
+        trigger_mode=None,
     )
+
+
+def _shared(root: BlocksConfig, kind: Any, index: int) -> Component:
+    """The `Api` component of `root` for a value of type `kind` at position `index` (as
+    `gr.api` makes it: no default value, labelled "1st", "2nd", ...)."""
+    schema = python_type_to_json_schema(kind)
+    n = index + 1
+    label = f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    key = (json.dumps(schema, sort_keys=True, default=str), label)
+    pool: dict[tuple[str, str], Component] = root.__dict__.setdefault("_autoui_api_pool", {})
+    if key not in pool:
+        pool[key] = Api(None, schema, label)
+    return pool[key]

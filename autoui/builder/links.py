@@ -1,8 +1,9 @@
 """Deep links: `?op=<api_name>` in the page's URL opens that operation.
 
-Both layouts read the link on page load (a load event, which sees the request); the
-navigator also writes it when the user opens another operation (a browser-only event,
-no round trip), so its address bar always names the open operation.
+Both layouts read the link in the browser when the page loads (the tabs open the tab;
+the navigator, for an operation other than the first, asks the server, whose event
+sees the request); the navigator also writes it when the user opens another operation
+(a browser-only event, no round trip), so its address bar always names the open one.
 """
 
 from __future__ import annotations

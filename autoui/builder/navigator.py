@@ -1,10 +1,11 @@
 """The navigator layout: one searchable list of every operation, and the open one's form.
 
 With a tab per operation every form is in the page: at 1,000 operations Chromium needs
-about 35 s before the page can be used. Here the page holds one filterable Dropdown,
-and `gr.render` builds only the chosen operation's form, on the server, when it is
-chosen; opening the page costs the same at 10 or 1,000 operations (see docs/performance.md's
-figures, `benchmarks/browser.py`).
+about 35 s before the page can be used. Here the page holds one filterable Dropdown and
+the first operation's form, drawn with the page (no event before it can be used), and
+`gr.render` builds another operation's form, on the server, when it is chosen: opening
+the page costs the same at 10 or 1,000 operations (see docs/performance.md's figures,
+`benchmarks/browser.py`).
 
 The list is grouped by tag (tags in the document's order), and each entry holds the
 tag, the title, the method and path and the operationId, so typing any of them filters
@@ -13,15 +14,19 @@ it. `?op=<api_name>` opens an operation directly (`autoui.builder.links`).
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
+from gradio.context import get_blocks_context
 
 from autoui.builder.endpoints import CallFn, StartFn
 from autoui.builder.form import Badge, Form
-from autoui.builder.links import REMEMBER_JS, linked
+from autoui.builder.links import PARAMETER, REMEMBER_JS, linked
 from autoui.mapper.naming import fastapi_function_name
 from autoui.mapper.plan import AppPlan, OperationPlan
 
 NAVIGATOR_ID = "autoui-nav"
+LINK_ID = "autoui-open-link"
 
 
 def choice_label(tag: str, plan: OperationPlan) -> str:
@@ -49,32 +54,60 @@ def navigator(
     start: StartFn | None,
     badge: Badge,
 ) -> None:
-    """The navigator and the form area, in the current layout of `demo`."""
+    """The navigator and the form area, in the current layout of `demo`.
+
+    The form area is `gr.render`'s: another operation's form is built there, on the
+    server, when it is picked (or named by `?op=`). The first operation's form is put
+    there when the page is built, so it comes with the page: no event has to come back
+    before it can be used (the render's first form replaces it).
+    """
     form = Form(call, concurrency, start, badge)
     entries = choices(plan)
     operations = {op.api_name: op for op in plan.operations}
     first = entries[0][1]
     nav = gr.Dropdown(
         entries,
-        value=None,
+        value=first,
         label="Operation",
         info=f"{len(entries)} operations; type to search by tag, title, path or operationId",
         filterable=True,
         elem_id=NAVIGATOR_ID,
     )
+    # `?op=` naming another operation: the browser clicks this (hidden) button, which
+    # puts the operation in the box and builds its form, in one round trip.
+    link = gr.Button("open the linked operation", elem_id=LINK_ID, elem_classes=[LINK_ID])
+    gr.HTML(f"<style>.{LINK_ID}{{display:none!important}}</style>", padding=False)
+    demo.load(None, None, None, js=follow_link_js(first))
 
     def opened(request: gr.Request) -> str:
         return linked(request, operations) or first
 
-    # When the page opens, two events go out at once: one puts the operation (from
-    # `?op=`, else the first) in the box, the other builds its form. Chaining them
-    # (load sets the box, its change builds the form) costs a second round trip
-    # before the page can be used. So the form follows the user's picks (`input`),
-    # not every change of the box.
-    demo.load(opened, None, nav, api_visibility="private", show_progress="hidden")
+    link.click(opened, None, nav, api_visibility="private", show_progress="hidden")
     nav.input(None, nav, None, js=REMEMBER_JS)
 
-    @gr.render(inputs=nav, triggers=[demo.load, nav.input], show_progress="hidden")
-    def open_form(api_name: str | None, request: gr.Request) -> None:
-        name = api_name if api_name in operations else opened(request)
-        form(operations[name])
+    @gr.render(inputs=nav, triggers=[link.click, nav.input], show_progress="hidden")
+    def open_form(api_name: str | None, request: gr.Request, event: gr.EventData) -> None:
+        by_link = getattr(event.target, "elem_id", None) == LINK_ID
+        form(operations[opened(request) if by_link or api_name not in operations else api_name])
+
+    with _container_of_last_render():
+        form(operations[first])
+
+
+def _container_of_last_render() -> gr.Column | gr.Row:
+    """The container the last `gr.render` of the Blocks being built draws into (Gradio
+    makes it with the render, and replaces its content with each rendering)."""
+    blocks = get_blocks_context()
+    assert blocks is not None and blocks.renderables, "no gr.render in this Blocks"
+    return blocks.renderables[-1].container
+
+
+def follow_link_js(first: str) -> str:
+    """Browser code that, when `?op=` names an operation other than `first`, asks the
+    server for it (the server judges the name: an unknown one opens `first`)."""
+    return (
+        "() => { const name = new URL(window.location.href).searchParams"
+        f".get({json.dumps(PARAMETER)}); "
+        f"if (name !== null && name !== {json.dumps(first)}) "
+        f"document.getElementById({json.dumps(LINK_ID)}).click(); }}"
+    )
