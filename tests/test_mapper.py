@@ -1245,6 +1245,26 @@ def test_an_open_enum_is_a_dropdown_that_takes_other_values() -> None:
     assert (f.component, f.choices, f.custom_values) == ("dropdown", ["a", "b"], True)
 
 
+def test_a_name_or_an_object_is_a_dropdown_of_the_names_that_takes_others() -> None:
+    # OpenAI's `voice`: anyOf [anyOf [string, enum of names], {custom voice object}]
+    names = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["alloy", "ash", "alloy"]}]}
+    custom = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    f = field({"anyOf": [names, custom]}, "voice", True)
+    assert (f.key, f.component, f.choices, f.custom_values, f.rule) == (
+        "body.voice",
+        "names",
+        ["alloy", "ash"],
+        True,
+        "names_or_object",
+    )
+    # Without any-other-name (`tool_choice`: a closed list beside objects), or without
+    # names, the objects keep their own fields under a selector.
+    closed = {"anyOf": [{"type": "string", "enum": ["none", "auto"]}, custom]}
+    unnamed = {"anyOf": [{"type": "string"}, custom]}
+    for schema in (closed, unnamed):
+        assert body_plan({"v": schema}).fields[0].component == "variant"
+
+
 def test_an_untyped_field_named_for_words_is_a_text_box() -> None:
     # LocalAI's `prompt` (a Go interface{}): no type at all
     assert field({"description": "The prompt"}, "prompt").component == "textarea"

@@ -144,6 +144,8 @@ def annotation(field: Field) -> Any:
     # Choices become an enum for clients and MCP tools.
     choices = field.choices or []
     enum = choices and all(isinstance(c, (str, int, float, bool)) for c in choices)
+    if field.component == "names":  # a name, any other, or the object as such
+        return str | dict[str, Any]
     if field.component in ("dropdown", "variant") and enum:
         return Literal[tuple(choices)]
     if field.component == "multiselect" and enum:

@@ -138,6 +138,18 @@ def dropdown(field: Field) -> gr.Dropdown:
     )
 
 
+def names(field: Field) -> gr.Dropdown:
+    """Names to pick, any other typed, or the object the field also takes typed as JSON
+    (OpenAI's voice: a built-in voice, or a custom voice `{"id": ...}`)."""
+    return gr.Dropdown(
+        choices=list(field.choices or []),
+        value=widget_value(field, _value(field)),
+        allow_custom_value=True,
+        info=f"{field.info} (pick or type a name, or type an object as JSON)".strip(),
+        **_common(field),
+    )
+
+
 def multiselect(field: Field) -> gr.Dropdown:
     return gr.Dropdown(
         choices=list(field.choices or []),
@@ -271,7 +283,9 @@ def widget_value(field: Field, value: Any) -> Any:
             [k, v if isinstance(v, (str, int, float, bool)) else json.dumps(v)]
             for k, v in value.items()
         ]
-    if field.component in ("textbox", "textarea", "password") and not isinstance(value, str):
+    if field.component in ("textbox", "textarea", "password", "names") and not isinstance(
+        value, str
+    ):
         return json.dumps(value, ensure_ascii=False)
     return value
 
@@ -285,6 +299,7 @@ FACTORIES: dict[str, Factory] = {
     "checkbox": checkbox,
     "tristate": tristate,
     "dropdown": dropdown,
+    "names": names,
     "multiselect": multiselect,
     "list": list_input,
     "image": image,

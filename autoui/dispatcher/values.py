@@ -381,4 +381,18 @@ def _texts(field: Field, value: Any) -> Any:
     return text
 
 
-_SHAPED = {"table": _table, "keyvalue": _key_values, "texts": _texts}
+def _name_or_object(field: Field, value: Any) -> Any:
+    """A name as typed or picked; text that starts with `{` is the object the field also
+    takes (`rules.names_or_object_rule`), and a gradio_client caller may pass it as such."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    text = str(value)
+    if not text.lstrip().startswith("{"):
+        return text
+    parsed = _json(field, text)
+    if not isinstance(parsed, dict):
+        raise ValueProblem(field, "expected a name, or an object as JSON ({...})")
+    return parsed
+
+
+_SHAPED = {"table": _table, "keyvalue": _key_values, "texts": _texts, "names": _name_or_object}

@@ -31,7 +31,7 @@ from autoui.mapper.plan import (
     When,
     value_at,
 )
-from autoui.mapper.rules import Candidate, choose, is_json, is_text_or_texts
+from autoui.mapper.rules import Candidate, choose, is_json, is_text_or_texts, names_or_object
 from autoui.mapper.shapes import (
     documented_default,
     first_example,
@@ -306,8 +306,10 @@ class _Collector:
         ref = self.api.schemas.ref_of(raw)
         if not isinstance(options, list) or not 1 < len(options) <= MAX_VARIANTS:
             return False
-        if open_enum(self.api.schemas, schema) is not None or (
-            path and is_text_or_texts(self.api.schemas, schema)
+        if (
+            open_enum(self.api.schemas, schema) is not None
+            or names_or_object(self.api.schemas, schema) is not None
+            or (path and is_text_or_texts(self.api.schemas, schema))
         ):
             return False  # one field: names to pick from, or a text box (`rules.texts_rule`)
         if ref is not None and ref in place.refs[:-1]:

@@ -103,7 +103,8 @@ class Field:
     location: FieldLocation
     name: str  # the wire name: the parameter name, or the body property name
     component: str  # textbox | textarea | password | number | slider | checkbox |
-    # tristate (an optional boolean: not set, true or false) | dropdown | multiselect |
+    # tristate (an optional boolean: not set, true or false) | dropdown | names (a
+    # dropdown of names that takes others, or a JSON object) | multiselect |
     # list | image | images (pictures sent as a list) | audio | file | json | table | keyvalue |
     # variant (a selector: not sent itself, it decides which other fields are)
     value_type: str  # string | integer | number | boolean | array | object | any

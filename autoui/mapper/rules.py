@@ -374,6 +374,49 @@ def string_alternatives_rule(c: Candidate) -> Widget | None:
     return Widget("textbox", "string")
 
 
+def names_or_object(schemas: Schemas, schema: Mapping[str, Any]) -> list[str] | None:
+    """The names of "any name, or an object" (OpenAI's `voice`: a built-in voice's name,
+    any other name, or a custom voice `{"id": ...}`), or None. The alternatives, through
+    nested ones, are any string, strings named by an enum, and objects; all three kinds
+    are there. A closed list of names beside objects (`tool_choice`) is not one: its
+    objects keep their own fields under a selector."""
+    names: list[str] = []
+    kinds: set[str] = set()
+
+    def walk(node: Any, depth: int) -> bool:
+        option = prepare(schemas, node)[0]
+        listed = option.get("anyOf", option.get("oneOf"))
+        if isinstance(listed, list):
+            return depth < 2 and all(walk(o, depth + 1) for o in listed)
+        kind = main_type(option)
+        if kind == "object":
+            kinds.add("object")
+            return True
+        if kind != "string" or option.get("format") in ("binary", "byte", "base64"):
+            return False
+        enum = option.get("enum")
+        if isinstance(enum, list):
+            names.extend(v for v in enum if isinstance(v, str))
+            return True
+        kinds.add("any name")
+        return True
+
+    listed = schema.get("anyOf", schema.get("oneOf"))
+    if not isinstance(listed, list) or not all(walk(o, 0) for o in listed):
+        return None
+    return list(dict.fromkeys(names)) if names and kinds == {"object", "any name"} else None
+
+
+def names_or_object_rule(c: Candidate) -> Widget | None:
+    """A dropdown of the names that takes any other name, and a JSON object typed in it
+    is sent as the object: the first thing a user does (pick a voice) needs no selector
+    of shapes, and the object stays reachable (`dispatcher.values` parses it)."""
+    names = names_or_object(c.schemas, c.schema)
+    if names is None or not _choosable(names):
+        return None
+    return Widget("names", "any", choices=names, custom_values=True)
+
+
 def file_rule(c: Candidate) -> Widget | None:
     """Bytes that are not a picture or a sound: a file upload."""
     if c.raw_body or (c.kind == "string" and (_is_binary(c) or _is_encoded_bytes(c.schema))):
@@ -576,6 +619,7 @@ RULES: list[Rule] = [
     text_body_rule,
     file_alternatives_rule,
     texts_rule,
+    names_or_object_rule,
     open_enum_rule,
     string_alternatives_rule,
     const_rule,
