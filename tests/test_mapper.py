@@ -127,6 +127,12 @@ def test_enum_is_a_dropdown_with_its_choices() -> None:
     assert (f.component, f.choices) == ("dropdown", ["small", "large"])
 
 
+def test_an_enum_that_lists_a_value_twice_offers_it_once() -> None:
+    assert field({"type": "string", "enum": ["b", "a", "b"]}).choices == ["b", "a"]
+    items = {"type": "string", "enum": ["x", "y", "x"]}
+    assert field({"type": "array", "items": items}).choices == ["x", "y"]
+
+
 def test_nullable_enum_leaves_null_out_of_the_choices() -> None:
     f = field({"type": ["string", "null"], "enum": ["a", "b", None]}, "size")
     assert (f.component, f.choices) == ("dropdown", ["a", "b"])

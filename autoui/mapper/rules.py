@@ -169,6 +169,12 @@ def _choosable(values: list[Any]) -> bool:
     )
 
 
+def _distinct(values: list[Any]) -> list[Any]:
+    """An enum's values as choices: each once, in the spec's order (specs list some twice,
+    and a dropdown would offer them twice), without `null` (a field left empty)."""
+    return list(dict.fromkeys(v for v in values if v is not None))
+
+
 def const_rule(c: Candidate) -> Widget | None:
     if "const" not in c.schema or not _choosable([c.schema["const"]]):
         return None
@@ -189,7 +195,7 @@ def enum_rule(c: Candidate) -> Widget | None:
         return None
     if not _choosable(enum):
         return None
-    return Widget("dropdown", c.kind or "string", choices=[v for v in enum if v is not None])
+    return Widget("dropdown", c.kind or "string", choices=_distinct(enum))
 
 
 def enum_array_rule(c: Candidate) -> Widget | None:
@@ -202,7 +208,7 @@ def enum_array_rule(c: Candidate) -> Widget | None:
     return Widget(
         "multiselect",
         "array",
-        choices=[v for v in enum if v is not None],
+        choices=_distinct(enum),
         item_type=main_type(items),
     )
 
