@@ -1253,15 +1253,19 @@ def test_an_open_enum_is_a_dropdown_that_takes_other_values() -> None:
 
 def test_a_name_or_an_object_is_a_dropdown_of_the_names_that_takes_others() -> None:
     # OpenAI's `voice`: anyOf [anyOf [string, enum of names], {custom voice object}]
-    names = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["alloy", "ash", "alloy"]}]}
+    names = {
+        "anyOf": [{"type": "string"}, {"type": "string", "enum": ["alloy", "ash", "alloy"]}],
+        "example": "ash",
+    }
     custom = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
     f = field({"anyOf": [names, custom]}, "voice", True)
-    assert (f.key, f.component, f.choices, f.custom_values, f.rule) == (
+    assert (f.key, f.component, f.choices, f.custom_values, f.rule, f.default) == (
         "body.voice",
         "names",
         ["alloy", "ash"],
         True,
         "names_or_object",
+        "ash",  # required: it starts with the names' example, as a required field does
     )
     # Without any-other-name (`tool_choice`: a closed list beside objects), or without
     # names, the objects keep their own fields under a selector.

@@ -419,7 +419,8 @@ class _Collector:
         field.minimum, field.maximum, field.step = widget.minimum, widget.maximum, widget.step
         field.columns = widget.columns
         field.rule = rule
-        _prefill(field, item.schema, item.examples, item.raw, self.api)
+        examples = item.examples or ([] if widget.example is NO_DEFAULT else [widget.example])
+        _prefill(field, item.schema, examples, item.raw, self.api)
         field.default = _fitting(field, field.default)
         field.server_default = _fitting(field, field.server_default)
         field.placeholder = field.placeholder or widget.placeholder

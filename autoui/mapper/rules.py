@@ -126,6 +126,7 @@ class Widget:
     placeholder: str = ""
     columns: list[Column] | None = None
     custom_values: bool = False  # a dropdown that also takes values it does not list
+    example: Any = NO_DEFAULT  # an alternative's example, where the field's own has none
 
 
 Rule = Callable[[Candidate], Widget | None]
@@ -386,11 +387,24 @@ def names_or_object(schemas: Schemas, schema: Mapping[str, Any]) -> list[str] | 
     nested ones, are any string, strings named by an enum, and objects; all three kinds
     are there. A closed list of names beside objects (`tool_choice`) is not one: its
     objects keep their own fields under a selector."""
+    found = _names_or_object(schemas, schema)
+    return found[0] if found else None
+
+
+def _names_or_object(schemas: Schemas, schema: Mapping[str, Any]) -> tuple[list[str], Any] | None:
+    """names_or_object's names, and the first example of its text alternatives (OpenAI
+    gives its voices `example: ash`), or NO_DEFAULT."""
     names: list[str] = []
     kinds: set[str] = set()
+    examples: list[Any] = []
 
     def walk(node: Any, depth: int) -> bool:
         option = prepare(schemas, node)[0]
+        listed_examples = option.get("examples")
+        if isinstance(listed_examples, list) and listed_examples:
+            examples.append(listed_examples[0])
+        elif "example" in option:
+            examples.append(option["example"])
         listed = option.get("anyOf", option.get("oneOf"))
         if isinstance(listed, list):
             return depth < 2 and all(walk(o, depth + 1) for o in listed)
@@ -410,17 +424,20 @@ def names_or_object(schemas: Schemas, schema: Mapping[str, Any]) -> list[str] | 
     listed = schema.get("anyOf", schema.get("oneOf"))
     if not isinstance(listed, list) or not all(walk(o, 0) for o in listed):
         return None
-    return list(dict.fromkeys(names)) if names and kinds == {"object", "any name"} else None
+    if not names or kinds != {"object", "any name"}:
+        return None
+    texts = [e for e in examples if isinstance(e, str)]
+    return list(dict.fromkeys(names)), texts[0] if texts else NO_DEFAULT
 
 
 def names_or_object_rule(c: Candidate) -> Widget | None:
     """A dropdown of the names that takes any other name, and a JSON object typed in it
     is sent as the object: the first thing a user does (pick a voice) needs no selector
     of shapes, and the object stays reachable (`dispatcher.values` parses it)."""
-    names = names_or_object(c.schemas, c.schema)
-    if names is None or not _choosable(names):
+    found = _names_or_object(c.schemas, c.schema)
+    if found is None or not _choosable(found[0]):
         return None
-    return Widget("names", "any", choices=names, custom_values=True)
+    return Widget("names", "any", choices=found[0], custom_values=True, example=found[1])
 
 
 def file_rule(c: Candidate) -> Widget | None:
