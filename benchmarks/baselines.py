@@ -8,6 +8,12 @@ KIND is one of:
   handwritten  what a developer would write by hand in Gradio for the backend: one
                `gr.api` function per endpoint calling it with `requests`, tuned for
                concurrency (no concurrency limit, 64 pooled connections, 128 threads)
+  chat_backend an OpenAI-style streaming chat (POST /v1/chat/completions, SSE): its
+               answer to a message "ID ..." is TOKENS tokens "ID" "w00", "w01"... one
+               every GAP_MS, and GET /sent?id=ID gives the wall-clock time (epoch ms)
+               each token's chunk went to the socket (benchmarks/first_token.py)
+  handwritten_chat  what a developer would write by hand for that chat: a
+               `gr.ChatInterface` streaming from it with `requests`
   empty        an empty Gradio page (one text box, one button echoing it): the
                framework's own floor
   swagger      Swagger UI (npm's swagger-ui-dist, downloaded into benchmarks/.cache)
@@ -21,17 +27,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 SWAGGER_VERSION = "5.35.0"
@@ -100,6 +108,108 @@ def handwritten(url: str) -> FastAPI:
     return gradio_app(build, threads=128)
 
 
+TOKENS = 12
+GAP_MS = 80
+CHAT_PATH = "/v1/chat/completions"
+
+
+class Message(BaseModel):
+    role: str
+    content: str
+
+
+class ChatRequest(BaseModel):
+    model: str = Field(examples=["bench"])
+    messages: list[Message]
+    stream: bool = False
+
+
+class Choice(BaseModel):
+    message: Message
+
+
+class ChatAnswer(BaseModel):
+    choices: list[Choice]
+
+
+def chat_backend() -> FastAPI:
+    """The chat every first-token measurement streams from: tokens at known moments,
+    each stamped with the wall-clock time its chunk goes to the socket."""
+    app = FastAPI(title="Benchmark chat")
+    sent: dict[str, list[float]] = {}
+
+    def words(request: ChatRequest) -> tuple[str, list[str]]:
+        key = request.messages[-1].content.split()[0]
+        return key, [f" {key}w{i:02d}" for i in range(TOKENS)]
+
+    @app.post(
+        CHAT_PATH,
+        operation_id="createChatCompletion",
+        responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    )
+    async def chat(request: ChatRequest) -> Any:
+        key, tokens = words(request)
+        if not request.stream:
+            return ChatAnswer(
+                choices=[Choice(message=Message(role="assistant", content="".join(tokens)))]
+            )
+        stamps = sent.setdefault(key, [])
+
+        async def events() -> Any:
+            yield 'data: {"choices": [{"index": 0, "delta": {"role": "assistant"}}]}\n\n'
+            for token in tokens:
+                await asyncio.sleep(GAP_MS / 1000)
+                delta = {"choices": [{"index": 0, "delta": {"content": token}}]}
+                # Stamped as the chunk is handed to uvicorn, which writes it before this
+                # generator resumes; a stamp after the write came late on a loaded machine
+                # (the process descheduled in between: the token seen "before" it was sent).
+                stamps.append(time.time() * 1000)
+                yield f"data: {json.dumps(delta)}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.get("/sent")
+    async def stamps(id: str) -> list[float]:
+        return sent.get(id, [])
+
+    return app
+
+
+def handwritten_chat(url: str) -> FastAPI:
+    import requests
+
+    session = requests.Session()
+
+    def text_of(content: Any) -> str:
+        """Gradio 6 gives a history message's content as a list of parts."""
+        if isinstance(content, list):
+            return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+        return str(content)
+
+    def respond(message: str, history: list[dict[str, Any]]) -> Any:
+        said = [{"role": m["role"], "content": text_of(m["content"])} for m in history]
+        body = {"model": "bench", "messages": [*said, {"role": "user", "content": message}]}
+        with session.post(url + CHAT_PATH, json={**body, "stream": True}, stream=True) as reply:
+            answer = ""
+            for line in reply.iter_lines():
+                if line.startswith(b"data: ") and line != b"data: [DONE]":
+                    delta = json.loads(line[6:])["choices"][0]["delta"]
+                    answer += delta.get("content", "")
+                    yield answer
+
+    def build(gr: Any) -> Any:
+        with gr.Blocks() as demo:
+            gr.ChatInterface(
+                respond,
+                chatbot=gr.Chatbot(elem_id="chatbot-handwritten", height=420),
+                textbox=gr.Textbox(elem_id="chat-input-handwritten", placeholder="Message"),
+            )
+        return demo
+
+    return gradio_app(build)
+
+
 def empty() -> FastAPI:
     def build(gr: Any) -> Any:
         with gr.Blocks(title="empty") as demo:
@@ -144,7 +254,8 @@ def swagger(spec: Path) -> FastAPI:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", choices=["backend", "handwritten", "empty", "swagger"])
+    kinds = ["backend", "handwritten", "chat_backend", "handwritten_chat", "empty", "swagger"]
+    parser.add_argument("kind", choices=kinds)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--backend", default="")
     parser.add_argument("--spec", type=Path)
@@ -152,6 +263,8 @@ def main() -> None:
     app = {
         "backend": backend,
         "handwritten": lambda: handwritten(args.backend),
+        "chat_backend": chat_backend,
+        "handwritten_chat": lambda: handwritten_chat(args.backend),
         "empty": empty,
         "swagger": lambda: swagger(args.spec),
     }[args.kind]()

@@ -290,6 +290,52 @@ def layout() -> str:
     return _machine(result) + table(["operations", *sizes], rows)
 
 
+def first_token() -> str:
+    result = _results("first_token")
+    ours, theirs, ratios = (
+        result["median"]["autoui"],
+        result["median"]["handwritten"],
+        result["ratios"],
+    )
+    target = result["target_ms"]
+
+    def shown(figures: dict[str, Any]) -> str:
+        return f"{figures['median']:.1f} ms (p90 {figures['p90']:.1f} ms)"
+
+    rows = [
+        [
+            f"first token visible after the server sent it: ≤ {target:.0f} ms",
+            f"**{shown(ours['first_token_ms'])}**",
+            shown(theirs["first_token_ms"]),
+            f"{ratios['first_token_ms']:.2f}",
+            _met(ours["first_token_ms"]["median"], target),
+        ],
+        [
+            "each later token",
+            shown(ours["per_token_ms"]),
+            shown(theirs["per_token_ms"]),
+            f"{ratios['per_token_ms']:.2f}",
+            "—",
+        ],
+        [
+            "the app server's CPU time per message (all threads)",
+            f"{ours['server_cpu_ms_per_message']:.0f} ms",
+            f"{theirs['server_cpu_ms_per_message']:.0f} ms",
+            f"{ours['server_cpu_ms_per_message'] / theirs['server_cpu_ms_per_message']:.2f}",
+            "—",
+        ],
+    ]
+    load = result["load_average"]
+    head = ["target (median over messages)", "autoui", "hand-written `gr.ChatInterface`, same run",
+            "ratio", "target met?"]  # fmt: skip
+    return (
+        _machine(result)
+        + f"{ours['messages']} messages per app of {result['tokens_per_message']} tokens, "
+        f"{result['rounds']} rounds; load average {load['min']:.1f} to {load['max']:.1f}.\n\n"
+        + table(head, rows)
+    )
+
+
 def corpus() -> str:
     summary = _results("corpus")["summary"]
     components = textwrap.fill(
@@ -458,6 +504,7 @@ PARTS: dict[str, Callable[[], str]] = {
     "config-reference": config_reference,
     "targets": targets,
     "layout": layout,
+    "first-token": first_token,
     "corpus": corpus,
     "corpus-largest": corpus_largest,
     "conformance-ci": conformance_ci,

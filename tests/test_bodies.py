@@ -66,6 +66,13 @@ PETS = {
         },
         "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
         "content": {"anyOf": [STRING, {"type": "array", "items": STRING}]},
+        # OpenAI's `voice`: any name (some listed), or a custom voice object
+        "voice": {
+            "anyOf": [
+                {"anyOf": [STRING, {"type": "string", "enum": ["alloy", "ash"]}]},
+                {"type": "object", "required": ["id"], "properties": {"id": STRING}},
+            ]
+        },
     },
 }
 
@@ -294,6 +301,19 @@ def test_a_text_or_a_list_is_one_text_box_and_a_typed_list_is_sent_as_one(backen
         for value in ("hello", '["x", "y"]', ["x", "y"], "[not JSON] as it is")
     ]
     assert sent == ["hello", ["x", "y"], ["x", "y"], "[not JSON] as it is"]
+
+
+def test_a_name_or_an_object_sends_a_name_as_text_and_a_typed_object_as_one(backend, plans) -> None:
+    plan = plans["pets"]
+    sent = [
+        json.loads(body_of(send(backend, plan, name="a", voice=value)))["voice"]
+        for value in ("alloy", "my-own", ' {"id": "voice_1"}', {"id": "voice_2"})
+    ]
+    assert sent == ["alloy", "my-own", {"id": "voice_1"}, {"id": "voice_2"}]
+    reply = Dispatcher(backend[0]).call(plan, {"name": "a", "voice": '{"id": '})
+    assert reply.error is not None and reply.error.startswith("voice: not valid JSON")
+    reply = Dispatcher(backend[0]).call(plan, {"name": "a", "voice": "{}"})
+    assert reply.error is None  # an empty object is a value (the schema check says `id`)
 
 
 def test_table_rows_and_key_value_rows_become_a_list_of_objects_and_an_object(

@@ -127,6 +127,12 @@ def test_enum_is_a_dropdown_with_its_choices() -> None:
     assert (f.component, f.choices) == ("dropdown", ["small", "large"])
 
 
+def test_an_enum_that_lists_a_value_twice_offers_it_once() -> None:
+    assert field({"type": "string", "enum": ["b", "a", "b"]}).choices == ["b", "a"]
+    items = {"type": "string", "enum": ["x", "y", "x"]}
+    assert field({"type": "array", "items": items}).choices == ["x", "y"]
+
+
 def test_nullable_enum_leaves_null_out_of_the_choices() -> None:
     f = field({"type": ["string", "null"], "enum": ["a", "b", None]}, "size")
     assert (f.component, f.choices) == ("dropdown", ["a", "b"])
@@ -1243,6 +1249,30 @@ def test_an_open_enum_is_a_dropdown_that_takes_other_values() -> None:
         {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}]}, "model", True
     )
     assert (f.component, f.choices, f.custom_values) == ("dropdown", ["a", "b"], True)
+
+
+def test_a_name_or_an_object_is_a_dropdown_of_the_names_that_takes_others() -> None:
+    # OpenAI's `voice`: anyOf [anyOf [string, enum of names], {custom voice object}]
+    names = {
+        "anyOf": [{"type": "string"}, {"type": "string", "enum": ["alloy", "ash", "alloy"]}],
+        "example": "ash",
+    }
+    custom = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    f = field({"anyOf": [names, custom]}, "voice", True)
+    assert (f.key, f.component, f.choices, f.custom_values, f.rule, f.default) == (
+        "body.voice",
+        "names",
+        ["alloy", "ash"],
+        True,
+        "names_or_object",
+        "ash",  # required: it starts with the names' example, as a required field does
+    )
+    # Without any-other-name (`tool_choice`: a closed list beside objects), or without
+    # names, the objects keep their own fields under a selector.
+    closed = {"anyOf": [{"type": "string", "enum": ["none", "auto"]}, custom]}
+    unnamed = {"anyOf": [{"type": "string"}, custom]}
+    for schema in (closed, unnamed):
+        assert body_plan({"v": schema}).fields[0].component == "variant"
 
 
 def test_an_untyped_field_named_for_words_is_a_text_box() -> None:

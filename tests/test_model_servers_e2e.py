@@ -335,13 +335,6 @@ def test_openai_several_images_are_several_pictures(page: Page, uis: UIs) -> Non
     assert served.recorder.last("/v1/images/generations").json == {"prompt": "two foxes", "n": 2}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 15: `model` is a variant selector (no picker), `voice` a selector with a JSON"
-        " editor; spec defaults the user did not set are sent"
-    ),
-)
 def test_openai_speech_plays(page: Page, uis: UIs) -> None:
     served = uis("openai")
     ui = ModelPage(page, served.ui)
@@ -357,6 +350,21 @@ def test_openai_speech_plays(page: Page, uis: UIs) -> None:
         "model": "tts-1",
         "input": "Hello there, how are you?",
         "voice": "alloy",
+    }
+
+
+def test_openai_speech_through_gradio_client_takes_a_voice_name_or_object(uis: UIs) -> None:
+    served = uis("openai")
+    client = Client(served.ui, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    parameters = endpoints["/createSpeech"]["parameters"]
+    voice = next(p for p in parameters if p["parameter_name"] == "voice")
+    assert voice["python_type"]["type"] == "str | dict(str, Any)"
+    client.predict(model="tts-1", input="Hi", voice="ash", api_name="/createSpeech")
+    assert served.recorder.last("/v1/audio/speech").json == {
+        "model": "tts-1",
+        "input": "Hi",
+        "voice": "ash",
     }
 
 

@@ -289,3 +289,34 @@ def test_client_errors_are_the_one_line_message(client: Client) -> None:
         client.predict(prompt="LOUD", api_name="/generate")
     with pytest.raises(Exception, match=r"HTTP 403 Forbidden: You do not have enough credit"):
         client.predict(api_name="/problem")
+
+
+def test_the_chat_shows_the_message_before_its_request_goes(
+    media_api: tuple[str, FastAPI], plans: dict[str, OperationPlan]
+) -> None:
+    """Drawn while the request was on its way, the message held the first token back
+    (benchmarks/first_token.py); the page gets it first, then the call starts."""
+    import gradio as gr
+
+    from autoui.builder.chat import chat_view
+
+    started: list[dict[str, Any]] = []
+
+    def start(plan: OperationPlan, values: Any, session: str | None = None) -> LiveCall:
+        started.append(dict(values))
+        return LiveCall(Dispatcher(media_api[0]), plan, values, session)
+
+    with gr.Blocks() as demo:
+        chat_view(plans["chat"], start, None)
+    respond = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "respond")
+    said = {"chat.history": [], "chat.text": "hello", "chat.system": "", "chat.stream": False}
+    updates = respond(type("Request", (), {"session_hash": "s"})(), **said)
+    first = next(updates)
+    assert [m["content"] for m in next(v for v in first.values() if isinstance(v, list))] == [
+        "hello",
+        "",
+    ]
+    assert started == []  # nothing sent yet
+    *_, last = updates
+    assert len(started) == 1 and started[0]["messages"] == [{"role": "user", "content": "hello"}]
+    assert any(isinstance(v, list) and len(v) == 2 and v[1]["content"] for v in last.values())

@@ -38,7 +38,7 @@ from autoui.mapper.plan import (
     Variant,
     When,
 )
-from autoui.mapper.rules import Candidate, is_json, is_text_or_texts
+from autoui.mapper.rules import Candidate, is_json, is_text_or_texts, names_or_object
 from autoui.mapper.shapes import (
     main_type,
     open_enum,
@@ -270,8 +270,10 @@ class _Collector:
         ref = self.api.schemas.ref_of(raw)
         if not isinstance(options, list) or not 1 < len(options) <= MAX_VARIANTS:
             return False
-        if open_enum(self.api.schemas, schema) is not None or (
-            path and is_text_or_texts(self.api.schemas, schema)
+        if (
+            open_enum(self.api.schemas, schema) is not None
+            or names_or_object(self.api.schemas, schema) is not None
+            or (path and is_text_or_texts(self.api.schemas, schema))
         ):
             return False  # one field: names to pick from, or a text box (`rules.texts_rule`)
         if ref is not None and ref in place.refs[:-1]:
@@ -381,7 +383,8 @@ class _Collector:
         field.minimum, field.maximum, field.step = widget.minimum, widget.maximum, widget.step
         field.columns = widget.columns
         field.rule = rule
-        prefill(field, item.schema, item.examples, item.raw, self.api)
+        examples = item.examples or ([] if widget.example is NO_DEFAULT else [widget.example])
+        prefill(field, item.schema, examples, item.raw, self.api)
         field.default = fitting(field, field.default)
         field.server_default = fitting(field, field.server_default)
         field.placeholder = field.placeholder or widget.placeholder

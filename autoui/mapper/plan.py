@@ -25,6 +25,7 @@ InputKind = Literal[
     "checkbox",
     "tristate",  # an optional boolean: not set, true or false
     "dropdown",
+    "names",  # a dropdown of names that takes others, or a JSON object
     "multiselect",
     "list",
     "image",

@@ -132,6 +132,7 @@ class Widget:
     placeholder: str = ""
     columns: list[Column] | None = None
     custom_values: bool = False  # a dropdown that also takes values it does not list
+    example: Any = NO_DEFAULT  # an alternative's example, where the field's own has none
 
 
 Rule = Callable[[Candidate], Widget | None]
@@ -175,6 +176,12 @@ def _choosable(values: list[Any]) -> bool:
     )
 
 
+def _distinct(values: list[Any]) -> list[Any]:
+    """An enum's values as choices: each once, in the spec's order (specs list some twice,
+    and a dropdown would offer them twice), without `null` (a field left empty)."""
+    return list(dict.fromkeys(v for v in values if v is not None))
+
+
 def const_rule(c: Candidate) -> Widget | None:
     if "const" not in c.schema or not _choosable([c.schema["const"]]):
         return None
@@ -195,7 +202,7 @@ def enum_rule(c: Candidate) -> Widget | None:
         return None
     if not _choosable(enum):
         return None
-    return Widget("dropdown", c.kind or "string", choices=[v for v in enum if v is not None])
+    return Widget("dropdown", c.kind or "string", choices=_distinct(enum))
 
 
 def enum_array_rule(c: Candidate) -> Widget | None:
@@ -208,7 +215,7 @@ def enum_array_rule(c: Candidate) -> Widget | None:
     return Widget(
         "multiselect",
         "array",
-        choices=[v for v in enum if v is not None],
+        choices=_distinct(enum),
         item_type=main_type(items),
     )
 
@@ -378,6 +385,65 @@ def string_alternatives_rule(c: Candidate) -> Widget | None:
     ):
         return None
     return Widget("textbox", "string")
+
+
+def names_or_object(schemas: Schemas, schema: Mapping[str, Any]) -> list[str] | None:
+    """The names of "any name, or an object" (OpenAI's `voice`: a built-in voice's name,
+    any other name, or a custom voice `{"id": ...}`), or None. The alternatives, through
+    nested ones, are any string, strings named by an enum, and objects; all three kinds
+    are there. A closed list of names beside objects (`tool_choice`) is not one: its
+    objects keep their own fields under a selector."""
+    found = _names_or_object(schemas, schema)
+    return found[0] if found else None
+
+
+def _names_or_object(schemas: Schemas, schema: Mapping[str, Any]) -> tuple[list[str], Any] | None:
+    """names_or_object's names, and the first example of its text alternatives (OpenAI
+    gives its voices `example: ash`), or NO_DEFAULT."""
+    names: list[str] = []
+    kinds: set[str] = set()
+    examples: list[Any] = []
+
+    def walk(node: Any, depth: int) -> bool:
+        option = prepare(schemas, node)[0]
+        listed_examples = option.get("examples")
+        if isinstance(listed_examples, list) and listed_examples:
+            examples.append(listed_examples[0])
+        elif "example" in option:
+            examples.append(option["example"])
+        listed = option.get("anyOf", option.get("oneOf"))
+        if isinstance(listed, list):
+            return depth < 2 and all(walk(o, depth + 1) for o in listed)
+        kind = main_type(option)
+        if kind == "object":
+            kinds.add("object")
+            return True
+        if kind != "string" or option.get("format") in ("binary", "byte", "base64"):
+            return False
+        enum = option.get("enum")
+        if isinstance(enum, list):
+            names.extend(v for v in enum if isinstance(v, str))
+            return True
+        kinds.add("any name")
+        return True
+
+    listed = schema.get("anyOf", schema.get("oneOf"))
+    if not isinstance(listed, list) or not all(walk(o, 0) for o in listed):
+        return None
+    if not names or kinds != {"object", "any name"}:
+        return None
+    texts = [e for e in examples if isinstance(e, str)]
+    return list(dict.fromkeys(names)), texts[0] if texts else NO_DEFAULT
+
+
+def names_or_object_rule(c: Candidate) -> Widget | None:
+    """A dropdown of the names that takes any other name, and a JSON object typed in it
+    is sent as the object: the first thing a user does (pick a voice) needs no selector
+    of shapes, and the object stays reachable (`dispatcher.values` parses it)."""
+    found = _names_or_object(c.schemas, c.schema)
+    if found is None or not _choosable(found[0]):
+        return None
+    return Widget("names", "any", choices=found[0], custom_values=True, example=found[1])
 
 
 def file_rule(c: Candidate) -> Widget | None:
@@ -582,6 +648,7 @@ RULES: list[Rule] = [
     text_body_rule,
     file_alternatives_rule,
     texts_rule,
+    names_or_object_rule,
     open_enum_rule,
     string_alternatives_rule,
     const_rule,
