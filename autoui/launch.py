@@ -27,7 +27,7 @@ from gradio.routes import App
 
 from autoui.builder import endpoints_of
 from autoui.builder.mcp_tools import Blocks, check_mcp_server
-from autoui.serve import ContentPolicy, mount_blocks
+from autoui.mounted import ContentPolicy, mount_blocks
 from autoui.split import PAGE, PageRedirect
 
 # The options of `launch()` that are about the page (its login, looks, files), given to

@@ -21,13 +21,14 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from autoui.builder import endpoints_of, theme_of
 from autoui.builder.api_blocks import set_threads
 from autoui.builder.mcp_tools import check_mcp_server
 from autoui.errors import ConfigError
+from autoui.mounted import ContentPolicy, mount_blocks
+from autoui.split import mount_split
 
 log = logging.getLogger("autoui")
 
@@ -70,58 +71,7 @@ def mount_page(
     endpoints = endpoints_of(demo)
     if endpoints is None:
         return mount_blocks(app, demo, path, mcp_server=mcp, **options)
-    from autoui.split import mount_split  # it builds on mount_blocks below
-
     return mount_split(app, demo, endpoints, path, mcp=mcp, **options)
-
-
-# What the page may load besides its own files: pictures, sounds and videos only from the
-# page server itself (where autoui puts what it fetched) and inline. A spec's or a reply's
-# text cannot make a browser fetch anything else, whatever gets past the sanitisers
-# (`<img>`, `srcset`, `poster`, CSS `url()`, SVG `<image>`): no tracking pixel, no request
-# to an address on the user's network.
-CONTENT_POLICY = "img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'"
-
-
-class ContentPolicy:
-    """Adds the `Content-Security-Policy` header to every response under `prefix`."""
-
-    def __init__(self, app: ASGIApp, prefix: str = "") -> None:
-        self.app = app
-        self.prefix = prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or not (
-            path == self.prefix or path.startswith(self.prefix + "/")
-        ):
-            await self.app(scope, receive, send)
-            return
-
-        async def with_policy(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = CONTENT_POLICY
-            await send(message)
-
-        await self.app(scope, receive, with_policy)
-
-
-def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> FastAPI:
-    """`gr.mount_gradio_app`, closing a hole it leaves open.
-
-    Gradio refuses request data naming a file that was not uploaded (`/etc/passwd`)
-    only once `Blocks.has_launched` is set, which `launch()` does and mounting does not
-    (Gradio 6.31). Without it, anyone could make the app read a server file and send
-    it to the API. tests/test_file_paths.py sends those requests.
-    """
-    options.setdefault("theme", theme_of(demo))
-    mounted = gr.mount_gradio_app(app, demo, path=path, **options)
-    demo.has_launched = True
-    # Gradio notes why its MCP server did not start, and serves on without it.
-    if options.get("mcp_server") and demo.mcp_error:
-        raise ConfigError(demo.mcp_error)
-    return mounted
 
 
 def exposure_warnings(

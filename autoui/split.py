@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from autoui.gcpause import paused_gc
-from autoui.serve import mount_blocks
+from autoui.mounted import mount_blocks
 
 log = logging.getLogger("autoui")
 

@@ -66,7 +66,8 @@ def child(kind: str, spec: str) -> dict[str, Any]:
 
     import autoui
     from autoui.builder import endpoints_of
-    from autoui.serve import asgi_app, mount_blocks
+    from autoui.mounted import mount_blocks
+    from autoui.serve import asgi_app
 
     out: dict[str, Any] = {}
     if kind == "autoui":
