@@ -243,3 +243,50 @@ def test_a_swagger2_parameter_without_a_type_keeps_what_it_says() -> None:
     (field,) = only(api).fields
     assert (field.component, field.choices) == ("dropdown", ["asc", "desc"])
     assert warnings(api) == ["#/paths/~1x/get/parameters/0: parameter 'order' declares no type"]
+
+
+def test_an_authorization_parameter_beside_a_scheme_is_warned_and_wins_when_given() -> None:
+    """zenoti.com: a `basic` scheme and, in 66 operations, an optional `Authorization`
+    header parameter (its key, `apikey ...`, goes there): two ways to say one header.
+    The parameter's value is sent in place of the scheme's credential, and inspect says so."""
+    from support.echo import recorder_app
+
+    from autoui.dispatcher.auth import Authenticator, SessionStore, startup_secrets
+
+    header = {"in": "header", "name": "Authorization", "type": "string"}
+    document = swagger(
+        {"/a": get(header, op_id="a"), "/b": get(header, op_id="b")},
+        securityDefinitions={"API Key": {"type": "basic"}},
+        security=[{"API Key": []}],
+    )
+    api = autoui.load_spec(document)
+    assert warnings(api) == [
+        "#/paths/~1a/get: header parameter 'Authorization' and security scheme 'API Key' "
+        "both set this header (2 operations): a value given for the parameter replaces "
+        "the scheme's credential"
+    ]
+    assert "both set this header" in text_report(plan_api(api), "http://x")
+    plan = plan_api(api).operations[0]
+    (field,) = plan.fields
+    backend = recorder_app()
+    with serve_asgi(backend) as url:
+        secrets = startup_secrets(api, {"API Key": "user:pw"})
+        auth = Authenticator(api, SessionStore(), startup=secrets, base_url=url)
+        dispatcher = Dispatcher(url, auth=auth)
+        assert dispatcher.call(plan, {field.api_param: "apikey k-123"}, "tab").ok
+        assert dispatcher.call(plan, {}, "tab").ok
+    sent = [seen["headers"]["authorization"] for seen in backend.state.seen]
+    assert sent == ["apikey k-123", "Basic dXNlcjpwdw=="]  # base64 of user:pw
+
+
+def test_no_warning_for_a_header_parameter_no_scheme_of_its_operation_sets() -> None:
+    key = {"in": "header", "name": "X-Key", "type": "string"}
+    document = swagger(
+        {"/a": get(key, op_id="a"), "/b": {"get": {**get(key)["get"], "security": []}}},
+        securityDefinitions={
+            "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+            "basic": {"type": "basic"},
+        },
+        security=[{"basic": []}],
+    )
+    assert warnings(autoui.load_spec(document)) == []
