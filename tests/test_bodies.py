@@ -383,6 +383,17 @@ def test_multipart_parts_carry_their_encoding_content_type(backend, plans, files
     ]
 
 
+def test_a_required_multipart_body_with_no_part_set_is_sent_empty(backend, plans) -> None:
+    """exude-api's `/exude/{type}/file`: a required multipart body whose one property is
+    optional. With nothing set, the request went out with no body (and Prism refused it:
+    "Body parameter is required"); it is an empty multipart body."""
+    echoed = send(backend, plans["upload"])
+    assert echoed["content_type"].startswith("multipart/form-data; boundary=")
+    boundary = echoed["content_type"].split("boundary=", 1)[1]
+    assert body_of(echoed) == f"--{boundary}--\r\n".encode()
+    assert parts_of(echoed) == []
+
+
 def test_form_fields_follow_their_encoding_styles_and_allow_reserved(backend, plans) -> None:
     echoed = send(
         backend,

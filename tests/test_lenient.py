@@ -290,3 +290,18 @@ def test_no_warning_for_a_header_parameter_no_scheme_of_its_operation_sets() -> 
         security=[{"basic": []}],
     )
     assert warnings(autoui.load_spec(document)) == []
+
+
+def test_a_path_parameter_the_path_key_does_not_hold_is_left_out(echo: str) -> None:
+    """The schema tests' operation example: `petId` in the path of `/pets/{id}`. The form
+    asked for a required `petId` that no request could carry (and dropped it)."""
+    pet_id = {"in": "path", "name": "petId", "required": True, "schema": {"type": "string"}}
+    api = autoui.load_spec(openapi("3.1.0", {"/echo/pets/{id}": get(pet_id)}))
+    assert [(f.name, f.location) for f in only(api).fields] == [("id", "path")]
+    assert warnings(api) == [
+        "#/paths/~1echo~1pets~1{id}/get: path parameter 'petId' is not in the path key "
+        "'/echo/pets/{id}', so a request has nowhere to put it: left out",
+        "#/paths/~1echo~1pets~1{id}/get: path variables without a parameter: {id}; each is "
+        "read as a required string",
+    ]
+    assert Dispatcher(echo).call(only(api), {"id": "7"}).data["raw_path"] == "/echo/pets/7"
