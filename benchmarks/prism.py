@@ -93,21 +93,89 @@ def listens(pid: int, port: int) -> bool:
 _DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
 
 
-def servable(spec: Path, folder: Path) -> Path:
-    """The document as Prism can read it offline.
+def servable(spec: Path, folder: Path, operations: set[tuple[str, str]] | None = None) -> Path:
+    """The document as Prism can read it offline, and quickly.
 
     Prism resolves every `$ref` member, even one inside an example value, which OpenAPI
     says is literal data: GitHub's SCIM examples hold `"$ref": "https://api.github.com/
     scim/..."`, which Prism downloads, and fails without a network. Prism gets a copy
     without the examples holding such a link; nothing it checks a request against changes.
+
+    With `operations` (path key, lower-case method), the copy holds only those operations
+    and what they reach by `$ref` (a sample of a large document): Prism reads all of a
+    document before it listens, minutes of CPU for Stripe's or Kubernetes'. A document
+    with a `$ref` to another file is served whole (the copy would lose its neighbours).
     """
     text = spec.read_text(encoding="utf-8", errors="replace")
-    if not re.search(r"""\$ref['"]?\s*:\s*['"]?https?://""", text):
+    linked = re.search(r"""\$ref['"]?\s*:\s*['"]?https?://""", text)
+    if re.search(r"""\$ref['"]?\s*:\s*['"]?(?!#|https?://)[^'"\s]""", text):
+        operations = None
+    if not linked and operations is None:
         return spec
     document = json.loads(text) if spec.suffix == ".json" else yaml.load(text, yaml.CSafeLoader)
+    if linked:
+        document = _without_linked_examples(document)
+    if operations is not None:
+        document = _only(document, operations)
     copy = folder / f"{spec.stem}.json"
-    copy.write_text(json.dumps(_without_linked_examples(document)), encoding="utf-8")
+    copy.write_text(json.dumps(document), encoding="utf-8")
     return copy
+
+
+_SECTIONS = ("definitions", "parameters", "responses")  # Swagger 2.0's reusable parts
+
+
+def _only(document: dict[str, Any], operations: set[tuple[str, str]]) -> dict[str, Any]:
+    """The document with only `operations`, and of its reusable parts only those they reach."""
+    paths: dict[str, Any] = {}
+    for key, item in (document.get("paths") or {}).items():
+        if isinstance(item, dict) and any((key, m) in operations for m in item):
+            paths[key] = {m: v for m, v in item.items() if (key, m) in operations or
+                          m not in _METHODS}  # fmt: skip
+    reached: set[str] = set()
+    pending = [paths]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in reached:
+                reached.add(ref)
+                pending.append(_at(document, ref))
+            pending.extend(v for k, v in node.items() if k != "$ref")
+    if any(ref.startswith("#/paths/") for ref in reached):
+        return document  # a part of another operation: served whole
+    # The reusable part each reaches: #/components/schemas/Name, #/definitions/Name
+    kept = {"/".join(r.split("/")[: 4 if r.startswith("#/components/") else 3]) for r in reached}
+
+    def used(section: str, parts: Any) -> Any:
+        if not isinstance(parts, dict):
+            return parts
+        return {name: part for name, part in parts.items()
+                if f"{section}/{name.replace('~', '~0').replace('/', '~1')}" in kept}  # fmt: skip
+
+    out = {**document, "paths": paths}
+    for section in _SECTIONS:
+        if section in document:
+            out[section] = used(f"#/{section}", document[section])
+    if isinstance(document.get("components"), dict):
+        out["components"] = {
+            kind: parts if kind == "securitySchemes" else used(f"#/components/{kind}", parts)
+            for kind, parts in document["components"].items()
+        }
+    return out
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _at(document: Any, ref: str) -> Any:
+    node = document
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def _without_linked_examples(node: Any) -> Any:
@@ -138,15 +206,23 @@ class PrismFailed(Exception):
 class Prism:
     """`prism mock` on one document, on a free loopback port; started again if it dies."""
 
-    def __init__(self, spec: Path, log: Path) -> None:
+    def __init__(self, spec: Path, log: Path, wait: bool = True) -> None:
+        """Started; with `wait=False`, `ready()` waits until it listens (Prism takes a
+        while to read a document: the caller can do other work meanwhile)."""
         self.spec, self.log_path = spec, log
         self.restarts = -1
-        self.start()
+        self.launch()
+        if wait:
+            self.ready()
 
-    def start(self, tries: int = 3) -> None:
+    def start(self) -> None:
+        self.launch()
+        self.ready()
+
+    def launch(self) -> None:
         self.port = free_port()
         self.restarts += 1
-        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.logged = self.log_path.stat().st_size if self.log_path.exists() else 0
         command = [str(PRISM_BIN), "mock", str(self.spec), "--port", str(self.port)]
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -155,14 +231,17 @@ class Prism:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
+
+    def ready(self, tries: int = 3) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not listens(self.proc.pid, self.port):
             if self.proc.poll() is not None:
-                said = self.log_since(logged)
+                said = self.log_since(self.logged)
                 if "EADDRINUSE" in said and tries > 1:  # another program took the port
                     self.restarts -= 1
-                    return self.start(tries - 1)
-                raise PrismFailed(f"Prism exited ({self.proc.returncode}): {said[-1500:].strip()}")
+                    self.launch()
+                    return self.ready(tries - 1)
+                raise PrismFailed(f"Prism exited ({self.proc.returncode}): {_gist(said)}")
             if time.monotonic() > deadline:
                 self.stop()
                 raise PrismFailed(f"Prism did not listen within {STARTUP_SECONDS} s")
@@ -187,6 +266,13 @@ class Prism:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+
+
+def _gist(log: str) -> str:
+    """What Prism said when it exited: its error lines (yargs prints the usage around
+    them), else the end of its log."""
+    errors = [line.strip() for line in log.splitlines() if "rror" in line and "--" not in line]
+    return " / ".join(errors)[-1500:] if errors else log[-1500:].strip()
 
 
 @dataclass
