@@ -108,18 +108,30 @@ def servable(spec: Path, folder: Path, operations: set[tuple[str, str]] | None =
     """
     text = spec.read_text(encoding="utf-8", errors="replace")
     linked = re.search(r"""\$ref['"]?\s*:\s*['"]?https?://""", text)
-    if re.search(r"""\$ref['"]?\s*:\s*['"]?(?!#|https?://)[^'"\s]""", text):
-        operations = None
     if not linked and operations is None:
         return spec
     document = json.loads(text) if spec.suffix == ".json" else yaml.load(text, yaml.CSafeLoader)
+    if operations is not None and not _refers_to_files(document):
+        document = _only(document, operations)
+    elif not linked:
+        return spec
     if linked:
         document = _without_linked_examples(document)
-    if operations is not None:
-        document = _only(document, operations)
     copy = folder / f"{spec.stem}.json"
     copy.write_text(json.dumps(document), encoding="utf-8")
     return copy
+
+
+def _refers_to_files(node: Any) -> bool:
+    """Whether a `$ref` of the document names another file (not `#...`, not a URL)."""
+    if isinstance(node, list):
+        return any(_refers_to_files(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    ref = node.get("$ref")
+    if isinstance(ref, str) and not ref.startswith(("#", "http://", "https://")):
+        return True
+    return any(_refers_to_files(value) for value in node.values())
 
 
 _SECTIONS = ("definitions", "parameters", "responses")  # Swagger 2.0's reusable parts
