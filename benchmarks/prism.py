@@ -191,15 +191,21 @@ def _at(document: Any, ref: str) -> Any:
 
 
 def _without_linked_examples(node: Any) -> Any:
+    """`node` without the example values that hold a linked `$ref`. A map of named
+    examples (a media type's, or `components/examples`) keeps each name, which other
+    `$ref`s may point at, as an empty Example Object."""
     if isinstance(node, list):
         return [_without_linked_examples(item) for item in node]
     if not isinstance(node, dict):
         return node
-    return {
-        key: _without_linked_examples(value)
-        for key, value in node.items()
-        if not (key in ("example", "examples") and _links(value))
-    }
+    out = {}
+    for key, value in node.items():
+        if key == "examples" and isinstance(value, dict):
+            out[key] = {name: {} if _links(v) else _without_linked_examples(v)
+                        for name, v in value.items()}  # fmt: skip
+        elif not (key in ("example", "examples") and _links(value)):
+            out[key] = _without_linked_examples(value)
+    return out
 
 
 def _links(node: Any) -> bool:
