@@ -333,6 +333,13 @@ def classify(
     """(blame, reason): see the module's doc."""
     if sent is None and emptied(op, given, error):
         return "design", EMPTIED
+    routed = any(
+        e.get("code") == "NO_PATH_MATCHED_ERROR" or e["location"][:1] == ["path"] for e in errors
+    )
+    if "${" in op.operation.path and routed:
+        # autoui reads `${name}` as `{name}` (its warning says so); taken literally, the
+        # segment is `$` and a value, which Prism mis-routes besides (a segment of two parts)
+        return "spec", "a shell-style ${name} in a path key"
     if sent is not None:
         reason = prism.known_bug(op.operation.path, op.operation.parameters, errors, sent)
         if reason:

@@ -417,6 +417,9 @@ def _place(location: Any) -> list[Any]:
     return place[1:] if place[:1] == ["request"] else place
 
 
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_MEDIA_RANGE = re.compile(rf"{_TOKEN}/{_TOKEN}\s*(;|$)")
+
 # Header parameters OpenAPI 3 says to ignore (Parameter Object, `name`).
 _IGNORED_HEADERS = ("accept", "content-type", "authorization")
 
@@ -433,6 +436,12 @@ def known_bug(path: str, parameters: Any, errors: list[Violation], sent: Exchang
             # validator/deserializers/style/simple.js calls `value.split` on the array that
             # uri-template-lite made of a path value holding a comma
             return "crashes on an array in the path"
+        if sent and not all(
+            _MEDIA_RANGE.match(r.strip()) for r in sent.header("accept").split(",")
+        ):
+            # mocker/negotiator/InternalHelpers.js, findBestHttpContentByMediaType: the
+            # content-type package's parse throws on it, uncaught, and the process ends
+            return "crashes on an Accept header that is not a media type"
         return "crashed"
     mixed = [s for s in path.split("/") if "{" in s and not re.fullmatch(r"\{[^{}]+\}", s)]
     if mixed and ("NO_PATH_MATCHED_ERROR" in codes or any(_where(e)[0] == "path" for e in errors)):
@@ -456,6 +465,11 @@ def known_bug(path: str, parameters: Any, errors: list[Violation], sent: Exchang
         # validator/index.js, checkRequiredBodyIsProvided: `!body` takes "", 0, false for none
         return 'takes a falsy JSON body ("", 0, false) for no body'
     return ""
+
+
+def _bad_accept(accept: str) -> bool:
+    """Whether an Accept header was sent and one of its ranges is not a media type."""
+    return bool(accept) and not all(_MEDIA_RANGE.match(r.strip()) for r in accept.split(","))
 
 
 def _where(error: Violation) -> tuple[str, str]:

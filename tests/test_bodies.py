@@ -361,6 +361,31 @@ def test_a_media_type_the_body_does_not_offer_is_refused(backend, plans) -> None
     assert reply.error is not None and reply.error.startswith("send as: 'text/csv' is not one of")
 
 
+def test_alternatives_that_only_require_properties_leave_one_object_of_fields(backend) -> None:
+    """urlbox: an object whose `oneOf` says which of its properties is required (`url`
+    or `html`). It was a selector between two text boxes, each sent as the whole body."""
+    render = {
+        "type": "object",
+        "properties": {"url": STRING, "html": STRING, "width": {"type": "integer"}},
+        "oneOf": [{"required": ["url"]}, {"required": ["html"]}],
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "render", "version": "1"},
+        "paths": {"/echo/render": _post("render", {"application/json": {"schema": render}})},
+    }
+    (plan,) = plan_api(autoui.load_spec(document)).operations
+    assert [(f.api_param, f.component) for f in plan.fields] == [
+        ("url", "textbox"),
+        ("html", "textbox"),
+        ("width", "number"),
+    ]
+    assert json.loads(body_of(send(backend, plan, html="<p>hi</p>"))) == {"html": "<p>hi</p>"}
+    assert check(plan, {"html": "<p>hi</p>"}) == []
+    # Neither: the check before sending names the first alternative's property.
+    assert check(plan, {"width": 3}) == [Issue("url", "required", "a value is required")]
+
+
 # --- multipart and forms -------------------------------------------------------------------
 
 
