@@ -145,7 +145,9 @@ def _only(document: dict[str, Any], operations: set[tuple[str, str]]) -> dict[st
             paths[key] = {m: v for m, v in item.items() if (key, m) in operations or
                           m not in _METHODS}  # fmt: skip
     reached: set[str] = set()
-    pending = [paths]
+    # From the kept operations and all else but the reusable parts (3.1's webhooks too).
+    pending: list[Any] = [paths]
+    pending += [v for k, v in document.items() if k not in ("paths", "components", *_SECTIONS)]
     while pending:
         node = pending.pop()
         if isinstance(node, list):
