@@ -369,6 +369,9 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
     if any(e["location"][:1] == ["path"] for e in errors) and unplaced(document, op.operation):
         # Prism requires it in the path, where the path key has no place for it
         return "a path parameter its path key does not hold"
+    if any(e.get("code") == "format" and 'format "int' in str(e.get("message")) for e in errors):
+        # `type: number, format: int64`: the values the type allows, the format refuses
+        return "a number whose format is an integer's (int32, int64)"
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
     if (

@@ -305,3 +305,66 @@ def test_a_path_parameter_the_path_key_does_not_hold_is_left_out(echo: str) -> N
         "read as a required string",
     ]
     assert Dispatcher(echo).call(only(api), {"id": "7"}).data["raw_path"] == "/echo/pets/7"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(
+            swagger(
+                {
+                    "/echo/m": get(
+                        {"in": "query", "name": "start", "type": "number", "format": "int64"}
+                    )
+                }
+            ),
+            id="2.0 parameter",
+        ),
+        pytest.param(
+            openapi(
+                "3.0.3",
+                {
+                    "/echo/m": get(
+                        {
+                            "in": "query",
+                            "name": "start",
+                            "schema": {"type": "number", "format": "int32"},
+                        }
+                    )
+                },
+            ),
+            id="3.0 schema",
+        ),
+    ],
+)
+def test_a_number_with_an_integer_format_is_an_integer(echo: str, document: dict[str, Any]) -> None:
+    """mailhog's `start` (`type: number, format: int64`): Prism refused 1.5 by its format;
+    the field takes whole numbers and the value goes out as one."""
+    api = autoui.load_spec(document)
+    (field,) = only(api).fields
+    assert field.value_type == "integer"
+    assert any("`type: number` with `format: int" in w for w in warnings(api)), warnings(api)
+    assert Dispatcher(echo).call(only(api), {field.api_param: 7}).data["raw_query"] == "start=7"
+
+
+def test_a_list_of_types_before_3_1_is_read_and_checked_as_any_of_them() -> None:
+    """stoplight.io's `specData: {type: [object, string]}` in Swagger 2.0: the check
+    before sending crashed on it ("unhashable type: 'list'") and refused every request."""
+    from autoui.dispatcher.checks import check
+
+    body = {
+        "in": "body",
+        "name": "body",
+        "schema": {
+            "type": "object",
+            "properties": {"specData": {"type": ["object", "string"]}},
+        },
+    }
+    api = autoui.load_spec(swagger({"/publish": {"post": {**get(body)["get"]}}}))
+    plan = only(api)
+    (field,) = plan.fields
+    assert check(plan, {field.api_param: '"a text"'}) == []
+    assert check(plan, {field.api_param: '{"openapi": "3.0.0"}'}) == []
+    (issue,) = check(plan, {field.api_param: "5"})
+    assert (issue.where, issue.rule) == ("specData", "type")
+    assert any("a list of types is OpenAPI 3.1's" in w for w in warnings(api)), warnings(api)
