@@ -140,7 +140,7 @@ def check_document(
             f"http://127.0.0.1:{port}",
             verbose=False,
             download_files=False,
-            httpx_kwargs={"timeout": 600},
+            httpx_kwargs={"timeout": 1800},
         )
         inline = Inliner(api.schemas.document)
         valid = validator(inline, api.schemas.dialect)
