@@ -275,8 +275,12 @@ def arguments(
             items = value if f.value_type == "array" and isinstance(value, list) else [value]
             files = []
             for i, item in enumerate(items):
-                upload = folder / f"{f.api_param}-{i}.bin"
-                upload.write_bytes(str(item).encode("utf-8") or b"\0")
+                # A document (Kubernetes' `*/*` bodies) is uploaded as a JSON file, as a
+                # user would; anything else as the bytes of its text.
+                document = not isinstance(item, str)
+                upload = folder / f"{f.api_param}-{i}.{'json' if document else 'bin'}"
+                text = json.dumps(item) if document else item
+                upload.write_bytes(text.encode("utf-8") or b"\0")
                 files.append(handle_file(str(upload)))
             given[f.api_param] = files if f.value_type == "array" else files[0]
         elif f.encoding == "json" and (isinstance(value, str) or value is None):
@@ -369,8 +373,14 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
     if any(e["location"][:1] == ["path"] for e in errors) and unplaced(document, op.operation):
         # Prism requires it in the path, where the path key has no place for it
         return "a path parameter its path key does not hold"
-    if any(e.get("code") == "format" and 'format "int' in str(e.get("message")) for e in errors):
-        # `type: number, format: int64`: the values the type allows, the format refuses
+    refused = " ".join(str(e.get("message")) for e in errors if e.get("code") == "not-sent")
+    if any(
+        e.get("code") == "format" and 'format "int' in str(e.get("message")) for e in errors
+    ) or (
+        "is not an integer" in refused and integer_formatted_number(document, op.operation.pointer)
+    ):
+        # `type: number, format: int64`: what the type allows, the format refuses (Prism)
+        # and autoui, reading it as an integer, does not send
         return "a number whose format is an integer's (int32, int64)"
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
@@ -405,6 +415,26 @@ def unplaced(document: Mapping[str, Any], operation: Any) -> list[str]:
             if "{" + str(param.get("name")) + "}" not in operation.path:
                 found.append(str(param.get("name")))
     return found
+
+
+def integer_formatted_number(document: Mapping[str, Any], pointer: str) -> bool:
+    """Whether the raw operation (its `$ref`s followed) holds `type: number` with an
+    integer's format."""
+    seen: set[str] = set()
+    pending: list[Any] = [raw_operation(document, pointer)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, Mapping):
+            if node.get("type") == "number" and node.get("format") in ("int32", "int64"):
+                return True
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+                seen.add(ref)
+                pending.append(raw_operation(document, ref))
+            pending.extend(node.values())
+    return False
 
 
 def raw_operation(document: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
