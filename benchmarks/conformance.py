@@ -374,6 +374,9 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         # Prism requires it in the path, where the path key has no place for it
         return "a path parameter its path key does not hold"
     refused = " ".join(str(e.get("message")) for e in errors if e.get("code") == "not-sent")
+    if "cannot serialise" in refused and "styles define only" in refused:
+        # OpenAPI's styles write primitives, arrays of them and flat objects: autoui says so
+        return "a parameter whose schema allows values its style cannot write"
     if any(
         e.get("code") == "format" and 'format "int' in str(e.get("message")) for e in errors
     ) or (
