@@ -421,10 +421,11 @@ def unplaced(document: Mapping[str, Any], operation: Any) -> list[str]:
 
 
 def integer_formatted_number(document: Mapping[str, Any], pointer: str) -> bool:
-    """Whether the raw operation (its `$ref`s followed) holds `type: number` with an
-    integer's format."""
+    """Whether the raw operation or its path item's parameters (their `$ref`s followed)
+    hold `type: number` with an integer's format."""
     seen: set[str] = set()
-    pending: list[Any] = [raw_operation(document, pointer)]
+    item = raw_operation(document, pointer.rsplit("/", 1)[0])
+    pending: list[Any] = [raw_operation(document, pointer), item.get("parameters")]
     while pending:
         node = pending.pop()
         if isinstance(node, list):
