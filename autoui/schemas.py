@@ -203,7 +203,8 @@ def normalize(node: Any, dialect: Dialect, mended: list[str] | None = None) -> d
     `exclusiveMinimum` becomes a number, `example` becomes `examples`, 2.0's
     `type: file` becomes a binary string and its string `discriminator` an object.
     Real specs' mistakes are read as meant, and said in `mended`: `type: file` or
-    `nullable` in a dialect that has no such thing, a type name such as `int`.
+    `nullable` in a dialect that has no such thing, a type name such as `int`, a number
+    whose format is an integer's (`int64`), a list of types before 3.1.
     """
     if node is True or node is None:
         return {}
@@ -219,6 +220,12 @@ def normalize(node: Any, dialect: Dialect, mended: list[str] | None = None) -> d
         out["type"] = "string"
         out["format"] = "binary"
     _mend_type_name(out, notes)
+    if dialect != "3.1" and isinstance(out.get("type"), list):
+        notes.append("a list of types is OpenAPI 3.1's: read as any of them")
+    if out.get("type") == "number" and out.get("format") in ("int32", "int64"):
+        # mailhog, opto22: what the format says is an integer; Prism checks it so
+        notes.append(f"`type: number` with `format: {out['format']}`: read as an integer")
+        out["type"] = "integer"
     if dialect == "3.1" and "nullable" in out:
         notes.append(_MENDED_NULLABLE)
     if dialect != "3.1":

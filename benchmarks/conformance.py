@@ -1,7 +1,7 @@
 """Are autoui's requests what the spec says? Stoplight Prism judges, over the corpus.
 
     python benchmarks/conformance.py [SPECS_DIR] [--subset ci] [--only TEXT] [--jobs N]
-                                     [--out FILE] [--timeout S]
+                                     [--resume] [--one-request-above N] [--timeout S]
 
 For each document of SPECS_DIR (default `../shared/specs`, listed by its `INDEX.tsv`):
 
@@ -28,10 +28,14 @@ A request Prism refuses (or one autoui refuses to send) is classified:
 - `design`: autoui's documented rule that an empty optional field is not sent;
 - `autoui`: everything else.
 
-Values the generator cannot draw (a schema it cannot satisfy, over GENERATE_SECONDS) are
-counted apart as `not_generated`. Results go to `benchmarks/results/conformance.json`
-(`--subset ci`: `conformance-ci.json`), rewritten as documents finish; the exit status is
-1 when there is a failure of autoui's.
+Values the generator cannot draw (a schema it cannot satisfy, over GENERATE_SECONDS of CPU) are
+counted apart as `not_generated`. The whole corpus takes hours: each document's result
+is written as it finishes, one file a document under `benchmarks/results/conformance/`
+(its path with `/` as `__`), so that `--resume` skips the documents already there and
+`--only` reruns a few; `--one-request-above N` sends one request per operation (the
+richer) for documents of more than N operations, and the file says so. `--subset ci`
+writes `conformance-ci.json` instead. The summary of the run goes to stdout; the exit
+status is 1 when there is a failure of autoui's among the documents run.
 """
 
 from __future__ import annotations
@@ -71,9 +75,9 @@ CI_SUBSET = (
     "apis-guru-2017-json/appveyor.com/0.20170106.0.json",  # Swagger 2.0 forms and files
     "oai-examples/v3.0/petstore-expanded.yaml",
 )
-GENERATE_SECONDS = 20  # per operation
+GENERATE_SECONDS = 20  # CPU seconds per operation
 CALL_SECONDS = 60
-BATCH = 12  # documents per pool of workers: a served app leaves memory behind
+BATCH = 30  # documents per pool of workers: a served app leaves memory behind
 BLAMES = ("autoui", "design", "spec", "prism")
 EMPTIED = "an empty optional field is not sent (autoui's rule), and its object needs it"
 
@@ -81,8 +85,13 @@ EMPTIED = "an empty optional field is not sent (autoui's rule), and its object n
 # --- one document ------------------------------------------------------------------------
 
 
-def check_document(path: str, specs: str) -> dict[str, Any]:
-    """Every operation of one document, through autoui's API and Prism."""
+def check_document(
+    path: str, specs: str, per_operation: int = 2, at_most: int | None = None
+) -> dict[str, Any]:
+    """Every operation of one document, through autoui's API and Prism: `per_operation`
+    requests each (2: only what is required, and a richer one; 1: the richer). With
+    `at_most`, a document of more operations has that many checked, evenly spaced in
+    its order (every k-th), and its result says how many it has."""
     import gradio_client
     import uvicorn
 
@@ -93,21 +102,27 @@ def check_document(path: str, specs: str) -> dict[str, Any]:
 
     started = time.perf_counter()
     result: dict[str, Any] = {"path": path, "operations": 0}
+    result["requests_per_operation"] = per_operation
     try:
         api = autoui.load_spec(str(Path(specs) / path))
     except Exception as exc:
         return {**result, "error": f"autoui cannot load it: {exc}"[:300]}
+    result["operations_in_document"] = len(api.operations)
+    if not api.operations:  # nothing to send (Prism refuses to serve such a document)
+        return {**result, "counts": {}, "failures": [], "seconds": 0.0}
     for op in api.operations:
         op.servers = []  # every call goes to the mock
     work = Path(tempfile.mkdtemp(prefix="autoui-conformance-"))
-    try:
-        judge = prism.Prism(prism.servable(Path(specs) / path, work), work / "prism.log")
-    except prism.PrismFailed as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        return {**result, "error": str(exc)[:500], "prism_failed": True}
+    operations = plan_api(api).operations
+    checked = sample(operations, at_most)
+    some = {(op.operation.path, op.operation.method.lower()) for op in checked}
+    served = prism.servable(Path(specs) / path, work, some if checked != operations else None)
+    # Prism reads the document while autoui builds the app and its client connects.
+    judge = prism.Prism(served, work / "prism.log", wait=False)
     recorder = prism.Recorder(judge)
     counts: Counter[str] = Counter()
     failures: list[dict[str, Any]] = []
+    spent: Counter[str] = Counter()  # seconds: building and starting, generating values
     server = None
     try:
         demo = build_app(
@@ -125,15 +140,22 @@ def check_document(path: str, specs: str) -> dict[str, Any]:
             f"http://127.0.0.1:{port}",
             verbose=False,
             download_files=False,
-            httpx_kwargs={"timeout": 600},
+            httpx_kwargs={"timeout": 1800},
         )
         inline = Inliner(api.schemas.document)
         valid = validator(inline, api.schemas.dialect)
-        for op in plan_api(api).operations:
+        try:
+            judge.ready()
+        except prism.PrismFailed as exc:
+            return {**result, "error": str(exc)[:500], "prism_failed": True}
+        spent["start"] = time.perf_counter() - started
+        for op in checked:
             result["operations"] += 1
             try:
+                drawing = time.perf_counter()
                 with time_limit(GENERATE_SECONDS):
-                    generated = requests_for(op, inline)
+                    generated = requests_for(op, inline)[-per_operation:]
+                spent["generate"] += time.perf_counter() - drawing
             except (Exception, TimeLimit) as exc:  # a schema it cannot satisfy, or slow
                 counts["not_generated"] += 1
                 failures.append(
@@ -168,8 +190,16 @@ def check_document(path: str, specs: str) -> dict[str, Any]:
         "counts": dict(counts),
         "prism_restarts": judge.restarts,
         "failures": failures,
+        "spent": {k: round(v, 1) for k, v in spent.items()},
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def sample(items: list[Any], at_most: int | None) -> list[Any]:
+    """`at_most` of the items, evenly spaced (all of them when there are no more)."""
+    if at_most is None or len(items) <= at_most:
+        return items
+    return [items[i * len(items) // at_most] for i in range(at_most)]
 
 
 def send(
@@ -245,8 +275,12 @@ def arguments(
             items = value if f.value_type == "array" and isinstance(value, list) else [value]
             files = []
             for i, item in enumerate(items):
-                upload = folder / f"{f.api_param}-{i}.bin"
-                upload.write_bytes(str(item).encode("utf-8") or b"\0")
+                # A document (Kubernetes' `*/*` bodies) is uploaded as a JSON file, as a
+                # user would; anything else as the bytes of its text.
+                document = not isinstance(item, str)
+                upload = folder / f"{f.api_param}-{i}.{'json' if document else 'bin'}"
+                text = json.dumps(item) if document else item
+                upload.write_bytes(text.encode("utf-8") or b"\0")
                 files.append(handle_file(str(upload)))
             given[f.api_param] = files if f.value_type == "array" else files[0]
         elif f.encoding == "json" and (isinstance(value, str) or value is None):
@@ -303,6 +337,13 @@ def classify(
     """(blame, reason): see the module's doc."""
     if sent is None and emptied(op, given, error):
         return "design", EMPTIED
+    routed = any(
+        e.get("code") == "NO_PATH_MATCHED_ERROR" or e["location"][:1] == ["path"] for e in errors
+    )
+    if "${" in op.operation.path and routed:
+        # autoui reads `${name}` as `{name}` (its warning says so); taken literally, the
+        # segment is `$` and a value, which Prism mis-routes besides (a segment of two parts)
+        return "spec", "a shell-style ${name} in a path key"
     if sent is not None:
         reason = prism.known_bug(op.operation.path, op.operation.parameters, errors, sent)
         if reason:
@@ -329,6 +370,21 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         # Prism routes the path key as it is written; no request path can match it
         return "a '#' or '?' inside a path key"
     document = op.schemas.document if op.schemas is not None else {}
+    if any(e["location"][:1] == ["path"] for e in errors) and unplaced(document, op.operation):
+        # Prism requires it in the path, where the path key has no place for it
+        return "a path parameter its path key does not hold"
+    refused = " ".join(str(e.get("message")) for e in errors if e.get("code") == "not-sent")
+    if "cannot serialise" in refused and "styles define only" in refused:
+        # OpenAPI's styles write primitives, arrays of them and flat objects: autoui says so
+        return "a parameter whose schema allows values its style cannot write"
+    if any(
+        e.get("code") == "format" and 'format "int' in str(e.get("message")) for e in errors
+    ) or (
+        "is not an integer" in refused and integer_formatted_number(document, op.operation.pointer)
+    ):
+        # `type: number, format: int64`: what the type allows, the format refuses (Prism)
+        # and autoui, reading it as an integer, does not send
+        return "a number whose format is an integer's (int32, int64)"
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
     if (
@@ -348,6 +404,43 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
     return ""
 
 
+def unplaced(document: Mapping[str, Any], operation: Any) -> list[str]:
+    """The path parameters of the raw operation (and its path item) whose names its path
+    key does not hold as `{name}`."""
+    item = operation.pointer.rsplit("/", 1)[0]
+    found = []
+    for holder in (raw_operation(document, item), raw_operation(document, operation.pointer)):
+        for param in holder.get("parameters") or []:
+            if isinstance(param, Mapping) and isinstance(param.get("$ref"), str):
+                param = raw_operation(document, param["$ref"])
+            if not isinstance(param, Mapping) or param.get("in") != "path":
+                continue
+            if "{" + str(param.get("name")) + "}" not in operation.path:
+                found.append(str(param.get("name")))
+    return found
+
+
+def integer_formatted_number(document: Mapping[str, Any], pointer: str) -> bool:
+    """Whether the raw operation or its path item's parameters (their `$ref`s followed)
+    hold `type: number` with an integer's format."""
+    seen: set[str] = set()
+    item = raw_operation(document, pointer.rsplit("/", 1)[0])
+    pending: list[Any] = [raw_operation(document, pointer), item.get("parameters")]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, Mapping):
+            if node.get("type") == "number" and node.get("format") in ("int32", "int64"):
+                return True
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+                seen.add(ref)
+                pending.append(raw_operation(document, ref))
+            pending.extend(node.values())
+    return False
+
+
 def raw_operation(document: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
     """The operation object as the document has it, at its JSON pointer."""
     node: Any = document
@@ -361,17 +454,31 @@ def raw_operation(document: Mapping[str, Any], pointer: str) -> Mapping[str, Any
 
 
 def _init_worker() -> None:
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import logging
     import warnings
 
     logging.getLogger("autoui").setLevel(logging.CRITICAL)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     warnings.simplefilter("ignore")
-    import autoui.app  # noqa: F401  (import Gradio once per worker)
 
 
-def documents(specs: Path, subset: str | None, only: list[str] | None) -> list[dict[str, str]]:
+def _import_once() -> None:
+    """The heavy imports, in the process that forks the workers (Linux's default start
+    method): each pool of workers would otherwise import Gradio and hypothesis again,
+    seconds of CPU a worker on a busy machine."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio_client  # noqa: F401
+    import hypothesis_jsonschema  # noqa: F401
+    import jsonschema  # noqa: F401
+    import uvicorn  # noqa: F401
+
+    import autoui.app
+    import autoui.serve  # noqa: F401
+
+
+def documents(
+    specs: Path, subset: str | None, only: list[str] | None, smallest_first: bool = False
+) -> list[dict[str, str]]:
     with (specs / "INDEX.tsv").open(newline="", encoding="utf-8") as handle:
         rows = [
             r
@@ -383,23 +490,46 @@ def documents(specs: Path, subset: str | None, only: list[str] | None) -> list[d
     if only:
         rows = [r for r in rows if any(text in r["relative_path"] for text in only)]
     rows.sort(key=lambda r: -int(r.get("size_bytes") or 0))  # the long ones overlap the rest
-    return rows
+    return rows[::-1] if smallest_first else rows
 
 
 def run(
-    specs: Path, rows: list[dict[str, str]], jobs: int, timeout: float, out: Path
+    specs: Path,
+    rows: list[dict[str, str]],
+    jobs: int,
+    timeout: float,
+    save: Callable[[dict[str, Any]], None],
+    one_request_above: int | None = None,
+    at_most: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Every document in a worker process, with a time limit; the results file is
-    rewritten as they finish."""
+    """Every document in a worker process, with a time limit; each result is saved as
+    its document finishes."""
     results: list[dict[str, Any]] = []
-    calls = [(row["relative_path"], (row["relative_path"], str(specs))) for row in rows]
+    calls = []
+    for row in rows:
+        operations = int(row.get("number_of_operations") or 0)
+        few = one_request_above is not None and operations > one_request_above
+        per_operation = 1 if few else 2
+        task = (row["relative_path"], str(specs), per_operation, at_most)
+        calls.append((row["relative_path"], task))
     for path, outcome in in_workers(
         check_document, calls, jobs=jobs, timeout=timeout, initializer=_init_worker, batch=BATCH
     ):
         results.append({"path": path, **outcome})
         print_line(results[-1])
-        write_results(out, results)
+        save(results[-1])
     return results
+
+
+def result_file(folder: Path, path: str) -> Path:
+    """One document's result file: its path with `/` as `__`."""
+    return folder / (path.replace("/", "__") + ".json")
+
+
+def read_results(folder: Path) -> list[dict[str, Any]]:
+    """Every document's result saved in `folder`, by path."""
+    found = [json.loads(f.read_text(encoding="utf-8")) for f in folder.glob("*.json")]
+    return sorted(found, key=lambda r: r["path"])
 
 
 def print_line(r: Mapping[str, Any]) -> None:
@@ -458,21 +588,60 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--timeout", type=float, default=5400.0, help="seconds per document")
-    parser.add_argument("--out", help="results file (default benchmarks/results/conformance.json)")
+    parser.add_argument("--resume", action="store_true", help="skip documents with a result")
+    parser.add_argument(
+        "--one-request-above",
+        type=int,
+        metavar="N",
+        help="one request per operation for documents of more than N operations (0: all)",
+    )
+    parser.add_argument(
+        "--max-operations",
+        type=int,
+        metavar="N",
+        help="check N operations of a document of more, evenly spaced (a sample)",
+    )
+    parser.add_argument(
+        "--smallest-first",
+        action="store_true",
+        help="the smallest documents first (a second run beside one going largest first)",
+    )
+    parser.add_argument("--out", help="results folder (default benchmarks/results/conformance)")
     args = parser.parse_args(argv)
     specs = Path(args.specs)
     if not (specs / "INDEX.tsv").is_file():
         print(f"conformance: no INDEX.tsv in {specs}", file=sys.stderr)
         return 2
     prism.install()
-    name = "conformance-ci" if args.subset else "conformance"
-    out = Path(args.out) if args.out else RESULTS / f"{name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _import_once()
+    rows = documents(specs, args.subset, args.only, args.smallest_first)
     started = time.perf_counter()
-    results = run(specs, documents(specs, args.subset, args.only), args.jobs, args.timeout, out)
+    if args.subset:
+        out = Path(args.out) if args.out else RESULTS / "conformance-ci.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        done: list[dict[str, Any]] = []
+
+        def save(result: dict[str, Any]) -> None:
+            done.append(result)
+            write_results(out, done)
+
+    else:
+        folder = Path(args.out) if args.out else RESULTS / "conformance"
+        folder.mkdir(parents=True, exist_ok=True)
+        if args.resume:
+            rows = [r for r in rows if not result_file(folder, r["relative_path"]).exists()]
+
+        def save(result: dict[str, Any]) -> None:
+            text = json.dumps(result, indent=1, sort_keys=True, ensure_ascii=False)
+            result_file(folder, result["path"]).write_text(text + "\n", encoding="utf-8")
+
+    results = run(
+        specs, rows, args.jobs, args.timeout, save, args.one_request_above, args.max_operations
+    )
     summary = summarise(results)
     summary["wall_seconds"] = round(time.perf_counter() - started, 1)
-    write_results(out, results, summary)
+    if args.subset:
+        write_results(out, results, summary)
     print(json.dumps(summary, indent=1))
     return 1 if summary["failures"]["autoui"] else 0
 

@@ -281,14 +281,17 @@ class TimeLimit(BaseException):
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
+    """At most `seconds` of this process's CPU time (not wall time: on a busy machine a
+    wall-clock limit would count other programs' work against the generator)."""
+
     def expire(signum: int, frame: Any) -> None:
         raise TimeLimit
 
-    previous = signal.signal(signal.SIGALRM, expire)
+    previous = signal.signal(signal.SIGPROF, expire)
     # Again every second after that: raised in a garbage collector's callback, it is lost.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    signal.setitimer(signal.ITIMER_PROF, seconds, 1.0)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)

@@ -93,33 +93,121 @@ def listens(pid: int, port: int) -> bool:
 _DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
 
 
-def servable(spec: Path, folder: Path) -> Path:
-    """The document as Prism can read it offline.
+def servable(spec: Path, folder: Path, operations: set[tuple[str, str]] | None = None) -> Path:
+    """The document as Prism can read it offline, and quickly.
 
     Prism resolves every `$ref` member, even one inside an example value, which OpenAPI
     says is literal data: GitHub's SCIM examples hold `"$ref": "https://api.github.com/
     scim/..."`, which Prism downloads, and fails without a network. Prism gets a copy
     without the examples holding such a link; nothing it checks a request against changes.
+
+    With `operations` (path key, lower-case method), the copy holds only those operations
+    and what they reach by `$ref` (a sample of a large document): Prism reads all of a
+    document before it listens, minutes of CPU for Stripe's or Kubernetes'. A document
+    with a `$ref` to another file is served whole (the copy would lose its neighbours).
     """
     text = spec.read_text(encoding="utf-8", errors="replace")
-    if not re.search(r"""\$ref['"]?\s*:\s*['"]?https?://""", text):
+    linked = re.search(r"""\$ref['"]?\s*:\s*['"]?https?://""", text)
+    if not linked and operations is None:
         return spec
     document = json.loads(text) if spec.suffix == ".json" else yaml.load(text, yaml.CSafeLoader)
+    if operations is not None and not _refers_to_files(document):
+        document = _only(document, operations)
+    elif not linked:
+        return spec
+    if linked:
+        document = _without_linked_examples(document)
     copy = folder / f"{spec.stem}.json"
-    copy.write_text(json.dumps(_without_linked_examples(document)), encoding="utf-8")
+    copy.write_text(json.dumps(document), encoding="utf-8")
     return copy
 
 
+def _refers_to_files(node: Any) -> bool:
+    """Whether a `$ref` of the document names another file (not `#...`, not a URL)."""
+    if isinstance(node, list):
+        return any(_refers_to_files(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    ref = node.get("$ref")
+    if isinstance(ref, str) and not ref.startswith(("#", "http://", "https://")):
+        return True
+    return any(_refers_to_files(value) for value in node.values())
+
+
+_SECTIONS = ("definitions", "parameters", "responses")  # Swagger 2.0's reusable parts
+
+
+def _only(document: dict[str, Any], operations: set[tuple[str, str]]) -> dict[str, Any]:
+    """The document with only `operations`, and of its reusable parts only those they reach."""
+    paths: dict[str, Any] = {}
+    for key, item in (document.get("paths") or {}).items():
+        if isinstance(item, dict) and any((key, m) in operations for m in item):
+            paths[key] = {m: v for m, v in item.items() if (key, m) in operations or
+                          m not in _METHODS}  # fmt: skip
+    reached: set[str] = set()
+    # From the kept operations and all else but the reusable parts (3.1's webhooks too).
+    pending: list[Any] = [paths]
+    pending += [v for k, v in document.items() if k not in ("paths", "components", *_SECTIONS)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in reached:
+                reached.add(ref)
+                pending.append(_at(document, ref))
+            pending.extend(v for k, v in node.items() if k != "$ref")
+    if any(ref.startswith("#/paths/") for ref in reached):
+        return document  # a part of another operation: served whole
+    # The reusable part each reaches: #/components/schemas/Name, #/definitions/Name
+    kept = {"/".join(r.split("/")[: 4 if r.startswith("#/components/") else 3]) for r in reached}
+
+    def used(section: str, parts: Any) -> Any:
+        if not isinstance(parts, dict):
+            return parts
+        return {name: part for name, part in parts.items()
+                if f"{section}/{name.replace('~', '~0').replace('/', '~1')}" in kept}  # fmt: skip
+
+    out = {**document, "paths": paths}
+    for section in _SECTIONS:
+        if section in document:
+            out[section] = used(f"#/{section}", document[section])
+    if isinstance(document.get("components"), dict):
+        out["components"] = {
+            kind: parts if kind == "securitySchemes" else used(f"#/components/{kind}", parts)
+            for kind, parts in document["components"].items()
+        }
+    return out
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _at(document: Any, ref: str) -> Any:
+    node = document
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
 def _without_linked_examples(node: Any) -> Any:
+    """`node` without the example values that hold a linked `$ref`. A map of named
+    examples (a media type's, or `components/examples`) keeps each name, which other
+    `$ref`s may point at, as an empty Example Object."""
     if isinstance(node, list):
         return [_without_linked_examples(item) for item in node]
     if not isinstance(node, dict):
         return node
-    return {
-        key: _without_linked_examples(value)
-        for key, value in node.items()
-        if not (key in ("example", "examples") and _links(value))
-    }
+    out = {}
+    for key, value in node.items():
+        if key == "examples" and isinstance(value, dict):
+            out[key] = {name: {} if _links(v) else _without_linked_examples(v)
+                        for name, v in value.items()}  # fmt: skip
+        elif not (key in ("example", "examples") and _links(value)):
+            out[key] = _without_linked_examples(value)
+    return out
 
 
 def _links(node: Any) -> bool:
@@ -138,15 +226,23 @@ class PrismFailed(Exception):
 class Prism:
     """`prism mock` on one document, on a free loopback port; started again if it dies."""
 
-    def __init__(self, spec: Path, log: Path) -> None:
+    def __init__(self, spec: Path, log: Path, wait: bool = True) -> None:
+        """Started; with `wait=False`, `ready()` waits until it listens (Prism takes a
+        while to read a document: the caller can do other work meanwhile)."""
         self.spec, self.log_path = spec, log
         self.restarts = -1
-        self.start()
+        self.launch()
+        if wait:
+            self.ready()
 
-    def start(self, tries: int = 3) -> None:
+    def start(self) -> None:
+        self.launch()
+        self.ready()
+
+    def launch(self) -> None:
         self.port = free_port()
         self.restarts += 1
-        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.logged = self.log_path.stat().st_size if self.log_path.exists() else 0
         command = [str(PRISM_BIN), "mock", str(self.spec), "--port", str(self.port)]
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -155,14 +251,17 @@ class Prism:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
+
+    def ready(self, tries: int = 3) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not listens(self.proc.pid, self.port):
             if self.proc.poll() is not None:
-                said = self.log_since(logged)
+                said = self.log_since(self.logged)
                 if "EADDRINUSE" in said and tries > 1:  # another program took the port
                     self.restarts -= 1
-                    return self.start(tries - 1)
-                raise PrismFailed(f"Prism exited ({self.proc.returncode}): {said[-1500:].strip()}")
+                    self.launch()
+                    return self.ready(tries - 1)
+                raise PrismFailed(f"Prism exited ({self.proc.returncode}): {_gist(said)}")
             if time.monotonic() > deadline:
                 self.stop()
                 raise PrismFailed(f"Prism did not listen within {STARTUP_SECONDS} s")
@@ -187,6 +286,13 @@ class Prism:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+
+
+def _gist(log: str) -> str:
+    """What Prism said when it exited: its error lines (yargs prints the usage around
+    them), else the end of its log."""
+    errors = [line.strip() for line in log.splitlines() if "rror" in line and "--" not in line]
+    return " / ".join(errors)[-1500:] if errors else log[-1500:].strip()
 
 
 @dataclass
@@ -313,6 +419,9 @@ def _place(location: Any) -> list[Any]:
     return place[1:] if place[:1] == ["request"] else place
 
 
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_MEDIA_RANGE = re.compile(rf"{_TOKEN}/{_TOKEN}\s*(;|$)")
+
 # Header parameters OpenAPI 3 says to ignore (Parameter Object, `name`).
 _IGNORED_HEADERS = ("accept", "content-type", "authorization")
 
@@ -329,6 +438,12 @@ def known_bug(path: str, parameters: Any, errors: list[Violation], sent: Exchang
             # validator/deserializers/style/simple.js calls `value.split` on the array that
             # uri-template-lite made of a path value holding a comma
             return "crashes on an array in the path"
+        if sent and not all(
+            _MEDIA_RANGE.match(r.strip()) for r in sent.header("accept").split(",")
+        ):
+            # mocker/negotiator/InternalHelpers.js, findBestHttpContentByMediaType: the
+            # content-type package's parse throws on it, uncaught, and the process ends
+            return "crashes on an Accept header that is not a media type"
         return "crashed"
     mixed = [s for s in path.split("/") if "{" in s and not re.fullmatch(r"\{[^{}]+\}", s)]
     if mixed and ("NO_PATH_MATCHED_ERROR" in codes or any(_where(e)[0] == "path" for e in errors)):
@@ -352,6 +467,11 @@ def known_bug(path: str, parameters: Any, errors: list[Violation], sent: Exchang
         # validator/index.js, checkRequiredBodyIsProvided: `!body` takes "", 0, false for none
         return 'takes a falsy JSON body ("", 0, false) for no body'
     return ""
+
+
+def _bad_accept(accept: str) -> bool:
+    """Whether an Accept header was sent and one of its ranges is not a media type."""
+    return bool(accept) and not all(_MEDIA_RANGE.match(r.strip()) for r in accept.split(","))
 
 
 def _where(error: Violation) -> tuple[str, str]:

@@ -400,6 +400,75 @@ def conformance_ci() -> str:
     )
 
 
+def _conformance_documents() -> list[dict[str, Any]]:
+    folder = RESULTS / "conformance"
+    found = [json.loads(f.read_text()) for f in sorted(folder.glob("*.json"))]
+    return sorted(found, key=lambda doc: doc["path"])
+
+
+CONFORMANCE_COLUMNS = ("accepted", "autoui", "spec", "prism", "design", "not_generated")
+
+
+def conformance_corpus() -> str:
+    """The corpus-wide figure, by family of documents (the first folder of the path)."""
+    docs = _conformance_documents()
+    families: dict[str, dict[str, int]] = {}
+    for doc in docs:
+        row = families.setdefault(doc["path"].split("/")[0], dict.fromkeys(
+            ("documents", "one_request", "operations", "in_documents", "prism_cannot_serve",
+             "not_run", *CONFORMANCE_COLUMNS), 0))  # fmt: skip
+        row["documents"] += 1
+        row["operations"] += doc.get("operations", 0)
+        row["in_documents"] += doc.get("operations_in_document", doc.get("operations", 0))
+        row["one_request"] += doc.get("requests_per_operation") == 1
+        row["prism_cannot_serve"] += bool(doc.get("prism_failed"))
+        row["not_run"] += bool(doc.get("error")) and not doc.get("prism_failed")
+        for column in CONFORMANCE_COLUMNS:
+            row[column] += doc.get("counts", {}).get(column, 0)
+    total = {k: sum(f[k] for f in families.values()) for k in next(iter(families.values()))}
+    rows = []
+    for name, f in [*sorted(families.items()), ("**all**", total)]:
+        requests = sum(f[c] for c in CONFORMANCE_COLUMNS[:5])
+        share = f"{100 * f['accepted'] / requests:.1f}%" if requests else "-"
+        rows.append([name if name.startswith("*") else code(name), str(f["documents"]),
+                     str(f["one_request"]), str(f["prism_cannot_serve"]), str(f["not_run"]),
+                     f"{f['operations']} of {f['in_documents']}", str(requests),
+                     f"{f['accepted']} ({share})",
+                     *(str(f[c]) for c in CONFORMANCE_COLUMNS[1:])])  # fmt: skip
+    head = ["family", "documents", "1 request an operation", "Prism cannot serve", "no result",
+            "operations checked", "requests", "accepted", "autoui", "spec", "prism", "design",
+            "not generated"]  # fmt: skip
+    return table(head, rows, ["---"] + ["---:"] * (len(head) - 1))
+
+
+def conformance_reasons() -> str:
+    """Every refusal not of autoui's, by its reason: how many requests, in how many documents;
+    and the documents Prism cannot serve."""
+    requests: dict[tuple[str, str], int] = {}
+    documents: dict[tuple[str, str], set[str]] = {}
+    for doc in _conformance_documents():
+        if doc.get("prism_failed"):
+            key = ("prism", "cannot serve the document: " + _prism_failure(doc["error"]))
+            requests[key] = requests.get(key, 0)
+            documents.setdefault(key, set()).add(doc["path"])
+        for failure in doc.get("failures", []):
+            if failure["blame"] in ("spec", "prism", "design"):
+                key = (failure["blame"], failure["reason"])
+                requests[key] = requests.get(key, 0) + 1
+                documents.setdefault(key, set()).add(doc["path"])
+    order = {"spec": 0, "design": 1, "prism": 2}
+    keys = sorted(requests, key=lambda k: (order[k[0]], -requests[k], k[1]))
+    rows = [[who, reason, str(requests[(who, reason)]), str(len(documents[(who, reason)]))]
+            for who, reason in keys]  # fmt: skip
+    return table(["whose", "reason", "requests", "documents"], rows, ["---", "---", "---:", "---:"])
+
+
+def _prism_failure(error: str) -> str:
+    """The gist of why Prism could not start: its last error line, or the time limit."""
+    lines = [line.strip() for line in error.splitlines() if "rror" in line]
+    return (lines[-1] if lines else error.splitlines()[0])[:160]
+
+
 # --- Imports between the layers ---------------------------------------------------------
 
 # Which layer may import which, as /work/shared/design.md's pipeline has it: loader ->
@@ -508,6 +577,8 @@ PARTS: dict[str, Callable[[], str]] = {
     "corpus": corpus,
     "corpus-largest": corpus_largest,
     "conformance-ci": conformance_ci,
+    "conformance-corpus": conformance_corpus,
+    "conformance-reasons": conformance_reasons,
     "layer-imports": layer_imports,
 }
 

@@ -381,6 +381,31 @@ def test_a_media_type_the_body_does_not_offer_is_refused(backend, plans) -> None
     assert reply.error is not None and reply.error.startswith("send as: 'text/csv' is not one of")
 
 
+def test_alternatives_that_only_require_properties_leave_one_object_of_fields(backend) -> None:
+    """urlbox: an object whose `oneOf` says which of its properties is required (`url`
+    or `html`). It was a selector between two text boxes, each sent as the whole body."""
+    render = {
+        "type": "object",
+        "properties": {"url": STRING, "html": STRING, "width": {"type": "integer"}},
+        "oneOf": [{"required": ["url"]}, {"required": ["html"]}],
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "render", "version": "1"},
+        "paths": {"/echo/render": _post("render", {"application/json": {"schema": render}})},
+    }
+    (plan,) = plan_api(autoui.load_spec(document)).operations
+    assert [(f.api_param, f.component) for f in plan.fields] == [
+        ("url", "textbox"),
+        ("html", "textbox"),
+        ("width", "number"),
+    ]
+    assert json.loads(body_of(send(backend, plan, html="<p>hi</p>"))) == {"html": "<p>hi</p>"}
+    assert check(plan, {"html": "<p>hi</p>"}) == []
+    # Neither: the check before sending names the first alternative's property.
+    assert check(plan, {"width": 3}) == [Issue("url", "required", "a value is required")]
+
+
 # --- multipart and forms -------------------------------------------------------------------
 
 
@@ -401,6 +426,17 @@ def test_multipart_parts_carry_their_encoding_content_type(backend, plans, files
         ("docs", "b.txt", "text/plain", b"two"),
         ("note", None, "text/markdown", b"# hi"),
     ]
+
+
+def test_a_required_multipart_body_with_no_part_set_is_sent_empty(backend, plans) -> None:
+    """exude-api's `/exude/{type}/file`: a required multipart body whose one property is
+    optional. With nothing set, the request went out with no body (and Prism refused it:
+    "Body parameter is required"); it is an empty multipart body."""
+    echoed = send(backend, plans["upload"])
+    assert echoed["content_type"].startswith("multipart/form-data; boundary=")
+    boundary = echoed["content_type"].split("boundary=", 1)[1]
+    assert body_of(echoed) == f"--{boundary}--\r\n".encode()
+    assert parts_of(echoed) == []
 
 
 def test_form_fields_follow_their_encoding_styles_and_allow_reserved(backend, plans) -> None:

@@ -243,3 +243,128 @@ def test_a_swagger2_parameter_without_a_type_keeps_what_it_says() -> None:
     (field,) = only(api).fields
     assert (field.component, field.choices) == ("dropdown", ["asc", "desc"])
     assert warnings(api) == ["#/paths/~1x/get/parameters/0: parameter 'order' declares no type"]
+
+
+def test_an_authorization_parameter_beside_a_scheme_is_warned_and_wins_when_given() -> None:
+    """zenoti.com: a `basic` scheme and, in 66 operations, an optional `Authorization`
+    header parameter (its key, `apikey ...`, goes there): two ways to say one header.
+    The parameter's value is sent in place of the scheme's credential, and inspect says so."""
+    from support.echo import recorder_app
+
+    from autoui.dispatcher.auth import Authenticator, SessionStore, startup_secrets
+
+    header = {"in": "header", "name": "Authorization", "type": "string"}
+    document = swagger(
+        {"/a": get(header, op_id="a"), "/b": get(header, op_id="b")},
+        securityDefinitions={"API Key": {"type": "basic"}},
+        security=[{"API Key": []}],
+    )
+    api = autoui.load_spec(document)
+    assert warnings(api) == [
+        "#/paths/~1a/get: header parameter 'Authorization' and security scheme 'API Key' "
+        "both set this header (2 operations): a value given for the parameter replaces "
+        "the scheme's credential"
+    ]
+    assert "both set this header" in text_report(plan_api(api), "http://x")
+    plan = plan_api(api).operations[0]
+    (field,) = plan.fields
+    backend = recorder_app()
+    with serve_asgi(backend) as url:
+        secrets = startup_secrets(api, {"API Key": "user:pw"})
+        auth = Authenticator(api, SessionStore(), startup=secrets, base_url=url)
+        dispatcher = Dispatcher(url, auth=auth)
+        assert dispatcher.call(plan, {field.api_param: "apikey k-123"}, "tab").ok
+        assert dispatcher.call(plan, {}, "tab").ok
+    sent = [seen["headers"]["authorization"] for seen in backend.state.seen]
+    assert sent == ["apikey k-123", "Basic dXNlcjpwdw=="]  # base64 of user:pw
+
+
+def test_no_warning_for_a_header_parameter_no_scheme_of_its_operation_sets() -> None:
+    key = {"in": "header", "name": "X-Key", "type": "string"}
+    document = swagger(
+        {"/a": get(key, op_id="a"), "/b": {"get": {**get(key)["get"], "security": []}}},
+        securityDefinitions={
+            "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+            "basic": {"type": "basic"},
+        },
+        security=[{"basic": []}],
+    )
+    assert warnings(autoui.load_spec(document)) == []
+
+
+def test_a_path_parameter_the_path_key_does_not_hold_is_left_out(echo: str) -> None:
+    """The schema tests' operation example: `petId` in the path of `/pets/{id}`. The form
+    asked for a required `petId` that no request could carry (and dropped it)."""
+    pet_id = {"in": "path", "name": "petId", "required": True, "schema": {"type": "string"}}
+    api = autoui.load_spec(openapi("3.1.0", {"/echo/pets/{id}": get(pet_id)}))
+    assert [(f.name, f.location) for f in only(api).fields] == [("id", "path")]
+    assert warnings(api) == [
+        "#/paths/~1echo~1pets~1{id}/get: path parameter 'petId' is not in the path key "
+        "'/echo/pets/{id}', so a request has nowhere to put it: left out",
+        "#/paths/~1echo~1pets~1{id}/get: path variables without a parameter: {id}; each is "
+        "read as a required string",
+    ]
+    assert Dispatcher(echo).call(only(api), {"id": "7"}).data["raw_path"] == "/echo/pets/7"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(
+            swagger(
+                {
+                    "/echo/m": get(
+                        {"in": "query", "name": "start", "type": "number", "format": "int64"}
+                    )
+                }
+            ),
+            id="2.0 parameter",
+        ),
+        pytest.param(
+            openapi(
+                "3.0.3",
+                {
+                    "/echo/m": get(
+                        {
+                            "in": "query",
+                            "name": "start",
+                            "schema": {"type": "number", "format": "int32"},
+                        }
+                    )
+                },
+            ),
+            id="3.0 schema",
+        ),
+    ],
+)
+def test_a_number_with_an_integer_format_is_an_integer(echo: str, document: dict[str, Any]) -> None:
+    """mailhog's `start` (`type: number, format: int64`): Prism refused 1.5 by its format;
+    the field takes whole numbers and the value goes out as one."""
+    api = autoui.load_spec(document)
+    (field,) = only(api).fields
+    assert field.value_type == "integer"
+    assert any("`type: number` with `format: int" in w for w in warnings(api)), warnings(api)
+    assert Dispatcher(echo).call(only(api), {field.api_param: 7}).data["raw_query"] == "start=7"
+
+
+def test_a_list_of_types_before_3_1_is_read_and_checked_as_any_of_them() -> None:
+    """stoplight.io's `specData: {type: [object, string]}` in Swagger 2.0: the check
+    before sending crashed on it ("unhashable type: 'list'") and refused every request."""
+    from autoui.dispatcher.checks import check
+
+    body = {
+        "in": "body",
+        "name": "body",
+        "schema": {
+            "type": "object",
+            "properties": {"specData": {"type": ["object", "string"]}},
+        },
+    }
+    api = autoui.load_spec(swagger({"/publish": {"post": {**get(body)["get"]}}}))
+    plan = only(api)
+    (field,) = plan.fields
+    assert check(plan, {field.api_param: '"a text"'}) == []
+    assert check(plan, {field.api_param: '{"openapi": "3.0.0"}'}) == []
+    (issue,) = check(plan, {field.api_param: "5"})
+    assert (issue.where, issue.rule) == ("specData", "type")
+    assert any("a list of types is OpenAPI 3.1's" in w for w in warnings(api)), warnings(api)

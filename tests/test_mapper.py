@@ -989,6 +989,7 @@ def test_duplicate_api_names_are_numbered() -> None:
         ("a.b", "a_b"),
         ("2fa", "_2fa"),
         ("api_name", "api_name_"),
+        ("headers", "headers_"),
         ("page[size]", "page_size"),
         ("$$", "value"),
     ],

@@ -129,6 +129,22 @@ SPEC: dict[str, Any] = {
                 "responses": OK,
             }
         },
+        # webscraping.ai: a query object named `headers`, a keyword of gradio_client's own.
+        "/echo/scrape": {
+            "get": {
+                "operationId": "scrape",
+                "parameters": [
+                    {
+                        "name": "headers",
+                        "in": "query",
+                        "style": "deepObject",
+                        "explode": True,
+                        "schema": {"type": "object", "additionalProperties": STRING},
+                    }
+                ],
+                "responses": OK,
+            }
+        },
         "/echo/aws#X-Amz-Target=Tags.List": {
             "get": {
                 "operationId": "aws_tags",
@@ -311,6 +327,13 @@ def test_a_shell_style_path_variable_is_sent_without_its_dollar(served) -> None:
         "the path key writes ${MODEL_NAME} (a shell variable, not OpenAPI's template)" in str(p)
         for p in load_spec(SPEC).problems
     )
+
+
+def test_a_parameter_named_as_a_gradio_client_keyword_gets_another_name(served) -> None:
+    """gradio_client's predict takes `headers` (HTTP headers for its own request): a field
+    of that name took them, and non-ASCII keys failed with "'ascii' codec can't encode"."""
+    seen = call(served, "scrape", headers_={"Accept-Language": "fr"})
+    assert seen["raw_query"] == "headers%5BAccept-Language%5D=fr"
 
 
 def test_a_fragment_in_a_path_key_is_not_sent_and_keeps_no_query(served) -> None:

@@ -166,6 +166,22 @@ def _checkable(value: Any) -> Any:
     return value
 
 
+def _errors(
+    dialect: str, document: dict[str, Any], instance: Any
+) -> tuple[list[Any], Registry[Any]]:
+    """The validation errors of `instance` against the document's `_SLOT` schema, and
+    the registry that resolves the document's `$ref`s."""
+    spec = DRAFT202012 if dialect == "3.1" else DRAFT4
+    registry: Registry[Any] = Registry().with_resource(
+        _DOCUMENT_URI, spec.create_resource(document)
+    )
+    cls = _VALIDATORS["3.1" if dialect == "3.1" else "3.0"]
+    validator = cls(
+        {"$ref": f"{_DOCUMENT_URI}#/{_SLOT}"}, registry=registry, format_checker=FORMATS
+    )
+    return list(validator.iter_errors(instance)), registry
+
+
 def _validate(
     plan: OperationPlan,
     schema: Any,
@@ -178,19 +194,14 @@ def _validate(
     if schemas is None or schema is None:
         return []
     document = {**schemas.document, _SLOT: schema}
-    spec = DRAFT202012 if schemas.dialect == "3.1" else DRAFT4
-    registry: Registry[Any] = Registry().with_resource(
-        _DOCUMENT_URI, spec.create_resource(document)
-    )
-    cls = _VALIDATORS["3.1" if schemas.dialect == "3.1" else "3.0"]
-    validator = cls(
-        {"$ref": f"{_DOCUMENT_URI}#/{_SLOT}"}, registry=registry, format_checker=FORMATS
-    )
     found = []
     try:
-        errors = list(validator.iter_errors(instance))
+        errors, registry = _errors(schemas.dialect, document, instance)
     except Exception as exc:  # a schema the validator cannot use must not block sending
-        return [((), "schema", f"cannot be checked: {type(exc).__name__}: {exc}"[:200])]
+        try:  # a 3.1 idiom in an older document (stoplight's `type: [object, string]`)
+            errors, registry = _errors("3.1", document, instance)
+        except Exception:
+            return [((), "schema", f"cannot be checked: {type(exc).__name__}: {exc}"[:200])]
     for error in errors:
         if (
             error.validator in ("oneOf", "anyOf")

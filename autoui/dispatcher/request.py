@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from urllib3.filepost import encode_multipart_formdata
 
 from autoui.dispatcher import styles
 from autoui.dispatcher.raw import raw_body
@@ -223,6 +224,8 @@ def _encode_body(
     encoding = media.encoding if media else {}
     if media_type == _MULTIPART:
         request.files = _multipart(body, encoding)
+        if not request.files:  # a required body with no part set: empty, not absent
+            request.data, request.headers["Content-Type"] = encode_multipart_formdata([])
     elif media_type == _FORM:
         request.data = styles.query_string(_form_pairs(body, encoding))
         request.headers["Content-Type"] = _FORM

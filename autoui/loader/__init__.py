@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from autoui.errors import ConfigError, SpecError
 from autoui.ir import Api, Problem
-from autoui.loader import openapi3, swagger2
+from autoui.loader import lenient, openapi3, swagger2
 from autoui.loader.bundle import Bundler, has_external_refs
 from autoui.loader.common import Reader
 from autoui.loader.fetch import display_name, fetch, is_url
@@ -55,6 +55,7 @@ def load_spec(
     api = (swagger2 if dialect == "2.0" else openapi3).read(reader)
     api.source = name
     api.problems = problems + reader.problems + path_problems(api) + unsendable_parameters(api)
+    api.problems += lenient.credential_parameters(api)
     reader.schemas.report = _reporter(api.problems)
     if validate is True or strict:
         api.problems += validate_document(document, dialect, uri)

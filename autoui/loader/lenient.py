@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from autoui.ir import Api, Problem, SecurityScheme
 from autoui.loader.common import Reader
 from autoui.schemas import JSON_TYPES, type_meant
 
@@ -68,3 +69,39 @@ def path_required(reader: Reader, param: Mapping[str, Any], where: str) -> None:
         f"path parameter {param.get('name')!r} has {said}, but a path cannot leave it "
         "out: read as required",
     )
+
+
+def credential_parameters(api: Api) -> list[Problem]:
+    """A header parameter that sets the header a security scheme of its operation sets
+    (zenoti's `Authorization` parameter beside its `API Key` scheme): two ways to say one
+    header. The value the user gives the parameter is sent (so a document whose scheme is
+    wrong can still be used) and replaces the scheme's credential, which the warning says.
+    One warning per parameter and scheme, at the first operation that has them."""
+    found: dict[tuple[str, str], tuple[str, int]] = {}
+    for op in api.operations:
+        requirements = op.security if op.security is not None else api.security
+        used = {name for requirement in requirements for name in requirement}
+        for param in op.parameters:
+            if param.location != "header":
+                continue
+            for name in sorted(used):
+                scheme = api.security_schemes.get(name)
+                if scheme is not None and param.name.lower() == _header_set_by(scheme):
+                    first, count = found.get((param.name, name), (op.pointer, 0))
+                    found[(param.name, name)] = (first, count + 1)
+    return [
+        Problem(
+            f"header parameter {param!r} and security scheme {scheme!r} both set this header "
+            f"({count} operation{'s' if count > 1 else ''}): a value given for the parameter "
+            "replaces the scheme's credential",
+            where,
+        )
+        for (param, scheme), (where, count) in found.items()
+    ]
+
+
+def _header_set_by(scheme: SecurityScheme) -> str:
+    """The header a security scheme puts its credential in (lower case), or ""."""
+    if scheme.type == "apiKey":
+        return scheme.param_name.lower() if scheme.location == "header" else ""
+    return "authorization" if scheme.type in ("http", "oauth2", "openIdConnect") else ""

@@ -11,6 +11,9 @@
   is read as the path variable `{name}`: its `$` would otherwise be sent literally.
 - A `?` in a path key (icons8's `/search?term={term}`) starts the URL's query; the
   dispatcher appends the query parameters after it.
+- A path parameter whose name the path key does not hold (the schema tests' `petId`
+  on `/pets/{id}`) has nowhere to go in the URL: it is left out of the form, rather than
+  asked for and then dropped.
 
 Each is a problem of the document, reported at the operation (`autoui inspect` lists it).
 """
@@ -29,7 +32,7 @@ def path_problems(api: Api) -> list[Problem]:
     """Declare the path variables no parameter declares, and report each odd path key."""
     problems = []
     for op in api.operations:
-        for message in _declare_variables(op) + _odd_key(op):
+        for message in _unplaced(op) + _declare_variables(op) + _odd_key(op):
             problems.append(Problem(message, op.pointer))
     return problems
 
@@ -45,6 +48,18 @@ def _declare_variables(op: Operation) -> list[str]:
         return []
     names = ", ".join("{" + name + "}" for name in missing)
     return [f"path variables without a parameter: {names}; each is read as a required string"]
+
+
+def _unplaced(op: Operation) -> list[str]:
+    variables = set(_VARIABLE.findall(op.url_path))
+    unplaced = [p for p in op.parameters if p.location == "path" and p.name not in variables]
+    for param in unplaced:
+        op.parameters.remove(param)
+    return [
+        f"path parameter {p.name!r} is not in the path key {op.path!r}, so a request has "
+        "nowhere to put it: left out"
+        for p in unplaced
+    ]
 
 
 def _odd_key(op: Operation) -> list[str]:

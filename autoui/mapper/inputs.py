@@ -179,7 +179,7 @@ class _Collector:
             main_type(schema) == "object"
             and isinstance(properties, Mapping)
             and 0 < len(properties) <= MAX_FIELDS
-            and not any(k in schema for k in ("oneOf", "anyOf"))
+            and not any(_shaped(schema.get(k)) for k in ("oneOf", "anyOf"))
             and (ref is None or ref not in refs)
         )
 
@@ -434,6 +434,21 @@ def _in_variant(place: _Place) -> bool:
 def _bare(key: str) -> str:
     """A key without the `[media class]` that starts the keys of a second media type."""
     return key.split("]", 1)[1].lstrip(".") if key.startswith("[") else key
+
+
+# Keywords of an alternative that only constrain the object it belongs to.
+_CONSTRAINTS = frozenset(
+    {"required", "not", "minProperties", "maxProperties", "description", "title"}
+)
+
+
+def _shaped(alternatives: Any) -> bool:
+    """Whether a `oneOf`/`anyOf` list offers shapes, not only constraints on its object's
+    properties (urlbox's `oneOf: [{required: [url]}, {required: [html]}]`: one object
+    whose fields are its properties, the choice checked before sending)."""
+    return isinstance(alternatives, list) and not all(
+        isinstance(a, Mapping) and a.keys() <= _CONSTRAINTS for a in alternatives
+    )
 
 
 def _join(prefix: str, name: str) -> str:

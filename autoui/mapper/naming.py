@@ -19,9 +19,11 @@ EVENT_PARAM = "autoui_event"
 REQUEST_PARAM = "autoui_request"
 # Every operation's optional raw body (`autoui.dispatcher.raw`), beside its fields.
 RAW_BODY_PARAM = "autoui_raw_body"
-# Names gradio_client uses for its own keyword arguments, and those above.
+# Names gradio_client uses for its own keyword arguments (`Client.predict`, `submit`), and
+# those above.
 _RESERVED = frozenset(
-    {"api_name", "fn_index", "result_callbacks", EVENT_PARAM, REQUEST_PARAM, RAW_BODY_PARAM}
+    {"api_name", "fn_index", "headers", "result_callbacks"}
+    | {EVENT_PARAM, REQUEST_PARAM, RAW_BODY_PARAM}
 )
 _NON_WORD = re.compile(r"\W+")
 
