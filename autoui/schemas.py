@@ -214,18 +214,7 @@ def normalize(node: Any, dialect: Dialect, mended: list[str] | None = None) -> d
         return {UNRESOLVED: f"a schema must be an object, not {type(node).__name__}"}
     out = dict(node)
     notes: list[str] = [] if mended is None else mended
-    if out.get("type") == "file":
-        if dialect != "2.0":
-            notes.append(_MENDED_FILE)
-        out["type"] = "string"
-        out["format"] = "binary"
-    _mend_type_name(out, notes)
-    if dialect != "3.1" and isinstance(out.get("type"), list):
-        notes.append("a list of types is OpenAPI 3.1's: read as any of them")
-    if out.get("type") == "number" and out.get("format") in ("int32", "int64"):
-        # mailhog, opto22: what the format says is an integer; Prism checks it so
-        notes.append(f"`type: number` with `format: {out['format']}`: read as an integer")
-        out["type"] = "integer"
+    _mend_type(out, dialect, notes)
     if dialect == "3.1" and "nullable" in out:
         notes.append(_MENDED_NULLABLE)
     if dialect != "3.1":
@@ -251,6 +240,22 @@ def type_meant(name: str) -> str | None:
     `Integer`), or None when it means nothing known."""
     lower = name.lower()
     return lower if lower in JSON_TYPES else TYPE_ALIASES.get(lower)
+
+
+def _mend_type(out: dict[str, Any], dialect: Dialect, notes: list[str]) -> None:
+    """The `type` a spec meant: 2.0's `file`, a type name, a list, an integer's format."""
+    if out.get("type") == "file":
+        if dialect != "2.0":
+            notes.append(_MENDED_FILE)
+        out["type"] = "string"
+        out["format"] = "binary"
+    _mend_type_name(out, notes)
+    if dialect != "3.1" and isinstance(out.get("type"), list):
+        notes.append("a list of types is OpenAPI 3.1's: read as any of them")
+    if out.get("type") == "number" and out.get("format") in ("int32", "int64"):
+        # mailhog, opto22: what the format says is an integer; Prism checks it so
+        notes.append(f"`type: number` with `format: {out['format']}`: read as an integer")
+        out["type"] = "integer"
 
 
 def _mend_type_name(out: dict[str, Any], notes: list[str]) -> None:

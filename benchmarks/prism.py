@@ -144,20 +144,7 @@ def _only(document: dict[str, Any], operations: set[tuple[str, str]]) -> dict[st
         if isinstance(item, dict) and any((key, m) in operations for m in item):
             paths[key] = {m: v for m, v in item.items() if (key, m) in operations or
                           m not in _METHODS}  # fmt: skip
-    reached: set[str] = set()
-    # From the kept operations and all else but the reusable parts (3.1's webhooks too).
-    pending: list[Any] = [paths]
-    pending += [v for k, v in document.items() if k not in ("paths", "components", *_SECTIONS)]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, list):
-            pending.extend(node)
-        elif isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/") and ref not in reached:
-                reached.add(ref)
-                pending.append(_at(document, ref))
-            pending.extend(v for k, v in node.items() if k != "$ref")
+    reached = _reached(document, paths)
     if any(ref.startswith("#/paths/") for ref in reached):
         return document  # a part of another operation: served whole
     # The reusable part each reaches: #/components/schemas/Name, #/definitions/Name
@@ -179,6 +166,25 @@ def _only(document: dict[str, Any], operations: set[tuple[str, str]]) -> dict[st
             for kind, parts in document["components"].items()
         }
     return out
+
+
+def _reached(document: dict[str, Any], paths: dict[str, Any]) -> set[str]:
+    """The local `$ref`s reached from `paths` and all else but the reusable parts (3.1's
+    webhooks too), through the parts they name."""
+    reached: set[str] = set()
+    pending: list[Any] = [paths]
+    pending += [v for k, v in document.items() if k not in ("paths", "components", *_SECTIONS)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref not in reached:
+                reached.add(ref)
+                pending.append(_at(document, ref))
+            pending.extend(v for k, v in node.items() if k != "$ref")
+    return reached
 
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
