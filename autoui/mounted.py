@@ -51,7 +51,7 @@ def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> Fa
     Gradio refuses request data naming a file that was not uploaded (`/etc/passwd`)
     only once `Blocks.has_launched` is set, which `launch()` does and mounting does not
     (Gradio 6.31). Without it, anyone could make the app read a server file and send
-    it to the API. tests/test_file_paths.py sends those requests.
+    it to the API. tests/dispatcher/test_file_paths.py sends those requests.
     """
     options.setdefault("theme", theme_of(demo))
     mounted = gr.mount_gradio_app(app, demo, path=path, **options)

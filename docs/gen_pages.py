@@ -4,7 +4,7 @@ benchmark tables (from `benchmarks/results/`) and the imports between autoui's l
 (from `autoui/`, read with `ast`).
 
 Each part stands in a page between `<!-- generated: NAME -->` and `<!-- end generated -->`;
-the text around it is written by hand. `tests/test_docs.py` fails when a committed page
+the text around it is written by hand. `tests/project/test_docs.py` fails when a committed page
 differs from what this script writes.
 
     python docs/gen_pages.py          # rewrite the generated parts of docs/*.md
@@ -537,7 +537,7 @@ def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
 def _layer(module: str) -> str:
     parts = module.split(".")
     # The plan's data, and the input kinds a field names (plain data and functions over a
-    # field, without Gradio or HTTP: tests/test_kinds.py), are what both siblings read.
+    # field, without Gradio or HTTP: tests/mapper/test_kinds.py), are what both siblings read.
     if parts[1:2] == ["mapper"] and parts[2:3] in (["plan"], ["kinds"]):
         return "plan"
     return parts[1] if len(parts) > 1 else "autoui"

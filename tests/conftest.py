@@ -38,7 +38,7 @@ settings.load_profile("autoui")
 # is how long a check waits for what must appear, not a speed requirement.
 expect.set_options(timeout=20_000)
 
-# `pytester` lets tests/test_infra.py check that a missing browser fails a run.
+# `pytester` lets tests/project/test_infra.py check that a missing browser fails a run.
 pytest_plugins = ["pytester", "support.model_servers.fixtures"]
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -1,6 +1,6 @@
 """Where things are on autoui's page for a model operation, in one place.
 
-The end-to-end tests of issue 15 (tests/test_model_servers_e2e.py) say what a user does
+The end-to-end tests of issue 15 (tests/browser/test_model_servers_e2e.py) say what a user does
 and sees: open an operation, type a prompt, pick a model, press Send, read the answer,
 look at the picture, play the sound. These helpers hold how that is found in the page
 (element ids written by autoui/builder: `send-<api>`, `in-<field key>`, `result-<api>-<kind>`,

@@ -12,7 +12,7 @@ The builder's part is plain data (`base.Component`: a Gradio class name and keyw
 arguments), not a function that imports Gradio: the mapper stays free of Gradio (it is
 imported, tested and shown by `autoui inspect` without it), and the layers keep one
 direction (the builder and the dispatcher read this package; it imports neither). What
-that gives up, Gradio's keyword names checked by mypy, tests/test_kinds.py checks by
+that gives up, Gradio's keyword names checked by mypy, tests/mapper/test_kinds.py checks by
 building every kind's component with Gradio.
 """
 

@@ -23,7 +23,7 @@ obvious from the path. The kinds:
 Every operation of every spec under `../shared/specs/ml-serving` is listed (LocalAI's
 swagger.yaml is the same document as its swagger.json), and OpenAI's model operations:
 those of `big/openai/openapi.yaml` tagged with one of `OPENAI_TAGS`.
-tests/test_model_kinds_table.py checks that the table and the documents agree.
+tests/mapper/test_model_kinds_table.py checks that the table and the documents agree.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 every request it receives (`support.httpbin`). A second listener, "the other host"
 (`recorder_app`), counts every request that reaches it; the control test shows that it
 counts a direct hit. The attacks come through gradio_client, MCP and the page (Chromium,
-two browser contexts for two users). (Files named by a caller: tests/test_file_paths.py.)
+two browser contexts for two users). (Files named by a caller: tests/dispatcher/test_file_paths.py.)
 """
 
 from __future__ import annotations

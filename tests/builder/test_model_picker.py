@@ -4,7 +4,7 @@ Which operation lists the models is read from each spec's reply shapes
 (`autoui.mapper.models`); these tests pin it for every model-serving spec of the corpus
 and OpenAI's, and the names read from each listing shape. That the list is asked for
 only when the user opens the picker, and that the picker takes free text, is driven in
-Chromium in tests/test_model_servers_e2e.py.
+Chromium in tests/browser/test_model_servers_e2e.py.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def test_a_422_points_at_the_field(page: Page, ui: str) -> None:
 
 def test_curl_hides_the_credentials(page: Page, ui: str) -> None:
     """The `--header` Authorization is the operator's: Reveal never shows it (Reveal
-    shows what the user typed: tests/test_attacks.py)."""
+    shows what the user typed: tests/security/test_attacks.py)."""
     open_operation(page, ui, "errors", "generate")
     page.locator("#in-body-prompt textarea").fill("hello")
     page.locator("#send-generate").click()

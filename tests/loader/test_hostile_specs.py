@@ -7,7 +7,7 @@ dangling `$ref`s, 10,000 operations, huge enums, non-string keys, wrong types, Y
 bombs), and documents Hypothesis makes: valid specs mutated at random places, and specs
 generated from a loose grammar of OpenAPI and JSON Schema. The CI budget is set by
 `FUZZ_EXAMPLES`; a longer run: `AUTOUI_FUZZ_EXAMPLES=500 python -m pytest --timeout=0
-tests/test_hostile_specs.py` (about 1.5 s a document on 2 cores).
+tests/loader/test_hostile_specs.py` (about 1.5 s a document on 2 cores).
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def tailored_server(example_api: str) -> Iterator[str]:
     from support.servers import free_port, run_process
 
     port = free_port()
-    config = Path(__file__).resolve().parent.parent / "examples" / "autoui.yaml"
+    config = Path(__file__).resolve().parents[2] / "examples" / "autoui.yaml"
     args = [sys.executable, "-m", "autoui", "serve", f"{example_api}/openapi.json"]
     args += ["--port", str(port), "--config", str(config)]
     with run_process(args, ready_url=f"http://127.0.0.1:{port}/"):

@@ -22,7 +22,7 @@ from autoui.mapper.kinds.base import Kind
 from autoui.mapper.plan import NO_DEFAULT, Column, Field, InputKind
 from autoui.mapper.rules import name_of
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 PACKAGE = ROOT / "autoui" / "mapper" / "kinds"
 
 

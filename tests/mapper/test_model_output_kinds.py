@@ -1,4 +1,4 @@
-"""Over every model-serving spec of the corpus (tests/model_kinds.py): each operation whose
+"""Over every model-serving spec of the corpus (tests/support/model_kinds.py): each operation whose
 answer is pictures, vectors, sound or tensors gets that view, and no other operation
 does (issue 15: precision as much as recall). The rules: autoui/mapper/output_kinds."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 
 import pytest
-from model_kinds import KINDS, kind_of
+from support.model_kinds import KINDS, kind_of
 from support.model_servers.specs import SPECS_DIR, SpecsMissing, require_specs
 
 from autoui import load_spec

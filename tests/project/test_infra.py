@@ -158,7 +158,7 @@ def test_browser_tests_fail_without_chromium(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rule: a missing browser must fail the run, never skip the browser tests."""
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]
     pytester.makeconftest((here / "conftest.py").read_text())
     shutil.copytree(here / "support", pytester.path / "support")
     pytester.makepyfile("def test_needs_a_browser(page):\n    pass\n")

@@ -26,7 +26,7 @@ import requests
 import uvicorn
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TIMES = "\u00d7"  # the multiplication sign the descriptions use ("200 by 100")
 EXAMPLES = ROOT / "examples"
 

@@ -9,13 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.cli import autoui
 from support.servers import free_port
-
-
-def autoui(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "autoui", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *parts: str) -> None:

@@ -1,4 +1,4 @@
-"""The table of expected operation kinds (tests/model_kinds.py) covers exactly the
+"""The table of expected operation kinds (tests/support/model_kinds.py) covers exactly the
 operations of the corpus's model-serving specs: none missing, none extra, every kind
 one of the kinds. Whether autoui gives each operation its kind is issue 15's to test."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from model_kinds import KIND_NAMES, KINDS, SAME_DOCUMENT, kind_of, listed_operations
+from support.model_kinds import KIND_NAMES, KINDS, SAME_DOCUMENT, kind_of, listed_operations
 from support.model_servers.specs import ML_SERVING, SPECS_DIR, SpecsMissing, require_specs, spec
 
 DOCUMENTS = (".json", ".yaml", ".yml")

@@ -24,7 +24,7 @@ from autoui.config import config_schema, load_config
 from autoui.dispatcher import Dispatcher
 from autoui.mapper.overrides import planned
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = ROOT / "examples" / "autoui.yaml"
 
 

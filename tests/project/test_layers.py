@@ -13,7 +13,7 @@ from types import ModuleType
 
 import tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Crossing imports the restructuring has not removed yet. The builder still reaches the
 # dispatcher for the check before a Send, the reply it shows and the curl text (they

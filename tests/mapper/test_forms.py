@@ -2,7 +2,7 @@
 maps, formats, named examples, and the page of a document without operations.
 
 Each test writes a small spec, loads it and reads the plan (no Gradio, no HTTP); the
-round trips of the same shapes over the wire are in tests/test_bodies.py.
+round trips of the same shapes over the wire are in tests/dispatcher/test_bodies.py.
 """
 
 from __future__ import annotations

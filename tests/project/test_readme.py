@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from gradio_client import Client
 from PIL import Image
+from support.cli import autoui as autoui_cli
 from support.servers import free_port, serve_asgi
-from test_cli import autoui as autoui_cli
 
 import autoui
 from autoui.dispatcher import Dispatcher
 from autoui.mapper import plan_api
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text()
 # The pages that hold what the README used to: the usage block, the config errors, the
 # gradio_client snippets and the refused-connection message.

@@ -31,7 +31,7 @@ from support.dockerfile import Image, build
 from support.mcp_client import session
 from support.servers import free_port, run_process
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 COOKIE = "AUTOUI_REPLICA"  # deploy/haproxy.cfg's `cookie`
 START = 180.0  # seconds a replica may take to serve on a loaded machine

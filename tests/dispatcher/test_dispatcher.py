@@ -742,7 +742,7 @@ def test_timeout_before_the_reply(base, plans) -> None:
 
 
 def test_timeout_in_the_middle_of_the_body(base, plans) -> None:
-    """The timeout bounds the whole call, body included (see tests/test_faults.py)."""
+    """The timeout bounds the whole call, body included (see tests/dispatcher/test_faults.py)."""
     reply = Dispatcher(base, timeout=0.5).call(plans["slow_body"], {})
     assert reply.error == (
         f"the reply from {base} was still arriving after 0.5 s (raise it with --timeout)"

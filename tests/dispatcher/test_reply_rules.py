@@ -1,7 +1,7 @@
 """The decoding rules on their own: how a stream's bytes become text, which JSON values
 are pictures, tables or scores, what a reply of each media type is shown as, how an
 error names the form's field, what the curl command says, and what HTML and Markdown
-may keep. (The same rules against real servers: tests/test_replies.py.)"""
+may keep. (The same rules against real servers: tests/dispatcher/test_replies.py.)"""
 
 from __future__ import annotations
 

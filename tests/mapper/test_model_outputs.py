@@ -1,7 +1,7 @@
 """Model servers' outputs and media inputs, rule by rule (issue 15): which reply schemas
 are pictures, vectors, tensors or sounds, how a reply of each is read, which request
 fields are picture or sound uploads, and, as much, what must NOT become one. (The same
-rules against the fake model servers, in Chromium: tests/test_model_servers_e2e.py.)"""
+rules against the fake model servers, in Chromium: tests/browser/test_model_servers_e2e.py.)"""
 
 from __future__ import annotations
 
