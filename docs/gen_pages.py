@@ -357,6 +357,11 @@ def corpus() -> str:
     )
 
 
+def _apart(seconds: float | None) -> str:
+    """A navigator page's endpoints or forms built apart; a page of tabs has none."""
+    return "—" if seconds is None else f"{seconds:.1f} s"
+
+
 def corpus_largest() -> str:
     documents = _results("corpus")["documents"]
     by_operations = sorted(documents, key=lambda d: d.get("operations", 0), reverse=True)
@@ -369,8 +374,8 @@ def corpus_largest() -> str:
             f"{doc['operations']:,}",
             _s(doc["load_seconds"]),
             _s(doc["build_seconds"]),
-            f"{doc['endpoints_seconds']:.1f} s",
-            f"{doc['forms_seconds']:.1f} s",
+            _apart(doc["endpoints_seconds"]),
+            _apart(doc["forms_seconds"]),
         ]
         for doc in largest
     ]
