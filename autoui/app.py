@@ -16,13 +16,14 @@ from autoui.builder import build_blocks
 from autoui.config import Config, load_config
 from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
 from autoui.dispatcher.auth import Authenticator, startup_secrets
+from autoui.dispatcher.checks import check
 from autoui.dispatcher.client import MEMORY_REPLY_BYTES
-from autoui.dispatcher.curl import spec_secrets
+from autoui.dispatcher.curl import curl_command, spec_secrets
 from autoui.dispatcher.live import LiveCall
-from autoui.dispatcher.origins import OriginError, ServerChoice
+from autoui.dispatcher.origins import ServerChoice
 from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
 from autoui.dispatcher.transport import DEFAULT_RETRIES
-from autoui.errors import ConfigError
+from autoui.errors import ConfigError, OriginError
 from autoui.gcpause import paused_gc
 from autoui.ir import Api
 from autoui.launch import Page
@@ -211,6 +212,8 @@ def assemble(
         concurrency=concurrency,
         start=partial(LiveCall, dispatcher),
         dispatcher=dispatcher,
+        check=check,
+        curl=curl_command,
         notes=notes,
         layout=layout,
         page_class=Page,

@@ -27,18 +27,10 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from autoui.dispatcher.auth import Applied, Authenticator, AuthProblem, redact_library_logs
-from autoui.dispatcher.curl import (
-    Secrets,
-    form_secrets,
-    redact_url,
-    scrub,
-    scrub_bytes,
-    sent_request,
-    spec_secrets,
-)
+from autoui.dispatcher.auth import Applied, Authenticator, redact_library_logs
+from autoui.dispatcher.curl import form_secrets, sent_request, spec_secrets
 from autoui.dispatcher.media import fetch_media
-from autoui.dispatcher.origins import OriginError, Origins, ServerChoice, origin
+from autoui.dispatcher.origins import Origins, ServerChoice, origin
 from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.reply import (
     content_type_of,
@@ -47,7 +39,6 @@ from autoui.dispatcher.reply import (
     media_type_of,
     partial_stream,
 )
-from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.streams import is_stream
@@ -62,8 +53,11 @@ from autoui.dispatcher.values import (
     not_uploaded,
     stand_in,
 )
+from autoui.errors import AuthProblem, OriginError
 from autoui.ir import Server
 from autoui.mapper.plan import Field, OperationPlan, Output
+from autoui.mapper.reply_data import Reply
+from autoui.mapper.sent import Secrets, redact_url, scrub, scrub_bytes
 
 log = logging.getLogger("autoui")
 

@@ -26,14 +26,13 @@ from autoui.builder.present import raw_text
 from autoui.dispatcher import Dispatcher
 from autoui.dispatcher.auth import (
     Authenticator,
-    AuthProblem,
     parse_secret,
     startup_secrets,
 )
 from autoui.dispatcher.curl import curl_command
 from autoui.dispatcher.origins import Origins, ServerChoice
 from autoui.dispatcher.sessions import SessionStore
-from autoui.errors import ConfigError
+from autoui.errors import AuthProblem, ConfigError
 from autoui.ir import Api, SecurityScheme, Server
 from autoui.mapper import OperationPlan, plan_api
 
