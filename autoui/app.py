@@ -30,7 +30,6 @@ from autoui.launch import Page
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate_later
 from autoui.mapper.overrides import planned
-from autoui.mcp_rules import apply_mcp_rules
 
 log = logging.getLogger("autoui")
 
@@ -203,7 +202,7 @@ def assemble(
         )
         log.warning("%s: %s", api.source, notes[-1])
         api = dataclasses.replace(api, operations=api.operations[:MAX_OPERATIONS])
-    plan = apply_mcp_rules(planned(api, config), config)
+    plan = planned(api, config)
     dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
         plan,

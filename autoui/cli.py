@@ -410,7 +410,6 @@ def _inspect(args: argparse.Namespace) -> int:
     from autoui.config import load_config
     from autoui.loader import load_spec, resolve_base_url
     from autoui.mapper.overrides import planned
-    from autoui.mcp_rules import apply_mcp_rules
     from autoui.report import json_report, text_report
 
     config = load_config(args.config) if args.config else None
@@ -419,7 +418,7 @@ def _inspect(args: argparse.Namespace) -> int:
         base_url = resolve_base_url(api, args.base_url)
     except ConfigError:
         base_url = ""
-    plan = apply_mcp_rules(planned(api, config), config)
+    plan = planned(api, config)
     print(json_report(plan, base_url) if args.json else text_report(plan, base_url))
     return 0
 
