@@ -310,28 +310,32 @@ def parse_ui_auth(text: str | None) -> tuple[str, str] | None:
 def _serve(args: argparse.Namespace) -> int:
     if args.concurrency < 1 or args.retries < 0:
         raise ConfigError("--concurrency must be at least 1 and --retries at least 0")
-    from autoui.app import build_app
+    from autoui.app import build_page
     from autoui.dispatcher.auth import ENV_PREFIX
+    from autoui.dispatcher.options import Options
 
     _check_mcp(args.mcp)
     headers = parse_headers(args.header)
     auth = parse_auth(args.auth)
+    options = Options(
+        timeout=args.timeout,
+        headers=headers,
+        concurrency=args.concurrency,
+        retries=args.retries,
+        memory_reply_bytes=args.max_reply_memory,
+        media_origins=tuple(args.media_origin),
+        allow_origins=tuple(args.allow_origin),
+        auth=auth,
+        auth_env=os.environ,
+    )
 
     def make() -> gr.Blocks:
-        return build_app(
+        return build_page(
             args.spec,
             args.base_url,
-            timeout=args.timeout,
-            headers=headers,
+            options,
             strict=args.strict,
-            concurrency=args.concurrency,
             config=args.config,
-            auth=auth,
-            auth_env=os.environ,
-            allow_origins=args.allow_origin,
-            memory_reply_bytes=args.max_reply_memory,
-            media_origins=args.media_origin,
-            retries=args.retries,
             layout=args.layout,
         )
 

@@ -30,6 +30,7 @@ from urllib3.exceptions import ProtocolError, ReadTimeoutError
 from autoui.dispatcher.auth import Applied, Authenticator, redact_library_logs
 from autoui.dispatcher.curl import form_secrets, sent_request, spec_secrets
 from autoui.dispatcher.media import fetch_media
+from autoui.dispatcher.options import Options
 from autoui.dispatcher.origins import Origins, ServerChoice, origin
 from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.reply import (
@@ -42,7 +43,7 @@ from autoui.dispatcher.reply import (
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.streams import is_stream
-from autoui.dispatcher.transport import DEFAULT_RETRIES, Adapter, Deadline, Session, deadline
+from autoui.dispatcher.transport import Adapter, Deadline, Session, deadline
 from autoui.dispatcher.values import (
     FileValue,
     Uploads,
@@ -61,9 +62,6 @@ from autoui.mapper.sent import Secrets, redact_url, scrub, scrub_bytes
 
 log = logging.getLogger("autoui")
 
-DEFAULT_TIMEOUT = 60.0
-MAX_REPLY_BYTES = 256 * 1024 * 1024  # on disk; a bigger reply is refused
-MEMORY_REPLY_BYTES = 32 * 1024 * 1024  # held in memory; a bigger one goes to a file
 _MAX_REDIRECTS = 10
 
 
@@ -86,31 +84,27 @@ class Dispatcher:
     def __init__(
         self,
         base_url: str,
+        options: Options | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        headers: Mapping[str, str] | None = None,
-        pool_size: int = 64,
-        max_reply_bytes: int = MAX_REPLY_BYTES,
-        memory_reply_bytes: int = MEMORY_REPLY_BYTES,
         spool_dir: str | None = None,
         secrets: Secrets | None = None,
-        media_origins: Iterable[str] = (),
-        retries: int = DEFAULT_RETRIES,
         servers: ServerChoice | None = None,
         auth: Authenticator | None = None,
         uploads: Iterable[str] = (),
     ) -> None:
-        """`secrets` names the credentials left out of the `curl` command shown with a
-        reply (the `headers` given here always are); `media_origins` are origins besides
-        the API's own from which a reply's image URLs (and files given by URL) may be
-        fetched. `servers` says where calls may go (default: `base_url`'s origin only);
-        `auth` adds each session's credentials. Replies over `memory_reply_bytes` go to
+        """`options` says how calls are made (`dispatcher.options`): its `headers` go with
+        every call and are left out of the `curl` command shown with a reply, as are the
+        credentials `secrets` names; its `media_origins` are origins besides the API's own
+        from which a reply's image URLs (and files given by URL) may be fetched.
+        `servers` says where calls may go (default: `base_url`'s origin only); `auth`
+        adds each session's credentials. Replies over `options.memory_reply_bytes` go to
         a file in `spool_dir`. File fields send only files inside the `uploads` folders
         (the page server's upload folder) or fetched from those origins."""
-        self.timeout = timeout
-        self.headers = dict(headers or {})
-        self.max_reply_bytes = max_reply_bytes
-        self.memory_reply_bytes = memory_reply_bytes
+        options = options or Options()
+        self.timeout = options.timeout
+        self.headers = dict(options.headers)
+        self.max_reply_bytes = options.max_reply_bytes
+        self.memory_reply_bytes = options.memory_reply_bytes
         self.spool_dir = spool_dir
         self.uploads = Uploads(tuple(uploads))
         self.sessions = auth.sessions if auth else SessionStore()
@@ -123,12 +117,12 @@ class Dispatcher:
             | (spec_secrets(auth.api) if auth else Secrets())
         )
         self.media_origins = Origins()
-        for url in media_origins:
+        for url in options.media_origins:
             self.media_origins.add(url)
         redact_library_logs()
         self.session = Session()
         self.session.cookies.set_policy(_NoCookies())
-        adapter = Adapter(pool_size, retries)
+        adapter = Adapter(options.concurrency, options.retries)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
