@@ -15,8 +15,9 @@ from gradio.utils import get_upload_folder
 from autoui.builder import build_blocks
 from autoui.config import Config, load_config
 from autoui.dispatcher import Dispatcher
-from autoui.dispatcher.auth import Authenticator, startup_secrets
+from autoui.dispatcher.auth import Authenticator
 from autoui.dispatcher.checks import check
+from autoui.dispatcher.credentials import startup_secrets
 from autoui.dispatcher.curl import curl_command, spec_secrets
 from autoui.dispatcher.live import LiveCall
 from autoui.dispatcher.options import (

@@ -295,7 +295,7 @@ def arguments(
 def credentials(api: Any) -> dict[str, Any]:
     """A credential for every security scheme autoui can fill: Prism answers a request
     without them 401 and checks nothing else of it."""
-    from autoui.dispatcher.auth import parse_secret
+    from autoui.dispatcher.credentials import parse_secret
     from autoui.errors import AuthProblem
 
     found: dict[str, Any] = {}

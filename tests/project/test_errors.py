@@ -10,8 +10,15 @@ import pkgutil
 import autoui
 from autoui.errors import AutouiError
 
-# Not errors: a signal between autoui's own threads, never seen outside them.
-CONTROL_FLOW = {"autoui.dispatcher.live.Stopped"}
+# Not errors: a signal between autoui's own threads, and those between the reader of a
+# reply's body and the dispatcher, which turns them into the reply's one-line error; never
+# seen outside them.
+CONTROL_FLOW = {
+    "autoui.dispatcher.live.Stopped",
+    "autoui.dispatcher.body.TooBig",
+    "autoui.dispatcher.body.Broken",
+    "autoui.dispatcher.body.Stalled",
+}
 
 
 def public_exceptions() -> dict[str, type[BaseException]]:
