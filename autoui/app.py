@@ -14,26 +14,31 @@ from gradio.utils import get_upload_folder
 
 from autoui.builder import build_blocks
 from autoui.config import Config, load_config
-from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
-from autoui.dispatcher.auth import Authenticator, startup_secrets
-from autoui.dispatcher.client import MEMORY_REPLY_BYTES
-from autoui.dispatcher.curl import spec_secrets
+from autoui.dispatcher import Dispatcher
+from autoui.dispatcher.auth import Authenticator
+from autoui.dispatcher.checks import check
+from autoui.dispatcher.credentials import startup_secrets
+from autoui.dispatcher.curl import curl_command, spec_secrets
 from autoui.dispatcher.live import LiveCall
-from autoui.dispatcher.origins import OriginError, ServerChoice
+from autoui.dispatcher.options import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TIMEOUT,
+    MEMORY_REPLY_BYTES,
+    Options,
+)
+from autoui.dispatcher.origins import ServerChoice
 from autoui.dispatcher.sessions import DEFAULT_TTL, SessionStore
 from autoui.dispatcher.transport import DEFAULT_RETRIES
-from autoui.errors import ConfigError
+from autoui.errors import ConfigError, OriginError
 from autoui.gcpause import paused_gc
 from autoui.ir import Api
 from autoui.launch import Page
 from autoui.loader import Source, load_spec, resolve_base_url
 from autoui.loader.validate import validate_later
 from autoui.mapper.overrides import planned
-from autoui.mcp_rules import apply_mcp_rules
 
 log = logging.getLogger("autoui")
 
-DEFAULT_CONCURRENCY = 64
 # Gradio builds about 20-40 operations a second here, and a page of thousands of forms
 # is already slow to open: past this many, the page holds the first ones and says so
 # (`autoui inspect` still lists them all).
@@ -83,26 +88,39 @@ def build_app(
     serve beside the page, see `autoui.launch`) or `auto`: tabs up to TABS_LIMIT
     operations.
     """
+    options = Options(
+        timeout=timeout,
+        headers=dict(headers or {}),
+        concurrency=concurrency,
+        retries=retries,
+        memory_reply_bytes=memory_reply_bytes,
+        media_origins=tuple(media_origins),
+        allow_origins=tuple(allow_origins),
+        auth=auth,
+        auth_env=auth_env,
+        session_ttl=session_ttl,
+    )
+    return build_page(source, base_url, options, strict=strict, config=config, layout=layout)
+
+
+def build_page(
+    source: Source | Api,
+    base_url: str | None,
+    options: Options,
+    *,
+    strict: bool = False,
+    config: str | Path | Mapping[str, Any] | Config | None = None,
+    layout: str = "auto",
+) -> gr.Blocks:
+    """`build_app` with the options of its calls as one `Options` (`autoui serve` builds
+    it from its flags)."""
     overrides = load_config(config) if config is not None else None
     with paused_gc():
         api = load_api(source, strict)
-        servers = choose_servers(api, base_url, allow_origins)
+        servers = choose_servers(api, base_url, options.allow_origins)
         base = servers.expand(0)
-        dispatcher = make_dispatcher(
-            api,
-            base,
-            servers=servers,
-            timeout=timeout,
-            headers=headers,
-            concurrency=concurrency,
-            auth=auth,
-            auth_env=auth_env,
-            memory_reply_bytes=memory_reply_bytes,
-            session_ttl=session_ttl,
-            media_origins=media_origins,
-            retries=retries,
-        )
-        demo = assemble(api, dispatcher, base, overrides, concurrency, layout)
+        dispatcher = make_dispatcher(api, base, options, servers=servers)
+        demo = assemble(api, dispatcher, base, overrides, options.concurrency, layout)
     if not strict and not isinstance(source, Api):
         validate_later(api)
     return demo
@@ -137,26 +155,14 @@ def choose_servers(api: Api, base_url: str | None, allow_origins: Sequence[str])
 
 
 def make_dispatcher(
-    api: Api,
-    base: str,
-    *,
-    servers: ServerChoice | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    headers: Mapping[str, str] | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    auth: Mapping[str, Any] | None = None,
-    auth_env: Mapping[str, str] | None = None,
-    memory_reply_bytes: int = MEMORY_REPLY_BYTES,
-    session_ttl: float = DEFAULT_TTL,
-    media_origins: Iterable[str] = (),
-    retries: int = DEFAULT_RETRIES,
+    api: Api, base: str, options: Options, *, servers: ServerChoice | None = None
 ) -> Dispatcher:
     """The dispatcher for `api`, with its per-session credentials and start-up ones.
 
     Without `servers`, calls may go to `base`'s origin only (which may be learned later:
     `autoui.mount` sets `dispatcher.base_url` from the first request).
     """
-    secrets = startup_secrets(api, auth, auth_env)
+    secrets = startup_secrets(api, options.auth, options.auth_env)
     if secrets:
         log.warning(
             "start-up credentials for %s apply to every user of this page",
@@ -164,21 +170,16 @@ def make_dispatcher(
         )
     authenticator = Authenticator(
         api,
-        SessionStore(session_ttl),
+        SessionStore(options.session_ttl),
         startup=secrets,
         base_url=base,
-        timeout=timeout,
+        timeout=options.timeout,
     )
     return Dispatcher(
         base,
-        timeout=timeout,
-        headers=headers,
-        pool_size=concurrency,
-        memory_reply_bytes=memory_reply_bytes,
+        options,
         spool_dir=get_upload_folder(),
         uploads=[get_upload_folder()],
-        media_origins=media_origins,
-        retries=retries,
         servers=servers,
         auth=authenticator,
     )
@@ -202,7 +203,7 @@ def assemble(
         )
         log.warning("%s: %s", api.source, notes[-1])
         api = dataclasses.replace(api, operations=api.operations[:MAX_OPERATIONS])
-    plan = apply_mcp_rules(planned(api, config), config)
+    plan = planned(api, config)
     dispatcher.secrets = dispatcher.secrets | spec_secrets(api)  # kept out of curl commands
     return build_blocks(
         plan,
@@ -211,6 +212,8 @@ def assemble(
         concurrency=concurrency,
         start=partial(LiveCall, dispatcher),
         dispatcher=dispatcher,
+        check=check,
+        curl=curl_command,
         notes=notes,
         layout=layout,
         page_class=Page,

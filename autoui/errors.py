@@ -28,3 +28,11 @@ class SpecError(AutouiError):
 
 class ConfigError(AutouiError):
     """A value given on the command line or to `build_app` is not usable."""
+
+
+class OriginError(AutouiError, ValueError):
+    """A URL autoui will not send a request to; the message says why and what to do."""
+
+
+class AuthProblem(AutouiError, ValueError):
+    """A credential that cannot be used; the message names the scheme, never the value."""

@@ -20,9 +20,10 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autoui.app import DEFAULT_CONCURRENCY, assemble, load_api, make_dispatcher
+from autoui.app import assemble, load_api, make_dispatcher
 from autoui.config import Config, load_config
-from autoui.dispatcher import DEFAULT_TIMEOUT, Dispatcher
+from autoui.dispatcher import Dispatcher
+from autoui.dispatcher.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Options
 from autoui.loader.validate import validate_later
 from autoui.serve import mount_page
 
@@ -56,9 +57,8 @@ def mount(
         app.openapi_schema = None  # routes added later still reach /openapi.json
     api = load_api(document, strict=False)
     api.source = f"{app.title} (app.openapi())"
-    dispatcher = make_dispatcher(
-        api, base_url or "", timeout=timeout, headers=headers, concurrency=concurrency
-    )
+    options = Options(timeout=timeout, headers=dict(headers or {}), concurrency=concurrency)
+    dispatcher = make_dispatcher(api, base_url or "", options)
     demo = assemble(api, dispatcher, base_url or THIS_SERVER, overrides, concurrency, layout)
     validate_later(api)
     if not base_url:

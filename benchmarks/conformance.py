@@ -295,7 +295,8 @@ def arguments(
 def credentials(api: Any) -> dict[str, Any]:
     """A credential for every security scheme autoui can fill: Prism answers a request
     without them 401 and checks nothing else of it."""
-    from autoui.dispatcher.auth import AuthProblem, parse_secret
+    from autoui.dispatcher.credentials import parse_secret
+    from autoui.errors import AuthProblem
 
     found: dict[str, Any] = {}
     for name, scheme in api.security_schemes.items():

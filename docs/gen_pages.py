@@ -486,6 +486,7 @@ LAYERS = {
     "loader": {"ir", "schemas", "errors"},
     "config": {"loader", "errors"},
     "mapper": {"ir", "schemas", "config", "errors"},
+    "plan": {"ir", "schemas", "errors"},
     "dispatcher": {"ir", "schemas", "errors", "plan"},
     "builder": {"ir", "schemas", "errors", "plan", "layout"},
 }
@@ -539,11 +540,16 @@ def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
     return edges
 
 
+# The mapper's modules both siblings read: the plan's data, the input kinds a field names,
+# the names it carries, what a call sent and got back, what the page asks of the
+# dispatcher, and what the security schemes say. Plain data and functions over it, without
+# Gradio or HTTP (tests/project/test_layers.py checks that).
+PLAN_MODULES = ("plan", "kinds", "naming", "sent", "reply_data", "calls", "security")
+
+
 def _layer(module: str) -> str:
     parts = module.split(".")
-    # The plan's data, and the input kinds a field names (plain data and functions over a
-    # field, without Gradio or HTTP: tests/mapper/test_kinds.py), are what both siblings read.
-    if parts[1:2] == ["mapper"] and parts[2:3] in (["plan"], ["kinds"]):
+    if parts[1:2] == ["mapper"] and parts[2:3] and parts[2] in PLAN_MODULES:
         return "plan"
     return parts[1] if len(parts) > 1 else "autoui"
 

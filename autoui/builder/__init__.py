@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import gradio as gr
 
 from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
 from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
-from autoui.builder.form import Badge, no_badge
+from autoui.builder.form import Badge, Form, no_badge
 from autoui.builder.mcp_tools import Blocks
 from autoui.builder.messages import markdown
 from autoui.builder.navigator import navigator
@@ -21,11 +21,8 @@ from autoui.builder.servers import needs_selector, server_panel, where_markdown
 from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
 from autoui.layout import TABS_LIMIT, choose_layout
-from autoui.mapper import nothing_to_call
-from autoui.mapper.plan import AppPlan
-
-if TYPE_CHECKING:
-    from autoui.dispatcher.client import Dispatcher
+from autoui.mapper.calls import Backend, CheckFn, CurlFn
+from autoui.mapper.plan import AppPlan, nothing_to_call
 
 SESSION_CAPACITY = 1000
 
@@ -39,7 +36,9 @@ def build_blocks(
     notes: Iterable[str] = (),
     layout: str = "auto",
     start: StartFn | None = None,
-    dispatcher: Dispatcher | None = None,
+    dispatcher: Backend | None = None,
+    check: CheckFn | None = None,
+    curl: CurlFn | None = None,
     page_class: type[gr.Blocks] = Blocks,
 ) -> gr.Blocks:
     """The whole page: a header, then the operations in the chosen layout.
@@ -52,6 +51,10 @@ def build_blocks(
     are made through `call` and shown when they end. With `dispatcher`, the page also
     gets the per-session panels: the server selector and the Authorize panel, with
     their API endpoints (in the endpoints' Blocks too, for the navigator).
+    `check` checks a Send's values first (`autoui.dispatcher.checks.check`; without it,
+    values are sent unchecked), `curl` shows the request a call sent as a command
+    (`autoui.dispatcher.curl.curl_command`; without it, none is shown): the page gets
+    them from its caller (`autoui.app.assemble`), as it gets `call`.
     `page_class` is the page's Blocks (`autoui.launch.Page`, whose `launch()` serves a
     navigator page's endpoints too).
     """
@@ -74,17 +77,18 @@ def build_blocks(
         gr.Markdown(header, elem_classes=["autoui-header"])
         gr.HTML(FONT_FIX, padding=False, elem_classes=["autoui-style"])
         badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
+        form = Form(call, concurrency, start, badge, check, curl)
         if not plan.operations:
             gr.Markdown(nothing_to_call(plan.api))
         elif chosen == "navigator":
-            navigator(demo, plan, call, concurrency, start, badge)
+            navigator(demo, plan, form)
         else:
-            tabs(demo, plan, call, concurrency, start, badge)
+            tabs(demo, plan, form)
             for op in plan.operations:
-                add_endpoint(op, call, concurrency, start)
+                add_endpoint(op, call, concurrency, start, check)
     if chosen == "navigator" and plan.operations:
         demo._autoui_endpoints = functools.partial(  # type: ignore[attr-defined]
-            endpoint_blocks, plan, call, concurrency, start, dispatcher
+            endpoint_blocks, plan, call, concurrency, start, dispatcher, check
         )
     # Gradio keeps each session's changed components (here: which output shows) for its
     # 10,000 latest sessions, about 37 kB each: 370 MB of a server's memory, growing in a
@@ -116,7 +120,7 @@ def theme_of(demo: gr.Blocks) -> str | None:
     return getattr(demo, "_autoui_theme", None)
 
 
-def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Dispatcher) -> Badge:
+def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Backend) -> Badge:
     """Server selector, Authorize panel and their endpoints; the session ends with the tab."""
     if needs_selector(dispatcher):
         server_panel(dispatcher)

@@ -15,17 +15,15 @@ whose session was dropped.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import gradio as gr
 
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint
 from autoui.builder.mcp_tools import Blocks
 from autoui.builder.sessions import session_endpoints
+from autoui.mapper.calls import Backend, CheckFn
 from autoui.mapper.plan import AppPlan
-
-if TYPE_CHECKING:
-    from autoui.dispatcher.client import Dispatcher
 
 SESSION_CAPACITY = 16
 # Gradio keeps the Blocks being built in process-wide state (`Context.root_block`), so
@@ -52,7 +50,8 @@ def endpoint_blocks(
     call: CallFn,
     concurrency: int | None,
     start: StartFn | None = None,
-    dispatcher: Dispatcher | None = None,
+    dispatcher: Backend | None = None,
+    check: CheckFn | None = None,
 ) -> gr.Blocks:
     """A Blocks with one named endpoint per operation, and the per-session ones
     (server, authorize, logout) when `dispatcher` has them; nothing else."""
@@ -61,7 +60,7 @@ def endpoint_blocks(
         if dispatcher is not None:
             session_endpoints(dispatcher)
         for op in plan.operations:
-            add_endpoint(op, call, concurrency, start)
+            add_endpoint(op, call, concurrency, start, check)
     api.queue(default_concurrency_limit=concurrency)
     set_threads(api, concurrency)
     api.state_session_capacity = SESSION_CAPACITY

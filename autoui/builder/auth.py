@@ -31,17 +31,17 @@ import gradio as gr
 from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
 from autoui.builder.messages import markdown
 from autoui.builder.present import safe_markdown
-from autoui.dispatcher.auth import (
-    Authenticator,
-    AuthProblem,
+from autoui.errors import AuthProblem
+from autoui.ir import SecurityRequirement, SecurityScheme
+from autoui.mapper.calls import Authorizer
+from autoui.mapper.plan import AppPlan, OperationPlan
+from autoui.mapper.security import (
     describe,
     describe_scheme,
     kind_of,
     requirements_of,
     satisfies,
 )
-from autoui.ir import SecurityRequirement, SecurityScheme
-from autoui.mapper.plan import AppPlan, OperationPlan
 
 AUTHORIZE_API = "autoui_authorize"
 LOGOUT_API = "autoui_logout"
@@ -107,7 +107,7 @@ class Requirements:
 class AuthPanel:
     """The components of the Authorize panel and the page-wide badge style."""
 
-    auth: Authenticator
+    auth: Authorizer
     requirements: Requirements
     style: gr.HTML
     fields: dict[str, tuple[str, str, gr.components.Component]]  # key -> (scheme, field, c)
@@ -223,7 +223,7 @@ def _scopes(scheme: SecurityScheme) -> list[str]:
     return list(names)
 
 
-def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authenticator) -> AuthPanel:
+def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authorizer) -> AuthPanel:
     """Create the panel in `demo`, where it is placed (only the style if no schemes)."""
     requirements = Requirements.of(plan)
     style = gr.HTML(
@@ -254,7 +254,7 @@ def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authenticator) -> Auth
     return panel
 
 
-def _intro(auth: Authenticator) -> str:
+def _intro(auth: Authorizer) -> str:
     text = (
         "Credentials typed here stay on the server, in memory, for this browser tab only: "
         "other users of this page never see or use them, and they are gone when you "
@@ -350,7 +350,7 @@ def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Bu
     demo.load(on_load, inputs=[panel.stored], outputs=panel.outputs, api_visibility="private")
 
 
-def add_auth_endpoints(auth: Authenticator) -> None:
+def add_auth_endpoints(auth: Authorizer) -> None:
     """`/autoui_authorize` and `/autoui_logout`, for gradio_client sessions (not MCP)."""
 
     def autoui_authorize(autoui_request: gr.Request, credentials: dict[str, Any]) -> dict[str, str]:

@@ -21,8 +21,8 @@ from autoui.builder.endpoints import Running, StartFn, session_of
 from autoui.builder.pickers import wire_pickers
 from autoui.builder.present import safe_markdown, status_markdown
 from autoui.builder.widgets import input_component
-from autoui.dispatcher.reply_data import Reply
 from autoui.mapper.plan import Field, OperationPlan
+from autoui.mapper.reply_data import Reply
 
 log = logging.getLogger("autoui")
 

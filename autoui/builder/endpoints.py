@@ -29,11 +29,11 @@ from gradio_client.utils import python_type_to_json_schema
 
 from autoui.builder.mcp_tools import mark_tool
 from autoui.builder.present import safe_markdown, write_temp
-from autoui.dispatcher.checks import check, message
-from autoui.dispatcher.reply_data import Reply
+from autoui.mapper.calls import CheckFn, message
 from autoui.mapper.kinds import kind_of
 from autoui.mapper.naming import RAW_BODY_PARAM, REQUEST_PARAM
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
+from autoui.mapper.reply_data import Reply
 
 
 class CallFn(Protocol):
@@ -252,7 +252,7 @@ def with_request(sig: inspect.Signature) -> inspect.Signature:
 
 
 def endpoint_function(
-    plan: OperationPlan, call: CallFn, start: StartFn | None = None
+    plan: OperationPlan, call: CallFn, start: StartFn | None = None, check: CheckFn | None = None
 ) -> Callable[..., Any]:
     sig = with_request(signature(plan))
 
@@ -263,7 +263,7 @@ def endpoint_function(
         bound = sig.bind(*args, **kwargs)
         request = bound.arguments.pop(REQUEST_PARAM)
         values = dict(bound.arguments)  # files are the dispatcher's to judge (`Uploads`)
-        issues = check(plan, values)
+        issues = check(plan, values) if check is not None else []
         if issues:
             raise gr.Error(message(issues), print_exception=False)
         return values, session_of(request)
@@ -298,7 +298,11 @@ def endpoint_function(
 
 
 def add_endpoint(
-    plan: OperationPlan, call: CallFn, concurrency: int | None, start: StartFn | None = None
+    plan: OperationPlan,
+    call: CallFn,
+    concurrency: int | None,
+    start: StartFn | None = None,
+    check: CheckFn | None = None,
 ) -> None:
     """`gr.api(endpoint_function(...))`, with the hidden components shared.
 
@@ -309,7 +313,7 @@ def add_endpoint(
     two Gradio events may (the parameters' names come from the function), so a large
     spec has a few hundred.
     """
-    function = endpoint_function(plan, call, start)
+    function = endpoint_function(plan, call, start, check)
     sig = signature(plan)
     root = get_blocks_context()
     assert root is not None, "add_endpoint outside a gr.Blocks"

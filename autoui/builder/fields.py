@@ -17,7 +17,7 @@ import gradio as gr
 
 from autoui.builder.messages import markdown
 from autoui.builder.widgets import input_component, widget_value
-from autoui.dispatcher.checks import Issue
+from autoui.mapper.calls import Issue
 from autoui.mapper.naming import RAW_BODY_PARAM
 from autoui.mapper.plan import Field, OperationPlan, When, holds
 

@@ -21,7 +21,7 @@ from autoui.builder.fields import PRIVATE_NAME, CheckArea, InputArea, RawBodyAre
 from autoui.builder.messages import markdown
 from autoui.builder.pickers import wire_pickers
 from autoui.builder.present import OutputArea, safe_markdown
-from autoui.dispatcher.checks import check
+from autoui.mapper.calls import CheckFn, CurlFn
 from autoui.mapper.plan import Field, OperationPlan
 
 log = logging.getLogger("autoui")
@@ -42,9 +42,11 @@ class Form:
     concurrency: int | None
     start: StartFn | None = None
     badge: Badge = no_badge
+    check: CheckFn | None = None  # the check before a Send (none without it)
+    curl: CurlFn | None = None  # the request as a command (none without it)
 
     def __call__(self, plan: OperationPlan) -> None:
-        operation_form(plan, self.call, self.concurrency, self.start, self.badge(plan))
+        operation_form(plan, self)
 
 
 def header_markdown(plan: OperationPlan, badge: str = "") -> str:
@@ -65,33 +67,29 @@ def header_markdown(plan: OperationPlan, badge: str = "") -> str:
     return "\n\n".join(lines)
 
 
-def operation_form(
-    plan: OperationPlan,
-    call: CallFn,
-    concurrency: int | None,
-    start: StartFn | None = None,
-    badge: str = "",
-) -> None:
+def operation_form(plan: OperationPlan, form: Form) -> None:
     """Create the form's components in the current Blocks context and wire Send.
 
-    `badge` (from `builder.auth`) says which credentials the operation needs.
+    The form's `badge` (from `builder.auth`) says which credentials the operation needs.
     """
-    start = start or starter(call)
-    gr.Markdown(header_markdown(plan, badge), elem_classes=["autoui-op-header"])
+    start = form.start or starter(form.call)
+    concurrency = form.concurrency
+    gr.Markdown(header_markdown(plan, form.badge(plan)), elem_classes=["autoui-op-header"])
     if not any(output.component == "chat" for output in plan.outputs):
-        _request_form(plan, start, concurrency)
+        _request_form(plan, start, form)
         return
     with gr.Tabs():
         with gr.Tab("Conversation", elem_id=f"chat-tab-{plan.api_name}"):
             chat_view(plan, start, concurrency)
         with gr.Tab("Request", elem_id=f"form-tab-{plan.api_name}"):
-            _request_form(plan, start, concurrency)
+            _request_form(plan, start, form)
 
 
 _REVEAL = "autoui.reveal"  # the handler's keyword for the Reveal box (never an api_param)
 
 
-def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) -> None:
+def _request_form(plan: OperationPlan, start: StartFn, form: Form) -> None:
+    check, concurrency = form.check, form.concurrency
     with gr.Row(equal_height=False):
         with gr.Column():
             fields = InputArea.create(plan)
@@ -102,7 +100,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
             send, stop = _buttons(plan)
             checked = CheckArea.create(plan)
         with gr.Column():
-            area = OutputArea.create(plan)
+            area = OutputArea.create(plan, form.curl)
     fields.wire()
     wire_pickers(plan.fields, inputs, start)
     assert area.reveal is not None
@@ -120,7 +118,7 @@ def _request_form(plan: OperationPlan, start: StartFn, concurrency: int | None) 
         # operation on a 1,000-operation page) sends as it is. Gradio hands over a copy
         # of the button, so it is told by what identifies it.
         anyway = getattr(autoui_event.target, "elem_id", None) == checked.anyway.elem_id
-        issues = [] if anyway else check(plan, values)
+        issues = [] if anyway or check is None else check(plan, values)
         if issues:  # the previous reply goes: it is not the answer to this request
             yield {**area.clear(), **checked.show(issues)}
             return

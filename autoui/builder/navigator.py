@@ -19,8 +19,7 @@ import json
 import gradio as gr
 from gradio.context import get_blocks_context
 
-from autoui.builder.endpoints import CallFn, StartFn
-from autoui.builder.form import Badge, Form
+from autoui.builder.form import Form
 from autoui.builder.links import PARAMETER, REMEMBER_JS, linked
 from autoui.mapper.naming import fastapi_function_name
 from autoui.mapper.plan import AppPlan, OperationPlan
@@ -49,10 +48,7 @@ def choices(plan: AppPlan) -> list[tuple[str, str]]:
 def navigator(
     demo: gr.Blocks,
     plan: AppPlan,
-    call: CallFn,
-    concurrency: int | None,
-    start: StartFn | None,
-    badge: Badge,
+    form: Form,
 ) -> None:
     """The navigator and the form area, in the current layout of `demo`.
 
@@ -61,7 +57,6 @@ def navigator(
     there when the page is built, so it comes with the page: no event has to come back
     before it can be used (the render's first form replaces it).
     """
-    form = Form(call, concurrency, start, badge)
     entries = choices(plan)
     operations = {op.api_name: op for op in plan.operations}
     first = entries[0][1]

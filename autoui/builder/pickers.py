@@ -18,8 +18,7 @@ import gradio as gr
 
 from autoui.builder.endpoints import StartFn, session_of
 from autoui.builder.fields import PRIVATE_NAME
-from autoui.mapper.models import names_at
-from autoui.mapper.plan import Field, ModelList
+from autoui.mapper.plan import Field, ModelList, names_at
 
 log = logging.getLogger("autoui")
 

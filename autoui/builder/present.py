@@ -30,9 +30,10 @@ import nh3
 from gradio.utils import get_upload_folder
 
 from autoui.builder.messages import markdown
-from autoui.dispatcher.curl import SentRequest, curl_command
-from autoui.dispatcher.reply_data import Reply
+from autoui.mapper.calls import CurlFn
 from autoui.mapper.plan import OperationPlan
+from autoui.mapper.reply_data import Reply
+from autoui.mapper.sent import SentRequest
 
 _RAW_LIMIT = 200_000  # characters of a reply body shown in the raw view
 # The kind shown instead when an operation's output area has no component of a kind.
@@ -120,9 +121,10 @@ class OutputArea:
     reveal: gr.Checkbox | None = None
     raw: gr.Code | None = None
     sent: gr.State | None = None  # the last request, kept on the server for Reveal
+    command: CurlFn | None = None  # what shows the request as a curl command
 
     @classmethod
-    def create(cls, plan: OperationPlan) -> OutputArea:
+    def create(cls, plan: OperationPlan, command: CurlFn | None = None) -> OutputArea:
         name = plan.api_name
         status = gr.Markdown("", elem_classes=["autoui-status"], elem_id=f"status-{name}")
         kinds = output_kinds(plan)
@@ -143,10 +145,14 @@ class OutputArea:
                 elem_id=f"raw-{name}",
             )
         sent = gr.State(None)
+
+        def shown(request: SentRequest | None, revealed: bool) -> str:
+            return show_curl(command, request, revealed)
+
         reveal.change(
-            show_curl, inputs=[sent, reveal], outputs=curl, api_visibility="private", queue=False
+            shown, inputs=[sent, reveal], outputs=curl, api_visibility="private", queue=False
         )
-        return cls(status, results, curl, reveal, raw, sent)
+        return cls(status, results, curl, reveal, raw, sent, command)
 
     @property
     def components(self) -> list[gr.components.Component]:
@@ -172,7 +178,7 @@ class OutputArea:
         `first` ones also show the curl command, so a call that is stopped has one too."""
         updates: dict[gr.components.Component, Any] = {}
         if first and self.curl is not None and self.sent is not None:
-            updates[self.curl] = show_curl(reply.request, False)
+            updates[self.curl] = show_curl(self.command, reply.request, False)
             updates[self.sent] = reply.request
         if reply.kind != "stream":
             where = "receiving the reply" if reply.status is not None else "waiting for the reply"
@@ -195,7 +201,7 @@ class OutputArea:
                 visible=True, value=ui_value(reply, kind), label=reply.label or "Result"
             )
         if self.curl is not None:
-            updates[self.curl] = show_curl(reply.request, reveal)
+            updates[self.curl] = show_curl(self.command, reply.request, reveal)
         if self.sent is not None:
             updates[self.sent] = reply.request
         if self.raw is not None:
@@ -211,8 +217,10 @@ class OutputArea:
         return kind
 
 
-def show_curl(sent: SentRequest | None, reveal: bool) -> str:
-    return curl_command(sent, reveal=bool(reveal)) if sent is not None else ""
+def show_curl(command: CurlFn | None, sent: SentRequest | None, reveal: bool) -> str:
+    if command is None or sent is None:
+        return ""
+    return command(sent, reveal=bool(reveal))
 
 
 def status_markdown(reply: Reply) -> str:

@@ -2,30 +2,28 @@
 
 Each server variable gets a dropdown when the spec lists its values (`enum`) and a text
 box only when it does not; the dispatcher checks the result against the API's origins
-(`dispatcher.origins`), so no value typed here can send a request to another host. The
-choice belongs to the session (the browser tab, or a gradio_client through
-`/autoui_server`), like its credentials.
+(`dispatcher.origins`, through `mapper.calls.Backend`), so no value typed here can send
+a request to another host. The choice belongs to the session (the browser tab, or a
+gradio_client through `/autoui_server`), like its credentials.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import gradio as gr
 
 from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
 from autoui.builder.messages import markdown
-from autoui.dispatcher.origins import OriginError
+from autoui.errors import OriginError
 from autoui.ir import Server
-
-if TYPE_CHECKING:
-    from autoui.dispatcher.client import Dispatcher
+from autoui.mapper.calls import Backend
 
 SERVER_API = "autoui_server"
 
 
-def needs_selector(dispatcher: Dispatcher) -> bool:
+def needs_selector(dispatcher: Backend) -> bool:
     servers = dispatcher.servers.servers
     return not dispatcher.servers.pinned and (len(servers) > 1 or bool(servers[0].variables))
 
@@ -47,7 +45,7 @@ def _variable_update(server: Server, name: str) -> Any:
     return gr.update(visible=True, value=variable.default)
 
 
-def server_panel(dispatcher: Dispatcher) -> None:
+def server_panel(dispatcher: Backend) -> None:
     """Create the selector in the current Blocks context, with its API endpoint."""
     servers = dispatcher.servers.servers
     names = list(dict.fromkeys(name for s in servers for name in s.variables))
@@ -113,7 +111,7 @@ def server_panel(dispatcher: Dispatcher) -> None:
     add_server_endpoint(dispatcher)
 
 
-def add_server_endpoint(dispatcher: Dispatcher) -> None:
+def add_server_endpoint(dispatcher: Backend) -> None:
     urls = [s.url for s in dispatcher.servers.servers]
 
     def autoui_server(

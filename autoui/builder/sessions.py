@@ -7,16 +7,12 @@ at `ui/` keeps only its own panels' (private) events.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from autoui.builder.auth import add_auth_endpoints
 from autoui.builder.servers import add_server_endpoint, needs_selector
-
-if TYPE_CHECKING:
-    from autoui.dispatcher.client import Dispatcher
+from autoui.mapper.calls import Backend
 
 
-def session_endpoints(dispatcher: Dispatcher, *, server: bool = True) -> None:
+def session_endpoints(dispatcher: Backend, *, server: bool = True) -> None:
     """`/autoui_server` (when the spec has servers to choose from; `server_panel` adds
     it with the page's selector) and `/autoui_authorize`, `/autoui_logout` (always: a
     spec without security schemes may still need credentials it does not declare), in

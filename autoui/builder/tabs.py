@@ -14,8 +14,7 @@ import json
 
 import gradio as gr
 
-from autoui.builder.endpoints import CallFn, StartFn
-from autoui.builder.form import Badge, Form
+from autoui.builder.form import Form
 from autoui.builder.links import PARAMETER
 from autoui.mapper.plan import AppPlan, OperationPlan
 
@@ -23,13 +22,9 @@ from autoui.mapper.plan import AppPlan, OperationPlan
 def tabs(
     demo: gr.Blocks,
     plan: AppPlan,
-    call: CallFn,
-    concurrency: int | None,
-    start: StartFn | None,
-    badge: Badge,
+    form: Form,
 ) -> None:
     """The tabs, in the current layout of `demo`."""
-    form = Form(call, concurrency, start, badge)
     groups = plan.by_tag()
     outer: gr.Tabs | None = None
     if len(groups) > 1:

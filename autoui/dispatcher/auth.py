@@ -1,4 +1,5 @@
-"""Credentials for an API's security schemes: what a user gives, and how a request carries it.
+"""Credentials for an API's security schemes: each session's, and how a request carries them
+(what a user gives is read by `credentials.py`).
 
 Each session's credentials live in the `SessionStore` (in memory, per Gradio session);
 credentials given at start-up (`--auth NAME=VALUE`, `AUTOUI_AUTH_<NAME>`) are shared by
@@ -18,18 +19,17 @@ What a user gives for each kind of scheme (a string, or a mapping with these key
 
 Secrets never appear in a `repr`, a log line or an error message: `curl.spec_secrets`
 names the headers and query parameters that carry them (for redacting a URL or a curl
-command) and `curl.scrub` removes their values from any text.
+command) and `mapper.sent.scrub` removes their values from any text.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -37,190 +37,23 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from autoui.dispatcher import styles
-from autoui.dispatcher.curl import REDACTED, Secrets, scrub
+from autoui.dispatcher.credentials import parse_secret
 from autoui.dispatcher.oauth import Grant, Token, TokenClient, TokenError
 from autoui.dispatcher.sessions import Secret, SessionState, SessionStore
-from autoui.errors import AutouiError, ConfigError
+from autoui.errors import AuthProblem
 from autoui.ir import Api, Operation, SecurityRequirement, SecurityScheme
+from autoui.mapper.security import (
+    NOT_DECLARED,
+    UNDECLARED_FORMS,
+    describe,
+    describe_scheme,
+    kind_of,
+    requirements_of,
+    undeclared_scheme,
+)
+from autoui.mapper.sent import REDACTED, Secrets, scrub
 
 log = logging.getLogger("autoui")
-
-ENV_PREFIX = "AUTOUI_AUTH_"
-# HTTP schemes that answer a challenge (RFC 7616 digest, SPNEGO, ...): one value cannot do.
-_CHALLENGE_SCHEMES = frozenset(
-    {"digest", "negotiate", "ntlm", "hoba", "mutual", "scram-sha-1", "scram-sha-256"}
-)
-_FIELDS = {
-    "value": "value",
-    "token": "value",
-    "key": "value",
-    "access_token": "value",
-    "username": "username",
-    "password": "password",
-    "client_id": "client_id",
-    "client_secret": "client_secret",
-    "scopes": "scopes",
-    "scope": "scopes",
-}
-# What the status of a credential the spec does not declare says after its state.
-NOT_DECLARED = "not declared by the spec"
-# How to name such a credential (`--auth basic=user:password`, the Authorize panel).
-UNDECLARED_FORMS = "basic, bearer, header:NAME, query:NAME or cookie:NAME"
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110)
-
-
-class AuthProblem(AutouiError, ValueError):
-    """A credential that cannot be used; the message names the scheme, never the value."""
-
-
-def kind_of(scheme: SecurityScheme) -> str:
-    """apiKey | basic | http | oauth2 | openIdConnect | unsupported."""
-    if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie"):
-        return "apiKey" if scheme.param_name else "unsupported"
-    if scheme.type == "http":
-        if scheme.scheme == "basic":
-            return "basic"
-        return "unsupported" if scheme.scheme in _CHALLENGE_SCHEMES else "http"
-    if scheme.type in ("oauth2", "openIdConnect"):
-        return scheme.type
-    return "unsupported"
-
-
-def undeclared_scheme(name: str) -> SecurityScheme | None:
-    """The scheme of a credential the spec forgot, which its name describes: `basic`,
-    `bearer`, `header:X-API-Key`, `query:api_key`, `cookie:session`; None for another
-    name. Such a credential is sent with every call (the spec does not say which need it).
-    """
-    word, sep, param = name.partition(":")
-    word, param = word.strip().lower(), param.strip()
-    if not sep and word in ("basic", "bearer"):
-        return SecurityScheme(name, "http", description=NOT_DECLARED, scheme=word)
-    if sep and word in ("header", "query", "cookie") and _TOKEN.match(param):
-        return SecurityScheme(
-            name, "apiKey", description=NOT_DECLARED, location=word, param_name=param
-        )
-    return None
-
-
-def describe_scheme(scheme: SecurityScheme) -> str:
-    """`API key in header X-API-Key`, `HTTP Basic`, ... for the Authorize panel."""
-    kind = kind_of(scheme)
-    if kind == "apiKey":
-        return f"API key in {scheme.location} {scheme.param_name}"
-    if kind == "basic":
-        return "HTTP Basic (username and password)"
-    if kind == "http":
-        name = "Bearer" if scheme.scheme in ("bearer", "") else scheme.scheme
-        return f"HTTP {name} token" + (f" ({scheme.bearer_format})" if scheme.bearer_format else "")
-    if kind == "oauth2":
-        flows = ", ".join(scheme.flows) or "no flows"
-        return f"OAuth 2 ({flows})"
-    if kind == "openIdConnect":
-        return "OpenID Connect"
-    if scheme.type == "apiKey":
-        return "apiKey without a usable 'in' (header, query, cookie) and 'name': cannot be sent"
-    what = scheme.scheme if scheme.type == "http" else scheme.type
-    return f"{what or 'unknown'}: not supported by autoui"
-
-
-def parse_secret(scheme: SecurityScheme, given: Any) -> Secret | None:
-    """A Secret for `scheme` from a string or mapping; None when nothing was given."""
-    name = scheme.name
-    kind = kind_of(scheme)
-    if isinstance(given, str) and given.strip().startswith("{"):
-        try:
-            given = json.loads(given)
-        except ValueError:
-            raise AuthProblem(f"{name}: the value looks like JSON but is not valid JSON") from None
-    if given is None or (isinstance(given, str) and not given.strip()):
-        return None
-    if isinstance(given, Mapping):
-        secret = _from_mapping(name, given)
-        if secret is None:
-            return None
-    elif isinstance(given, str):
-        secret = _from_text(name, kind, given.strip())
-    else:
-        raise AuthProblem(f"{name}: expected a string or an object, not {type(given).__name__}")
-    _check(scheme, kind, secret)
-    return secret
-
-
-def _from_mapping(name: str, given: Mapping[str, Any]) -> Secret | None:
-    values: dict[str, Any] = {}
-    for key, value in given.items():
-        if value is None or value == "" or value == []:
-            continue
-        if key not in _FIELDS:
-            raise AuthProblem(
-                f"{name}: unknown field {key!r} (expected some of: {', '.join(sorted(_FIELDS))})"
-            )
-        values[_FIELDS[key]] = value
-    if not values:
-        return None
-    scopes = values.pop("scopes", ())
-    if isinstance(scopes, str):
-        scopes = scopes.split()
-    if not isinstance(scopes, (list, tuple)) or not all(isinstance(s, str) for s in scopes):
-        raise AuthProblem(f"{name}: scopes must be a list of strings or a space-separated string")
-    for key, value in values.items():
-        if not isinstance(value, str):
-            raise AuthProblem(f"{name}: {key} must be a string")
-    return Secret(**values, scopes=tuple(scopes))
-
-
-def _from_text(name: str, kind: str, text: str) -> Secret:
-    if kind == "basic":
-        user, sep, password = text.partition(":")
-        if not sep:
-            raise AuthProblem(f"{name}: expected 'username:password'")
-        return Secret(username=user, password=password)
-    if kind in ("oauth2", "openIdConnect"):
-        client_id, sep, client_secret = text.partition(":")
-        if not sep:
-            raise AuthProblem(
-                f"{name}: expected 'client_id:client_secret', or a JSON object with "
-                "client_id, client_secret, username, password, scopes or access_token"
-            )
-        return Secret(client_id=client_id, client_secret=client_secret)
-    return Secret(value=text)
-
-
-def _check(scheme: SecurityScheme, kind: str, secret: Secret) -> None:
-    name = scheme.name
-    if kind == "unsupported":
-        raise AuthProblem(f"{name}: {describe_scheme(scheme)}")
-    if kind in ("apiKey", "http") and not secret.value:
-        raise AuthProblem(f"{name}: a value is required")
-    if kind == "basic":
-        if not secret.username:
-            raise AuthProblem(f"{name}: a username is required")
-        if ":" in secret.username:
-            raise AuthProblem(f"{name}: a username cannot hold ':' (RFC 7617)")
-    if kind in ("oauth2", "openIdConnect") and not (
-        secret.value or secret.username or secret.client_id
-    ):
-        raise AuthProblem(
-            f"{name}: give client_id and client_secret, or username and password, "
-            "or an access_token"
-        )
-
-
-def requirements_of(api: Api, operation: Operation) -> list[SecurityRequirement]:
-    return operation.security if operation.security is not None else api.security
-
-
-def describe(requirements: list[SecurityRequirement]) -> str:
-    """`ApiKey or Basic + Token`; `(optional)` when an alternative needs nothing."""
-    text = " or ".join(" + ".join(alt) for alt in requirements if alt)
-    if text and any(not alt for alt in requirements):
-        text += " (optional)"
-    return text
-
-
-def satisfies(requirements: list[SecurityRequirement], available: Iterable[str]) -> bool:
-    have = set(available)
-    return not requirements or any(set(alt) <= have for alt in requirements)
 
 
 def wire_parts(
@@ -294,52 +127,6 @@ def redact_library_logs() -> None:
         logger = logging.getLogger(name)
         if _REDACTOR not in logger.filters:
             logger.addFilter(_REDACTOR)
-
-
-def env_name(scheme: str) -> str:
-    """`AUTOUI_AUTH_` + the scheme name upper-cased, other characters as `_`."""
-    return ENV_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", scheme).upper()
-
-
-def startup_secrets(
-    api: Api, given: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None
-) -> dict[str, Secret]:
-    """Start-up credentials from `given` (`--auth`) and `environ` (`AUTOUI_AUTH_<NAME>`);
-    `given` wins. Raises ConfigError naming the scheme (never the value)."""
-    known = ", ".join(api.security_schemes) or "none"
-    values: dict[str, tuple[str, Any]] = {}
-    by_env: dict[str, str] = {}
-    for name in api.security_schemes:
-        if env_name(name) in by_env:
-            raise ConfigError(
-                f"{env_name(name)} would name both {by_env[env_name(name)]!r} and {name!r}; "
-                "use --auth for them"
-            )
-        by_env[env_name(name)] = name
-    for var, text in (environ or {}).items():
-        if var.startswith(ENV_PREFIX):
-            if var in by_env:
-                values[by_env[var]] = (var, text)
-            else:
-                log.warning("%s matches no security scheme of this API (it has: %s)", var, known)
-    for name, value in (given or {}).items():
-        if name not in api.security_schemes and undeclared_scheme(name) is None:
-            raise ConfigError(
-                f"--auth {name}: the API has no security scheme {name!r} ({known}); a "
-                f"credential the spec does not declare is named {UNDECLARED_FORMS}"
-            )
-        values[name] = ("--auth", value)
-    secrets = {}
-    for name, (source, value) in values.items():
-        scheme = api.security_schemes.get(name) or undeclared_scheme(name)
-        assert scheme is not None
-        try:
-            secret = parse_secret(scheme, value)
-        except AuthProblem as exc:
-            raise ConfigError(f"{source}: {exc}") from None
-        if secret is not None:
-            secrets[name] = secret
-    return secrets
 
 
 @dataclass

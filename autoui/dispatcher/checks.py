@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +28,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.request import Parts, assemble, is_document
 from autoui.dispatcher.values import ABSENT, FileValue, ValueProblem, stand_in
+from autoui.mapper.calls import Issue
 from autoui.mapper.plan import MEDIA_SELECTOR, MISSING, Field, OperationPlan, holds, value_at
 from autoui.schemas import JSON_TYPES, TYPE_ALIASES
 
@@ -36,18 +36,6 @@ MAX_ISSUES = 20
 _DOCUMENT_URI = "urn:autoui:document"
 _MAX_REF_HOPS = 16  # a chain of $refs longer than this is taken as a loop
 _SLOT = "x-autoui-checked"  # where the schema being checked sits in the registry's copy
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One broken rule: where (a field's label or a body path), which rule, what."""
-
-    where: str
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message} ({self.rule})"
 
 
 def _uri(value: object) -> bool:
@@ -97,11 +85,6 @@ def check(plan: OperationPlan, values: Mapping[str, Any]) -> list[Issue]:
     if raw is None:  # a raw body is the API's to judge
         issues += _body_issues(plan, parts)
     return issues[:MAX_ISSUES]
-
-
-def message(issues: list[Issue]) -> str:
-    """All issues as one message (for gradio_client callers)."""
-    return "the request does not match the API's schema: " + "; ".join(map(str, issues))
 
 
 def _label(field: Field) -> str:

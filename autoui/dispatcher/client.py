@@ -8,50 +8,43 @@ credentials), so a reply cannot send a request, or its credentials, anywhere els
 
 Each call belongs to a session (a browser tab or a gradio_client): its credentials and
 chosen server come from the `SessionStore`, never from another session's.
+
+One file, a little over 400 lines: it is one call's path (prepare, send hop by hop,
+read, finish) over the state every step shares (the pool, the origins, the secrets to
+scrub, the limits); the parts that stand alone are beside it (`body.py` reads a body
+within its limits, `redirects.py` makes the next hop, `transport.py` retries).
 """
 
 from __future__ import annotations
 
-import contextlib
 import http.cookiejar
 import logging
-import mimetypes
-import os
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
-from autoui.dispatcher.auth import Applied, Authenticator, AuthProblem, redact_library_logs
-from autoui.dispatcher.curl import (
-    Secrets,
-    form_secrets,
-    redact_url,
-    scrub,
-    scrub_bytes,
-    sent_request,
-    spec_secrets,
-)
+from autoui.dispatcher.auth import Applied, Authenticator, redact_library_logs
+from autoui.dispatcher.body import Broken, Listener, Stalled, TooBig, read_body, spooled
+from autoui.dispatcher.curl import form_secrets, sent_request, spec_secrets
 from autoui.dispatcher.media import fetch_media
-from autoui.dispatcher.origins import OriginError, Origins, ServerChoice, origin
+from autoui.dispatcher.options import Options
+from autoui.dispatcher.origins import Origins, ServerChoice, origin
 from autoui.dispatcher.raw import raw_body
+from autoui.dispatcher.redirects import Outside, follow
 from autoui.dispatcher.reply import (
-    content_type_of,
     decode,
-    filename_of,
     media_type_of,
     partial_stream,
 )
-from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.request import build_request
 from autoui.dispatcher.sessions import SessionStore
 from autoui.dispatcher.streams import is_stream
-from autoui.dispatcher.transport import DEFAULT_RETRIES, Adapter, Deadline, Session, deadline
+from autoui.dispatcher.transport import Adapter, Deadline, Session, deadline
 from autoui.dispatcher.values import (
     FileValue,
     Uploads,
@@ -62,14 +55,14 @@ from autoui.dispatcher.values import (
     not_uploaded,
     stand_in,
 )
+from autoui.errors import AuthProblem, OriginError
 from autoui.ir import Server
 from autoui.mapper.plan import Field, OperationPlan, Output
+from autoui.mapper.reply_data import Reply
+from autoui.mapper.sent import Secrets, redact_url, scrub, scrub_bytes
 
 log = logging.getLogger("autoui")
 
-DEFAULT_TIMEOUT = 60.0
-MAX_REPLY_BYTES = 256 * 1024 * 1024  # on disk; a bigger reply is refused
-MEMORY_REPLY_BYTES = 32 * 1024 * 1024  # held in memory; a bigger one goes to a file
 _MAX_REDIRECTS = 10
 
 
@@ -92,31 +85,27 @@ class Dispatcher:
     def __init__(
         self,
         base_url: str,
+        options: Options | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        headers: Mapping[str, str] | None = None,
-        pool_size: int = 64,
-        max_reply_bytes: int = MAX_REPLY_BYTES,
-        memory_reply_bytes: int = MEMORY_REPLY_BYTES,
         spool_dir: str | None = None,
         secrets: Secrets | None = None,
-        media_origins: Iterable[str] = (),
-        retries: int = DEFAULT_RETRIES,
         servers: ServerChoice | None = None,
         auth: Authenticator | None = None,
         uploads: Iterable[str] = (),
     ) -> None:
-        """`secrets` names the credentials left out of the `curl` command shown with a
-        reply (the `headers` given here always are); `media_origins` are origins besides
-        the API's own from which a reply's image URLs (and files given by URL) may be
-        fetched. `servers` says where calls may go (default: `base_url`'s origin only);
-        `auth` adds each session's credentials. Replies over `memory_reply_bytes` go to
+        """`options` says how calls are made (`dispatcher.options`): its `headers` go with
+        every call and are left out of the `curl` command shown with a reply, as are the
+        credentials `secrets` names; its `media_origins` are origins besides the API's own
+        from which a reply's image URLs (and files given by URL) may be fetched.
+        `servers` says where calls may go (default: `base_url`'s origin only); `auth`
+        adds each session's credentials. Replies over `options.memory_reply_bytes` go to
         a file in `spool_dir`. File fields send only files inside the `uploads` folders
         (the page server's upload folder) or fetched from those origins."""
-        self.timeout = timeout
-        self.headers = dict(headers or {})
-        self.max_reply_bytes = max_reply_bytes
-        self.memory_reply_bytes = memory_reply_bytes
+        options = options or Options()
+        self.timeout = options.timeout
+        self.headers = dict(options.headers)
+        self.max_reply_bytes = options.max_reply_bytes
+        self.memory_reply_bytes = options.memory_reply_bytes
         self.spool_dir = spool_dir
         self.uploads = Uploads(tuple(uploads))
         self.sessions = auth.sessions if auth else SessionStore()
@@ -129,12 +118,12 @@ class Dispatcher:
             | (spec_secrets(auth.api) if auth else Secrets())
         )
         self.media_origins = Origins()
-        for url in media_origins:
+        for url in options.media_origins:
             self.media_origins.add(url)
         redact_library_logs()
         self.session = Session()
         self.session.cookies.set_policy(_NoCookies())
-        adapter = Adapter(pool_size, retries)
+        adapter = Adapter(options.concurrency, options.retries)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -301,9 +290,15 @@ class Dispatcher:
                     if is_stream(media_type_of(response.headers.get("Content-Type", ""))):
                         limit.lift()  # a stream is limited by the pause between events
                     on_chunk = listener.opened(response) if listener is not None else None
-                    body = self._read(response, on_chunk)
+                    body = read_body(
+                        response,
+                        self.max_reply_bytes,
+                        self.memory_reply_bytes,
+                        self.spool_dir,
+                        on_chunk,
+                    )
                     if isinstance(body, Path):
-                        _spooled(reply, body, self.memory_reply_bytes)
+                        spooled(reply, body, self.memory_reply_bytes)
                     else:
                         reply.content = body
         except requests.exceptions.ConnectTimeout:
@@ -315,15 +310,15 @@ class Dispatcher:
                 f"no answer from {_where(reply.url)} within {self.timeout:g} s "
                 "(raise it with --timeout)"
             )
-        except _Stalled as exc:
+        except Stalled as exc:
             reply.content = exc.partial
             reply.error = (
                 f"the reply from {_where(reply.url)} stopped: nothing more came "
                 f"within {self.timeout:g} s (raise it with --timeout)"
             )
-        except _TooBig as exc:
+        except TooBig as exc:
             reply.error = str(exc)
-        except _Broken as exc:
+        except Broken as exc:
             reply.content = exc.partial
             reply.error = (
                 f"the reply from {_where(reply.url)} broke off after {exc.size:,} "
@@ -398,117 +393,25 @@ class Dispatcher:
                 shown,
             )
             try:
-                prepared = self._follow(prepared, response.status_code, target, reply)
+                secret = self.secrets.headers | (
+                    reply.request.secrets.headers if reply.request else set()
+                )
+                prepared = follow(
+                    prepared, response.status_code, target, self.servers.origins, secret
+                )
             except OriginError as exc:
                 reply.status, reply.reason = response.status_code, response.reason or ""
                 reply.headers = dict(response.headers)
                 reason = scrub(str(exc), reply.sent_secrets)
                 reply.error = f"HTTP {response.status_code}: the API redirected to " + (
                     f"{shown}, outside {_where(prepared.url or '')}; not followed"
-                    if isinstance(exc, _Outside)
+                    if isinstance(exc, Outside)
                     else f"a URL autoui does not follow: {reason}"
                 )
                 return None
             shown_url = shown
         reply.error = f"more than {_MAX_REDIRECTS} redirects"
         return None
-
-    def _follow(
-        self, prepared: requests.PreparedRequest, status: int, target: str, reply: Reply
-    ) -> requests.PreparedRequest:
-        """The request that follows a redirect to `target`: without credentials when it
-        leaves the origin. Raises OriginError when it may not be followed (`_Outside` for
-        an origin that is not allowed)."""
-        here = origin(target)
-        try:
-            follow = _redirected(prepared, status, target)
-        except requests.exceptions.RequestException:
-            raise OriginError(f"{target!r} is not a usable URL") from None
-        if origin(follow.url or "") != here:
-            raise OriginError(f"{target!r} is read as different hosts by URL parsers")
-        if here != origin(prepared.url or ""):
-            if not self.servers.origins.allows(follow.url or ""):
-                raise _Outside(here)
-            self._drop_credentials(follow, reply)
-        return follow
-
-    def _drop_credentials(self, prepared: requests.PreparedRequest, reply: Reply) -> None:
-        """Before a redirect to another (allowed) origin: no credential goes along."""
-        secret = self.secrets.headers | (reply.request.secrets.headers if reply.request else set())
-        for name in list(prepared.headers):
-            if name.lower() in secret:
-                del prepared.headers[name]
-
-    def _read(
-        self, response: requests.Response, on_chunk: Callable[[bytes], None] | None = None
-    ) -> bytes | Path:
-        """The body: in memory up to `memory_reply_bytes`, then in a temporary file (whose
-        path is returned) up to `max_reply_bytes`; `on_chunk` sees each piece as soon as it
-        arrives.
-
-        requests reports a read timeout in the middle of a body as a ConnectionError
-        ("cannot reach the API" would be wrong: it answered, then stalled), so that one
-        is told apart here.
-        """
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_reply_bytes:
-            raise _TooBig(
-                f"the reply would be {int(declared):,} bytes, over the "
-                f"{self.max_reply_bytes:,}-byte limit; not read"
-            )
-        chunks: list[bytes] = []
-        size = 0
-        spool = None
-        try:
-            for chunk in _arriving(response):
-                size += len(chunk)
-                if size > self.max_reply_bytes:
-                    raise _TooBig(f"the reply is over {self.max_reply_bytes:,} bytes; not shown")
-                if spool is None and size > self.memory_reply_bytes:
-                    folder = tempfile.mkdtemp(prefix="autoui-", dir=self.spool_dir)
-                    spool = open(os.path.join(folder, "reply.part"), "wb")  # noqa: SIM115
-                    spool.writelines(chunks)
-                    chunks = []
-                if spool is not None:
-                    spool.write(chunk)
-                else:
-                    chunks.append(chunk)
-                if on_chunk is not None:
-                    on_chunk(chunk)
-        except requests.exceptions.ConnectionError as exc:
-            _discard(spool)
-            if exc.args and isinstance(exc.args[0], ReadTimeoutError):
-                raise _Stalled(b"".join(chunks), size) from exc
-            raise _Broken(b"".join(chunks), size) from exc
-        except requests.exceptions.ChunkedEncodingError as exc:
-            _discard(spool)
-            raise _Broken(b"".join(chunks), size) from exc
-        except BaseException:
-            _discard(spool)
-            raise
-        if spool is not None:
-            spool.close()
-            return Path(spool.name)
-        return b"".join(chunks)
-
-
-class Listener(Protocol):
-    def opened(self, response: requests.Response) -> Callable[[bytes], None] | None:
-        """Called when the response's headers have come; returns what to call with each
-        piece of the body as it arrives, or None to read the body whole."""
-
-
-def _arriving(response: requests.Response) -> Iterator[bytes]:
-    """The body's pieces as they arrive. (`iter_content` waits to fill its chunk size
-    unless the reply is chunked, so a stream would appear all at once, and the bytes of
-    a chunk cut short by a reset are lost with it: the count said "after 0 bytes".)"""
-    try:
-        while chunk := response.raw.read1(65536, decode_content=True):
-            yield chunk
-    except ReadTimeoutError as exc:
-        raise requests.exceptions.ConnectionError(exc) from exc
-    except ProtocolError as exc:
-        raise requests.exceptions.ChunkedEncodingError(exc) from exc
 
 
 def _pinned(url: str) -> ServerChoice:
@@ -518,64 +421,6 @@ def _pinned(url: str) -> ServerChoice:
     except OriginError:
         origins = Origins()
     return ServerChoice([Server(url)], origins, pinned=True)
-
-
-def _discard(spool: Any) -> None:
-    if spool is not None:
-        spool.close()
-        with contextlib.suppress(OSError):
-            os.unlink(spool.name)
-            os.rmdir(os.path.dirname(spool.name))
-
-
-def _spooled(reply: Reply, path: Path, limit: int) -> None:
-    """A reply too big to hold: offered as a download of the file it was written to."""
-    reply.media_type = media_type_of(content_type_of(reply.headers))
-    reply.filename = filename_of(reply.headers)
-    extension = mimetypes.guess_extension(reply.media_type) or ".bin"
-    named = path.rename(path.with_name(reply.filename or "reply" + extension))
-    reply.body_file = named
-    reply.kind, reply.primary = "file", named
-    if reply.status is not None and reply.status >= 400:
-        head = f"HTTP {reply.status} {reply.reason}".rstrip()
-        reply.error = f"{head}: the reply is over {limit:,} bytes; offered as a file"
-
-
-class _TooBig(Exception):
-    pass
-
-
-class _Outside(OriginError):
-    """A redirect to an origin that is not allowed."""
-
-
-class _Broken(Exception):
-    """The connection ended in the middle of the reply's body, after `size` bytes (of
-    which `partial` holds those still in memory)."""
-
-    def __init__(self, partial: bytes, size: int) -> None:
-        super().__init__()
-        self.partial = partial
-        self.size = size
-
-
-class _Stalled(_Broken):
-    """The reply began, then no more bytes came within the timeout."""
-
-
-def _redirected(
-    prepared: requests.PreparedRequest, status: int, target: str
-) -> requests.PreparedRequest:
-    """The next request of a redirect, as browsers do it: 303 (and 301/302 after a POST)
-    become a GET without a body; 307 and 308 repeat the request."""
-    follow = prepared.copy()
-    follow.prepare_url(target, None)
-    if status == 303 or (status in (301, 302) and prepared.method == "POST"):
-        follow.method = "GET"
-        follow.body = None
-        for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
-            follow.headers.pop(name, None)
-    return follow
 
 
 def _connection_message(url: str, exc: Exception) -> str:

@@ -23,11 +23,11 @@ from typing import Any
 import requests
 
 from autoui.dispatcher.client import Dispatcher
-from autoui.dispatcher.curl import scrub
 from autoui.dispatcher.reply import charset_of, content_type_of, media_type_of
-from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.streams import EventReader, TextStream, is_stream
 from autoui.mapper.plan import OperationPlan
+from autoui.mapper.reply_data import Reply
+from autoui.mapper.sent import scrub
 
 log = logging.getLogger("autoui")
 

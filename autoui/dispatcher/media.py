@@ -27,7 +27,7 @@ from autoui.mapper.plan import OperationPlan
 from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
 
 if TYPE_CHECKING:
-    from autoui.dispatcher.reply_data import Reply
+    from autoui.mapper.reply_data import Reply
 
 
 class Fetcher(Protocol):

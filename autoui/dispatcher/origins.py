@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-from autoui.errors import AutouiError
+from autoui.errors import OriginError
 from autoui.ir import Operation, Server
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -35,10 +35,6 @@ _PATH_TEXT = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$")
 # ... and in the host part: a host name, an IP address or a port, nothing else (no `@`,
 # which would turn the rest into user information and the host into something else).
 _HOST_TEXT = re.compile(r"^[A-Za-z0-9\-.:\[\]]*$")
-
-
-class OriginError(AutouiError, ValueError):
-    """A URL autoui will not send a request to; the message says why and what to do."""
 
 
 # What may not appear anywhere in a URL autoui sends to: a backslash (WHATWG parsers, and

@@ -16,13 +16,13 @@ from email.message import Message
 from typing import Any
 
 from autoui.dispatcher.media import media_in_json, media_in_string, show_media, sniff
-from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.streams import is_stream, read_stream
 from autoui.dispatcher.views import label_scores, table, table_rows
 from autoui.mapper.image_urls import is_web_url
 from autoui.mapper.output_kinds import tensors, vector
 from autoui.mapper.outputs import answer_path, component_for_media_type, primary_name
 from autoui.mapper.plan import Field, Output
+from autoui.mapper.reply_data import Reply
 from autoui.mapper.rules import is_json
 
 _TEXT_KINDS = ("textbox", "markdown", "html", "stream")

@@ -9,7 +9,7 @@ from autoui.mapper.inputs import plan_form
 from autoui.mapper.models import attach_model_lists
 from autoui.mapper.naming import tool_names, unique_names
 from autoui.mapper.outputs import plan_outputs
-from autoui.mapper.plan import NO_DEFAULT, AppPlan, Field, OperationPlan, Output
+from autoui.mapper.plan import NO_DEFAULT, AppPlan, Field, OperationPlan, Output, nothing_to_call
 
 _TITLE_LENGTH = 48
 
@@ -56,20 +56,6 @@ def _distinct_titles(plans: list[OperationPlan]) -> None:
     for plan in plans:
         if counts[plan.title] > 1:
             plan.title = plan.operation.label
-
-
-def nothing_to_call(api: Api) -> str:
-    """What the page says for a document without operations, instead of nothing."""
-    text = "**This document describes no operations**, so there is nothing to call."
-    if api.webhooks:
-        count = len(api.webhooks)
-        text += (
-            f" It describes {count} webhook{'s' if count != 1 else ''} (requests the API "
-            f"sends to you, not ones you send): {', '.join(api.webhooks)}."
-        )
-    else:
-        text += " (It may hold only components.)"
-    return text
 
 
 def title_of(operation: Operation) -> str:

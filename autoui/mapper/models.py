@@ -17,7 +17,7 @@ from typing import Any
 
 from autoui.ir import Api
 from autoui.mapper.outputs import success_response
-from autoui.mapper.plan import NO_DEFAULT, AppPlan, Field, ModelList, OperationPlan
+from autoui.mapper.plan import EACH, NO_DEFAULT, AppPlan, Field, ModelList, OperationPlan
 from autoui.mapper.rules import is_json
 from autoui.mapper.shapes import documented_default, main_type, prepare
 
@@ -25,7 +25,6 @@ MODEL_FIELDS = frozenset({"model"})  # the wire names a picker is for
 _NAME_KEYS = ("id", "name", "model", "model_id", "model_name")
 _LIST_KEYS = ("models", "data")
 _ONE_MODEL_KEYS = ("model_id",)
-_EACH = "*"
 
 
 def attach_model_lists(app: AppPlan) -> None:
@@ -51,18 +50,6 @@ def model_list(api: Api, plans: list[OperationPlan]) -> ModelList | None:
 
 
 _RANKS = {3: 0, 2: 1, 1: 2}  # (key, *, name) before (*, name) before (model_id,)
-
-
-def names_at(data: Any, path: tuple[str, ...]) -> list[str]:
-    """The model names a listing reply holds at `path` (`*` is each item), in order."""
-    found: list[Any] = [data]
-    for step in path:
-        if step == _EACH:
-            found = [item for value in found if isinstance(value, list) for item in value]
-        else:
-            found = [value[step] for value in found if isinstance(value, Mapping) and step in value]
-    names = [str(v) for v in found if isinstance(v, (str, int)) and not isinstance(v, bool)]
-    return list(dict.fromkeys(n for n in names if n))
 
 
 def _pickable(f: Field) -> bool:
@@ -103,7 +90,7 @@ def _names_path(api: Api, plan: OperationPlan) -> tuple[str, ...] | None:
     about_models = "model" in operation.path.lower()
     if main_type(schema) == "array" and about_models:
         key = _name_key(api, schema)
-        return (_EACH, key) if key else None
+        return (EACH, key) if key else None
     properties = schema.get("properties")
     if not isinstance(properties, Mapping):
         return None
@@ -112,7 +99,7 @@ def _names_path(api: Api, plan: OperationPlan) -> tuple[str, ...] | None:
             items, _ = prepare(api.schemas, properties[name])
             key = _name_key(api, items) if main_type(items) == "array" else None
             if key:
-                return (name, _EACH, key)
+                return (name, EACH, key)
     for name in _ONE_MODEL_KEYS:
         if name in properties and main_type(prepare(api.schemas, properties[name])[0]) == "string":
             return (name,)

@@ -30,6 +30,7 @@ from autoui.ir import Api, Problem, Tag
 from autoui.mapper import plan_api
 from autoui.mapper.kinds import KINDS, kind_of
 from autoui.mapper.kinds.base import SCALARS
+from autoui.mapper.mcp_rules import apply_mcp_rules
 from autoui.mapper.outputs import is_json, pick_media, success_response
 from autoui.mapper.plan import (
     FILE_ENCODINGS,
@@ -104,8 +105,9 @@ def apply_overrides(plan: AppPlan, config: Config | None = None) -> AppPlan:
 
 
 def planned(api: Api, config: Config | None = None) -> AppPlan:
-    """The plan for `api` with its hints and `config` applied."""
-    return apply_overrides(plan_api(api), config)
+    """The plan for `api` with its hints and `config` applied, the MCP rules last (they
+    match the operations the overrides left, and an operation's own choice wins)."""
+    return apply_mcp_rules(apply_overrides(plan_api(api), config), config)
 
 
 def _has_hints(plan: AppPlan) -> bool:

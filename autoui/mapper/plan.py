@@ -7,6 +7,7 @@ objects, so it can be computed, tested and printed without Gradio.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -116,6 +117,21 @@ class ModelList:
 
     plan: OperationPlan
     path: tuple[str, ...]
+
+
+EACH = "*"  # a step of `ModelList.path` that is each item of a list
+
+
+def names_at(data: Any, path: tuple[str, ...]) -> list[str]:
+    """The model names a listing reply holds at `path` (`*` is each item), in order."""
+    found: list[Any] = [data]
+    for step in path:
+        if step == EACH:
+            found = [item for value in found if isinstance(value, list) for item in value]
+        else:
+            found = [value[step] for value in found if isinstance(value, Mapping) and step in value]
+    names = [str(v) for v in found if isinstance(v, (str, int)) and not isinstance(v, bool)]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 @dataclass
@@ -232,3 +248,17 @@ class AppPlan:
             groups, key=lambda t: (order.index(t) if t in order else len(order), t == UNTAGGED)
         )
         return {t: groups[t] for t in ranked}
+
+
+def nothing_to_call(api: Api) -> str:
+    """What the page says for a document without operations, instead of nothing."""
+    text = "**This document describes no operations**, so there is nothing to call."
+    if api.webhooks:
+        count = len(api.webhooks)
+        text += (
+            f" It describes {count} webhook{'s' if count != 1 else ''} (requests the API "
+            f"sends to you, not ones you send): {', '.join(api.webhooks)}."
+        )
+    else:
+        text += " (It may hold only components.)"
+    return text

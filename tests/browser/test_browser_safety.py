@@ -26,6 +26,8 @@ import autoui
 from autoui.builder import build_blocks
 from autoui.dispatcher import Dispatcher
 from autoui.dispatcher.auth import Authenticator
+from autoui.dispatcher.checks import check
+from autoui.dispatcher.curl import curl_command
 from autoui.dispatcher.origins import ServerChoice
 from autoui.dispatcher.sessions import SessionStore
 from autoui.mapper import plan_api
@@ -47,7 +49,14 @@ def served(secured_backend: tuple[FastAPI, str]) -> Iterator[tuple[str, SessionS
     auth = Authenticator(api, sessions, base_url=base)
     servers = ServerChoice.create(api.servers, api.operations)
     dispatcher = Dispatcher(base, servers=servers, auth=auth)
-    demo = build_blocks(plan_api(api), dispatcher.call, base_url=base, dispatcher=dispatcher)
+    demo = build_blocks(
+        plan_api(api),
+        dispatcher.call,
+        base_url=base,
+        dispatcher=dispatcher,
+        check=check,
+        curl=curl_command,
+    )
     with serve_gradio(demo) as url:
         yield url, sessions
 

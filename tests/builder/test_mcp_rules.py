@@ -16,7 +16,6 @@ from support.mcp_client import serve_mcp, session
 from autoui.config import ConfigFileError, load_config
 from autoui.loader import load_spec
 from autoui.mapper.overrides import planned
-from autoui.mcp_rules import apply_mcp_rules
 
 RULES = """\
 mcp:
@@ -57,7 +56,7 @@ def example_plan() -> Any:
     from autoui_examples.model_api import create_app
 
     api = load_spec(create_app().openapi())
-    return lambda config: apply_mcp_rules(planned(api, config), config)
+    return lambda config: planned(api, config)
 
 
 def bad(example_plan: Any, rules: list[dict[str, Any]]) -> str:
@@ -92,7 +91,7 @@ def test_rules_in_the_document_come_after_the_config(tmp_path: Path) -> None:
     spec = create_app().openapi()
     spec["x-autoui"] = {"mcp": {"rules": [{"tags": ["text"], "as": "none"}]}}
     config = load_config({"mcp": {"rules": [{"path": "/words/*", "as": "tool"}]}})
-    plan = apply_mcp_rules(planned(load_spec(spec), config), config)
+    plan = planned(load_spec(spec), config)
     kept_off = {op.api_name for op in plan.operations if op.mcp_exclude}
     assert kept_off == {"generate", "generate_stream"}  # `words` matched the config's rule
 

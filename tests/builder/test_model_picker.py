@@ -14,7 +14,7 @@ from support.model_servers.specs import SPECS_DIR, require_specs
 
 from autoui import load_spec
 from autoui.mapper import plan_api
-from autoui.mapper.models import names_at
+from autoui.mapper.plan import names_at
 
 # spec -> (the listing operation, where the names are), or None: no list to read.
 LISTS: dict[str, tuple[str, tuple[str, ...]] | None] = {

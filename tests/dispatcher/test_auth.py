@@ -24,16 +24,13 @@ from support.servers import free_port, serve_asgi
 import autoui
 from autoui.builder.present import raw_text
 from autoui.dispatcher import Dispatcher
-from autoui.dispatcher.auth import (
-    Authenticator,
-    AuthProblem,
-    parse_secret,
-    startup_secrets,
-)
+from autoui.dispatcher.auth import Authenticator
+from autoui.dispatcher.credentials import parse_secret, startup_secrets
 from autoui.dispatcher.curl import curl_command
+from autoui.dispatcher.options import Options
 from autoui.dispatcher.origins import Origins, ServerChoice
 from autoui.dispatcher.sessions import SessionStore
-from autoui.errors import ConfigError
+from autoui.errors import AuthProblem, ConfigError
 from autoui.ir import Api, SecurityScheme, Server
 from autoui.mapper import OperationPlan, plan_api
 
@@ -303,6 +300,20 @@ def test_an_environment_variable_for_no_scheme_is_reported(
         assert startup_secrets(api, {}, {"AUTOUI_AUTH_KEYHEDER": "typo-secret"}) == {}
     assert "AUTOUI_AUTH_KEYHEDER matches no security scheme of this API" in caplog.text
     assert "typo-secret" not in caplog.text
+
+
+def test_the_call_options_never_show_their_credentials() -> None:
+    """The options `build_app` and `autoui serve` pass down hold the start-up credentials
+    and headers; a log line or traceback that prints them shows neither."""
+    options = Options(
+        headers={"X-Api-Key": "hdr-s3cret-1"},
+        auth={"Bearer": "flag-s3cret-2"},
+        auth_env={"AUTOUI_AUTH_BEARER": "env-s3cret-3"},
+        timeout=7.0,
+    )
+    shown = repr(options)
+    assert "timeout=7.0" in shown
+    assert not any(f"s3cret-{n}" in shown for n in (1, 2, 3)), shown
 
 
 # --- OAuth 2 and OpenID Connect

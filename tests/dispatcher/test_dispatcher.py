@@ -24,7 +24,7 @@ from support.echo import PDF_BYTES, echo_app, png_bytes, recorder_app
 from support.servers import free_port, serve_asgi
 
 import autoui
-from autoui.dispatcher import Dispatcher, Reply
+from autoui.dispatcher import Dispatcher, Options, Reply
 from autoui.mapper import OperationPlan, plan_api
 
 
@@ -419,7 +419,9 @@ def test_header_injection_is_refused_naming_the_header(base, plans, seen, evil) 
 
 
 def test_extra_dispatcher_headers_are_sent(base, plans, seen) -> None:
-    dispatcher = Dispatcher(base, headers={"Authorization": "Bearer t0k", "X-Team": "blue"})
+    dispatcher = Dispatcher(
+        base, Options(headers={"Authorization": "Bearer t0k", "X-Team": "blue"})
+    )
     echoed = wire(dispatcher.call(plans["header_cookie"], {"x_trace_id": "t-1"}))
     assert seen[-1]["headers"]["authorization"] == "Bearer t0k"
     assert seen[-1]["headers"]["x-team"] == "blue"
@@ -431,7 +433,7 @@ def test_extra_dispatcher_headers_are_sent(base, plans, seen) -> None:
 def test_a_header_typed_in_the_form_wins_over_the_dispatchers_own(base, plans, seen) -> None:
     """`--header 'X-Team: cli'` is a default; the operation's `x-team` field, when the
     user fills it, is what they meant, whatever the case of either name."""
-    dispatcher = Dispatcher(base, headers={"X-Team": "cli"})
+    dispatcher = Dispatcher(base, Options(headers={"X-Team": "cli"}))
     echoed = wire(dispatcher.call(plans["header_cookie"], {"x_team": "form"}))
     assert echoed["headers"]["x-team"] == "form"
     wire(dispatcher.call(plans["header_cookie"], {"x_team": None}))
@@ -671,7 +673,9 @@ def test_empty_reply_is_empty_text_not_an_empty_file(base, plans) -> None:
 
 
 def test_reply_over_the_size_cap_is_refused(base, plans) -> None:
-    reply = Dispatcher(base, max_reply_bytes=100).call(plans["text_body"], {"body": "x" * 500})
+    reply = Dispatcher(base, Options(max_reply_bytes=100)).call(
+        plans["text_body"], {"body": "x" * 500}
+    )
     assert reply.status == 200
     size = int(reply.headers["content-length"])  # the echo of a 500-byte body, and more
     assert reply.error == f"the reply would be {size:,} bytes, over the 100-byte limit; not read"
@@ -736,14 +740,14 @@ def test_connection_refused(plans) -> None:
 
 
 def test_timeout_before_the_reply(base, plans) -> None:
-    reply = Dispatcher(base, timeout=0.5).call(plans["slow"], {})
+    reply = Dispatcher(base, Options(timeout=0.5)).call(plans["slow"], {})
     assert reply.status is None
     assert reply.error == f"no answer from {base} within 0.5 s (raise it with --timeout)"
 
 
 def test_timeout_in_the_middle_of_the_body(base, plans) -> None:
     """The timeout bounds the whole call, body included (see tests/dispatcher/test_faults.py)."""
-    reply = Dispatcher(base, timeout=0.5).call(plans["slow_body"], {})
+    reply = Dispatcher(base, Options(timeout=0.5)).call(plans["slow_body"], {})
     assert reply.error == (
         f"the reply from {base} was still arriving after 0.5 s (raise it with --timeout)"
     )
@@ -781,7 +785,7 @@ def test_redirect_loop_ends_with_a_message(base, plans) -> None:
 
 def test_redirect_to_another_origin_is_not_followed(base, plans, other_origin) -> None:
     other, app = other_origin
-    dispatcher = Dispatcher(base, headers={"Authorization": "Bearer t0k"})
+    dispatcher = Dispatcher(base, Options(headers={"Authorization": "Bearer t0k"}))
     reply = dispatcher.call(plans["redirect_away"], {"to": f"{other}/steal?x=1"})
     assert reply.status == 302
     assert reply.error == (

@@ -28,7 +28,7 @@ from support.faults import FAULT_SPEC, SSE_EVENTS, FaultBackend, fault_backend
 from support.servers import free_port, run_process
 
 import autoui
-from autoui.dispatcher import Dispatcher, Reply
+from autoui.dispatcher import Dispatcher, Options, Reply
 from autoui.mapper import OperationPlan, plan_api
 
 TIMEOUT = 2.0
@@ -130,7 +130,7 @@ def plans() -> dict[str, OperationPlan]:
 
 
 def call(backend: FaultBackend, plans: dict[str, OperationPlan], name: str, **values: Any) -> Reply:
-    return Dispatcher(backend.url, timeout=TIMEOUT).call(plans[name], values)
+    return Dispatcher(backend.url, Options(timeout=TIMEOUT)).call(plans[name], values)
 
 
 def key() -> str:
@@ -151,7 +151,7 @@ def test_each_fault_gives_one_clear_message(backend, plans, name, values, messag
 
 def test_a_refused_connection(plans) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
-    reply = Dispatcher(dead, timeout=TIMEOUT).call(plans["get_ok"], {})
+    reply = Dispatcher(dead, Options(timeout=TIMEOUT)).call(plans["get_ok"], {})
     assert reply.error == f"cannot reach the API at {dead}: connection refused. Is it running?"
 
 
@@ -194,7 +194,7 @@ def test_json_of_another_shape_is_shown_as_it_came(backend, plans) -> None:
 )
 def test_which_status_replies_are_retried(backend, plans, name, code, extra, attempts) -> None:
     tag = key()
-    reply = Dispatcher(backend.url, timeout=10).call(
+    reply = Dispatcher(backend.url, Options(timeout=10)).call(
         plans[name], {"code": code, "key": tag, "prompt": "hi", **extra}
     )
     assert reply.status == code
@@ -206,7 +206,7 @@ def test_which_status_replies_are_retried(backend, plans, name, code, extra, att
 def test_a_post_is_retried_when_the_api_says_when(backend, plans, code) -> None:
     tag = key()
     values = {"code": code, "retry_after": "1", "times": 1, "key": tag, "prompt": "hi"}
-    reply = Dispatcher(backend.url, timeout=10).call(plans["post_flaky"], values)
+    reply = Dispatcher(backend.url, Options(timeout=10)).call(plans["post_flaky"], values)
     assert reply.ok, reply.error
     assert reply.primary == "ok"
     assert backend.hits_for("POST", f"/flaky/{code}", tag) == 2
@@ -215,7 +215,7 @@ def test_a_post_is_retried_when_the_api_says_when(backend, plans, code) -> None:
 def test_a_retry_after_beyond_the_timeout_is_not_waited_for(backend, plans) -> None:
     tag = key()
     values = {"code": 503, "retry_after": "5", "times": 1, "key": tag}
-    reply = Dispatcher(backend.url, timeout=TIMEOUT).call(plans["get_flaky"], values)
+    reply = Dispatcher(backend.url, Options(timeout=TIMEOUT)).call(plans["get_flaky"], values)
     assert reply.status == 503
     assert backend.hits_for("GET", "/flaky/503", tag) == 1
 
@@ -223,7 +223,7 @@ def test_a_retry_after_beyond_the_timeout_is_not_waited_for(backend, plans) -> N
 def test_a_get_that_recovers_is_answered(backend, plans) -> None:
     tag = key()
     values = {"code": 502, "times": 2, "key": tag}
-    reply = Dispatcher(backend.url, timeout=10).call(plans["get_flaky"], values)
+    reply = Dispatcher(backend.url, Options(timeout=10)).call(plans["get_flaky"], values)
     assert reply.primary == "ok"
     assert backend.hits_for("GET", "/flaky/502", tag) == 3
 
@@ -233,7 +233,9 @@ def test_a_dropped_connection_is_retried_only_for_idempotent_methods(
     backend, plans, name, attempts
 ) -> None:
     tag = key()
-    reply = Dispatcher(backend.url, timeout=10).call(plans[name], {"key": tag, "prompt": "hi"})
+    reply = Dispatcher(backend.url, Options(timeout=10)).call(
+        plans[name], {"key": tag, "prompt": "hi"}
+    )
     assert reply.error is not None
     method = name.split("_")[0].upper()
     assert backend.hits_for(method, "/reset-early", tag) == attempts
@@ -246,7 +248,7 @@ def test_a_post_over_a_kept_alive_connection_that_got_nothing_is_sent_once_more(
     like this on the wire: a reused connection, no byte back. Sent again once, then the
     error (the backend here fails every time)."""
     tag = key()
-    dispatcher = Dispatcher(backend.url, timeout=10)
+    dispatcher = Dispatcher(backend.url, Options(timeout=10))
     assert dispatcher.call(plans["get_ok"], {}).ok  # now a connection is kept alive
     reply = dispatcher.call(plans["post_reset_early"], {"key": tag, "prompt": "hi"})
     assert reply.error is not None
@@ -255,14 +257,14 @@ def test_a_post_over_a_kept_alive_connection_that_got_nothing_is_sent_once_more(
 
 def test_a_timeout_is_never_retried(backend, plans) -> None:
     tag = key()
-    reply = Dispatcher(backend.url, timeout=1).call(plans["get_hang"], {"key": tag})
+    reply = Dispatcher(backend.url, Options(timeout=1)).call(plans["get_hang"], {"key": tag})
     assert reply.error is not None
     assert backend.hits_for("GET", "/hang", tag) == 1
 
 
 def test_retries_zero_sends_once(backend, plans) -> None:
     tag = key()
-    Dispatcher(backend.url, timeout=10, retries=0).call(
+    Dispatcher(backend.url, Options(timeout=10, retries=0)).call(
         plans["get_status"], {"code": 503, "key": tag}
     )
     assert backend.hits_for("GET", "/status/503", tag) == 1
@@ -275,7 +277,7 @@ def test_retries_zero_sends_once(backend, plans) -> None:
 def test_memory_is_bounded_by_the_reply_cap(backend, plans, name) -> None:
     """Python's own allocations while reading an endless (or 2 GB) reply stay near the cap."""
     cap = 2_000_000
-    dispatcher = Dispatcher(backend.url, timeout=TIMEOUT, max_reply_bytes=cap)
+    dispatcher = Dispatcher(backend.url, Options(timeout=TIMEOUT, max_reply_bytes=cap))
     tracemalloc.start()
     try:
         reply = dispatcher.call(plans[name], {})

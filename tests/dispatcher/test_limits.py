@@ -17,7 +17,7 @@ from support.servers import serve_asgi, serve_gradio
 
 import autoui
 from autoui.builder.present import raw_text
-from autoui.dispatcher import Dispatcher
+from autoui.dispatcher import Dispatcher, Options
 from autoui.errors import SpecError
 from autoui.loader.fetch import fetch
 from autoui.mapper import OperationPlan, plan_api
@@ -76,7 +76,7 @@ def plans(base: str) -> dict[str, OperationPlan]:
 def test_a_reply_over_the_memory_cap_is_a_file_to_download(
     base: str, plans: dict[str, OperationPlan], tmp_path: Path
 ) -> None:
-    dispatcher = Dispatcher(base, memory_reply_bytes=1024 * 1024, spool_dir=str(tmp_path))
+    dispatcher = Dispatcher(base, Options(memory_reply_bytes=1024 * 1024), spool_dir=str(tmp_path))
     reply = dispatcher.call(plans["dump"], {"mib": 3})
     assert reply.ok, reply.error
     assert reply.content == b""  # not held in memory
@@ -90,7 +90,7 @@ def test_a_reply_over_the_memory_cap_is_a_file_to_download(
 def test_a_text_reply_over_the_memory_cap_is_a_file_too(
     base: str, plans: dict[str, OperationPlan], tmp_path: Path
 ) -> None:
-    dispatcher = Dispatcher(base, memory_reply_bytes=1024 * 1024, spool_dir=str(tmp_path))
+    dispatcher = Dispatcher(base, Options(memory_reply_bytes=1024 * 1024), spool_dir=str(tmp_path))
     reply = dispatcher.call(plans["log"], {"mib": 2})
     assert reply.ok and reply.kind == "file"
     assert reply.body_file is not None and reply.body_file.name == "reply.txt"
@@ -100,7 +100,7 @@ def test_a_text_reply_over_the_memory_cap_is_a_file_too(
 def test_an_error_reply_over_the_memory_cap_says_so(
     base: str, plans: dict[str, OperationPlan], tmp_path: Path
 ) -> None:
-    dispatcher = Dispatcher(base, memory_reply_bytes=1024 * 1024, spool_dir=str(tmp_path))
+    dispatcher = Dispatcher(base, Options(memory_reply_bytes=1024 * 1024), spool_dir=str(tmp_path))
     reply = dispatcher.call(plans["failed"], {})
     assert reply.error == (
         "HTTP 500 Internal Server Error: the reply is over 1,048,576 bytes; offered as a file"
@@ -113,8 +113,7 @@ def test_a_reply_over_the_hard_cap_is_refused_and_leaves_no_file(
 ) -> None:
     dispatcher = Dispatcher(
         base,
-        memory_reply_bytes=1024 * 1024,
-        max_reply_bytes=2 * 1024 * 1024,
+        Options(memory_reply_bytes=1024 * 1024, max_reply_bytes=2 * 1024 * 1024),
         spool_dir=str(tmp_path),
     )
     reply = dispatcher.call(plans["dump"], {"mib": 3})

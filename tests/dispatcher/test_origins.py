@@ -21,7 +21,6 @@ import autoui
 from autoui.dispatcher import Dispatcher
 from autoui.dispatcher.auth import Authenticator
 from autoui.dispatcher.origins import (
-    OriginError,
     Origins,
     ServerChoice,
     is_private_host,
@@ -29,6 +28,7 @@ from autoui.dispatcher.origins import (
     server_origins,
 )
 from autoui.dispatcher.sessions import SessionStore
+from autoui.errors import OriginError
 from autoui.ir import Server, ServerVariable
 from autoui.mapper import OperationPlan, plan_api
 

@@ -24,7 +24,7 @@ from support.media_api import picture, wav_bytes
 from support.servers import serve_asgi, serve_gradio
 
 import autoui
-from autoui.dispatcher import Dispatcher, Reply
+from autoui.dispatcher import Dispatcher, Options, Reply
 from autoui.dispatcher.curl import spec_secrets
 from autoui.dispatcher.live import STOPPED, LiveCall
 from autoui.mapper import OperationPlan, plan_api
@@ -41,7 +41,7 @@ def plans(media_api: tuple[str, FastAPI]) -> dict[str, OperationPlan]:
 
 @pytest.fixture
 def dispatcher(media_api: tuple[str, FastAPI]) -> Dispatcher:
-    return Dispatcher(media_api[0], timeout=BOUND)
+    return Dispatcher(media_api[0], Options(timeout=BOUND))
 
 
 def call(
@@ -112,7 +112,7 @@ def test_an_image_url_elsewhere_is_not_fetched(dispatcher, plans, media_api) -> 
             f"not fetched: {elsewhere}/cat.png (only URLs on the API's origins are fetched; "
             "allow others with --media-origin)"
         ]
-        allowed = Dispatcher(media_api[0], media_origins=[elsewhere])
+        allowed = Dispatcher(media_api[0], Options(media_origins=[elsewhere]))
         reply = allowed.call(plans["image_url"], {"elsewhere": f"{elsewhere}/cat.png"})
         assert [seen["path"] for seen in other.state.seen] == ["/cat.png"]
         assert reply.kind == "table" and "is not a picture" in reply.notes[0]
@@ -206,7 +206,7 @@ def test_the_request_is_kept_for_its_curl_command(media_api, plans) -> None:
     url = media_api[0]
     spec = autoui.load_spec(f"{url}/openapi.json")
     dispatcher = Dispatcher(
-        url, headers={"Authorization": "Bearer t0k"}, secrets=spec_secrets(spec)
+        url, Options(headers={"Authorization": "Bearer t0k"}), secrets=spec_secrets(spec)
     )
     reply = dispatcher.call(plans["generate"], {"prompt": "hi"})
     assert reply.request is not None

@@ -251,7 +251,9 @@ def test_an_authorization_parameter_beside_a_scheme_is_warned_and_wins_when_give
     The parameter's value is sent in place of the scheme's credential, and inspect says so."""
     from support.echo import recorder_app
 
-    from autoui.dispatcher.auth import Authenticator, SessionStore, startup_secrets
+    from autoui.dispatcher.auth import Authenticator
+    from autoui.dispatcher.credentials import startup_secrets
+    from autoui.dispatcher.sessions import SessionStore
 
     header = {"in": "header", "name": "Authorization", "type": "string"}
     document = swagger(

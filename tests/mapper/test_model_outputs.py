@@ -16,10 +16,10 @@ from support.media_api import wav_bytes
 
 from autoui import load_spec
 from autoui.dispatcher.reply import decode
-from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.values import file_path
 from autoui.mapper import OperationPlan, plan_api
 from autoui.mapper.plan import Output
+from autoui.mapper.reply_data import Reply
 
 # --- helpers --------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ fails, and so does a listed one that is gone (strike it off, the list only shrin
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -15,34 +16,14 @@ import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Crossing imports the restructuring has not removed yet. The builder still reaches the
-# dispatcher for the check before a Send, the reply it shows and the curl text (they
-# belong on the plan's side of a call protocol); the dispatcher and the builder still
-# read mapper rules the plan should carry (names, media types, answer paths).
+# Crossing imports the restructuring has not removed yet. The dispatcher still reads
+# mapper rules the plan should carry (media types, answer paths, output decisions); the
+# builder still reads the mapper's output decisions for MCP tools.
 DEBTS: set[tuple[str, str]] = {
-    ("builder", "dispatcher.client"),
-    ("builder", "mapper"),
-    ("builder.api_blocks", "dispatcher.client"),
-    ("builder.auth", "dispatcher.auth"),
-    ("builder.chat", "dispatcher.reply_data"),
-    ("builder.endpoints", "dispatcher.checks"),
-    ("builder.endpoints", "dispatcher.reply_data"),
-    ("builder.endpoints", "mapper.naming"),
-    ("builder.fields", "dispatcher.checks"),
-    ("builder.fields", "mapper.naming"),
-    ("builder.form", "dispatcher.checks"),
     ("builder.mcp_tools", "mapper.outputs"),
     ("builder.mcp_tools", "mapper.shapes"),
-    ("builder.navigator", "mapper.naming"),
-    ("builder.pickers", "mapper.models"),
-    ("builder.present", "dispatcher.curl"),
-    ("builder.present", "dispatcher.reply_data"),
-    ("builder.servers", "dispatcher.client"),
-    ("builder.servers", "dispatcher.origins"),
-    ("builder.sessions", "dispatcher.client"),
     ("dispatcher.media", "mapper.image_urls"),
     ("dispatcher.media", "mapper.rules"),
-    ("dispatcher.raw", "mapper.naming"),
     ("dispatcher.reply", "mapper.image_urls"),
     ("dispatcher.reply", "mapper.output_kinds.tensors"),
     ("dispatcher.reply", "mapper.output_kinds.vector"),
@@ -50,8 +31,9 @@ DEBTS: set[tuple[str, str]] = {
     ("dispatcher.reply", "mapper.rules"),
     ("dispatcher.request", "mapper.rules"),
     ("dispatcher.streams", "mapper.outputs"),
-    ("dispatcher.views", "mapper.naming"),
 }
+# What the plan side (what both siblings read) must never pull in, however indirectly.
+NOT_IN_THE_PLAN = ("gradio", "gradio_client", "requests", "urllib3", "httpx")
 
 
 def _gen_pages() -> ModuleType:
@@ -93,6 +75,42 @@ def test_layers_import_only_what_the_pipeline_allows() -> None:
     }
     assert crossing - DEBTS == set(), "a new import across layers"
     assert DEBTS - crossing == set(), "a debt paid: strike it off DEBTS"
+
+
+def _outside_imports(path: Path) -> set[str]:
+    """The top-level names of what a module imports from outside autoui, wherever the
+    import statement is (in a function, under TYPE_CHECKING)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found - {"autoui"}
+
+
+def test_the_plan_side_imports_neither_gradio_nor_http() -> None:
+    """The plan layer (`gen_pages.PLAN_MODULES`) is plain data and functions over it: what
+    it imports, and what those import in turn, is neither Gradio nor an HTTP client, so a
+    builder or a dispatcher reading it gets nothing of the other."""
+    pages = _gen_pages()
+    modules = pages._modules()
+    imports: dict[str, set[str]] = {}
+    for a, b in pages._imports(modules):
+        imports.setdefault(a, set()).add(b)
+    plan_side = sorted(m for m in modules if pages._layer(m) == "plan")
+    assert {"autoui.mapper.plan", "autoui.mapper.calls", "autoui.mapper.reply_data"} <= set(
+        plan_side
+    )
+    for start in plan_side:
+        seen, todo = {start}, [start]
+        while todo:
+            module = todo.pop()
+            wrong = _outside_imports(modules[module]) & set(NOT_IN_THE_PLAN)
+            assert not wrong, f"{start} imports {sorted(wrong)} (in {module})"
+            for name in imports.get(module, set()) - seen:
+                seen.add(name)
+                todo.append(name)
 
 
 def test_every_package_is_in_the_wheel() -> None:

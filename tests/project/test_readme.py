@@ -17,7 +17,7 @@ from support.cli import autoui as autoui_cli
 from support.servers import free_port, serve_asgi
 
 import autoui
-from autoui.dispatcher import Dispatcher
+from autoui.dispatcher import Dispatcher, Options
 from autoui.loader.fetch import display_name
 from autoui.mapper import plan_api
 
@@ -122,7 +122,7 @@ def test_the_refused_connection_message_is_the_one_shown() -> None:
         "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "OK"}}}}},
     }
     (plan,) = plan_api(autoui.load_spec(spec)).operations
-    reply = Dispatcher(dead, retries=0).call(plan, {})
+    reply = Dispatcher(dead, Options(retries=0)).call(plan, {})
     text = " ".join(example.group(1).split()).replace("http://127.0.0.1:5000", dead)
     assert reply.error == text
 

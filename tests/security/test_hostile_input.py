@@ -33,6 +33,7 @@ from support.servers import serve_asgi
 
 import autoui
 from autoui.dispatcher import Dispatcher, Reply
+from autoui.dispatcher.options import Options as CallOptions
 from autoui.mapper import OperationPlan, plan_api
 from autoui.mapper.plan import Field as FormField
 
@@ -173,7 +174,7 @@ def send(url: str, plan: OperationPlan, meant: dict[str, Any], tmp: Path) -> Rep
         for f in plan.fields
         if f.api_param in meant
     }
-    return Dispatcher(url, timeout=30, uploads=[str(tmp)]).call(plan, widgets)
+    return Dispatcher(url, CallOptions(timeout=30), uploads=[str(tmp)]).call(plan, widgets)
 
 
 def same(sent: Any, received: Any) -> bool:

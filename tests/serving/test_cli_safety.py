@@ -19,7 +19,7 @@ from support.mcp_client import session as mcp_session
 from support.secured import secured_spec
 from support.servers import free_port, run_process
 
-from autoui.cli import parse_size
+from autoui.cli_args import parse_size
 from autoui.serve import exposure_warnings
 
 KEY = "key-alice-7Qx"

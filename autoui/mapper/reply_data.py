@@ -1,7 +1,8 @@
 """`Reply`: what came back from one call and how it is shown, as plain data.
 
-Apart from the decoding (`reply.py`) so that the modules decoding parts of a reply
-(`media.py`) can name the type without importing the decoder that imports them.
+The dispatcher fills it in (`dispatcher.reply`, apart from it so that the modules
+decoding parts of a reply can name the type without importing the decoder); the page
+shows it (`builder.present`, `builder.chat`). Both read it, so it is plan-side data.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autoui.dispatcher.curl import SentRequest
+from autoui.mapper.sent import SentRequest
 
 
 @dataclass
