@@ -491,6 +491,10 @@ LAYERS = {
 }
 
 
+# The modules of `autoui.mapper` that are the plan's layer (see `_layer`).
+PLAN = ("plan", "kinds", "output_kinds")
+
+
 def _modules() -> dict[str, Path]:
     found = {}
     for path in sorted((ROOT / "autoui").rglob("*.py")):
@@ -541,9 +545,10 @@ def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
 
 def _layer(module: str) -> str:
     parts = module.split(".")
-    # The plan's data, and the input kinds a field names (plain data and functions over a
-    # field, without Gradio or HTTP: tests/mapper/test_kinds.py), are what both siblings read.
-    if parts[1:2] == ["mapper"] and parts[2:3] in (["plan"], ["kinds"]):
+    # The plan's data, and the input and output kinds it names (plain data and functions
+    # over a field or a reply, without Gradio or HTTP: tests/mapper/test_kinds.py,
+    # test_output_kinds.py, test_layers.py), are what both siblings read.
+    if parts[1:2] == ["mapper"] and len(parts) > 2 and parts[2] in PLAN:
         return "plan"
     return parts[1] if len(parts) > 1 else "autoui"
 

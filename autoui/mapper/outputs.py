@@ -8,15 +8,17 @@ says nothing (FastAPI's `dict` return type), to the actual JSON at run time.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from autoui.ir import Api, MediaType, Operation, Response
 from autoui.mapper.naming import METADATA_NAMES, identifier
-from autoui.mapper.output_kinds.pictures import declares_pictures
-from autoui.mapper.output_kinds.sound import says_audio
+from autoui.mapper.output_kinds import for_media_type
+from autoui.mapper.output_kinds.audio import says_audio
+from autoui.mapper.output_kinds.gallery import declares_pictures
+from autoui.mapper.output_kinds.stream import STREAM_TYPES
 from autoui.mapper.output_kinds.tensors import declares_tensors
 from autoui.mapper.output_kinds.vector import declares_vectors
-from autoui.mapper.plan import Output
+from autoui.mapper.plan import Output, OutputKind
 from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
 from autoui.mapper.rules import is_json as is_json  # the replies' media types too
 from autoui.mapper.shapes import main_type, prepare
@@ -35,14 +37,6 @@ PRIMARY_NAMES = (
     "summary",
 )
 _SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX")
-# Token streams: shown as their growing text while they come.
-STREAM_TYPES = (
-    "text/event-stream",
-    "application/x-ndjson",
-    "application/jsonl",
-    "application/x-jsonlines",
-    "application/json-seq",
-)
 _SCALAR_TYPES = ("string", "integer", "number", "boolean", "null")
 
 
@@ -103,24 +97,6 @@ def pick_media(content: Mapping[str, MediaType]) -> MediaType | None:
         if is_json(name):
             return media
     return next(iter(content.values()), None)
-
-
-def component_for_media_type(media_type: str) -> str:
-    """The output widget for a whole reply of this media type."""
-    main = media_type.split("/", 1)[0]
-    if main in ("image", "audio", "video"):
-        return main
-    if media_type in STREAM_TYPES:
-        return "stream"
-    if media_type == "text/markdown":
-        return "markdown"
-    if media_type == "text/html":
-        return "html"
-    if main == "text" or media_type.endswith(("xml", "yaml")):
-        return "textbox"
-    if is_json(media_type):
-        return "json"
-    return "file"
 
 
 def plan_outputs(
@@ -246,7 +222,7 @@ def _primary_output(
         return Output("audio", media_type=media.name, rule="the operation says audio")
     if not (is_json(media.name) or media.name == "*/*"):  # springfox's */* describes JSON
         return Output(
-            component_for_media_type(media.name),
+            for_media_type(media.name),
             media_type=media.name,
             rule=f"media type {media.name}",
         )
@@ -338,7 +314,7 @@ def _message_field(
     return None
 
 
-def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:
+def _json_view(api: Api, schema: Mapping[str, Any]) -> Literal["table", "label"] | None:
     """`table` for an array of flat objects, `label` for scores by label (an object of
     numbers only, or an array of `{label, score}` objects); else None."""
     kind = main_type(schema)
@@ -357,7 +333,7 @@ def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:
     return "table" if all(t in _SCALAR_TYPES for t in types.values()) else None
 
 
-def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> str:
+def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> OutputKind:
     kind = main_type(schema)
     media = str(schema.get("contentMediaType", ""))
     encoded = (

@@ -22,6 +22,7 @@ from typing import Any
 
 from autoui.mapper.naming import identifier
 from autoui.mapper.plan import NO_DEFAULT, Column, Encoding, FieldLocation, InputKind
+from autoui.mapper.plan import is_json as is_json  # where the mapper's modules look for it
 from autoui.mapper.shapes import (
     documented_default,
     main_type,
@@ -136,11 +137,6 @@ class Widget:
 
 
 Rule = Callable[[Candidate], Widget | None]
-
-
-def is_json(media_type: str) -> bool:
-    """`application/json`, `text/json` and the `+json` suffix types."""
-    return media_type.endswith(("/json", "+json"))
 
 
 def _named(ident: str, names: frozenset[str]) -> bool:

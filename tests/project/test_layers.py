@@ -6,6 +6,7 @@ fails, and so does a listed one that is gone (strike it off, the list only shrin
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -44,13 +45,9 @@ DEBTS: set[tuple[str, str]] = {
     ("dispatcher.media", "mapper.rules"),
     ("dispatcher.raw", "mapper.naming"),
     ("dispatcher.reply", "mapper.image_urls"),
-    ("dispatcher.reply", "mapper.output_kinds.tensors"),
-    ("dispatcher.reply", "mapper.output_kinds.vector"),
     ("dispatcher.reply", "mapper.outputs"),
     ("dispatcher.reply", "mapper.rules"),
     ("dispatcher.request", "mapper.rules"),
-    ("dispatcher.streams", "mapper.outputs"),
-    ("dispatcher.views", "mapper.naming"),
 }
 
 
@@ -93,6 +90,31 @@ def test_layers_import_only_what_the_pipeline_allows() -> None:
     }
     assert crossing - DEBTS == set(), "a new import across layers"
     assert DEBTS - crossing == set(), "a debt paid: strike it off DEBTS"
+
+
+def test_the_plan_layer_imports_neither_gradio_nor_http_nor_its_readers() -> None:
+    """What both siblings read is plain data and pure functions: no Gradio (the builder's),
+    no HTTP client (the dispatcher's), and neither sibling."""
+    pages = _gen_pages()
+    plan_layer = {m: path for m, path in pages._modules().items() if pages._layer(m) == "plan"}
+    assert {"autoui.mapper.plan", "autoui.mapper.kinds", "autoui.mapper.output_kinds"} <= set(
+        plan_layer
+    )
+    for module, path in plan_layer.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")
+                assert top[0] not in FORBIDDEN_IN_PLAN, (module, name)
+                assert top[:2] not in (["autoui", "builder"], ["autoui", "dispatcher"]), (
+                    module,
+                    name,
+                )
+
+
+FORBIDDEN_IN_PLAN = ("gradio", "gradio_client", "requests", "urllib3", "httpx", "nh3")
 
 
 def test_every_package_is_in_the_wheel() -> None:

@@ -1,4 +1,4 @@
-"""Generated pictures inside a JSON reply: planned as a gallery (one picture shows alone).
+"""`gallery`: generated pictures inside a JSON reply (one picture shows alone, as `image`).
 
 A response schema declares pictures when a string in it holds a picture's bytes: its
 `contentMediaType` is `image/*`, it is named `b64_json`, or it is named for a picture
@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from autoui.ir import Operation
+from autoui.mapper.kinds.base import Component
+from autoui.mapper.output_kinds.base import Kind, never
 from autoui.mapper.rules import IMAGE_NAMES
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
@@ -76,3 +78,16 @@ def _picture_string(schema: Mapping[str, Any], name: str) -> bool:
         or "base64" in str(schema.get("description", "")).lower()
     )
     return encoded and name in _NAMED
+
+
+KIND = Kind(
+    name="gallery",
+    media=never,
+    holds="files",
+    component=Component("Gallery", {"interactive": False}),
+    shown_in="gallery",
+    fallback="file",
+    may_be=("image",),
+    returns="any",
+    in_config=False,
+)

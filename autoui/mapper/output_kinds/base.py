@@ -1,0 +1,57 @@
+"""What every output kind says about itself (`OutputKind`), and the parts kinds share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from autoui.mapper.kinds.base import Component
+from autoui.mapper.plan import OutputKind
+
+# What a reply of a kind holds in `Reply.primary` (the dispatcher fills it so), and so how
+# the builder turns it into its component's value:
+#   text, markdown, html - text (markdown and html sanitised before they are shown)
+#   json - a JSON value
+#   view - a JSON value, with the rows, the scores or the numbers' text in `Reply.view`
+#   file - bytes (or a file on disk, for a reply too big to hold)
+#   files - a list of bytes
+Holds = Literal["text", "markdown", "html", "json", "view", "file", "files"]
+# The type a gradio_client or MCP caller gets: text, a file, or any JSON value.
+Returns = Literal["text", "file", "any"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Everything about one output kind, each layer's part in one place. Every part is
+    given (no defaults): a new kind says what it does at each step."""
+
+    name: OutputKind
+    # mapper (and dispatcher, for a reply the plan did not foresee): a whole reply of this
+    # media type is shown as this kind; kinds are tried in `plan.OutputKind`'s order
+    media: Callable[[str], bool]
+    # dispatcher: what `Reply.primary` holds; builder: how it becomes the component's value
+    holds: Holds
+    # builder: the Gradio component, as data (the builder adds label, visibility, id), and
+    # the kind whose component shows it: itself, or another's (a stream grows in the text box)
+    component: Component
+    shown_in: OutputKind
+    # builder: the kind that shows this one in an output area that has no component of it
+    fallback: OutputKind
+    # builder: what else a reply planned as this kind may turn out to be at run time (its
+    # output area holds a component for each)
+    may_be: tuple[OutputKind, ...]
+    # gradio_client and MCP: the endpoint's return type
+    returns: Returns
+    in_config: bool  # chosen in autoui.yaml / x-autoui (the config schema lists it)
+
+
+def never(media_type: str) -> bool:
+    """The media-type rule of a kind no whole reply is shown as (only a JSON reply's
+    contents are: a table, labels, a vector, a gallery)."""
+    return False
+
+
+def top_type(media_type: str) -> str:
+    """`image` for `image/png` (the media type's top-level type, RFC 6838)."""
+    return media_type.split("/", 1)[0]
