@@ -492,7 +492,7 @@ LAYERS = {
 
 
 # The modules of `autoui.mapper` that are the plan's layer (see `_layer`).
-PLAN = ("plan", "kinds", "output_kinds")
+PLAN = ("plan", "kinds", "output_kinds", "naming", "shapes")
 
 
 def _modules() -> dict[str, Path]:

@@ -18,13 +18,12 @@ from typing import Any
 from autoui.dispatcher.media import media_in_json, media_in_string, show_media, sniff
 from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.streams import is_stream, read_stream
-from autoui.mapper.image_urls import is_web_url
 from autoui.mapper.output_kinds import for_media_type, tensors, vector
+from autoui.mapper.output_kinds.answer import answer_path, primary_name
+from autoui.mapper.output_kinds.image_urls import is_web_url
 from autoui.mapper.output_kinds.label import label_scores
 from autoui.mapper.output_kinds.table import table, table_rows
-from autoui.mapper.outputs import answer_path, primary_name
-from autoui.mapper.plan import Field, Output
-from autoui.mapper.rules import is_json
+from autoui.mapper.plan import Field, Output, is_json
 
 _TEXT_KINDS = ("textbox", "markdown", "html", "stream")
 _DETAIL_KEYS = ("detail", "message", "error_description", "error", "title", "msg", "errors")

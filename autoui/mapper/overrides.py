@@ -30,7 +30,7 @@ from autoui.ir import Api, Problem, Tag
 from autoui.mapper import plan_api
 from autoui.mapper.kinds import KINDS, kind_of
 from autoui.mapper.kinds.base import SCALARS
-from autoui.mapper.outputs import is_json, pick_media, success_response
+from autoui.mapper.output_kinds.answer import pick_media, success_response
 from autoui.mapper.plan import (
     FILE_ENCODINGS,
     NO_DEFAULT,
@@ -39,6 +39,7 @@ from autoui.mapper.plan import (
     Field,
     OperationPlan,
     Output,
+    is_json,
 )
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas

@@ -26,7 +26,7 @@ from autoui.dispatcher.reply import decode
 from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.streams import EventReader, TextStream
 from autoui.mapper import plan_api
-from autoui.mapper.image_urls import declared_image_urls
+from autoui.mapper.output_kinds.image_urls import declared_image_urls
 from autoui.mapper.output_kinds.label import label_scores
 from autoui.mapper.output_kinds.table import table_rows
 from autoui.mapper.plan import Output

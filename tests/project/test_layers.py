@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Crossing imports the restructuring has not removed yet. The builder still reaches the
 # dispatcher for the check before a Send, the reply it shows and the curl text (they
-# belong on the plan's side of a call protocol); the dispatcher and the builder still
-# read mapper rules the plan should carry (names, media types, answer paths).
+# belong on the plan's side of a call protocol), and the mapper for a page with nothing
+# to call and the model pickers' lists.
 DEBTS: set[tuple[str, str]] = {
     ("builder", "dispatcher.client"),
     ("builder", "mapper"),
@@ -28,26 +28,14 @@ DEBTS: set[tuple[str, str]] = {
     ("builder.chat", "dispatcher.reply_data"),
     ("builder.endpoints", "dispatcher.checks"),
     ("builder.endpoints", "dispatcher.reply_data"),
-    ("builder.endpoints", "mapper.naming"),
     ("builder.fields", "dispatcher.checks"),
-    ("builder.fields", "mapper.naming"),
     ("builder.form", "dispatcher.checks"),
-    ("builder.mcp_tools", "mapper.outputs"),
-    ("builder.mcp_tools", "mapper.shapes"),
-    ("builder.navigator", "mapper.naming"),
     ("builder.pickers", "mapper.models"),
     ("builder.present", "dispatcher.curl"),
     ("builder.present", "dispatcher.reply_data"),
     ("builder.servers", "dispatcher.client"),
     ("builder.servers", "dispatcher.origins"),
     ("builder.sessions", "dispatcher.client"),
-    ("dispatcher.media", "mapper.image_urls"),
-    ("dispatcher.media", "mapper.rules"),
-    ("dispatcher.raw", "mapper.naming"),
-    ("dispatcher.reply", "mapper.image_urls"),
-    ("dispatcher.reply", "mapper.outputs"),
-    ("dispatcher.reply", "mapper.rules"),
-    ("dispatcher.request", "mapper.rules"),
 }
 
 

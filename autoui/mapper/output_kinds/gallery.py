@@ -6,7 +6,7 @@ A response schema declares pictures when a string in it holds a picture's bytes:
 (`data: [{b64_json, url, revised_prompt}]`) and Automatic1111's TextToImageResponse
 (`images: [string]`, "The generated image in base64 format") are the shapes this is
 for. The bytes themselves are found at run time (`autoui.dispatcher.media`), URLs are
-fetched only where `autoui.mapper.image_urls` allows.
+fetched only where `image_urls.py` allows.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 
 from autoui.ir import Operation
 from autoui.mapper.kinds.base import Component
+from autoui.mapper.naming import IMAGE_NAMES
 from autoui.mapper.output_kinds.base import Kind, never
-from autoui.mapper.rules import IMAGE_NAMES
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
