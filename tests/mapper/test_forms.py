@@ -14,8 +14,8 @@ from test_mapper import OK, body_plan, field, plan_of, spec
 
 from autoui import load_spec
 from autoui.mapper import NO_DEFAULT, plan_api
-from autoui.mapper.inputs import MAX_VARIANT_FIELDS
 from autoui.mapper.plan import Column
+from autoui.mapper.unions import MAX_VARIANT_FIELDS
 
 CAT = {
     "type": "object",
