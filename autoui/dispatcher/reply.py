@@ -18,7 +18,7 @@ from typing import Any
 from autoui.dispatcher.media import media_in_json, media_in_string, show_media, sniff
 from autoui.dispatcher.reply_data import Reply
 from autoui.dispatcher.streams import is_stream, read_stream
-from autoui.mapper.output_kinds import for_media_type, tensors, vector
+from autoui.mapper.output_kinds import KINDS, for_media_type, tensors, vector
 from autoui.mapper.output_kinds.answer import answer_path, primary_name
 from autoui.mapper.output_kinds.image_urls import is_web_url
 from autoui.mapper.output_kinds.label import label_scores
@@ -209,7 +209,8 @@ def _show_value(reply: Reply, value: Any, output: Output) -> None:
     elif value is None:
         reply.kind, reply.primary = "textbox", ""
     else:
-        reply.kind = "markdown" if output.component == "markdown" else "textbox"
+        planned = KINDS.get(output.component)
+        reply.kind = planned.name if planned is not None and planned.text_value else "textbox"
         reply.primary = value if isinstance(value, str) else json.dumps(value)
 
 

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from autoui.ir import Api, MediaType, Operation
-from autoui.mapper.naming import AUDIO_NAMES, IMAGE_NAMES, identifier
-from autoui.mapper.output_kinds import for_media_type
+from autoui.mapper.output_kinds import KINDS, for_media_type
 from autoui.mapper.output_kinds.answer import (
     PRIMARY_NAMES,
     pick_media,
@@ -265,19 +264,11 @@ def _json_view(api: Api, schema: Mapping[str, Any]) -> Literal["table", "label"]
 
 
 def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> OutputKind:
-    kind = main_type(schema)
-    media = str(schema.get("contentMediaType", ""))
-    encoded = (
-        schema.get("format") in ("byte", "base64")
-        or schema.get("contentEncoding") == "base64"
-        or "base64" in str(schema.get("description", "")).lower()
-    )
-    # `audio` or `audio_data` (Mistral's speech: "Base64 encoded audio data")
-    ident = identifier(name).lower().removesuffix("_data")
-    if kind == "string" and (media.startswith("image/") or (encoded and ident in IMAGE_NAMES)):
-        return "image"
-    if kind == "string" and (media.startswith("audio/") or (encoded and ident in AUDIO_NAMES)):
-        return "audio"
-    if kind in ("object", "array"):
+    """The kind whose field rule takes the answer field (a picture, a sound), else a table,
+    labels or JSON for an object or a list, else text."""
+    chosen = next((k.name for k in KINDS.values() if k.field_rule(name, schema)), None)
+    if chosen is not None:
+        return chosen
+    if main_type(schema) in ("object", "array"):
         return _json_view(api, schema) or "json"
     return "textbox"

@@ -10,11 +10,13 @@ reply is planned as an audio player; at run time its bytes and Content-Type deci
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from autoui.ir import Operation
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind, top_type
+from autoui.mapper.naming import AUDIO_NAMES, identifier
+from autoui.mapper.output_kinds.base import Kind, said_base64, top_type
 from autoui.mapper.plan import is_json
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
@@ -41,6 +43,16 @@ def says_audio(operation: Operation, media_type: str, schemas: Schemas, schema: 
     return bool(_AUDIO_WORDS.search(words)) and not _OTHER_WORDS.search(words)
 
 
+def field_rule(name: str, schema: Mapping[str, Any]) -> bool:
+    """A string whose `contentMediaType` is a sound's, or that is base64 and named for one
+    (`audio`, or Mistral's speech `audio_data`: "Base64 encoded audio data")."""
+    media = str(schema.get("contentMediaType", ""))
+    ident = identifier(name).lower().removesuffix("_data")
+    return main_type(schema) == "string" and (
+        media.startswith("audio/") or (said_base64(schema) and ident in AUDIO_NAMES)
+    )
+
+
 def media(media_type: str) -> bool:
     return top_type(media_type) == "audio"
 
@@ -48,6 +60,8 @@ def media(media_type: str) -> bool:
 KIND = Kind(
     name="audio",
     media=media,
+    field_rule=field_rule,
+    text_value=False,
     holds="file",
     # the browser's own player: one <audio> that plays what came
     component=Component(

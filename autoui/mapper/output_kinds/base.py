@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from autoui.mapper.kinds.base import Component
 from autoui.mapper.plan import OutputKind
@@ -30,6 +30,12 @@ class Kind:
     # mapper (and dispatcher, for a reply the plan did not foresee): a whole reply of this
     # media type is shown as this kind; kinds are tried in `plan.OutputKind`'s order
     media: Callable[[str], bool]
+    # mapper: a JSON reply's answer field, by its name and schema, is shown as this kind;
+    # tried in `plan.OutputKind`'s order before the field is shown as JSON or text
+    field_rule: Callable[[str, Mapping[str, Any]], bool]
+    # dispatcher: a text answer of a reply planned as this kind is shown by it (not by the
+    # text box every output area has)
+    text_value: bool
     # dispatcher: what `Reply.primary` holds; builder: how it becomes the component's value
     holds: Holds
     # builder: the Gradio component, as data (the builder adds label, visibility, id), and
@@ -50,6 +56,20 @@ def never(media_type: str) -> bool:
     """The media-type rule of a kind no whole reply is shown as (only a JSON reply's
     contents are: a table, labels, a vector, a gallery)."""
     return False
+
+
+def no_field(name: str, schema: Mapping[str, Any]) -> bool:
+    """The field rule of a kind no single answer field is shown as by its schema alone."""
+    return False
+
+
+def said_base64(schema: Mapping[str, Any]) -> bool:
+    """A string whose schema says it holds base64 bytes (by format, encoding or words)."""
+    return (
+        schema.get("format") in ("byte", "base64")
+        or schema.get("contentEncoding") == "base64"
+        or "base64" in str(schema.get("description", "")).lower()
+    )
 
 
 def top_type(media_type: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from autoui.ir import Operation
 from autoui.mapper.kinds.base import Component
 from autoui.mapper.naming import IMAGE_NAMES
-from autoui.mapper.output_kinds.base import Kind, never
+from autoui.mapper.output_kinds.base import Kind, never, no_field
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
@@ -83,6 +83,8 @@ def _picture_string(schema: Mapping[str, Any], name: str) -> bool:
 KIND = Kind(
     name="gallery",
     media=never,
+    field_rule=no_field,
+    text_value=False,
     holds="files",
     component=Component("Gallery", {"interactive": False}),
     shown_in="gallery",

@@ -4,7 +4,7 @@ loads (`builder.present.safe_html`)."""
 from __future__ import annotations
 
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind
+from autoui.mapper.output_kinds.base import Kind, no_field
 
 
 def media(media_type: str) -> bool:
@@ -14,6 +14,8 @@ def media(media_type: str) -> bool:
 KIND = Kind(
     name="html",
     media=media,
+    field_rule=no_field,
+    text_value=False,
     holds="html",
     component=Component("HTML", {"padding": True}),
     shown_in="html",

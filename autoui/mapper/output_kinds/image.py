@@ -3,8 +3,23 @@ or URL inside a JSON reply."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind, top_type
+from autoui.mapper.naming import IMAGE_NAMES, identifier
+from autoui.mapper.output_kinds.base import Kind, said_base64, top_type
+from autoui.mapper.shapes import main_type
+
+
+def field_rule(name: str, schema: Mapping[str, Any]) -> bool:
+    """A string whose `contentMediaType` is a picture's, or that is base64 and named for
+    one (`image`, `image_b64`, `picture_data`, ...)."""
+    media = str(schema.get("contentMediaType", ""))
+    ident = identifier(name).lower().removesuffix("_data")
+    return main_type(schema) == "string" and (
+        media.startswith("image/") or (said_base64(schema) and ident in IMAGE_NAMES)
+    )
 
 
 def media(media_type: str) -> bool:
@@ -14,6 +29,8 @@ def media(media_type: str) -> bool:
 KIND = Kind(
     name="image",
     media=media,
+    field_rule=field_rule,
+    text_value=False,
     holds="file",
     component=Component("Image", {"type": "filepath", "interactive": False}),
     shown_in="image",

@@ -4,12 +4,14 @@ no table)."""
 from __future__ import annotations
 
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind
+from autoui.mapper.output_kinds.base import Kind, no_field
 from autoui.mapper.plan import is_json
 
 KIND = Kind(
     name="json",
     media=is_json,
+    field_rule=no_field,
+    text_value=False,
     holds="json",
     component=Component("JSON"),
     shown_in="json",

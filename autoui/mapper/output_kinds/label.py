@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind, never
+from autoui.mapper.output_kinds.base import Kind, never, no_field
 
 
 def label_scores(value: Any) -> dict[str, float] | None:
@@ -39,6 +39,8 @@ def _is_score(value: Any) -> bool:
 KIND = Kind(
     name="label",
     media=never,
+    field_rule=no_field,
+    text_value=False,
     holds="view",
     component=Component("Label"),
     shown_in="label",

@@ -4,7 +4,7 @@ formatted, with images as links and HTML sanitised (`builder.present.safe_markdo
 from __future__ import annotations
 
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind
+from autoui.mapper.output_kinds.base import Kind, no_field
 
 
 def media(media_type: str) -> bool:
@@ -14,6 +14,8 @@ def media(media_type: str) -> bool:
 KIND = Kind(
     name="markdown",
     media=media,
+    field_rule=no_field,
+    text_value=True,
     holds="markdown",
     component=Component("Markdown", {"sanitize_html": True}),
     shown_in="markdown",

@@ -4,7 +4,7 @@ output area's text box while it comes (`dispatcher.streams` reads the events).""
 from __future__ import annotations
 
 from autoui.mapper.output_kinds import textbox
-from autoui.mapper.output_kinds.base import Kind
+from autoui.mapper.output_kinds.base import Kind, no_field
 
 STREAM_TYPES = (
     "text/event-stream",
@@ -22,6 +22,8 @@ def media(media_type: str) -> bool:
 KIND = Kind(
     name="stream",
     media=media,
+    field_rule=no_field,
+    text_value=False,
     holds="text",
     component=textbox.COMPONENT,
     shown_in="textbox",  # while it comes, and once it has come

@@ -8,7 +8,7 @@ from typing import Any
 
 from autoui.mapper.kinds.base import Component
 from autoui.mapper.naming import METADATA_NAMES
-from autoui.mapper.output_kinds.base import Kind, never
+from autoui.mapper.output_kinds.base import Kind, never, no_field
 
 MAX_ROWS = 2000  # rows shown in a table; the raw reply has them all
 _SCALARS = (str, int, float, bool, type(None))
@@ -41,6 +41,8 @@ def table(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
 KIND = Kind(
     name="table",
     media=never,
+    field_rule=no_field,
+    text_value=False,
     holds="view",
     component=Component("Dataframe", {"interactive": False, "wrap": True}),
     shown_in="table",

@@ -4,7 +4,7 @@ with a copy button."""
 from __future__ import annotations
 
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind, top_type
+from autoui.mapper.output_kinds.base import Kind, no_field, top_type
 
 
 def media(media_type: str) -> bool:
@@ -18,6 +18,8 @@ COMPONENT = Component(
 KIND = Kind(
     name="textbox",
     media=media,
+    field_rule=no_field,
+    text_value=True,
     holds="text",
     component=COMPONENT,
     shown_in="textbox",

@@ -21,7 +21,7 @@ from typing import Any
 
 from autoui.mapper.kinds.base import Component
 from autoui.mapper.naming import METADATA_NAMES
-from autoui.mapper.output_kinds.base import Kind, never
+from autoui.mapper.output_kinds.base import Kind, never, no_field
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
@@ -156,6 +156,8 @@ def vectors_table(vectors: list[Vector]) -> dict[str, Any]:
 KIND = Kind(
     name="vector",
     media=never,
+    field_rule=no_field,
+    text_value=False,
     holds="view",
     # the numbers as JSON text, every one in the page, with a copy button
     component=Component("Code", {"language": "json", "wrap_lines": True, "interactive": False}),

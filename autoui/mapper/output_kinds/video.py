@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.output_kinds.base import Kind, top_type
+from autoui.mapper.output_kinds.base import Kind, no_field, top_type
 
 
 def media(media_type: str) -> bool:
@@ -13,6 +13,8 @@ def media(media_type: str) -> bool:
 KIND = Kind(
     name="video",
     media=media,
+    field_rule=no_field,
+    text_value=False,
     holds="file",
     component=Component("Video", {"interactive": False}),
     shown_in="video",
