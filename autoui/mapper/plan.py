@@ -55,6 +55,7 @@ OutputKind = Literal[
     "label",  # labelled scores: a classification
     "vector",  # embeddings: the numbers, with their dimension
     "gallery",  # several pictures
+    "color",  # a colour's swatch
     "file",
 ]
 # What an operation's output is planned as: a kind, `auto` (the reply's Content-Type
