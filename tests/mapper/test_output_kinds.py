@@ -7,7 +7,6 @@ package imports neither Gradio nor the layers that read it."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import json
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, get_args
 
 import gradio as gr
 import pytest
+from support.imports import imports_of
 
 from autoui.builder import endpoints, present
 from autoui.dispatcher.reply_data import Reply
@@ -129,19 +129,9 @@ def test_the_config_schema_offers_the_kinds_that_say_they_can_be_chosen() -> Non
     assert set(offered) == {name for name, kind in KINDS.items() if kind.in_config}
 
 
-def _imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
 @pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
 def test_a_kind_module_imports_neither_gradio_nor_the_layers_that_read_it(path: Path) -> None:
-    for module in _imports(path):
+    for module in imports_of(path):
         top = module.split(".")
         assert top[0] not in ("gradio", "gradio_client", "requests", "urllib3"), (path.name, module)
         assert top[:2] not in (["autoui", "builder"], ["autoui", "dispatcher"]), (path.name, module)

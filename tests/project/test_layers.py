@@ -6,13 +6,13 @@ fails, and so does a listed one that is gone (strike it off, the list only shrin
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from types import ModuleType
 
 import tomllib
+from support.imports import imports_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,17 +89,10 @@ def test_the_plan_layer_imports_neither_gradio_nor_http_nor_its_readers() -> Non
         plan_layer
     )
     for module, path in plan_layer.items():
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                top = name.split(".")
-                assert top[0] not in FORBIDDEN_IN_PLAN, (module, name)
-                assert top[:2] not in (["autoui", "builder"], ["autoui", "dispatcher"]), (
-                    module,
-                    name,
-                )
+        for name in imports_of(path):
+            top = name.split(".")
+            assert top[0] not in FORBIDDEN_IN_PLAN, (module, name)
+            assert top[:2] not in (["autoui", "builder"], ["autoui", "dispatcher"]), (module, name)
 
 
 FORBIDDEN_IN_PLAN = ("gradio", "gradio_client", "requests", "urllib3", "httpx", "nh3")

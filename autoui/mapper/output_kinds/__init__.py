@@ -24,10 +24,9 @@ read this package, which imports neither.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import get_args
 
+from autoui.mapper.kinds.base import collect
 from autoui.mapper.output_kinds.base import Kind
 from autoui.mapper.plan import OutputKind
 
@@ -37,18 +36,8 @@ NAMES: tuple[str, ...] = get_args(OutputKind)
 UNPLANNED: tuple[OutputKind, ...] = ("image", "audio", "video", "gallery", "table", "label")
 
 
-def _collect() -> dict[str, Kind]:
-    """Each module's `KIND`, in the order `OutputKind` lists them (the order their
-    media-type rules are tried in)."""
-    found: dict[str, Kind] = {}
-    for module in pkgutil.iter_modules(__path__):
-        kind = getattr(importlib.import_module(f"{__name__}.{module.name}"), "KIND", None)
-        if isinstance(kind, Kind):
-            found[kind.name] = kind
-    return {name: found[name] for name in NAMES if name in found} | found
-
-
-KINDS: dict[str, Kind] = _collect()
+# In the order `OutputKind` lists them: the order their rules are tried in.
+KINDS: dict[str, Kind] = collect(__name__, __path__, NAMES, Kind)
 
 
 def for_media_type(media_type: str) -> OutputKind:

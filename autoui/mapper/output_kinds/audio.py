@@ -15,8 +15,8 @@ from typing import Any
 
 from autoui.ir import Operation
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.naming import AUDIO_NAMES, identifier
-from autoui.mapper.output_kinds.base import Kind, said_base64, top_type
+from autoui.mapper.naming import AUDIO_NAMES
+from autoui.mapper.output_kinds.base import Kind, holds_media, top_type
 from autoui.mapper.plan import is_json
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
@@ -44,13 +44,7 @@ def says_audio(operation: Operation, media_type: str, schemas: Schemas, schema: 
 
 
 def field_rule(name: str, schema: Mapping[str, Any]) -> bool:
-    """A string whose `contentMediaType` is a sound's, or that is base64 and named for one
-    (`audio`, or Mistral's speech `audio_data`: "Base64 encoded audio data")."""
-    media = str(schema.get("contentMediaType", ""))
-    ident = identifier(name).lower().removesuffix("_data")
-    return main_type(schema) == "string" and (
-        media.startswith("audio/") or (said_base64(schema) and ident in AUDIO_NAMES)
-    )
+    return holds_media(name, schema, "audio", AUDIO_NAMES)
 
 
 def media(media_type: str) -> bool:

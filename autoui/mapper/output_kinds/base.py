@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from autoui.mapper.kinds.base import Component
+from autoui.mapper.naming import identifier
 from autoui.mapper.plan import OutputKind
+from autoui.mapper.shapes import main_type
 
 # What a reply of a kind holds in `Reply.primary` (the dispatcher fills it so), and so how
 # the builder turns it into its component's value:
@@ -69,6 +71,17 @@ def said_base64(schema: Mapping[str, Any]) -> bool:
         schema.get("format") in ("byte", "base64")
         or schema.get("contentEncoding") == "base64"
         or "base64" in str(schema.get("description", "")).lower()
+    )
+
+
+def holds_media(name: str, schema: Mapping[str, Any], top: str, names: frozenset[str]) -> bool:
+    """A string field whose `contentMediaType` is of `top` (image, audio), or that is
+    base64 and named for one (`image`, `audio`; `audio_data`, Mistral's speech: "Base64
+    encoded audio data")."""
+    media = str(schema.get("contentMediaType", ""))
+    ident = identifier(name).lower().removesuffix("_data")
+    return main_type(schema) == "string" and (
+        media.startswith(f"{top}/") or (said_base64(schema) and ident in names)
     )
 
 

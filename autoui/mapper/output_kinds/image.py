@@ -7,19 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from autoui.mapper.kinds.base import Component
-from autoui.mapper.naming import IMAGE_NAMES, identifier
-from autoui.mapper.output_kinds.base import Kind, said_base64, top_type
-from autoui.mapper.shapes import main_type
+from autoui.mapper.naming import IMAGE_NAMES
+from autoui.mapper.output_kinds.base import Kind, holds_media, top_type
 
 
 def field_rule(name: str, schema: Mapping[str, Any]) -> bool:
-    """A string whose `contentMediaType` is a picture's, or that is base64 and named for
-    one (`image`, `image_b64`, `picture_data`, ...)."""
-    media = str(schema.get("contentMediaType", ""))
-    ident = identifier(name).lower().removesuffix("_data")
-    return main_type(schema) == "string" and (
-        media.startswith("image/") or (said_base64(schema) and ident in IMAGE_NAMES)
-    )
+    return holds_media(name, schema, "image", IMAGE_NAMES)
 
 
 def media(media_type: str) -> bool:

@@ -1,5 +1,5 @@
-"""`vector`: embeddings. A vector is shown as its numbers, with its dimension; several, as a table
-with one row per input.
+"""`vector`: embeddings. A vector is shown as its numbers, with its dimension; several, as
+a table with one row per input.
 
 Where the vectors are, in the replies of the servers people run:
 
