@@ -540,11 +540,21 @@ def _imports(modules: dict[str, Path]) -> dict[tuple[str, str], str]:
     return edges
 
 
-# The mapper's modules both siblings read: the plan's data, the input kinds a field names,
-# the names it carries, what a call sent and got back, what the page asks of the
-# dispatcher, and what the security schemes say. Plain data and functions over it, without
-# Gradio or HTTP (tests/project/test_layers.py checks that).
-PLAN_MODULES = ("plan", "kinds", "naming", "sent", "reply_data", "calls", "security")
+# The mapper's modules both siblings read: the plan's data, the input and output kinds it
+# names, the names and schema shapes it carries, what a call sent and got back, what the
+# page asks of the dispatcher, and what the security schemes say. Plain data and functions
+# over it, without Gradio or HTTP (tests/project/test_layers.py checks that).
+PLAN_MODULES = (
+    "plan",
+    "kinds",
+    "output_kinds",
+    "naming",
+    "shapes",
+    "sent",
+    "reply_data",
+    "calls",
+    "security",
+)
 
 
 def _layer(module: str) -> str:

@@ -32,6 +32,8 @@ from autoui.builder.present import safe_markdown, write_temp
 from autoui.mapper.calls import CheckFn, message
 from autoui.mapper.kinds import kind_of
 from autoui.mapper.naming import RAW_BODY_PARAM, REQUEST_PARAM
+from autoui.mapper.output_kinds import KINDS as OUTPUT_KINDS
+from autoui.mapper.output_kinds.base import Returns
 from autoui.mapper.plan import FILE_ENCODINGS, Field, OperationPlan
 from autoui.mapper.reply_data import Reply
 
@@ -141,7 +143,7 @@ def may_stream(plan: OperationPlan) -> bool:
     return any(output.component == "stream" for output in plan.outputs)
 
 
-_MEDIA_KINDS = ("image", "audio", "video", "file")
+_RETURNS: dict[Returns, Any] = {"text": str, "file": gr.FileData, "any": Any}
 
 
 def annotation(field: Field) -> Any:
@@ -153,12 +155,9 @@ def annotation(field: Field) -> Any:
 
 
 def return_annotation(plan: OperationPlan) -> Any:
-    kind = plan.outputs[0].component if plan.outputs else "auto"
-    if kind in _MEDIA_KINDS:
-        return gr.FileData
-    if kind in ("textbox", "markdown", "html", "stream"):
-        return str
-    return Any
+    """The type a client gets: what the planned output's kind returns (`auto`: anything)."""
+    kind = OUTPUT_KINDS.get(plan.outputs[0].component) if plan.outputs else None
+    return _RETURNS[kind.returns] if kind is not None else Any
 
 
 def demanded(plan: OperationPlan) -> list[Field]:

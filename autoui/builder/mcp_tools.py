@@ -33,8 +33,8 @@ from typing import Any
 
 from autoui.builder.file_inputs import Blocks as FileBlocks
 from autoui.errors import ConfigError
-from autoui.mapper.outputs import is_json, pick_media, success_response
-from autoui.mapper.plan import OperationPlan
+from autoui.mapper.output_kinds.answer import pick_media, success_response
+from autoui.mapper.plan import OperationPlan, is_json
 from autoui.mapper.shapes import main_type
 
 FILE_HELP = (

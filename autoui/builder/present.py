@@ -21,6 +21,7 @@ import mimetypes
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,38 +32,15 @@ from gradio.utils import get_upload_folder
 
 from autoui.builder.messages import markdown
 from autoui.mapper.calls import CurlFn
+from autoui.mapper.output_kinds import KINDS, UNPLANNED
+from autoui.mapper.output_kinds.base import Holds
 from autoui.mapper.plan import OperationPlan
 from autoui.mapper.reply_data import Reply
 from autoui.mapper.sent import SentRequest
 
 _RAW_LIMIT = 200_000  # characters of a reply body shown in the raw view
-# The kind shown instead when an operation's output area has no component of a kind.
-_FALLBACK = {
-    "markdown": "textbox",
-    "html": "textbox",
-    "stream": "textbox",
-    "table": "json",
-    "label": "json",
-    "vector": "textbox",
-    "gallery": "file",
-    "image": "gallery",
-    "audio": "file",
-    "video": "file",
-}
 _ALWAYS = ("textbox", "json", "file")
 STOPPED_MARKDOWN = "**Stopped** · the connection to the API was closed"
-# What else a planned kind may turn out to be at run time.
-_MAY_BE = {
-    "auto": ("image", "audio", "video", "gallery", "table", "label"),
-    "json": ("gallery", "table", "label"),
-    "table": ("label",),
-    "label": ("table",),
-    "image": ("gallery",),
-    "gallery": ("image",),
-    "vector": ("table",),
-    # A binary reply is shown as what its bytes are (OpenAI's speech is octet-stream).
-    "file": ("audio", "image"),
-}
 # Ammonia's safe tags (no scripts, styles, frames, forms or media) less images.
 _HTML_TAGS = nh3.ALLOWED_TAGS - {"img"}
 
@@ -70,45 +48,19 @@ _HTML_TAGS = nh3.ALLOWED_TAGS - {"img"}
 def output_kinds(plan: OperationPlan) -> list[str]:
     """The output components an operation's area needs, the planned one first."""
     planned = plan.outputs[0].component if plan.outputs else "auto"
-    kinds = [] if planned == "auto" else ["textbox" if planned == "stream" else planned]
-    extra = _ALWAYS + _MAY_BE.get(planned, ())
-    return kinds + [k for k in extra if k not in kinds]
+    if planned not in KINDS:  # auto: the reply decides
+        return [*_ALWAYS, *UNPLANNED]
+    kind = KINDS[planned]
+    kinds = [kind.shown_in]
+    return kinds + [k for k in (*_ALWAYS, *kind.may_be) if k not in kinds]
 
 
 def _make(kind: str, visible: bool, name: str) -> gr.components.Component:
-    common: dict[str, Any] = {
-        "label": "Result",
-        "visible": visible,
-        "elem_id": f"result-{name}-{kind}",
-    }
-    if kind == "textbox":
-        return gr.Textbox(lines=3, max_lines=40, interactive=False, buttons=["copy"], **common)
-    if kind == "markdown":
-        return gr.Markdown(sanitize_html=True, **common)
-    if kind == "html":
-        return gr.HTML(padding=True, **common)
-    if kind == "json":
-        return gr.JSON(**common)
-    if kind == "vector":  # the numbers as JSON text, every one in the page, with a copy button
-        return gr.Code(language="json", wrap_lines=True, interactive=False, **common)
-    if kind == "table":
-        return gr.Dataframe(interactive=False, wrap=True, **common)
-    if kind == "label":
-        return gr.Label(**common)
-    if kind == "image":
-        return gr.Image(type="filepath", interactive=False, **common)
-    if kind == "gallery":
-        return gr.Gallery(interactive=False, **common)
-    if kind == "audio":  # the browser's own player: one <audio> that plays what came
-        return gr.Audio(
-            type="filepath",
-            interactive=False,
-            waveform_options=gr.WaveformOptions(show_recording_waveform=False),
-            **common,
-        )
-    if kind == "video":
-        return gr.Video(interactive=False, **common)
-    return gr.File(interactive=False, **common)
+    spec = KINDS[kind].component
+    component: gr.components.Component = getattr(gr, spec.cls)(
+        **spec.kwargs, label="Result", visible=visible, elem_id=f"result-{name}-{kind}"
+    )
+    return component
 
 
 @dataclass
@@ -213,7 +165,7 @@ class OutputArea:
 
     def _available(self, kind: str) -> str:
         while kind not in self.results:
-            kind = _FALLBACK.get(kind, "file" if kind != "file" else "textbox")
+            kind = KINDS[kind].fallback if kind in KINDS else "file"
         return kind
 
 
@@ -235,31 +187,43 @@ def status_markdown(reply: Reply) -> str:
 
 
 def ui_value(reply: Reply, kind: str) -> Any:
-    if kind in ("image", "audio", "video", "file"):
-        if isinstance(reply.primary, Path):  # a reply too big to hold, already on disk
-            return str(reply.primary)
-        if isinstance(reply.primary, (bytes, bytearray)):
-            return write_temp(bytes(reply.primary), reply.primary_type, reply.filename)
-        if isinstance(reply.primary, list):  # a gallery shown where only a file fits
-            return write_temp(reply.primary[0], reply.primary_type) if reply.primary else None
-        return None
-    if kind == "gallery":
-        items = reply.primary if isinstance(reply.primary, list) else [reply.primary]
-        return [write_temp(bytes(c), reply.primary_type) for c in items if isinstance(c, bytes)]
-    if kind == "json":
-        return reply.primary
-    if kind in ("table", "label", "vector"):
-        return reply.view
-    if reply.kind == "vector":  # the numbers shown where the area has no vector view
-        return str(reply.view)
+    """What the component of `kind` shows of `reply`, by what the kind holds."""
+    return _VALUES[KINDS[kind].holds](reply)
+
+
+def _file(reply: Reply) -> str | None:
+    if isinstance(reply.primary, Path):  # a reply too big to hold, already on disk
+        return str(reply.primary)
+    if isinstance(reply.primary, (bytes, bytearray)):
+        return write_temp(bytes(reply.primary), reply.primary_type, reply.filename)
+    if isinstance(reply.primary, list):  # a gallery shown where only a file fits
+        return write_temp(reply.primary[0], reply.primary_type) if reply.primary else None
+    return None
+
+
+def _files(reply: Reply) -> list[str]:
+    items = reply.primary if isinstance(reply.primary, list) else [reply.primary]
+    return [write_temp(bytes(c), reply.primary_type) for c in items if isinstance(c, bytes)]
+
+
+def _text(reply: Reply) -> str:
+    if reply.kind in KINDS and KINDS[reply.kind].holds == "view":
+        return str(reply.view)  # a vector's numbers, where the area has no vector view
     text = "" if reply.primary is None else reply.primary
     if isinstance(text, (dict, list)):
         return json.dumps(text, indent=2, ensure_ascii=False)
-    if kind == "html":
-        return safe_html(str(text))
-    if kind == "markdown":
-        return safe_markdown(str(text))
     return str(text)
+
+
+_VALUES: dict[Holds, Callable[[Reply], Any]] = {
+    "text": _text,
+    "markdown": lambda reply: safe_markdown(_text(reply)),
+    "html": lambda reply: safe_html(_text(reply)),
+    "json": lambda reply: reply.primary,
+    "view": lambda reply: reply.view,
+    "file": _file,
+    "files": _files,
+}
 
 
 def safe_html(text: str) -> str:

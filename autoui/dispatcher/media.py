@@ -9,9 +9,9 @@ spec says so (`format: byte`, `contentEncoding`, `contentMediaType`), when it is
 
 Image URLs are fetched here, on the server, and never handed to the browser: the page
 must not be made to reach addresses on the server's own network. A URL is fetched only
-when the response schema declares it a picture (`autoui.mapper.image_urls` has the
-rule), and like every other request only from the API's own origins (or origins the
-operator allowed), once, and logged.
+when the response schema declares it a picture (`autoui.mapper.output_kinds.image_urls`
+has the rule), and like every other request only from the API's own origins (or origins
+the operator allowed), once, and logged.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from autoui.mapper.image_urls import declared_image_urls
+from autoui.mapper.naming import AUDIO_NAMES, IMAGE_NAMES
+from autoui.mapper.output_kinds.image_urls import declared_image_urls
 from autoui.mapper.plan import OperationPlan
-from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
 
 if TYPE_CHECKING:
     from autoui.mapper.reply_data import Reply

@@ -17,13 +17,13 @@ from typing import Any
 
 from autoui.dispatcher.media import media_in_json, media_in_string, show_media, sniff
 from autoui.dispatcher.streams import is_stream, read_stream
-from autoui.dispatcher.views import label_scores, table, table_rows
-from autoui.mapper.image_urls import is_web_url
-from autoui.mapper.output_kinds import tensors, vector
-from autoui.mapper.outputs import answer_path, component_for_media_type, primary_name
-from autoui.mapper.plan import Field, Output
+from autoui.mapper.output_kinds import KINDS, for_media_type, tensors, vector
+from autoui.mapper.output_kinds.answer import answer_path, primary_name
+from autoui.mapper.output_kinds.image_urls import is_web_url
+from autoui.mapper.output_kinds.label import label_scores
+from autoui.mapper.output_kinds.table import table, table_rows
+from autoui.mapper.plan import Field, Output, is_json
 from autoui.mapper.reply_data import Reply
-from autoui.mapper.rules import is_json
 
 _TEXT_KINDS = ("textbox", "markdown", "html", "stream")
 _DETAIL_KEYS = ("detail", "message", "error_description", "error", "title", "msg", "errors")
@@ -86,7 +86,7 @@ def decode(reply: Reply, output: Output, fields: Iterable[Field] = ()) -> Reply:
         # 204 No Content (or an empty 200) has nothing to show: not an empty download.
         reply.kind, reply.primary = "textbox", ""
         return reply
-    reply.kind = component_for_media_type(reply.media_type or "application/octet-stream")
+    reply.kind = for_media_type(reply.media_type or "application/octet-stream")
     if reply.kind == "stream":
         reply.kind = "textbox"
         stream = read_stream(reply.content, reply.media_type, charset_of(content_type))
@@ -138,7 +138,7 @@ def _broken_promise(reply: Reply, output: Output) -> str | None:
     if not promised or output.component == "auto" or not reply.content.strip():
         return None
     textual = reply.kind in ("textbox", "html", "markdown") and isinstance(reply.primary, str)
-    if not textual or component_for_media_type(reply.media_type or "text/plain") == "stream":
+    if not textual or for_media_type(reply.media_type or "text/plain") == "stream":
         return None
     snippet = " ".join(reply.primary.split())[:120]
     return f"the API promised JSON but sent {reply.media_type or 'no Content-Type'}: {snippet!r}"
@@ -209,7 +209,8 @@ def _show_value(reply: Reply, value: Any, output: Output) -> None:
     elif value is None:
         reply.kind, reply.primary = "textbox", ""
     else:
-        reply.kind = "markdown" if output.component == "markdown" else "textbox"
+        planned = KINDS.get(output.component)
+        reply.kind = planned.name if planned is not None and planned.text_value else "textbox"
         reply.primary = value if isinstance(value, str) else json.dumps(value)
 
 

@@ -19,8 +19,7 @@ from autoui.dispatcher import styles
 from autoui.dispatcher.raw import raw_body
 from autoui.dispatcher.values import ABSENT, FileOpener, FileValue, ValueProblem, wire_value
 from autoui.ir import Encoding
-from autoui.mapper.plan import Field, OperationPlan, holds
-from autoui.mapper.rules import is_json
+from autoui.mapper.plan import Field, OperationPlan, holds, is_json
 
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from autoui.mapper.outputs import STREAM_TYPES
+from autoui.mapper.output_kinds.stream import STREAM_TYPES
 
 SSE = "text/event-stream"
 DONE = "[DONE]"

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from autoui.ir import Api
-from autoui.mapper.outputs import success_response
+from autoui.mapper.output_kinds.answer import success_response
 from autoui.mapper.plan import EACH, NO_DEFAULT, AppPlan, Field, ModelList, OperationPlan
 from autoui.mapper.rules import is_json
 from autoui.mapper.shapes import documented_default, main_type, prepare

@@ -1,5 +1,6 @@
-"""Names for endpoints (`api_name`) and keyword arguments (`api_param`), and the names
-of reply fields that describe a reply rather than answer it (`METADATA_NAMES`).
+"""Names for endpoints (`api_name`) and keyword arguments (`api_param`), the names of
+reply fields that describe a reply rather than answer it (`METADATA_NAMES`), and those
+that say a field holds a picture or a sound.
 
 The first two are what a `gradio_client` or MCP user types, so they must be valid
 Python identifiers, unique, stable across runs, and guessable from the spec.
@@ -26,6 +27,10 @@ _RESERVED = frozenset(
     | {EVENT_PARAM, REQUEST_PARAM, RAW_BODY_PARAM}
 )
 _NON_WORD = re.compile(r"\W+")
+# Field names that say the field holds a picture or a sound: an input's widget
+# (`rules.py`), an output's kind (`outputs.py`), media found inside a reply (the dispatcher).
+IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
+AUDIO_NAMES = frozenset({"audio", "sound", "speech", "voice", "wav", "recording"})
 
 
 def identifier(name: str) -> str:

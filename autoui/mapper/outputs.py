@@ -7,120 +7,26 @@ says nothing (FastAPI's `dict` return type), to the actual JSON at run time.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from autoui.ir import Api, MediaType, Operation, Response
-from autoui.mapper.naming import METADATA_NAMES, identifier
-from autoui.mapper.output_kinds.pictures import declares_pictures
-from autoui.mapper.output_kinds.sound import says_audio
+from autoui.ir import Api, MediaType, Operation
+from autoui.mapper.output_kinds import KINDS, for_media_type
+from autoui.mapper.output_kinds.answer import (
+    PRIMARY_NAMES,
+    pick_media,
+    primary_name,
+    success_response,
+)
+from autoui.mapper.output_kinds.audio import says_audio
+from autoui.mapper.output_kinds.gallery import declares_pictures
+from autoui.mapper.output_kinds.stream import STREAM_TYPES
 from autoui.mapper.output_kinds.tensors import declares_tensors
 from autoui.mapper.output_kinds.vector import declares_vectors
-from autoui.mapper.plan import Output
-from autoui.mapper.rules import AUDIO_NAMES, IMAGE_NAMES
-from autoui.mapper.rules import is_json as is_json  # the replies' media types too
+from autoui.mapper.plan import Output, OutputKind, is_json
 from autoui.mapper.shapes import main_type, prepare
 
-PRIMARY_NAMES = (
-    "response",
-    "result",
-    "output",
-    "text",
-    "answer",
-    "generated_text",
-    "content",
-    "description",
-    "message",
-    "caption",
-    "summary",
-)
-_SUCCESS_ORDER = ("200", "201", "202", "203", "206", "2XX")
-# Token streams: shown as their growing text while they come.
-STREAM_TYPES = (
-    "text/event-stream",
-    "application/x-ndjson",
-    "application/jsonl",
-    "application/x-jsonlines",
-    "application/json-seq",
-)
 _SCALAR_TYPES = ("string", "integer", "number", "boolean", "null")
-
-
-def primary_name(kinds: Mapping[str, str], echoes: Collection[str] = ()) -> str | None:
-    """The field that is the answer, given each field's JSON type.
-
-    The only field; else, leaving out metadata (`id`, `model`, ...) and fields that
-    echo a request field (`{"word": "the", "followers": [...]}` for GET /words/the),
-    the only string field, else the first of PRIMARY_NAMES.
-    """
-    if len(kinds) == 1:
-        return next(iter(kinds))
-    candidates = {n: k for n, k in kinds.items() if n not in METADATA_NAMES and n not in echoes}
-    strings = [name for name, kind in candidates.items() if kind == "string"]
-    if len(strings) == 1:
-        return strings[0]
-    for name in PRIMARY_NAMES:
-        if name in candidates:
-            return name
-    return None
-
-
-def answer_path(data: Any) -> str | None:
-    """The answer's path in a well-known reply shape (OpenAI completions), if it is one."""
-    if not isinstance(data, Mapping):
-        return None
-    message = data.get("message")  # Ollama's chat: {"message": {"role", "content"}}
-    if isinstance(message, Mapping) and isinstance(message.get("content"), str):
-        return "message.content"
-    choices = data.get("choices")
-    if not (isinstance(choices, list) and choices and isinstance(choices[0], Mapping)):
-        return None
-    first = choices[0]
-    if isinstance(first.get("message"), Mapping) and "content" in first["message"]:
-        return "choices.0.message.content"
-    if "text" in first:
-        return "choices.0.text"
-    return None
-
-
-def success_response(operation: Operation) -> Response | None:
-    """The usual 2xx codes in order, then any other 2xx, and only then `default`.
-
-    `default` usually describes errors: `204` + `default: Error` must not make the
-    error's `message` the output of a successful delete.
-    """
-    by_status = {r.status: r for r in operation.responses}
-    for status in _SUCCESS_ORDER:
-        if status in by_status:
-            return by_status[status]
-    other = next((r for r in operation.responses if r.status.startswith("2")), None)
-    return other or by_status.get("DEFAULT")
-
-
-def pick_media(content: Mapping[str, MediaType]) -> MediaType | None:
-    """JSON when offered (it can be taken apart), else the first declared type."""
-    for name, media in content.items():
-        if is_json(name):
-            return media
-    return next(iter(content.values()), None)
-
-
-def component_for_media_type(media_type: str) -> str:
-    """The output widget for a whole reply of this media type."""
-    main = media_type.split("/", 1)[0]
-    if main in ("image", "audio", "video"):
-        return main
-    if media_type in STREAM_TYPES:
-        return "stream"
-    if media_type == "text/markdown":
-        return "markdown"
-    if media_type == "text/html":
-        return "html"
-    if main == "text" or media_type.endswith(("xml", "yaml")):
-        return "textbox"
-    if is_json(media_type):
-        return "json"
-    return "file"
 
 
 def plan_outputs(
@@ -246,7 +152,7 @@ def _primary_output(
         return Output("audio", media_type=media.name, rule="the operation says audio")
     if not (is_json(media.name) or media.name == "*/*"):  # springfox's */* describes JSON
         return Output(
-            component_for_media_type(media.name),
+            for_media_type(media.name),
             media_type=media.name,
             rule=f"media type {media.name}",
         )
@@ -338,7 +244,7 @@ def _message_field(
     return None
 
 
-def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:
+def _json_view(api: Api, schema: Mapping[str, Any]) -> Literal["table", "label"] | None:
     """`table` for an array of flat objects, `label` for scores by label (an object of
     numbers only, or an array of `{label, score}` objects); else None."""
     kind = main_type(schema)
@@ -357,20 +263,12 @@ def _json_view(api: Api, schema: Mapping[str, Any]) -> str | None:
     return "table" if all(t in _SCALAR_TYPES for t in types.values()) else None
 
 
-def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> str:
-    kind = main_type(schema)
-    media = str(schema.get("contentMediaType", ""))
-    encoded = (
-        schema.get("format") in ("byte", "base64")
-        or schema.get("contentEncoding") == "base64"
-        or "base64" in str(schema.get("description", "")).lower()
-    )
-    # `audio` or `audio_data` (Mistral's speech: "Base64 encoded audio data")
-    ident = identifier(name).lower().removesuffix("_data")
-    if kind == "string" and (media.startswith("image/") or (encoded and ident in IMAGE_NAMES)):
-        return "image"
-    if kind == "string" and (media.startswith("audio/") or (encoded and ident in AUDIO_NAMES)):
-        return "audio"
-    if kind in ("object", "array"):
+def _field_component(api: Api, name: str, schema: Mapping[str, Any]) -> OutputKind:
+    """The kind whose field rule takes the answer field (a picture, a sound), else a table,
+    labels or JSON for an object or a list, else text."""
+    chosen = next((k.name for k in KINDS.values() if k.field_rule(name, schema)), None)
+    if chosen is not None:
+        return chosen
+    if main_type(schema) in ("object", "array"):
         return _json_view(api, schema) or "json"
     return "textbox"

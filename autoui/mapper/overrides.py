@@ -31,7 +31,7 @@ from autoui.mapper import plan_api
 from autoui.mapper.kinds import KINDS, kind_of
 from autoui.mapper.kinds.base import SCALARS
 from autoui.mapper.mcp_rules import apply_mcp_rules
-from autoui.mapper.outputs import is_json, pick_media, success_response
+from autoui.mapper.output_kinds.answer import pick_media, success_response
 from autoui.mapper.plan import (
     FILE_ENCODINGS,
     NO_DEFAULT,
@@ -40,6 +40,7 @@ from autoui.mapper.plan import (
     Field,
     OperationPlan,
     Output,
+    is_json,
 )
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas

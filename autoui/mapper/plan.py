@@ -41,6 +41,28 @@ InputKind = Literal[
     "variant",  # a selector: not sent itself, it decides which other fields are
 ]
 
+# The kinds of output component, each a module of `autoui.mapper.output_kinds`
+# (`output_kinds.KINDS`), in the order their media-type rules are tried.
+OutputKind = Literal[
+    "image",
+    "audio",
+    "video",
+    "stream",  # a token stream, shown as its growing text
+    "markdown",
+    "html",
+    "textbox",
+    "json",
+    "table",
+    "label",  # labelled scores: a classification
+    "vector",  # embeddings: the numbers, with their dimension
+    "gallery",  # several pictures
+    "color",  # a colour's swatch
+    "file",
+]
+# What an operation's output is planned as: a kind, `auto` (the reply's Content-Type
+# decides), or `chat` (a conversation beside the form, as well as the primary output).
+Planned = OutputKind | Literal["auto", "chat"]
+
 # How a widget's value becomes the value sent on the wire.
 #   plain  - the value as is (str, number, bool, list) after type coercion
 #   json   - text typed into a JSON editor, parsed before sending
@@ -104,6 +126,11 @@ class Column:
     name: str
     value_type: str  # string | integer | number | boolean
     required: bool = False
+
+
+def is_json(media_type: str) -> bool:
+    """`application/json`, `text/json` and the `+json` suffix types."""
+    return media_type.endswith(("/json", "+json"))
 
 
 MEDIA_SELECTOR = "body.~send_as"  # the key of the "send as" selector
@@ -181,7 +208,7 @@ class Field:
 class Output:
     """How the reply is shown. The first output of an operation is its primary one."""
 
-    component: str  # textbox | markdown | image | audio | video | file | json | html
+    component: Planned  # what each kind is: its module in mapper/output_kinds
     field: str | None = None  # dotted path of the primary value in a JSON reply
     media_type: str | None = None
     rule: str = ""

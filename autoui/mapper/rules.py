@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
-from autoui.mapper.naming import identifier
+from autoui.mapper.naming import AUDIO_NAMES, IMAGE_NAMES, identifier
 from autoui.mapper.plan import NO_DEFAULT, Column, Encoding, FieldLocation, InputKind
+from autoui.mapper.plan import is_json as is_json  # where the mapper's modules look for it
 from autoui.mapper.shapes import (
     documented_default,
     main_type,
@@ -31,8 +32,6 @@ from autoui.mapper.shapes import (
 )
 from autoui.schemas import Schemas, types_of
 
-IMAGE_NAMES = frozenset({"image", "img", "photo", "picture", "image_base64", "image_b64"})
-AUDIO_NAMES = frozenset({"audio", "sound", "speech", "voice", "wav", "recording"})
 FILE_NAMES = frozenset({"file", "document", "pdf", "attachment", "upload", "archive"})
 LONG_TEXT_NAMES = frozenset(
     {
@@ -136,11 +135,6 @@ class Widget:
 
 
 Rule = Callable[[Candidate], Widget | None]
-
-
-def is_json(media_type: str) -> bool:
-    """`application/json`, `text/json` and the `+json` suffix types."""
-    return media_type.endswith(("/json", "+json"))
 
 
 def _named(ident: str, names: frozenset[str]) -> bool:

@@ -17,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from playwright.sync_api import Browser, Page, expect
+from support.authorize import ALICE_KEY, authorize_key, badge, send
 from support.browser import component, open_gradio
 from support.echo import recorder_app
 from support.secured import secured_spec
@@ -31,8 +32,6 @@ from autoui.dispatcher.curl import curl_command
 from autoui.dispatcher.origins import ServerChoice
 from autoui.dispatcher.sessions import SessionStore
 from autoui.mapper import plan_api
-
-ALICE_KEY = "key-alice-7Qx"
 
 
 def few(document: dict[str, Any], *paths: str) -> dict[str, Any]:
@@ -59,23 +58,6 @@ def served(secured_backend: tuple[FastAPI, str]) -> Iterator[tuple[str, SessionS
     )
     with serve_gradio(demo) as url:
         yield url, sessions
-
-
-def badge(page: Page, state: str) -> Any:
-    return page.locator(f".autoui-req-0 .autoui-auth-{state}").filter(visible=True)
-
-
-def send(page: Page, api_name: str) -> Any:
-    page.locator(f"#send-{api_name}").click()
-    return page.locator(".autoui-status").filter(visible=True).first
-
-
-def authorize_key(page: Page, key: str, remember: bool = False) -> None:
-    page.locator("#autoui-auth-0-value input").fill(key)
-    if remember:
-        page.locator("#autoui-remember input").check()
-    page.locator("#autoui-authorize-button").click()
-    expect(page.locator("#autoui-auth-status")).to_contain_text("KeyHeader: set for this session")
 
 
 def test_credentials_typed_in_one_tab_are_that_tabs_only(

@@ -199,8 +199,8 @@ def test_the_authorize_panel_and_server_selector_work_with_the_navigator(
     """Issue 5's per-session panels on a navigator page: the badge of a form built by
     `gr.render` follows the Authorize panel, the call carries the key, and the session
     endpoints are at the root with the other API endpoints."""
+    from support.authorize import ALICE_KEY, authorize_key, badge, send
     from support.secured import secured_spec
-    from test_browser_safety import ALICE_KEY, authorize_key, badge, send
 
     base = secured_backend[1]
     document = secured_spec(base)

@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from support.echo import echo_app, png_bytes
 from support.servers import serve_asgi
+from support.swagger_forms import SWAGGER
 
 import autoui
 from autoui.dispatcher import Dispatcher
@@ -179,52 +180,6 @@ SPEC: dict[str, Any] = {
                 "required": ["kind"],
                 "properties": {"kind": STRING, "bark": STRING},
             },
-        }
-    },
-}
-
-SWAGGER: dict[str, Any] = {
-    "swagger": "2.0",
-    "info": {"title": "old", "version": "1"},
-    "paths": {
-        "/echo/items/{ids}": {
-            "post": {
-                "operationId": "items",
-                "consumes": ["multipart/form-data"],
-                "parameters": [
-                    {
-                        "name": "ids",
-                        "in": "path",
-                        "required": True,
-                        "type": "array",
-                        "items": {"type": "integer"},
-                        "collectionFormat": "ssv",
-                    },
-                    {
-                        "name": "X-Tags",
-                        "in": "header",
-                        "type": "array",
-                        "items": {"type": "string"},
-                        "collectionFormat": "pipes",
-                    },
-                    {
-                        "name": "colors",
-                        "in": "formData",
-                        "type": "array",
-                        "items": {"type": "string"},
-                        "collectionFormat": "csv",
-                    },
-                    {
-                        "name": "sizes",
-                        "in": "formData",
-                        "type": "array",
-                        "items": {"type": "integer"},
-                        "collectionFormat": "multi",
-                    },
-                    {"name": "doc", "in": "formData", "type": "file", "required": True},
-                ],
-                "responses": OK,
-            }
         }
     },
 }

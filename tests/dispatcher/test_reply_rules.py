@@ -24,9 +24,10 @@ from autoui.dispatcher.curl import Part, Secrets, SentRequest, curl_command, spe
 from autoui.dispatcher.media import decode_base64, media_in_json, media_in_string, sniff
 from autoui.dispatcher.reply import decode
 from autoui.dispatcher.streams import EventReader, TextStream
-from autoui.dispatcher.views import label_scores, table_rows
 from autoui.mapper import plan_api
-from autoui.mapper.image_urls import declared_image_urls
+from autoui.mapper.output_kinds.image_urls import declared_image_urls
+from autoui.mapper.output_kinds.label import label_scores
+from autoui.mapper.output_kinds.table import table_rows
 from autoui.mapper.plan import Output
 from autoui.mapper.reply_data import Reply
 

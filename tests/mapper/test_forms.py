@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.swagger_forms import SWAGGER
 from test_mapper import OK, body_plan, field, plan_of, spec
 
 from autoui import load_spec
 from autoui.mapper import NO_DEFAULT, plan_api
-from autoui.mapper.inputs import MAX_VARIANT_FIELDS
 from autoui.mapper.plan import Column
+from autoui.mapper.unions import MAX_VARIANT_FIELDS
 
 CAT = {
     "type": "object",
@@ -405,7 +406,6 @@ def test_a_webhooks_only_document_says_what_it_holds_instead_of_an_empty_page() 
 
 
 def test_swagger_2_collection_formats_outside_the_query_keep_their_delimiter() -> None:
-    from test_bodies import SWAGGER  # the same document is sent for real there
 
     document = SWAGGER
     plan = plan_api(load_spec(document)).operations[0]

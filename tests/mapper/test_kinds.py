@@ -6,7 +6,6 @@ Gradio nor the layers that read it."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import json
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any, get_args
 
 import gradio as gr
 import pytest
+from support.imports import imports_of
 
 from autoui.builder.endpoints import annotation
 from autoui.builder.widgets import input_component, widget_value
@@ -104,21 +104,11 @@ def test_the_config_schema_offers_the_kinds_that_say_they_can_be_chosen() -> Non
     assert offered == [name for name, kind in KINDS.items() if kind.in_config]
 
 
-def _imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
 @pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
 def test_a_kind_module_imports_neither_gradio_nor_the_layers_that_read_it(path: Path) -> None:
     """The mapper's side of the pipeline: the builder and the dispatcher import the kinds,
     never the other way round, and Gradio stays the builder's."""
-    for module in _imports(path):
+    for module in imports_of(path):
         top = module.split(".")
         assert top[0] not in ("gradio", "gradio_client", "requests"), (path.name, module)
         assert top[:2] not in (["autoui", "builder"], ["autoui", "dispatcher"]), (path.name, module)

@@ -17,9 +17,9 @@ from pydantic import BaseModel, Field
 from autoui import load_spec
 from autoui.ir import Operation
 from autoui.mapper import NO_DEFAULT, OperationPlan, plan_api, title_of
-from autoui.mapper.inputs import MAX_VARIANTS
 from autoui.mapper.naming import identifier, tool_names, unique_names, unique_params
 from autoui.mapper.plan import Field as PlanField
+from autoui.mapper.unions import MAX_VARIANTS
 
 OK = {"200": {"description": "ok"}}
 

@@ -18,29 +18,17 @@ building every kind's component with Gradio.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import get_args
 
 from autoui.mapper import rules
-from autoui.mapper.kinds.base import Kind
+from autoui.mapper.kinds.base import Kind, collect
 from autoui.mapper.plan import Field, InputKind
 
 NAMES: tuple[str, ...] = get_args(InputKind)
 
 
-def _collect() -> dict[str, Kind]:
-    """Each module's `KIND`, in the order `InputKind` lists them (messages that name
-    several kinds name them in that order)."""
-    found: dict[str, Kind] = {}
-    for module in pkgutil.iter_modules(__path__):
-        kind = getattr(importlib.import_module(f"{__name__}.{module.name}"), "KIND", None)
-        if isinstance(kind, Kind):
-            found[kind.name] = kind
-    return {name: found[name] for name in NAMES if name in found} | found
-
-
-KINDS: dict[str, Kind] = _collect()
+# In the order `InputKind` lists them (messages that name several kinds name them so).
+KINDS: dict[str, Kind] = collect(__name__, __path__, NAMES, Kind)
 
 
 def kind_of(field: Field) -> Kind:

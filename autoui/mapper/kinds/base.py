@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Callable
+import pkgutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from autoui.mapper.plan import NO_DEFAULT, Field
 from autoui.mapper.rules import Rule
@@ -67,6 +69,27 @@ class Kind:
     annotation: Callable[[Field], Any]
     # dispatcher: the widget's value as sent, ABSENT for "not sent"
     to_wire: Callable[[Field, Any], Any]
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+K = TypeVar("K", bound=_Named)
+
+
+def collect(
+    package: str, path: Iterable[str], names: tuple[str, ...], cls: type[K]
+) -> dict[str, K]:
+    """Each module's `KIND` of a kinds package, in the order `names` (the plan's Literal)
+    lists them, then any the Literal does not name (its test fails on them)."""
+    found: dict[str, K] = {}
+    for module in pkgutil.iter_modules(path):
+        kind = getattr(importlib.import_module(f"{package}.{module.name}"), "KIND", None)
+        if isinstance(kind, cls):
+            found[kind.name] = kind
+    return {name: found[name] for name in names if name in found} | found
 
 
 def same(field: Field, value: Any) -> Any:

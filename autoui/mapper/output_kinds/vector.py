@@ -1,5 +1,5 @@
-"""Embeddings: a vector is shown as its numbers, with its dimension; several, as a table
-with one row per input.
+"""`vector`: embeddings. A vector is shown as its numbers, with its dimension; several, as
+a table with one row per input.
 
 Where the vectors are, in the replies of the servers people run:
 
@@ -19,7 +19,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from autoui.mapper.kinds.base import Component
 from autoui.mapper.naming import METADATA_NAMES
+from autoui.mapper.output_kinds.base import Kind, never, no_field
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
@@ -149,3 +151,19 @@ def vectors_table(vectors: list[Vector]) -> dict[str, Any]:
         "headers": ["input", "dimensions", "vector"],
         "data": [[i, len(v), vector_text(v)] for i, v in enumerate(vectors)],
     }
+
+
+KIND = Kind(
+    name="vector",
+    media=never,
+    field_rule=no_field,
+    text_value=False,
+    holds="view",
+    # the numbers as JSON text, every one in the page, with a copy button
+    component=Component("Code", {"language": "json", "wrap_lines": True, "interactive": False}),
+    shown_in="vector",
+    fallback="textbox",
+    may_be=("table",),
+    returns="any",
+    in_config=False,
+)

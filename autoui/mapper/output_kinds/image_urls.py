@@ -24,8 +24,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from autoui.ir import Operation
-from autoui.mapper.outputs import pick_media, success_response
-from autoui.mapper.rules import IMAGE_NAMES, is_json
+from autoui.mapper.naming import IMAGE_NAMES
+from autoui.mapper.output_kinds.answer import pick_media, success_response
+from autoui.mapper.plan import is_json
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 

@@ -1,16 +1,14 @@
-"""Which JSON values read best as a table or as labelled scores.
-
-A list of detections, rows or scores is unreadable as JSON and obvious as a table;
-`{"cat": 0.91, "dog": 0.07}` (or Hugging Face's `[{"label": "cat", "score": 0.91}]`)
-is a classification, shown as labels with confidence bars.
-"""
+"""`table`: rows of a JSON reply (a list of flat objects), inference tensors
+(`tensors.py`) or several vectors (`vector.py`), as a read-only table."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from autoui.mapper.kinds.base import Component
 from autoui.mapper.naming import METADATA_NAMES
+from autoui.mapper.output_kinds.base import Kind, never, no_field
 
 MAX_ROWS = 2000  # rows shown in a table; the raw reply has them all
 _SCALARS = (str, int, float, bool, type(None))
@@ -40,24 +38,16 @@ def table(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
     return {"headers": list(headers), "data": data}
 
 
-def label_scores(value: Any) -> dict[str, float] | None:
-    """`{label: score}` when `value` is a classification: an object of two or more scores
-    between 0 and 1, or a list of `{"label", "score"}` objects."""
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
-        value = value[0]  # Hugging Face nests one list per input
-    if isinstance(value, list) and value:
-        if all(
-            isinstance(item, Mapping)
-            and isinstance(item.get("label"), str)
-            and _is_score(item.get("score"))
-            for item in value
-        ):
-            return {item["label"]: float(item["score"]) for item in value}
-        return None
-    if isinstance(value, Mapping) and len(value) >= 2 and all(map(_is_score, value.values())):
-        return {str(k): float(v) for k, v in value.items()}
-    return None
-
-
-def _is_score(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+KIND = Kind(
+    name="table",
+    media=never,
+    field_rule=no_field,
+    text_value=False,
+    holds="view",
+    component=Component("Dataframe", {"interactive": False, "wrap": True}),
+    shown_in="table",
+    fallback="json",
+    may_be=("label",),
+    returns="any",
+    in_config=False,
+)

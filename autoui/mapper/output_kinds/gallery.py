@@ -1,4 +1,4 @@
-"""Generated pictures inside a JSON reply: planned as a gallery (one picture shows alone).
+"""`gallery`: generated pictures inside a JSON reply (one picture shows alone, as `image`).
 
 A response schema declares pictures when a string in it holds a picture's bytes: its
 `contentMediaType` is `image/*`, it is named `b64_json`, or it is named for a picture
@@ -6,7 +6,7 @@ A response schema declares pictures when a string in it holds a picture's bytes:
 (`data: [{b64_json, url, revised_prompt}]`) and Automatic1111's TextToImageResponse
 (`images: [string]`, "The generated image in base64 format") are the shapes this is
 for. The bytes themselves are found at run time (`autoui.dispatcher.media`), URLs are
-fetched only where `autoui.mapper.image_urls` allows.
+fetched only where `image_urls.py` allows.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from autoui.ir import Operation
-from autoui.mapper.rules import IMAGE_NAMES
+from autoui.mapper.kinds.base import Component
+from autoui.mapper.naming import IMAGE_NAMES
+from autoui.mapper.output_kinds.base import Kind, never, no_field
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
@@ -76,3 +78,18 @@ def _picture_string(schema: Mapping[str, Any], name: str) -> bool:
         or "base64" in str(schema.get("description", "")).lower()
     )
     return encoded and name in _NAMED
+
+
+KIND = Kind(
+    name="gallery",
+    media=never,
+    field_rule=no_field,
+    text_value=False,
+    holds="files",
+    component=Component("Gallery", {"interactive": False}),
+    shown_in="gallery",
+    fallback="file",
+    may_be=("image",),
+    returns="any",
+    in_config=False,
+)
