@@ -103,29 +103,32 @@ def _document(
     if whole is not ABSENT or not is_document(media_type):
         return whole
     document: dict[str, Any] = {}
+    for field, value in values:
+        _set(document, field.body_path, value)
+    sent = bool(document) or body.required  # the body goes out: its required objects too
     required = list(plan.required_objects) + [
         p for p, when in plan.required_when if holds(when, chosen)
     ]
-    for path in required:
-        if path:
-            _set(document, path, {})
+    for path in sorted(required, key=len):  # a parent before the objects it requires
+        parent = _object_at(document, path[:-1]) if path and sent else None
+        if parent is not None and path[-1] not in parent:
+            parent[path[-1]] = {}
     for field in active:
         # The discriminator of the chosen alternative, which has no field of its own.
         if field.is_selector and field.discriminator:
             variant = next(v for v in field.variants or [] if v.label == chosen[field.key])
-            if variant.value is not None and (field.required or _filled(values, field)):
-                _set(document, (*field.body_path, field.discriminator), variant.value)
-    for field, value in values:
-        _set(document, field.body_path, value)
-    if not document and not body.required and not required:
-        return ABSENT
-    return document
+            holder = _object_at(document, field.body_path)  # its object is sent
+            if variant.value is not None and holder is not None:
+                holder[field.discriminator] = variant.value
+    return document if sent else ABSENT
 
 
-def _filled(values: list[tuple[Field, Any]], selector: Field) -> bool:
-    """Whether a field inside the selector's object was given a value."""
-    depth = len(selector.body_path)
-    return any(f.body_path[:depth] == selector.body_path for f, _ in values)
+def _object_at(document: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+    """The object at `path` in the body document, if it holds one there."""
+    node: Any = document
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
 
 
 def build_request(

@@ -166,8 +166,8 @@ class _Collector:
         required = required and not nullable
         if not raw_body and self._openable(schema, media.schema, ()):
             example = examples[0] if examples and isinstance(examples[0], Mapping) else {}
-            self._properties(schema, place, (), required, example)
-        elif not raw_body and self._variants(schema, media.schema, place, (), required):
+            self._properties(schema, place, (), required, example, needed=required)
+        elif not raw_body and self._variants(schema, media.schema, place, (), required, required):
             pass
         else:
             self._add(place, (), schema, media.schema, required, examples, "body")
@@ -223,8 +223,13 @@ class _Collector:
         required: bool,
         example: Mapping[str, Any],
         skip: str = "",
+        needed: bool = False,
     ) -> None:
-        if required:
+        """The object's fields. `required`: the request must hold the object (its fields
+        are marked required); `needed`: its parent object requires it, so it is sent,
+        `{}` at least, whenever its parent is (an optional body's required `recurring`,
+        Adyen's): the plan's required objects."""
+        if needed:
             self.required_objects.append((path, place.when))
         names_required = required_names(schema)
         for name, raw in schema["properties"].items():
@@ -232,7 +237,8 @@ class _Collector:
             if prop.get("readOnly") is True or name == skip:
                 continue
             sub_path = (*path, str(name))
-            is_required = required and name in names_required and not nullable
+            in_parent = name in names_required and not nullable
+            is_required = required and in_parent
             sub_example = example.get(name) if isinstance(example, Mapping) else None
             ref = self.api.schemas.ref_of(raw)
             nested = len(sub_path) < MAX_DEPTH and place.media.name not in _FORM_TYPES
@@ -250,8 +256,11 @@ class _Collector:
                     sub_path,
                     is_required,
                     sub_example if isinstance(sub_example, Mapping) else {},
+                    needed=in_parent,
                 )
-            elif not (nested and self._variants(prop, raw, inner, sub_path, is_required)):
+            elif not (
+                nested and self._variants(prop, raw, inner, sub_path, is_required, in_parent)
+            ):
                 examples = [] if sub_example is None else [sub_example]
                 self._add(place, sub_path, prop, raw, is_required, examples)
 
@@ -262,6 +271,7 @@ class _Collector:
         place: _Place,
         path: tuple[str, ...],
         required: bool,
+        needed: bool,
     ) -> bool:
         """A `oneOf`/`anyOf` as a selector and each alternative's fields; False (nothing
         added) when there is none, or it is too big, so the caller adds a JSON editor."""
@@ -318,7 +328,7 @@ class _Collector:
                 (*place.refs, inner_ref) if inner_ref else place.refs,
             )
             if self._openable(option, option_raw, place.refs):
-                self._properties(option, inner, path, required, {}, skip=prop_name)
+                self._properties(option, inner, path, required, {}, prop_name, needed)
             else:
                 self._add(inner, path, option, option_raw, required, [], label, inner.key)
         added = len(self.items) - start - 1
