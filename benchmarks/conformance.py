@@ -344,6 +344,12 @@ def classify(
         # autoui reads `${name}` as `{name}` (its warning says so); taken literally, the
         # segment is `$` and a value, which Prism mis-routes besides (a segment of two parts)
         return "spec", "a shell-style ${name} in a path key"
+    from autoui.ir import ROUTE_VARIABLE
+
+    if ROUTE_VARIABLE.search(op.operation.path) and routed:
+        # autoui reads `{name:regex}` as `{name}` (its warning says so); Prism takes the
+        # whole for a parameter's name, and mis-routes the segment
+        return "spec", "a regular expression in a path variable ({name:regex})"
     if sent is not None:
         reason = prism.known_bug(op.operation.path, op.operation.parameters, errors, sent)
         if reason:

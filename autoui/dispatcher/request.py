@@ -220,10 +220,12 @@ def _param_value(field: Field, value: Any) -> Any:
 def _encode_body(
     request: requests.Request, plan: OperationPlan, media_type: str, body: Any
 ) -> None:
+    media = plan.operation.body.content.get(media_type) if plan.operation.body else None
+    if media_type == _MULTIPART and not isinstance(body, dict):
+        body = {media.part_name if media else "file": body}  # a schema that is no object
     if not isinstance(body, dict) or not is_document(media_type):
         _raw_body(request, media_type, body)
         return
-    media = plan.operation.body.content.get(media_type) if plan.operation.body else None
     encoding = media.encoding if media else {}
     if media_type == _MULTIPART:
         request.files = _multipart(body, encoding)

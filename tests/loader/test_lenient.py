@@ -368,3 +368,55 @@ def test_a_list_of_types_before_3_1_is_read_and_checked_as_any_of_them() -> None
     (issue,) = check(plan, {field.api_param: "5"})
     assert (issue.where, issue.rule) == ("specData", "type")
     assert any("a list of types is OpenAPI 3.1's" in w for w in warnings(api)), warnings(api)
+
+
+def test_a_regular_expression_in_a_path_variable_is_read_as_the_name_before_it(
+    echo: str,
+) -> None:
+    """kinto's `/{prefix}/{api_ver:\\d+}/...` (Pyramid's route syntax; Flask and JAX-RS
+    write it alike, clever-cloud's `{type: [^-]+}`): the field was `api_ver:\\d+` and the
+    path went out with the regular expression in it. The variable is `api_ver`, and the
+    parameter that the document names `api_ver:\\d+` is that variable."""
+    api_ver = {"in": "path", "name": "api_ver:\\d+", "required": True, "type": "string"}
+    api = autoui.load_spec(swagger({"/echo/{api_ver:\\d+}/{kind: [^-]+}-x": get(api_ver)}))
+    plan = only(api)
+    assert [(f.name, f.label, f.required) for f in plan.fields] == [
+        ("api_ver", "api_ver (path) *", True),
+        ("kind", "kind (path) *", True),
+    ]
+    where = "#/paths/~1echo~1{api_ver:\\d+}~1{kind: [^-]+}-x/get"
+    assert warnings(api)[0] == (
+        f"{where}: the path key writes {{api_ver:\\d+}}, {{kind: [^-]+}} (a variable with a "
+        "regular expression, a web framework's route syntax, not OpenAPI's template): read as "
+        "{api_ver}, {kind}"
+    )
+    assert "a variable with a regular expression" in text_report(plan_api(api), "http://x")
+    values = {plan.fields[0].api_param: "2", plan.fields[1].api_param: "a"}
+    assert Dispatcher(echo).call(plan, values).data["raw_path"] == "/echo/2/a-x"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "part"), [({}, "file"), ({"receipt": {"contentType": "image/png"}}, "receipt")]
+)
+def test_a_multipart_body_whose_schema_is_not_an_object_is_one_named_part(
+    echo: str, tmp_path: Any, encoding: dict[str, Any], part: str
+) -> None:
+    """codat's upload-attachment: `multipart/form-data` whose schema is a binary string.
+    The file went out as the whole body, with `Content-Type: multipart/form-data` and no
+    boundary, which no server can read; it is one part of a well-formed multipart body."""
+    media = {"schema": {"type": "string", "format": "binary"}, "encoding": encoding}
+    operation = _body_op({}, "multipart/form-data")
+    operation["post"]["requestBody"]["content"]["multipart/form-data"] = media
+    api = autoui.load_spec(openapi("3.1.0", {"/echo/attachments": operation}))
+    assert warnings(api) == [
+        "#/paths/~1echo~1attachments/post/requestBody/content/multipart~1form-data: a "
+        "multipart/form-data body whose schema is not an object (string) names no part: "
+        f"sent as one part named {part!r}"
+    ]
+    assert "names no part" in text_report(plan_api(api), "http://x")
+    upload = tmp_path / "receipt.png"
+    upload.write_bytes(b"\x89PNG data")
+    (field,) = only(api).fields
+    seen = Dispatcher(echo, uploads=[str(tmp_path)]).call(only(api), {field.api_param: str(upload)})
+    assert seen.data["content_type"].startswith("multipart/form-data; boundary=")
+    assert [(p["name"], p["filename"]) for p in seen.data["parts"]] == [(part, "receipt.png")]
