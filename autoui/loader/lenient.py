@@ -94,33 +94,68 @@ def unnamed_part(reader: Reader, media: MediaType, where: str) -> None:
     )
 
 
-def credential_parameters(api: Api) -> list[Problem]:
-    """A header parameter that sets the header a security scheme of its operation sets
-    (zenoti's `Authorization` parameter beside its `API Key` scheme): two ways to say one
-    header. The value the user gives the parameter is sent (so a document whose scheme is
-    wrong can still be used) and replaces the scheme's credential, which the warning says.
-    One warning per parameter and scheme, at the first operation that has them."""
+# OpenAPI 3's Parameter Object, `name`: "If in is "header" and the name field is
+# "Accept", "Content-Type" or "Authorization", the parameter definition SHALL be ignored."
+_IGNORED_HEADERS = {
+    "authorization": "credentials go in the Authorize panel (the spec's security schemes, "
+    "or a bearer token, basic credentials or an API key it does not declare)",
+    "accept": "requests accept any media type (Accept: */*)",  # requests' default header
+    "content-type": "the body's media type sets it",
+}
+
+
+def header_parameters(api: Api) -> list[Problem]:
+    """Header parameters for a header something else sets, one warning per name (and
+    scheme), at the first operation that has it.
+
+    In OpenAPI 3, `Accept`, `Content-Type` and `Authorization` parameters are ignored, as
+    the specification says: they are taken out of the operation (brex's `Authorization`).
+    Swagger 2.0 says no such thing, and its documents use them (reloadly's `Accept:
+    application/com.reloadly.topups-v1+json` picks the API's version): they stay. There,
+    and for any other header a security scheme of the operation sets, the parameter is two
+    ways to say one header (zenoti's `Authorization` beside its `API Key` scheme): the
+    value the user gives it is sent (so a document whose scheme is wrong can still be
+    used), in place of the scheme's credential."""
+    ignores = not api.openapi_version.startswith("2")
+    ignored: dict[str, tuple[str, str, int]] = {}  # lower-case name: (name, where, count)
     found: dict[tuple[str, str], tuple[str, int]] = {}
     for op in api.operations:
         requirements = op.security if op.security is not None else api.security
         used = {name for requirement in requirements for name in requirement}
+        kept = []
         for param in op.parameters:
-            if param.location != "header":
+            lower = param.name.lower()
+            if param.location == "header" and ignores and lower in _IGNORED_HEADERS:
+                name, first, count = ignored.get(lower, (param.name, op.pointer, 0))
+                ignored[lower] = (name, first, count + 1)
                 continue
-            for name in sorted(used):
-                scheme = api.security_schemes.get(name)
-                if scheme is not None and param.name.lower() == _header_set_by(scheme):
-                    first, count = found.get((param.name, name), (op.pointer, 0))
-                    found[(param.name, name)] = (first, count + 1)
+            kept.append(param)
+            for scheme_name in sorted(used) if param.location == "header" else []:
+                scheme = api.security_schemes.get(scheme_name)
+                if scheme is not None and lower == _header_set_by(scheme):
+                    first, count = found.get((param.name, scheme_name), (op.pointer, 0))
+                    found[(param.name, scheme_name)] = (first, count + 1)
+        op.parameters = kept
     return [
         Problem(
+            f"header parameter {name!r} is ignored, as OpenAPI 3 says of Accept, Content-Type "
+            f"and Authorization ({_operations(count)}): {_IGNORED_HEADERS[lower]}",
+            where,
+        )
+        for lower, (name, where, count) in ignored.items()
+    ] + [
+        Problem(
             f"header parameter {param!r} and security scheme {scheme!r} both set this header "
-            f"({count} operation{'s' if count > 1 else ''}): a value given for the parameter "
-            "replaces the scheme's credential",
+            f"({_operations(count)}): a value given for the parameter replaces the scheme's "
+            "credential",
             where,
         )
         for (param, scheme), (where, count) in found.items()
     ]
+
+
+def _operations(count: int) -> str:
+    return f"{count} operation{'s' if count > 1 else ''}"
 
 
 def _header_set_by(scheme: SecurityScheme) -> str:

@@ -420,3 +420,47 @@ def test_a_multipart_body_whose_schema_is_not_an_object_is_one_named_part(
     seen = Dispatcher(echo, uploads=[str(tmp_path)]).call(only(api), {field.api_param: str(upload)})
     assert seen.data["content_type"].startswith("multipart/form-data; boundary=")
     assert [(p["name"], p["filename"]) for p in seen.data["parts"]] == [(part, "receipt.png")]
+
+
+def test_openapi_3_ignores_accept_content_type_and_authorization_header_parameters() -> None:
+    """OpenAPI 3 (Parameter Object, `name`): "If in is "header" and the name field is
+    "Accept", "Content-Type" or "Authorization", the parameter definition SHALL be
+    ignored." They were form fields, sent as given (brex's `Authorization`). They are left
+    out, with a warning; a user whose API declares no security scheme still authenticates
+    with the Authorize panel's credentials the spec does not declare (here a bearer token)."""
+    from support.echo import recorder_app
+
+    from autoui.dispatcher.auth import Authenticator, SessionStore
+
+    def header(name: str) -> dict[str, Any]:
+        return {"in": "header", "name": name, "schema": {"type": "string"}}
+
+    document = openapi(
+        "3.0.3",
+        {
+            "/a": get(header("Authorization"), header("accept"), header("X-Trace"), op_id="a"),
+            "/b": get(header("AUTHORIZATION"), header("Content-Type"), op_id="b"),
+        },
+    )
+    api = autoui.load_spec(document)
+    said = "is ignored, as OpenAPI 3 says of Accept, Content-Type and Authorization"
+    assert warnings(api) == [
+        f"#/paths/~1a/get: header parameter 'Authorization' {said} (2 operations): "
+        "credentials go in the Authorize panel (the spec's security schemes, or a bearer "
+        "token, basic credentials or an API key it does not declare)",
+        f"#/paths/~1a/get: header parameter 'accept' {said} (1 operation): requests accept "
+        "any media type (Accept: */*)",
+        f"#/paths/~1b/get: header parameter 'Content-Type' {said} (1 operation): the body's "
+        "media type sets it",
+    ]
+    assert "as OpenAPI 3 says" in text_report(plan_api(api), "http://x")
+    plans = plan_api(api).operations
+    assert [[f.name for f in plan.fields] for plan in plans] == [["X-Trace"], []]
+    backend = recorder_app()
+    with serve_asgi(backend) as url:
+        auth = Authenticator(api, SessionStore(), base_url=url)
+        auth.authorize("tab", {"bearer": "tok-3Fq"})
+        trace = plans[0].fields[0].api_param
+        assert Dispatcher(url, auth=auth).call(plans[0], {trace: "t"}, "tab").ok
+    (seen,) = backend.state.seen
+    assert (seen["headers"]["authorization"], seen["headers"]["x-trace"]) == ("Bearer tok-3Fq", "t")
