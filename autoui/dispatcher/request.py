@@ -151,13 +151,7 @@ def build_request(
             if field.location == "path":
                 path = path.replace("{" + field.name + "}", _segment(field, value))
             elif field.location == "query":
-                query += styles.query_pairs(
-                    field.name,
-                    _param_value(field, value),
-                    param.style,
-                    param.explode,
-                    param.allow_reserved,
-                )
+                query += _query_pairs(field, value)
             elif field.location == "header":
                 headers[field.name] = _header(field, value)
             elif field.location == "cookie":
@@ -179,6 +173,25 @@ def build_request(
     elif parts.media_type is not None and parts.body is not ABSENT:
         _encode_body(request, plan, parts.media_type, parts.body)
     return request
+
+
+def _query_pairs(field: Field, value: Any) -> list[tuple[str, str]]:
+    """The parameter's query pairs in its style. `deepObject` is defined for objects only:
+    an array of values goes as `name[0]=a&name[1]=b` and a single value as `name=value`,
+    as Stripe means it (`autoui.loader.lenient.deep_object_parameters`)."""
+    param = field.parameter
+    assert param is not None
+    value, style, reserved = _param_value(field, value), param.style, param.allow_reserved
+    if style == "deepObject" and param.explode and isinstance(value, list):
+        if not any(isinstance(v, (dict, list)) for v in value):
+            return [
+                pair
+                for i, item in enumerate(value)
+                for pair in styles.query_pairs(f"{field.name}[{i}]", item, "form", True, reserved)
+            ]
+    elif style == "deepObject" and param.explode and not isinstance(value, dict):
+        style = "form"
+    return styles.query_pairs(field.name, value, style, param.explode, reserved)
 
 
 def _header(field: Field, value: Any) -> str:

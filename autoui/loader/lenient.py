@@ -16,7 +16,7 @@ from typing import Any
 
 from autoui.ir import Api, MediaType, Problem, SecurityScheme
 from autoui.loader.common import Reader
-from autoui.schemas import JSON_TYPES, type_meant
+from autoui.schemas import JSON_TYPES, Schemas, type_meant
 
 
 def swagger2_schema(reader: Reader, param: Mapping[str, Any], where: str) -> Any | None:
@@ -77,21 +77,63 @@ def unnamed_part(reader: Reader, media: MediaType, where: str) -> None:
     sent as one part (`MediaType.part_name`), never as a body without a boundary."""
     if media.name != "multipart/form-data" or media.schema is None:
         return
-    schema = media.schema  # its `$ref`s followed, not normalised yet (that is lazy)
-    for _ in range(10):
-        ref = reader.schemas.ref_of(schema)
-        try:
-            schema = reader.schemas.lookup(ref) if ref else schema
-        except KeyError:  # a broken reference is reported where schemas are read
-            return
-    kind = schema.get("type") if isinstance(schema, Mapping) else None
-    if kind is None or kind == "object" or (isinstance(kind, list) and "object" in kind):
+    kinds = _types(reader.schemas, media.schema)
+    if not kinds or "object" in kinds:
         return
+    kind = ", ".join(sorted(kinds))
     reader.problem(
         where,
         f"a multipart/form-data body whose schema is not an object ({kind}) names no part: "
         f"sent as one part named {media.part_name!r}",
     )
+
+
+def _types(schemas: Schemas, node: Any, depth: int = 0) -> set[str]:
+    """The types a schema (its `$ref`s followed, its `anyOf`/`oneOf` alternatives
+    included) says its values have, read as the document writes them: normalising a
+    schema is lazy (`autoui.schemas`), after loading."""
+    for _ in range(10):
+        ref = schemas.ref_of(node)
+        try:
+            node = schemas.lookup(ref) if ref else node
+        except KeyError:  # a broken reference is reported where schemas are read
+            return set()
+    if not isinstance(node, Mapping) or depth > 5:  # a deeper nesting (or a loop): no more
+        return set()
+    kind = node.get("type")
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    found = {str(k) for k in kinds if k != "null"}
+    for word in ("anyOf", "oneOf"):
+        options = node.get(word)
+        for option in options if isinstance(options, list) else []:
+            found |= _types(schemas, option, depth + 1)
+    return found
+
+
+def deep_object_parameters(api: Api) -> list[Problem]:
+    """A query parameter of `style: deepObject` whose values may be an array or a single
+    value (Stripe's `expand` and `created`): OpenAPI defines the style for objects only
+    (n/a in its Style Examples table). An array goes as `name[0]=a&name[1]=b`, as Stripe's
+    own client libraries send lists (stripe-python's `_api_encode`: `"%s[%d]" % (key,
+    i)`) and as Prism reads a deepObject array (`deserializers/style/deepObject.js`), a
+    single value as `name=value` (`autoui.dispatcher.request`). One warning a name."""
+    found: dict[str, tuple[str, int]] = {}
+    for op in api.operations:
+        for param in op.parameters:
+            if param.location != "query" or param.style != "deepObject" or not param.explode:
+                continue
+            if _types(api.schemas, param.schema) - {"object"}:
+                first, count = found.get(param.name, (op.pointer, 0))
+                found[param.name] = (first, count + 1)
+    return [
+        Problem(
+            f"parameter {name!r} has style deepObject, which OpenAPI defines for objects only "
+            f"({_operations(count)}): an array goes as {name}[0]=...&{name}[1]=..., a single "
+            f"value as {name}=...",
+            where,
+        )
+        for name, (where, count) in found.items()
+    ]
 
 
 # OpenAPI 3's Parameter Object, `name`: "If in is "header" and the name field is

@@ -464,3 +464,46 @@ def test_openapi_3_ignores_accept_content_type_and_authorization_header_paramete
         assert Dispatcher(url, auth=auth).call(plans[0], {trace: "t"}, "tab").ok
     (seen,) = backend.state.seen
     assert (seen["headers"]["authorization"], seen["headers"]["x-trace"]) == ("Bearer tok-3Fq", "t")
+
+
+def test_deep_object_on_an_array_or_a_value_is_sent_as_stripe_reads_it(echo: str) -> None:
+    """Stripe's `expand` (an array) and `created` (an object or an integer) are
+    `style: deepObject`, which OpenAPI defines for objects only (n/a in its Style Examples
+    table): autoui refused to send them, so no Stripe list could be expanded. An array is
+    sent with indexes (`expand[0]=a&expand[1]=b`, as Stripe's own client libraries send
+    lists, and as Prism reads a deepObject array), a single value as `created=5`."""
+    expand = {
+        "in": "query",
+        "name": "expand",
+        "style": "deepObject",
+        "explode": True,
+        "schema": {"type": "array", "items": {"type": "string"}},
+    }
+    range_ = {"type": "object", "properties": {"gt": {"type": "integer"}}}
+    created = {
+        "in": "query",
+        "name": "created",
+        "style": "deepObject",
+        "explode": True,
+        "schema": {"anyOf": [range_, {"type": "integer"}]},
+    }
+    api = autoui.load_spec(
+        openapi("3.0.3", {"/echo/a": get(expand, created, op_id="a"), "/echo/b": get(expand)})
+    )
+    assert warnings(api) == [
+        "#/paths/~1echo~1a/get: parameter 'expand' has style deepObject, which OpenAPI "
+        "defines for objects only (2 operations): an array goes as expand[0]=...&"
+        "expand[1]=..., a single value as expand=...",
+        "#/paths/~1echo~1a/get: parameter 'created' has style deepObject, which OpenAPI "
+        "defines for objects only (1 operation): an array goes as created[0]=...&"
+        "created[1]=..., a single value as created=...",
+    ]
+    plan = plan_api(api).operations[0]
+    assert [(f.api_param, f.component) for f in plan.fields] == [
+        ("expand", "list"),
+        ("created", "json"),
+    ]
+    sent = Dispatcher(echo).call(plan, {"expand": ["a", "b c"], "created": "5"})
+    assert sent.data["raw_query"] == "expand%5B0%5D=a&expand%5B1%5D=b%20c&created=5", sent.error
+    sent = Dispatcher(echo).call(plan, {"created": '{"gt": 7}'})
+    assert sent.data["raw_query"] == "created%5Bgt%5D=7", sent.error
