@@ -176,22 +176,26 @@ def build_request(
 
 
 def _query_pairs(field: Field, value: Any) -> list[tuple[str, str]]:
-    """The parameter's query pairs in its style. `deepObject` is defined for objects only:
-    an array of values goes as `name[0]=a&name[1]=b` and a single value as `name=value`,
-    as Stripe means it (`autoui.loader.lenient.deep_object_parameters`)."""
+    """The parameter's query pairs in its style (`deepObject` beyond its definition:
+    `_deep_object_pairs`)."""
     param = field.parameter
     assert param is not None
-    value, style, reserved = _param_value(field, value), param.style, param.allow_reserved
-    if style == "deepObject" and param.explode and isinstance(value, list):
-        if not any(isinstance(v, (dict, list)) for v in value):
-            return [
-                pair
-                for i, item in enumerate(value)
-                for pair in styles.query_pairs(f"{field.name}[{i}]", item, "form", True, reserved)
-            ]
-    elif style == "deepObject" and param.explode and not isinstance(value, dict):
-        style = "form"
-    return styles.query_pairs(field.name, value, style, param.explode, reserved)
+    value = _param_value(field, value)
+    if param.style == "deepObject" and param.explode:
+        return _deep_object_pairs(field.name, value, param.allow_reserved)
+    return styles.query_pairs(field.name, value, param.style, param.explode, param.allow_reserved)
+
+
+def _deep_object_pairs(name: str, value: Any, reserved: bool) -> list[tuple[str, str]]:
+    """`deepObject` as OpenAPI defines it for an object of plain values (`color[R]=100`),
+    and beyond it as Stripe means it (`autoui.loader.lenient.deep_object_style`): nested
+    objects and arrays nest the brackets (`a[b][0]=x`), a single value is `name=value`."""
+    if isinstance(value, dict) and not any(isinstance(v, (dict, list)) for v in value.values()):
+        return styles.query_pairs(name, value, "deepObject", True, reserved)
+    if not isinstance(value, (dict, list)):
+        return styles.query_pairs(name, value, "form", True, reserved)
+    members = value.items() if isinstance(value, dict) else enumerate(value)
+    return [pair for k, v in members for pair in _deep_object_pairs(f"{name}[{k}]", v, reserved)]
 
 
 def _header(field: Field, value: Any) -> str:
@@ -316,6 +320,9 @@ def _form_pairs(
         explode = enc.explode if enc and enc.explode is not None else style == "form"
         reserved = bool(enc and enc.allow_reserved)
         try:
+            if style == "deepObject" and explode:
+                pairs += _deep_object_pairs(name, value, reserved)
+                continue
             pairs += styles.query_pairs(name, value, style, explode, reserved)
         except ValueError:
             pairs += styles.query_pairs(name, json.dumps(value, separators=(",", ":")))

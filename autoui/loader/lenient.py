@@ -88,16 +88,25 @@ def unnamed_part(reader: Reader, media: MediaType, where: str) -> None:
     )
 
 
+def _followed(schemas: Schemas, node: Any) -> Any:
+    """The schema a node's `$ref`s lead to (None for a broken one, which is reported
+    where schemas are read)."""
+    for _ in range(10):
+        ref = schemas.ref_of(node)
+        if not ref:
+            return node
+        try:
+            node = schemas.lookup(ref)
+        except KeyError:
+            return None
+    return None
+
+
 def _types(schemas: Schemas, node: Any, depth: int = 0) -> set[str]:
     """The types a schema (its `$ref`s followed, its `anyOf`/`oneOf` alternatives
     included) says its values have, read as the document writes them: normalising a
     schema is lazy (`autoui.schemas`), after loading."""
-    for _ in range(10):
-        ref = schemas.ref_of(node)
-        try:
-            node = schemas.lookup(ref) if ref else node
-        except KeyError:  # a broken reference is reported where schemas are read
-            return set()
+    node = _followed(schemas, node)
     if not isinstance(node, Mapping) or depth > 5:  # a deeper nesting (or a loop): no more
         return set()
     kind = node.get("type")
@@ -110,30 +119,58 @@ def _types(schemas: Schemas, node: Any, depth: int = 0) -> set[str]:
     return found
 
 
-def deep_object_parameters(api: Api) -> list[Problem]:
-    """A query parameter of `style: deepObject` whose values may be an array or a single
-    value (Stripe's `expand` and `created`): OpenAPI defines the style for objects only
-    (n/a in its Style Examples table). An array goes as `name[0]=a&name[1]=b`, as Stripe's
-    own client libraries send lists (stripe-python's `_api_encode`: `"%s[%d]" % (key,
-    i)`) and as Prism reads a deepObject array (`deserializers/style/deepObject.js`), a
-    single value as `name=value` (`autoui.dispatcher.request`). One warning a name."""
-    found: dict[str, tuple[str, int]] = {}
+def deep_object_style(api: Api) -> list[Problem]:
+    """A query parameter or a form body's property of `style: deepObject` whose values may
+    be a single value, an array or hold nested objects (Stripe's `expand`, `created`,
+    `delivery_estimate`): OpenAPI defines the style for objects of plain values only (n/a
+    in its Style Examples table). The brackets nest, as Stripe's own client libraries
+    write them (stripe-python's `_api_encode`: `"%s[%s]" % (key, k)` for a dict, `"%s[%d]"
+    % (key, i)` for a list) and as Prism reads them (`deserializers/style/deepObject.js`),
+    and a single value is `name=value` (`autoui.dispatcher.request`). One warning a name."""
+    found: dict[tuple[str, str], tuple[str, int]] = {}
     for op in api.operations:
-        for param in op.parameters:
-            if param.location != "query" or param.style != "deepObject" or not param.explode:
-                continue
-            if _types(api.schemas, param.schema) - {"object"}:
-                first, count = found.get(param.name, (op.pointer, 0))
-                found[param.name] = (first, count + 1)
+        styled = [
+            ("parameter", p.name, p.schema)
+            for p in op.parameters
+            if p.location == "query" and p.style == "deepObject" and p.explode
+        ]
+        form = op.body.content.get("application/x-www-form-urlencoded") if op.body else None
+        properties = _properties(api.schemas, form.schema) if form else {}
+        for name, encoding in form.encoding.items() if form else []:
+            explode = encoding.explode is not False
+            if encoding.style == "deepObject" and explode and name in properties:
+                styled.append(("property", name, properties[name]))
+        for what, name, schema in styled:
+            if _beyond_deep_object(api.schemas, schema):
+                first, count = found.get((what, name), (op.pointer, 0))
+                found[(what, name)] = (first, count + 1)
     return [
         Problem(
-            f"parameter {name!r} has style deepObject, which OpenAPI defines for objects only "
-            f"({_operations(count)}): an array goes as {name}[0]=...&{name}[1]=..., a single "
-            f"value as {name}=...",
+            f"{what} {name!r}{' of a form body' if what == 'property' else ''} has style "
+            "deepObject, which OpenAPI defines for objects of plain values only "
+            f"({_operations(count)}): nested objects and arrays go as {name}[name][0]=..., "
+            f"a single value as {name}=...",
             where,
         )
-        for name, (where, count) in found.items()
+        for (what, name), (where, count) in found.items()
     ]
+
+
+def _beyond_deep_object(schemas: Schemas, schema: Any) -> bool:
+    """Whether values of the schema may be other than an object of plain values."""
+    if _types(schemas, schema) - {"object"}:
+        return True
+    return any(
+        _types(schemas, prop) & {"object", "array"}
+        for prop in _properties(schemas, schema).values()
+    )
+
+
+def _properties(schemas: Schemas, node: Any) -> dict[str, Any]:
+    """The `properties` of a schema (its `$ref`s followed), as the document writes them."""
+    node = _followed(schemas, node)
+    properties = node.get("properties") if isinstance(node, Mapping) else None
+    return {str(k): v for k, v in properties.items()} if isinstance(properties, Mapping) else {}
 
 
 # OpenAPI 3's Parameter Object, `name`: "If in is "header" and the name field is

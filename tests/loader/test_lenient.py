@@ -492,11 +492,11 @@ def test_deep_object_on_an_array_or_a_value_is_sent_as_stripe_reads_it(echo: str
     )
     assert warnings(api) == [
         "#/paths/~1echo~1a/get: parameter 'expand' has style deepObject, which OpenAPI "
-        "defines for objects only (2 operations): an array goes as expand[0]=...&"
-        "expand[1]=..., a single value as expand=...",
+        "defines for objects of plain values only (2 operations): nested objects and arrays "
+        "go as expand[name][0]=..., a single value as expand=...",
         "#/paths/~1echo~1a/get: parameter 'created' has style deepObject, which OpenAPI "
-        "defines for objects only (1 operation): an array goes as created[0]=...&"
-        "created[1]=..., a single value as created=...",
+        "defines for objects of plain values only (1 operation): nested objects and arrays "
+        "go as created[name][0]=..., a single value as created=...",
     ]
     plan = plan_api(api).operations[0]
     assert [(f.api_param, f.component) for f in plan.fields] == [
@@ -507,3 +507,58 @@ def test_deep_object_on_an_array_or_a_value_is_sent_as_stripe_reads_it(echo: str
     assert sent.data["raw_query"] == "expand%5B0%5D=a&expand%5B1%5D=b%20c&created=5", sent.error
     sent = Dispatcher(echo).call(plan, {"created": '{"gt": 7}'})
     assert sent.data["raw_query"] == "created%5Bgt%5D=7", sent.error
+
+
+def test_deep_object_in_a_form_body_nests_brackets_as_stripe_reads_them(echo: str) -> None:
+    """Stripe's form bodies (`POST /v1/shipping_rates`) encode nested objects and lists
+    as `deepObject`: `delivery_estimate[maximum][unit]=day`, `expand[0]=a`. They went as
+    JSON text (`delivery_estimate={"maximum": ...}`), which Prism refused ("must have
+    required property 'unit'") as Stripe would."""
+    estimate = {
+        "type": "object",
+        "properties": {
+            "maximum": {
+                "type": "object",
+                "properties": {"unit": {"type": "string"}, "value": {"type": "integer"}},
+            }
+        },
+    }
+    schema = {
+        "type": "object",
+        "properties": {
+            "delivery_estimate": estimate,
+            "expand": {"type": "array", "items": {"type": "string"}},
+            "flat": {"type": "object", "properties": {"a": {"type": "string"}}},
+        },
+    }
+    deep = {"style": "deepObject", "explode": True}
+    media = {
+        "schema": schema,
+        "encoding": {"delivery_estimate": deep, "expand": deep, "flat": deep},
+    }
+    operation = _body_op({}, "application/x-www-form-urlencoded")
+    operation["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"] = media
+    api = autoui.load_spec(openapi("3.0.3", {"/echo/rates": operation}))
+    assert [w.split(": ", 1)[1] for w in warnings(api)] == [
+        "property 'delivery_estimate' of a form body has style deepObject, which OpenAPI "
+        "defines for objects of plain values only (1 operation): nested objects and arrays "
+        "go as delivery_estimate[name][0]=..., a single value as delivery_estimate=...",
+        "property 'expand' of a form body has style deepObject, which OpenAPI defines for "
+        "objects of plain values only (1 operation): nested objects and arrays go as "
+        "expand[name][0]=..., a single value as expand=...",
+    ]
+    plan = only(api)
+    values = {
+        "delivery_estimate": '{"maximum": {"unit": "day", "value": 3}}',
+        "expand": ["a", "b"],
+        "flat": '{"a": "x"}',
+    }
+    values = {f.api_param: values[f.name] for f in plan.fields if f.name in values}
+    sent = Dispatcher(echo).call(plan, values)
+    assert sent.data["form"] == [
+        ["delivery_estimate[maximum][unit]", "day"],
+        ["delivery_estimate[maximum][value]", "3"],
+        ["expand[0]", "a"],
+        ["expand[1]", "b"],
+        ["flat[a]", "x"],
+    ], sent.error
