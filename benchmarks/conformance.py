@@ -60,6 +60,7 @@ from typing import Any
 import prism
 from common import in_workers
 from generate import Inliner, Request, TimeLimit, requests_for, time_limit
+from prism import FORMS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SPECS = HERE.parent.parent / "shared" / "specs"
@@ -354,6 +355,17 @@ def classify(
         reason = prism.known_bug(op.operation.path, op.operation.parameters, errors, sent)
         if reason:
             return "prism", reason
+    document = op.schemas.document if op.schemas is not None else {}
+    typed = all(e.get("code") == "type" and e["location"][:1] == ["body"] for e in errors)
+    if (
+        errors
+        and typed
+        and {_where(e) for e in errors} <= csv_by_default(document, op.operation.pointer)
+    ):
+        # http-spec's oas2/transformers/params.js, buildEncoding: no encoding for a
+        # formData array without collectionFormat, so Prism reads the form style
+        # (repeated keys), not 2.0's default csv that autoui sends (`a,b,c`)
+        return "prism", "reads a 2.0 form array without collectionFormat as repeated keys"
     reason = spec_mistake(op, errors)
     return ("spec", reason) if reason else ("autoui", "")
 
@@ -391,6 +403,14 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         # `type: number, format: int64`: what the type allows, the format refuses (Prism)
         # and autoui, reading it as an integer, does not send
         return "a number whose format is an integer's (int32, int64)"
+    multipart = op.operation.body.content.get(FORMS[1]) if op.operation.body else None
+    if multipart is not None and any(e["location"] == ["body"] for e in errors):
+        from autoui.loader.lenient import unnamed_part_kind
+
+        if unnamed_part_kind(op.schemas, multipart.schema):
+            # a multipart body is named parts: Prism reads it as an object, which the
+            # schema (codat's binary string) refuses whatever is sent; autoui sends one part
+            return "a multipart/form-data body whose schema is not an object"
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
     if (
@@ -408,6 +428,30 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         # credential of the security scheme beside it (zenoti.com): two ways to say one header.
         return "an Authorization header parameter beside a security scheme"
     return ""
+
+
+def _where(error: prism.Violation) -> str:
+    return ".".join(map(str, error["location"][1:]))
+
+
+def csv_by_default(document: Mapping[str, Any], pointer: str) -> set[str]:
+    """The names of a 2.0 operation's formData arrays that have no collectionFormat."""
+    if not document.get("swagger"):
+        return set()
+    item = raw_operation(document, pointer.rsplit("/", 1)[0])
+    found = set()
+    for holder in (item, raw_operation(document, pointer)):
+        for param in holder.get("parameters") or []:
+            if isinstance(param, Mapping) and isinstance(param.get("$ref"), str):
+                param = raw_operation(document, param["$ref"])
+            if (
+                isinstance(param, Mapping)
+                and param.get("in") == "formData"
+                and param.get("type") == "array"
+                and "collectionFormat" not in param
+            ):
+                found.add(str(param.get("name")))
+    return found
 
 
 def unplaced(document: Mapping[str, Any], operation: Any) -> list[str]:

@@ -75,12 +75,9 @@ def unnamed_part(reader: Reader, media: MediaType, where: str) -> None:
     """A `multipart/form-data` body whose schema is not an object (codat's binary string):
     multipart is made of named parts, and only an object's properties name them. It is
     sent as one part (`MediaType.part_name`), never as a body without a boundary."""
-    if media.name != "multipart/form-data" or media.schema is None:
+    kind = unnamed_part_kind(reader.schemas, media.schema)
+    if media.name != "multipart/form-data" or not kind:
         return
-    kinds = _types(reader.schemas, media.schema)
-    if not kinds or "object" in kinds:
-        return
-    kind = ", ".join(sorted(kinds))
     reader.problem(
         where,
         f"a multipart/form-data body whose schema is not an object ({kind}) names no part: "
@@ -171,6 +168,12 @@ def _properties(schemas: Schemas, node: Any) -> dict[str, Any]:
     node = _followed(schemas, node)
     properties = node.get("properties") if isinstance(node, Mapping) else None
     return {str(k): v for k, v in properties.items()} if isinstance(properties, Mapping) else {}
+
+
+def unnamed_part_kind(schemas: Schemas, schema: Any) -> str:
+    """The types of a multipart schema that is not an object (`string`), else ""."""
+    kinds = _types(schemas, schema) if schema is not None else set()
+    return "" if "object" in kinds else ", ".join(sorted(kinds))
 
 
 # OpenAPI 3's Parameter Object, `name`: "If in is "header" and the name field is
