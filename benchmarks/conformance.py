@@ -371,12 +371,15 @@ def classify(
 
 
 def emptied(op: Any, given: Mapping[str, Any], error: str) -> bool:
-    """Whether autoui refused the request for a property given as "": an empty optional
-    field means "not given" (the README's rule), and the property is required once its
-    optional object is sent."""
+    """Whether autoui refused the request for a property given as "" or []: an empty
+    optional field means "not given" (the README's rule), and the property is required
+    once its optional object is sent."""
     labels = re.findall(r"(?:^|; |: )([^:;]+): a value is required", error)
     return bool(labels) and all(
-        any(f.label.removesuffix(" *") == label and given.get(f.api_param) == "" for f in op.fields)
+        any(
+            f.label.removesuffix(" *") == label and given.get(f.api_param) in ("", [])
+            for f in op.fields
+        )
         for label in labels
     )
 

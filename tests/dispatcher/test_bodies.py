@@ -579,6 +579,25 @@ def test_a_required_object_that_requires_fields_is_named_when_they_are_not_set(b
     assert check(plan, {"merchantAccount": "m", "recurring_contract": "ONECLICK"}) == []
 
 
+def test_a_base64_file_is_not_checked_by_its_empty_stand_in(backend, files) -> None:
+    """Adyen's TerminalAPI `APDUData`: `contentEncoding: base64` with `pattern: ^.+$`.
+    The check before sending judges a stand-in file with no bytes (it reads no file), so
+    it refused every upload ("'' does not match '^.+$'"); the encoded text goes out."""
+    data = {"type": "string", "contentEncoding": "base64", "pattern": "^.+$", "maxLength": 9}
+    schema = {"type": "object", "required": ["data"], "properties": {"data": data}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "apdu", "version": "1"},
+        "paths": {"/echo/apdu": _post("apdu", {"application/json": {"schema": schema}})},
+    }
+    (plan,) = plan_api(autoui.load_spec(document)).operations
+    (field,) = plan.fields
+    assert field.encoding == "base64"
+    assert check(plan, {"data": str(files["txt"])}) == []
+    echoed = send(backend, plan, data=str(files["txt"]))
+    assert json.loads(body_of(echoed)) == {"data": base64.b64encode(b"two").decode()}
+
+
 # --- the raw body ---------------------------------------------------------------------------
 
 
