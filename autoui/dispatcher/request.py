@@ -189,13 +189,21 @@ def _query_pairs(field: Field, value: Any) -> list[tuple[str, str]]:
 def _deep_object_pairs(name: str, value: Any, reserved: bool) -> list[tuple[str, str]]:
     """`deepObject` as OpenAPI defines it for an object of plain values (`color[R]=100`),
     and beyond it as Stripe means it (`autoui.loader.lenient.deep_object_style`): nested
-    objects and arrays nest the brackets (`a[b][0]=x`), a single value is `name=value`."""
-    if isinstance(value, dict) and not any(isinstance(v, (dict, list)) for v in value.values()):
+    objects and arrays nest the brackets (`a[b][0]=x`), a single value is `name=value`,
+    and a null inside, which a form cannot write, is left out (as stripe-python's
+    `_api_encode` does)."""
+    plain = (dict, list, type(None))
+    if isinstance(value, dict) and not any(isinstance(v, plain) for v in value.values()):
         return styles.query_pairs(name, value, "deepObject", True, reserved)
     if not isinstance(value, (dict, list)):
         return styles.query_pairs(name, value, "form", True, reserved)
     members = value.items() if isinstance(value, dict) else enumerate(value)
-    return [pair for k, v in members for pair in _deep_object_pairs(f"{name}[{k}]", v, reserved)]
+    return [
+        pair
+        for k, v in members
+        if v is not None
+        for pair in _deep_object_pairs(f"{name}[{k}]", v, reserved)
+    ]
 
 
 def _header(field: Field, value: Any) -> str:
