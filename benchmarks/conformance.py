@@ -414,6 +414,13 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
             # a multipart body is named parts: Prism reads it as an object, which the
             # schema (codat's binary string) refuses whatever is sent; autoui sends one part
             return "a multipart/form-data body whose schema is not an object"
+    encoded = {f.body_path for f in op.fields if f.encoding in ("base64", "data_url")}
+    if errors and all(
+        e.get("code") == "pattern" and tuple(map(str, e["location"][1:])) in encoded for e in errors
+    ):
+        # a pattern on the base64 text of a file that no base64 text matches (Adyen's
+        # `^.{1,1}$`: base64 comes in groups of four characters)
+        return "a pattern on a base64 string that no encoded file can match"
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
     if (

@@ -484,6 +484,11 @@ def known_bug(path: str, parameters: Any, errors: list[Violation], sent: Exchang
             # body.js, validateAgainstReservedCharacters: the urlencoded rule (allowReserved)
             # applied to multipart parts, whose text is not percent-encoded
             return "applies the urlencoded reserved-character rule to multipart parts"
+    if "Cannot deserialize JSON object array in form data" in messages:
+        # validator/validators/body.js, deserializeFormBody: an array of objects in a form
+        # body must be JSON text, even where its encoding is deepObject (`a[0][b]=x`,
+        # Stripe's), whose deserializer already made it objects
+        return "reads an array of objects in a form body only as JSON text"
     if errors and all(_where(e) in {("header", h) for h in _IGNORED_HEADERS} for e in errors):
         # validator/validators/headers.js checks each header parameter, these included
         return "checks an Accept, Content-Type or Authorization parameter, which OpenAPI ignores"

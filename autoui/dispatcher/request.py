@@ -190,8 +190,8 @@ def _deep_object_pairs(name: str, value: Any, reserved: bool) -> list[tuple[str,
     """`deepObject` as OpenAPI defines it for an object of plain values (`color[R]=100`),
     and beyond it as Stripe means it (`autoui.loader.lenient.deep_object_style`): nested
     objects and arrays nest the brackets (`a[b][0]=x`), a single value is `name=value`,
-    and a null inside, which a form cannot write, is left out (as stripe-python's
-    `_api_encode` does)."""
+    and a null or an empty object inside, which a form cannot write, is left out (as
+    stripe-python's `_api_encode` leaves them)."""
     plain = (dict, list, type(None))
     if isinstance(value, dict) and not any(isinstance(v, plain) for v in value.values()):
         return styles.query_pairs(name, value, "deepObject", True, reserved)
@@ -201,7 +201,7 @@ def _deep_object_pairs(name: str, value: Any, reserved: bool) -> list[tuple[str,
     return [
         pair
         for k, v in members
-        if v is not None
+        if v is not None and v != {}
         for pair in _deep_object_pairs(f"{name}[{k}]", v, reserved)
     ]
 

@@ -513,8 +513,8 @@ def test_deep_object_in_a_form_body_nests_brackets_as_stripe_reads_them(echo: st
     """Stripe's form bodies (`POST /v1/shipping_rates`) encode nested objects and lists
     as `deepObject`: `delivery_estimate[maximum][unit]=day`, `expand[0]=a`. They went as
     JSON text (`delivery_estimate={"maximum": ...}`), which Prism refused ("must have
-    required property 'unit'") as Stripe would. A null, which a form cannot write, is
-    left out, as Stripe's client libraries leave it."""
+    required property 'unit'") as Stripe would. A null or an empty object, which a form
+    cannot write, is left out, as Stripe's client libraries leave them."""
     estimate = {
         "type": "object",
         "properties": {
@@ -550,7 +550,7 @@ def test_deep_object_in_a_form_body_nests_brackets_as_stripe_reads_them(echo: st
     ]
     plan = only(api)
     values = {
-        "delivery_estimate": '{"maximum": {"unit": "day", "value": 3, "note": null}}',
+        "delivery_estimate": '{"maximum": {"unit": "day", "value": 3, "note": null, "x": {}}}',
         "expand": ["a", "b"],
         "flat": '{"a": "x"}',
     }
