@@ -150,7 +150,7 @@ def check_document(
         except prism.PrismFailed as exc:
             return {**result, "error": str(exc)[:500], "prism_failed": True}
         spent["start"] = time.perf_counter() - started
-        for op in checked:
+        for index, op in enumerate(checked):
             result["operations"] += 1
             try:
                 drawing = time.perf_counter()
@@ -168,7 +168,7 @@ def check_document(
                 )
                 continue
             for number, request in enumerate(generated):
-                folder = work / f"{op.api_name}-{number}"
+                folder = work / f"{index}-{number}"  # an api_name can pass NAME_MAX
                 folder.mkdir()
                 given = arguments(op, request, valid, folder)
                 blame, failure = send(client, judge, recorder, op, given)
