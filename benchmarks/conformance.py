@@ -426,13 +426,16 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         return "a pattern on a base64 string that no encoded file can match"
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
-    if (
-        document.get("swagger")
-        and not consumes
-        and any(e.get("code") in (415, "INVALID_CONTENT_TYPE") for e in errors)
-    ):
+    refused_type = any(e.get("code") in (415, "INVALID_CONTENT_TYPE") for e in errors)
+    if document.get("swagger") and not consumes and refused_type:
         # autoui sends the body as JSON, Swagger 2.0's default; Prism takes "no media type"
         return "a Swagger 2.0 body without consumes (or with consumes: [])"
+    in_form = [p for p in raw_operation(document, op.operation.pointer).get("parameters") or []
+               if isinstance(p, Mapping) and p.get("in") == "formData"]  # fmt: skip
+    if document.get("swagger") and in_form and refused_type and not set(consumes) & set(FORMS):
+        # 2.0 says formData needs a form media type in consumes; gitlab's list only JSON,
+        # so Prism has no media type to read the form autoui sends
+        return "Swagger 2.0 formData with consumes that lists no form media type"
     if any(e.get("code") == 401 or "security" in str(e.get("message", "")) for e in errors) and any(
         p.location == "header" and p.name.lower() == "authorization"
         for p in op.operation.parameters
