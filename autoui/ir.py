@@ -120,6 +120,14 @@ class MediaType:
     examples: list[Example] = field(default_factory=list)
     encoding: dict[str, Encoding] = field(default_factory=dict)
 
+    @property
+    def part_name(self) -> str:
+        """The part a `multipart/form-data` body whose schema is not an object goes in
+        (codat's binary string): OpenAPI names parts only by an object's properties, so
+        the name its `encoding` gives when it gives one, else `file`, what an HTML file
+        input and `curl -F file=@...` call an upload (`autoui.loader.lenient` warns)."""
+        return next(iter(self.encoding)) if len(self.encoding) == 1 else "file"
+
 
 @dataclass
 class Body:
@@ -149,6 +157,9 @@ class SecurityScheme:
 
 
 _SHELL_VARIABLE = re.compile(r"\$(\{[^{}]+\})")
+# A variable with a regular expression, as web frameworks' routes write it: Pyramid's and
+# Flask's `{api_ver:\d+}`, JAX-RS's `{type: [^-]+}`.
+ROUTE_VARIABLE = re.compile(r"\{\s*([A-Za-z_][\w.-]*)\s*:[^{}]*\}")
 
 # One alternative of a `security` list: every scheme in it applies together.
 SecurityRequirement = dict[str, list[str]]
@@ -181,8 +192,10 @@ class Operation:
         """The part of the path key that goes into the URL: a `#...` that tells operations
         on one path apart (AWS's `/#X-Amz-Target=...`) is a fragment, never sent; a
         shell-style `${name}` (the open inference protocol's `${MODEL_NAME}`) is the path
-        variable `{name}`, its `$` never sent (`autoui.loader.paths` reports it)."""
-        return _SHELL_VARIABLE.sub(r"\1", self.path.split("#", 1)[0])
+        variable `{name}`, its `$` never sent; a route's `{name:regex}` is `{name}`
+        (`autoui.loader.paths` reports both)."""
+        path = _SHELL_VARIABLE.sub(r"\1", self.path.split("#", 1)[0])
+        return ROUTE_VARIABLE.sub(r"{\1}", path)
 
 
 @dataclass

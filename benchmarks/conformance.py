@@ -60,6 +60,7 @@ from typing import Any
 import prism
 from common import in_workers
 from generate import Inliner, Request, TimeLimit, requests_for, time_limit
+from prism import FORMS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SPECS = HERE.parent.parent / "shared" / "specs"
@@ -149,7 +150,7 @@ def check_document(
         except prism.PrismFailed as exc:
             return {**result, "error": str(exc)[:500], "prism_failed": True}
         spent["start"] = time.perf_counter() - started
-        for op in checked:
+        for index, op in enumerate(checked):
             result["operations"] += 1
             try:
                 drawing = time.perf_counter()
@@ -167,7 +168,7 @@ def check_document(
                 )
                 continue
             for number, request in enumerate(generated):
-                folder = work / f"{op.api_name}-{number}"
+                folder = work / f"{index}-{number}"  # an api_name can pass NAME_MAX
                 folder.mkdir()
                 given = arguments(op, request, valid, folder)
                 blame, failure = send(client, judge, recorder, op, given)
@@ -345,21 +346,41 @@ def classify(
         # autoui reads `${name}` as `{name}` (its warning says so); taken literally, the
         # segment is `$` and a value, which Prism mis-routes besides (a segment of two parts)
         return "spec", "a shell-style ${name} in a path key"
+    from autoui.ir import ROUTE_VARIABLE
+
+    if ROUTE_VARIABLE.search(op.operation.path) and routed:
+        # autoui reads `{name:regex}` as `{name}` (its warning says so); Prism takes the
+        # whole for a parameter's name, and mis-routes the segment
+        return "spec", "a regular expression in a path variable ({name:regex})"
     if sent is not None:
         reason = prism.known_bug(op.operation.path, op.operation.parameters, errors, sent)
         if reason:
             return "prism", reason
+    document = op.schemas.document if op.schemas is not None else {}
+    typed = all(e.get("code") == "type" and e["location"][:1] == ["body"] for e in errors)
+    if (
+        errors
+        and typed
+        and {_where(e) for e in errors} <= csv_by_default(document, op.operation.pointer)
+    ):
+        # http-spec's oas2/transformers/params.js, buildEncoding: no encoding for a
+        # formData array without collectionFormat, so Prism reads the form style
+        # (repeated keys), not 2.0's default csv that autoui sends (`a,b,c`)
+        return "prism", "reads a 2.0 form array without collectionFormat as repeated keys"
     reason = spec_mistake(op, errors)
     return ("spec", reason) if reason else ("autoui", "")
 
 
 def emptied(op: Any, given: Mapping[str, Any], error: str) -> bool:
-    """Whether autoui refused the request for a property given as "": an empty optional
-    field means "not given" (the README's rule), and the property is required once its
-    optional object is sent."""
+    """Whether autoui refused the request for a property given as "" or []: an empty
+    optional field means "not given" (the README's rule), and the property is required
+    once its optional object is sent."""
     labels = re.findall(r"(?:^|; |: )([^:;]+): a value is required", error)
     return bool(labels) and all(
-        any(f.label.removesuffix(" *") == label and given.get(f.api_param) == "" for f in op.fields)
+        any(
+            f.label.removesuffix(" *") == label and given.get(f.api_param) in ("", [])
+            for f in op.fields
+        )
         for label in labels
     )
 
@@ -386,15 +407,36 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         # `type: number, format: int64`: what the type allows, the format refuses (Prism)
         # and autoui, reading it as an integer, does not send
         return "a number whose format is an integer's (int32, int64)"
+    multipart = op.operation.body.content.get(FORMS[1]) if op.operation.body else None
+    if multipart is not None and any(e["location"] == ["body"] for e in errors):
+        from autoui.loader.lenient import unnamed_part_kind
+
+        if unnamed_part_kind(op.schemas, multipart.schema):
+            # a multipart body is named parts: Prism reads it as an object, which the
+            # schema (codat's binary string) refuses whatever is sent; autoui sends one part
+            return "a multipart/form-data body whose schema is not an object"
+    encoded = {f.body_path for f in op.fields if f.encoding in ("base64", "data_url")}
+    if errors and all(
+        e.get("code") == "pattern"
+        and tuple(map(str, e["location"][1:])) in encoded
+        and not any(_matches(str(e.get("message")), text) for text in ("QQ==", "QUE=", "QUFB"))
+        for e in errors
+    ):
+        # a pattern on the base64 text of a file that no base64 text matches (Adyen's
+        # `^.{1,1}$`: base64 comes in groups of four characters)
+        return "a pattern on a base64 string that no encoded file can match"
     own = raw_operation(document, op.operation.pointer).get("consumes")
     consumes = own if isinstance(own, list) else document.get("consumes")
-    if (
-        document.get("swagger")
-        and not consumes
-        and any(e.get("code") in (415, "INVALID_CONTENT_TYPE") for e in errors)
-    ):
+    refused_type = any(e.get("code") in (415, "INVALID_CONTENT_TYPE") for e in errors)
+    if document.get("swagger") and not consumes and refused_type:
         # autoui sends the body as JSON, Swagger 2.0's default; Prism takes "no media type"
         return "a Swagger 2.0 body without consumes (or with consumes: [])"
+    in_form = [p for p in raw_operation(document, op.operation.pointer).get("parameters") or []
+               if isinstance(p, Mapping) and p.get("in") == "formData"]  # fmt: skip
+    if document.get("swagger") and in_form and refused_type and not set(consumes) & set(FORMS):
+        # 2.0 says formData needs a form media type in consumes; gitlab's list only JSON,
+        # so Prism has no media type to read the form autoui sends
+        return "Swagger 2.0 formData with consumes that lists no form media type"
     if any(e.get("code") == 401 or "security" in str(e.get("message", "")) for e in errors) and any(
         p.location == "header" and p.name.lower() == "authorization"
         for p in op.operation.parameters
@@ -403,6 +445,39 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         # credential of the security scheme beside it (zenoti.com): two ways to say one header.
         return "an Authorization header parameter beside a security scheme"
     return ""
+
+
+def _matches(message: str, text: str) -> bool:
+    """Whether the pattern Prism quotes (`must match pattern "..."`) matches `text`."""
+    found = re.search(r'must match pattern "(.*)"', message)
+    try:
+        return found is None or re.search(found.group(1), text) is not None
+    except re.error:
+        return True
+
+
+def _where(error: prism.Violation) -> str:
+    return ".".join(map(str, error["location"][1:]))
+
+
+def csv_by_default(document: Mapping[str, Any], pointer: str) -> set[str]:
+    """The names of a 2.0 operation's formData arrays that have no collectionFormat."""
+    if not document.get("swagger"):
+        return set()
+    item = raw_operation(document, pointer.rsplit("/", 1)[0])
+    found = set()
+    for holder in (item, raw_operation(document, pointer)):
+        for param in holder.get("parameters") or []:
+            if isinstance(param, Mapping) and isinstance(param.get("$ref"), str):
+                param = raw_operation(document, param["$ref"])
+            if (
+                isinstance(param, Mapping)
+                and param.get("in") == "formData"
+                and param.get("type") == "array"
+                and "collectionFormat" not in param
+            ):
+                found.add(str(param.get("name")))
+    return found
 
 
 def unplaced(document: Mapping[str, Any], operation: Any) -> list[str]:

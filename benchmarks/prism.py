@@ -102,9 +102,18 @@ def servable(spec: Path, folder: Path, operations: set[tuple[str, str]] | None =
     without the examples holding such a link; nothing it checks a request against changes.
 
     With `operations` (path key, lower-case method), the copy holds only those operations
-    and what they reach by `$ref` (a sample of a large document): Prism reads all of a
-    document before it listens, minutes of CPU for Stripe's or Kubernetes'. A document
-    with a `$ref` to another file is served whole (the copy would lose its neighbours).
+    and what their requests reach by `$ref` (a sample of a large document): Prism reads
+    all of a document before it listens, minutes of CPU for Stripe's or Kubernetes'. Their
+    responses keep their status codes and lose what they hold: Prism judges a request by
+    its parameters, body and security, never by the responses, and reading a response
+    schema can take it hours. Its reader (`prism-http/dist/utils/operations.js`:
+    `decycle(await new $RefParser().dereference(...))`) inlines every `$ref`, and
+    `@stoplight/json`'s `decycle` writes a shared object out again at each place it is
+    reached, stopping only at a cycle: Stripe's 437 schemas all reach each other through
+    their expandable fields, so the sample of 20 operations (724 KB of JSON) unfolds into
+    more than 20 million nodes, and Prism did not listen within 1800 s. Without the
+    responses' contents that sample is 40 KB and reaches no schema. A document with a
+    `$ref` to another file is served whole (the copy would lose its neighbours).
     """
     text = spec.read_text(encoding="utf-8", errors="replace")
     linked = re.search(r"""\$ref['"]?\s*:\s*['"]?https?://""", text)
@@ -142,8 +151,8 @@ def _only(document: dict[str, Any], operations: set[tuple[str, str]]) -> dict[st
     paths: dict[str, Any] = {}
     for key, item in (document.get("paths") or {}).items():
         if isinstance(item, dict) and any((key, m) in operations for m in item):
-            paths[key] = {m: v for m, v in item.items() if (key, m) in operations or
-                          m not in _METHODS}  # fmt: skip
+            paths[key] = {m: _requests_only(v) if m in _METHODS else v for m, v in item.items()
+                          if (key, m) in operations or m not in _METHODS}  # fmt: skip
     reached = _reached(document, paths)
     if any(ref.startswith("#/paths/") for ref in reached):
         return document  # a part of another operation: served whole
@@ -166,6 +175,15 @@ def _only(document: dict[str, Any], operations: set[tuple[str, str]]) -> dict[st
             for kind, parts in document["components"].items()
         }
     return out
+
+
+def _requests_only(operation: Any) -> Any:
+    """The operation with each response its status code and description only (see
+    `servable`)."""
+    if not isinstance(operation, dict) or not isinstance(operation.get("responses"), dict):
+        return operation
+    responses = {code: {"description": "a response"} for code in operation["responses"]}
+    return {**operation, "responses": responses}
 
 
 def _reached(document: dict[str, Any], paths: dict[str, Any]) -> set[str]:
@@ -466,6 +484,11 @@ def known_bug(path: str, parameters: Any, errors: list[Violation], sent: Exchang
             # body.js, validateAgainstReservedCharacters: the urlencoded rule (allowReserved)
             # applied to multipart parts, whose text is not percent-encoded
             return "applies the urlencoded reserved-character rule to multipart parts"
+    if "Cannot deserialize JSON object array in form data" in messages:
+        # validator/validators/body.js, deserializeFormBody: an array of objects in a form
+        # body must be JSON text, even where its encoding is deepObject (`a[0][b]=x`,
+        # Stripe's), whose deserializer already made it objects
+        return "reads an array of objects in a form body only as JSON text"
     if errors and all(_where(e) in {("header", h) for h in _IGNORED_HEADERS} for e in errors):
         # validator/validators/headers.js checks each header parameter, these included
         return "checks an Accept, Content-Type or Authorization parameter, which OpenAPI ignores"

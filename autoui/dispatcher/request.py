@@ -102,29 +102,32 @@ def _document(
     if whole is not ABSENT or not is_document(media_type):
         return whole
     document: dict[str, Any] = {}
+    for field, value in values:
+        _set(document, field.body_path, value)
+    sent = bool(document) or body.required  # the body goes out: its required objects too
     required = list(plan.required_objects) + [
         p for p, when in plan.required_when if holds(when, chosen)
     ]
-    for path in required:
-        if path:
-            _set(document, path, {})
+    for path in sorted(required, key=len):  # a parent before the objects it requires
+        parent = _object_at(document, path[:-1]) if path and sent else None
+        if parent is not None and path[-1] not in parent:
+            parent[path[-1]] = {}
     for field in active:
         # The discriminator of the chosen alternative, which has no field of its own.
         if field.is_selector and field.discriminator:
             variant = next(v for v in field.variants or [] if v.label == chosen[field.key])
-            if variant.value is not None and (field.required or _filled(values, field)):
-                _set(document, (*field.body_path, field.discriminator), variant.value)
-    for field, value in values:
-        _set(document, field.body_path, value)
-    if not document and not body.required and not required:
-        return ABSENT
-    return document
+            holder = _object_at(document, field.body_path)  # its object is sent
+            if variant.value is not None and holder is not None:
+                holder[field.discriminator] = variant.value
+    return document if sent else ABSENT
 
 
-def _filled(values: list[tuple[Field, Any]], selector: Field) -> bool:
-    """Whether a field inside the selector's object was given a value."""
-    depth = len(selector.body_path)
-    return any(f.body_path[:depth] == selector.body_path for f, _ in values)
+def _object_at(document: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+    """The object at `path` in the body document, if it holds one there."""
+    node: Any = document
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
 
 
 def build_request(
@@ -147,13 +150,7 @@ def build_request(
             if field.location == "path":
                 path = path.replace("{" + field.name + "}", _segment(field, value))
             elif field.location == "query":
-                query += styles.query_pairs(
-                    field.name,
-                    _param_value(field, value),
-                    param.style,
-                    param.explode,
-                    param.allow_reserved,
-                )
+                query += _query_pairs(field, value)
             elif field.location == "header":
                 headers[field.name] = _header(field, value)
             elif field.location == "cookie":
@@ -175,6 +172,37 @@ def build_request(
     elif parts.media_type is not None and parts.body is not ABSENT:
         _encode_body(request, plan, parts.media_type, parts.body)
     return request
+
+
+def _query_pairs(field: Field, value: Any) -> list[tuple[str, str]]:
+    """The parameter's query pairs in its style (`deepObject` beyond its definition:
+    `_deep_object_pairs`)."""
+    param = field.parameter
+    assert param is not None
+    value = _param_value(field, value)
+    if param.style == "deepObject" and param.explode:
+        return _deep_object_pairs(field.name, value, param.allow_reserved)
+    return styles.query_pairs(field.name, value, param.style, param.explode, param.allow_reserved)
+
+
+def _deep_object_pairs(name: str, value: Any, reserved: bool) -> list[tuple[str, str]]:
+    """`deepObject` as OpenAPI defines it for an object of plain values (`color[R]=100`),
+    and beyond it as Stripe means it (`autoui.loader.lenient.deep_object_style`): nested
+    objects and arrays nest the brackets (`a[b][0]=x`), a single value is `name=value`,
+    and a null or an empty object inside, which a form cannot write, is left out (as
+    stripe-python's `_api_encode` leaves them)."""
+    plain = (dict, list, type(None))
+    if isinstance(value, dict) and not any(isinstance(v, plain) for v in value.values()):
+        return styles.query_pairs(name, value, "deepObject", True, reserved)
+    if not isinstance(value, (dict, list)):
+        return styles.query_pairs(name, value, "form", True, reserved)
+    members = value.items() if isinstance(value, dict) else enumerate(value)
+    return [
+        pair
+        for k, v in members
+        if v is not None and v != {}
+        for pair in _deep_object_pairs(f"{name}[{k}]", v, reserved)
+    ]
 
 
 def _header(field: Field, value: Any) -> str:
@@ -216,10 +244,12 @@ def _param_value(field: Field, value: Any) -> Any:
 def _encode_body(
     request: requests.Request, plan: OperationPlan, media_type: str, body: Any
 ) -> None:
+    media = plan.operation.body.content.get(media_type) if plan.operation.body else None
+    if media_type == _MULTIPART and not isinstance(body, dict):
+        body = {media.part_name if media else "file": body}  # a schema that is no object
     if not isinstance(body, dict) or not is_document(media_type):
         _raw_body(request, media_type, body)
         return
-    media = plan.operation.body.content.get(media_type) if plan.operation.body else None
     encoding = media.encoding if media else {}
     if media_type == _MULTIPART:
         request.files = _multipart(body, encoding)
@@ -297,6 +327,9 @@ def _form_pairs(
         explode = enc.explode if enc and enc.explode is not None else style == "form"
         reserved = bool(enc and enc.allow_reserved)
         try:
+            if style == "deepObject" and explode:
+                pairs += _deep_object_pairs(name, value, reserved)
+                continue
             pairs += styles.query_pairs(name, value, style, explode, reserved)
         except ValueError:
             pairs += styles.query_pairs(name, json.dumps(value, separators=(",", ":")))

@@ -55,7 +55,7 @@ def load_spec(
     api = (swagger2 if dialect == "2.0" else openapi3).read(reader)
     api.source = name
     api.problems = problems + reader.problems + path_problems(api) + unsendable_parameters(api)
-    api.problems += lenient.credential_parameters(api)
+    api.problems += lenient.header_parameters(api) + lenient.deep_object_style(api)
     reader.schemas.report = _reporter(api.problems)
     if validate is True or strict:
         api.problems += validate_document(document, dialect, uri)

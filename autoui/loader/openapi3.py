@@ -169,6 +169,7 @@ def _content(reader: Reader, node: Any, where: str) -> dict[str, MediaType]:
             examples=reader.examples(media, at),
             encoding=encoding,
         )
+        lenient.unnamed_part(reader, content[name], at)
     return content
 
 

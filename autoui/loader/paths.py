@@ -9,6 +9,10 @@
   the query appended after it).
 - A shell-style `${name}` (the open inference protocol's `/v2/models/${MODEL_NAME}/...`)
   is read as the path variable `{name}`: its `$` would otherwise be sent literally.
+- A variable with a regular expression (kinto's `{api_ver:\\d+}`, Pyramid's and Flask's
+  route syntax; clever-cloud's JAX-RS `{type: [^-]+}`) is read as the variable named
+  before the `:`, and a parameter the document names after the whole (`api_ver:\\d+`) as
+  that variable: the expression is the server's routing rule, never part of a URL.
 - A `?` in a path key (icons8's `/search?term={term}`) starts the URL's query; the
   dispatcher appends the query parameters after it.
 - A path parameter whose name the path key does not hold (the schema tests' `petId`
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from autoui.ir import Api, Operation, Parameter, Problem
+from autoui.ir import ROUTE_VARIABLE, Api, Operation, Parameter, Problem
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
 _SHELL = re.compile(r"\$\{([^{}]+)\}")
@@ -32,9 +36,24 @@ def path_problems(api: Api) -> list[Problem]:
     """Declare the path variables no parameter declares, and report each odd path key."""
     problems = []
     for op in api.operations:
-        for message in _unplaced(op) + _declare_variables(op) + _odd_key(op):
+        for message in _route_variables(op) + _unplaced(op) + _declare_variables(op) + _odd_key(op):
             problems.append(Problem(message, op.pointer))
     return problems
+
+
+def _route_variables(op: Operation) -> list[str]:
+    """Name each path parameter written as `{name:regex}` by its name."""
+    written = [m.group(0) for m in ROUTE_VARIABLE.finditer(op.path)]
+    if not written:
+        return []
+    for param in op.parameters:
+        if param.location == "path" and "{" + param.name + "}" in written:
+            param.name = ROUTE_VARIABLE.sub(r"\1", "{" + param.name + "}")
+    meant = ", ".join(ROUTE_VARIABLE.sub(r"{\1}", w) for w in written)
+    return [
+        f"the path key writes {', '.join(written)} (a variable with a regular expression, a "
+        f"web framework's route syntax, not OpenAPI's template): read as {meant}"
+    ]
 
 
 def _declare_variables(op: Operation) -> list[str]:

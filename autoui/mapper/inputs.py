@@ -103,8 +103,10 @@ def _body(walk: Walk, media: MediaType, required: bool, place: Place) -> None:
     required = required and not nullable
     if not raw_body and objects.openable(walk, schema, media.schema, ()):
         example = examples[0] if examples and isinstance(examples[0], Mapping) else {}
-        objects.properties(walk, schema, place, (), required, example)
-    elif not raw_body and unions.selector(walk, schema, media.schema, place, (), required):
+        objects.properties(walk, schema, place, (), required, example, needed=required)
+    elif not raw_body and unions.selector(
+        walk, schema, media.schema, place, (), required, required
+    ):
         pass
     else:
         add(walk, place, (), schema, media.schema, required, examples, "body")

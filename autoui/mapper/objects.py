@@ -49,11 +49,15 @@ def properties(
     required: bool,
     example: Mapping[str, Any],
     skip: str = "",
+    needed: bool = False,
 ) -> None:
     """The fields of an object's properties (but `skip`, a discriminator the selector
     sets): nested objects opened in turn, alternatives as selectors, the rest one field
-    each. A required object is sent even when none of its fields is set."""
-    if required:
+    each. `required`: the request must hold the object (its fields are marked required);
+    `needed`: its parent object requires it, so it is sent, `{}` at least, whenever its
+    parent is (an optional body's required `recurring`, Adyen's): the plan's required
+    objects."""
+    if needed:
         walk.required_objects.append((path, place.when))
     names_required = required_names(schema)
     for name, raw in schema["properties"].items():
@@ -61,7 +65,8 @@ def properties(
         if prop.get("readOnly") is True or name == skip:
             continue
         sub_path = (*path, str(name))
-        is_required = required and name in names_required and not nullable
+        in_parent = name in names_required and not nullable
+        is_required = required and in_parent
         sub_example = example.get(name) if isinstance(example, Mapping) else None
         ref = walk.api.schemas.ref_of(raw)
         nested = len(sub_path) < MAX_DEPTH and place.media.name not in FORM_TYPES
@@ -80,7 +85,8 @@ def properties(
                 sub_path,
                 is_required,
                 sub_example if isinstance(sub_example, Mapping) else {},
+                needed=in_parent,
             )
-        elif not (nested and walk.union(walk, prop, raw, inner, sub_path, is_required)):
+        elif not (nested and walk.union(walk, prop, raw, inner, sub_path, is_required, in_parent)):
             examples = [] if sub_example is None else [sub_example]
             add(walk, place, sub_path, prop, raw, is_required, examples)

@@ -232,8 +232,9 @@ class OperationPlan:
     title: str  # short label for a tab or a list entry
     fields: list[Field] = field(default_factory=list)
     body_media_type: str | None = None  # the media type the body is sent as
-    # Body objects that are sent (possibly empty) even when none of their fields is set,
-    # each with the selector choices it depends on (the media type, for instance).
+    # Body objects their parent object requires: sent (`{}` at least) whenever their
+    # parent is, even when none of their fields is set (`()`: a required body), each with
+    # the selector choices it depends on (the media type, for instance).
     required_objects: list[tuple[str, ...]] = field(default_factory=list)
     required_when: list[tuple[tuple[str, ...], When]] = field(default_factory=list)
     examples: list[FormExample] = field(default_factory=list)

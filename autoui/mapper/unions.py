@@ -28,6 +28,7 @@ def selector(
     place: Place,
     path: tuple[str, ...],
     required: bool,
+    needed: bool,
 ) -> bool:
     """A `oneOf`/`anyOf` as a selector and each alternative's fields; False (nothing
     added) when there is none, or it is too big, so the caller adds a JSON editor."""
@@ -50,7 +51,7 @@ def selector(
     for variant, option, option_raw in zip(variants, resolved, options, strict=True):
         inner = _inside(walk, place, f"body.{item.key}", variant, node_key, option_raw)
         if objects.openable(walk, option, option_raw, place.refs):
-            objects.properties(walk, option, inner, path, required, {}, skip=prop_name)
+            objects.properties(walk, option, inner, path, required, {}, prop_name, needed)
         else:
             add(walk, inner, path, option, option_raw, required, [], label, inner.key)
     added = len(walk.items) - start - 1

@@ -51,7 +51,7 @@ class Place:
 # `unions.selector`: a oneOf/anyOf node as a selector and its alternatives' fields, or False
 # (nothing added). Called through the walk by `objects.properties` for a property that is
 # one, which keeps objects and unions from importing each other.
-Union = Callable[["Walk", dict[str, Any], Any, Place, tuple[str, ...], bool], bool]
+Union = Callable[["Walk", dict[str, Any], Any, Place, tuple[str, ...], bool, bool], bool]
 
 
 @dataclass

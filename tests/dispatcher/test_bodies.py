@@ -488,6 +488,71 @@ def test_check_of_a_swagger_2_document(plans, files) -> None:
     assert check(plans["items"], {"ids": [1]}) == [Issue("doc", "required", "a value is required")]
 
 
+def _optional_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A document of one operation whose JSON body is optional."""
+    operation = _post("store", {"application/json": {"schema": schema}})
+    operation["post"]["requestBody"]["required"] = False
+    return {"openapi": "3.0.3", "info": {"title": "store", "version": "1"},
+            "paths": {"/echo/store": operation}}  # fmt: skip
+
+
+def test_a_required_object_with_nothing_set_in_an_optional_body_is_sent_empty(backend) -> None:
+    """Adyen's `storeDetail` (and `/transfers`' `source`): an optional body whose required
+    `recurring` object requires none of its own fields. With the body sent and nothing
+    set in `recurring`, it was left out, and the check before sending refused the body
+    ("recurring: a value is required"); it goes out as `{}`. The optional `address`
+    with nothing set stays out, and with nothing set at all no body is sent."""
+    schema = {
+        "type": "object",
+        "required": ["merchantAccount", "recurring"],
+        "properties": {
+            "merchantAccount": STRING,
+            "recurring": {"type": "object", "properties": {"contract": STRING}},
+            "address": {"type": "object", "properties": {"city": STRING}},
+        },
+    }
+    (plan,) = plan_api(autoui.load_spec(_optional_body(schema))).operations
+    assert check(plan, {"merchantAccount": "m"}) == []
+    echoed = send(backend, plan, merchantAccount="m")
+    assert json.loads(body_of(echoed)) == {"merchantAccount": "m", "recurring": {}}
+    assert body_of(send(backend, plan)) == b""
+
+
+def test_a_required_object_that_requires_fields_is_named_when_they_are_not_set(backend) -> None:
+    """The same with a `recurring` that requires `contract`: the message names the field
+    to fill in (the object is not silently dropped)."""
+    recurring = {"type": "object", "required": ["contract"], "properties": {"contract": STRING}}
+    schema = {
+        "type": "object",
+        "required": ["recurring"],
+        "properties": {"merchantAccount": STRING, "recurring": recurring},
+    }
+    (plan,) = plan_api(autoui.load_spec(_optional_body(schema))).operations
+    assert check(plan, {"merchantAccount": "m"}) == [
+        Issue("recurring.contract", "required", "a value is required")
+    ]
+    assert check(plan, {"merchantAccount": "m", "recurring_contract": "ONECLICK"}) == []
+
+
+def test_a_base64_file_is_not_checked_by_its_empty_stand_in(backend, files) -> None:
+    """Adyen's TerminalAPI `APDUData`: `contentEncoding: base64` with `pattern: ^.+$`.
+    The check before sending judges a stand-in file with no bytes (it reads no file), so
+    it refused every upload ("'' does not match '^.+$'"); the encoded text goes out."""
+    data = {"type": "string", "contentEncoding": "base64", "pattern": "^.+$", "maxLength": 9}
+    schema = {"type": "object", "required": ["data"], "properties": {"data": data}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "apdu", "version": "1"},
+        "paths": {"/echo/apdu": _post("apdu", {"application/json": {"schema": schema}})},
+    }
+    (plan,) = plan_api(autoui.load_spec(document)).operations
+    (field,) = plan.fields
+    assert field.encoding == "base64"
+    assert check(plan, {"data": str(files["txt"])}) == []
+    echoed = send(backend, plan, data=str(files["txt"]))
+    assert json.loads(body_of(echoed)) == {"data": base64.b64encode(b"two").decode()}
+
+
 # --- the raw body ---------------------------------------------------------------------------
 
 

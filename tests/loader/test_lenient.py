@@ -370,3 +370,198 @@ def test_a_list_of_types_before_3_1_is_read_and_checked_as_any_of_them() -> None
     (issue,) = check(plan, {field.api_param: "5"})
     assert (issue.where, issue.rule) == ("specData", "type")
     assert any("a list of types is OpenAPI 3.1's" in w for w in warnings(api)), warnings(api)
+
+
+def test_a_regular_expression_in_a_path_variable_is_read_as_the_name_before_it(
+    echo: str,
+) -> None:
+    """kinto's `/{prefix}/{api_ver:\\d+}/...` (Pyramid's route syntax; Flask and JAX-RS
+    write it alike, clever-cloud's `{type: [^-]+}`): the field was `api_ver:\\d+` and the
+    path went out with the regular expression in it. The variable is `api_ver`, and the
+    parameter that the document names `api_ver:\\d+` is that variable."""
+    api_ver = {"in": "path", "name": "api_ver:\\d+", "required": True, "type": "string"}
+    api = autoui.load_spec(swagger({"/echo/{api_ver:\\d+}/{kind: [^-]+}-x": get(api_ver)}))
+    plan = only(api)
+    assert [(f.name, f.label, f.required) for f in plan.fields] == [
+        ("api_ver", "api_ver (path) *", True),
+        ("kind", "kind (path) *", True),
+    ]
+    where = "#/paths/~1echo~1{api_ver:\\d+}~1{kind: [^-]+}-x/get"
+    assert warnings(api)[0] == (
+        f"{where}: the path key writes {{api_ver:\\d+}}, {{kind: [^-]+}} (a variable with a "
+        "regular expression, a web framework's route syntax, not OpenAPI's template): read as "
+        "{api_ver}, {kind}"
+    )
+    assert "a variable with a regular expression" in text_report(plan_api(api), "http://x")
+    values = {plan.fields[0].api_param: "2", plan.fields[1].api_param: "a"}
+    assert Dispatcher(echo).call(plan, values).data["raw_path"] == "/echo/2/a-x"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "part"), [({}, "file"), ({"receipt": {"contentType": "image/png"}}, "receipt")]
+)
+def test_a_multipart_body_whose_schema_is_not_an_object_is_one_named_part(
+    echo: str, tmp_path: Any, encoding: dict[str, Any], part: str
+) -> None:
+    """codat's upload-attachment: `multipart/form-data` whose schema is a binary string.
+    The file went out as the whole body, with `Content-Type: multipart/form-data` and no
+    boundary, which no server can read; it is one part of a well-formed multipart body."""
+    media = {"schema": {"type": "string", "format": "binary"}, "encoding": encoding}
+    operation = _body_op({}, "multipart/form-data")
+    operation["post"]["requestBody"]["content"]["multipart/form-data"] = media
+    api = autoui.load_spec(openapi("3.1.0", {"/echo/attachments": operation}))
+    assert warnings(api) == [
+        "#/paths/~1echo~1attachments/post/requestBody/content/multipart~1form-data: a "
+        "multipart/form-data body whose schema is not an object (string) names no part: "
+        f"sent as one part named {part!r}"
+    ]
+    assert "names no part" in text_report(plan_api(api), "http://x")
+    upload = tmp_path / "receipt.png"
+    upload.write_bytes(b"\x89PNG data")
+    (field,) = only(api).fields
+    seen = Dispatcher(echo, uploads=[str(tmp_path)]).call(only(api), {field.api_param: str(upload)})
+    assert seen.data["content_type"].startswith("multipart/form-data; boundary=")
+    assert [(p["name"], p["filename"]) for p in seen.data["parts"]] == [(part, "receipt.png")]
+
+
+def test_openapi_3_ignores_accept_content_type_and_authorization_header_parameters() -> None:
+    """OpenAPI 3 (Parameter Object, `name`): "If in is "header" and the name field is
+    "Accept", "Content-Type" or "Authorization", the parameter definition SHALL be
+    ignored." They were form fields, sent as given (brex's `Authorization`). They are left
+    out, with a warning; a user whose API declares no security scheme still authenticates
+    with the Authorize panel's credentials the spec does not declare (here a bearer token)."""
+    from support.echo import recorder_app
+
+    from autoui.dispatcher.auth import Authenticator, SessionStore
+
+    def header(name: str) -> dict[str, Any]:
+        return {"in": "header", "name": name, "schema": {"type": "string"}}
+
+    document = openapi(
+        "3.0.3",
+        {
+            "/a": get(header("Authorization"), header("accept"), header("X-Trace"), op_id="a"),
+            "/b": get(header("AUTHORIZATION"), header("Content-Type"), op_id="b"),
+        },
+    )
+    api = autoui.load_spec(document)
+    said = "is ignored, as OpenAPI 3 says of Accept, Content-Type and Authorization"
+    assert warnings(api) == [
+        f"#/paths/~1a/get: header parameter 'Authorization' {said} (2 operations): "
+        "credentials go in the Authorize panel (the spec's security schemes, or a bearer "
+        "token, basic credentials or an API key it does not declare)",
+        f"#/paths/~1a/get: header parameter 'accept' {said} (1 operation): requests accept "
+        "any media type (Accept: */*)",
+        f"#/paths/~1b/get: header parameter 'Content-Type' {said} (1 operation): the body's "
+        "media type sets it",
+    ]
+    assert "as OpenAPI 3 says" in text_report(plan_api(api), "http://x")
+    plans = plan_api(api).operations
+    assert [[f.name for f in plan.fields] for plan in plans] == [["X-Trace"], []]
+    backend = recorder_app()
+    with serve_asgi(backend) as url:
+        auth = Authenticator(api, SessionStore(), base_url=url)
+        auth.authorize("tab", {"bearer": "tok-3Fq"})
+        trace = plans[0].fields[0].api_param
+        assert Dispatcher(url, auth=auth).call(plans[0], {trace: "t"}, "tab").ok
+    (seen,) = backend.state.seen
+    assert (seen["headers"]["authorization"], seen["headers"]["x-trace"]) == ("Bearer tok-3Fq", "t")
+
+
+def test_deep_object_on_an_array_or_a_value_is_sent_as_stripe_reads_it(echo: str) -> None:
+    """Stripe's `expand` (an array) and `created` (an object or an integer) are
+    `style: deepObject`, which OpenAPI defines for objects only (n/a in its Style Examples
+    table): autoui refused to send them, so no Stripe list could be expanded. An array is
+    sent with indexes (`expand[0]=a&expand[1]=b`, as Stripe's own client libraries send
+    lists, and as Prism reads a deepObject array), a single value as `created=5`."""
+    expand = {
+        "in": "query",
+        "name": "expand",
+        "style": "deepObject",
+        "explode": True,
+        "schema": {"type": "array", "items": {"type": "string"}},
+    }
+    range_ = {"type": "object", "properties": {"gt": {"type": "integer"}}}
+    created = {
+        "in": "query",
+        "name": "created",
+        "style": "deepObject",
+        "explode": True,
+        "schema": {"anyOf": [range_, {"type": "integer"}]},
+    }
+    api = autoui.load_spec(
+        openapi("3.0.3", {"/echo/a": get(expand, created, op_id="a"), "/echo/b": get(expand)})
+    )
+    assert warnings(api) == [
+        "#/paths/~1echo~1a/get: parameter 'expand' has style deepObject, which OpenAPI "
+        "defines for objects of plain values only (2 operations): nested objects and arrays "
+        "go as expand[name][0]=..., a single value as expand=...",
+        "#/paths/~1echo~1a/get: parameter 'created' has style deepObject, which OpenAPI "
+        "defines for objects of plain values only (1 operation): nested objects and arrays "
+        "go as created[name][0]=..., a single value as created=...",
+    ]
+    plan = plan_api(api).operations[0]
+    assert [(f.api_param, f.component) for f in plan.fields] == [
+        ("expand", "list"),
+        ("created", "json"),
+    ]
+    sent = Dispatcher(echo).call(plan, {"expand": ["a", "b c"], "created": "5"})
+    assert sent.data["raw_query"] == "expand%5B0%5D=a&expand%5B1%5D=b%20c&created=5", sent.error
+    sent = Dispatcher(echo).call(plan, {"created": '{"gt": 7}'})
+    assert sent.data["raw_query"] == "created%5Bgt%5D=7", sent.error
+
+
+def test_deep_object_in_a_form_body_nests_brackets_as_stripe_reads_them(echo: str) -> None:
+    """Stripe's form bodies (`POST /v1/shipping_rates`) encode nested objects and lists
+    as `deepObject`: `delivery_estimate[maximum][unit]=day`, `expand[0]=a`. They went as
+    JSON text (`delivery_estimate={"maximum": ...}`), which Prism refused ("must have
+    required property 'unit'") as Stripe would. A null or an empty object, which a form
+    cannot write, is left out, as Stripe's client libraries leave them."""
+    estimate = {
+        "type": "object",
+        "properties": {
+            "maximum": {
+                "type": "object",
+                "properties": {"unit": {"type": "string"}, "value": {"type": "integer"}},
+            }
+        },
+    }
+    schema = {
+        "type": "object",
+        "properties": {
+            "delivery_estimate": estimate,
+            "expand": {"type": "array", "items": {"type": "string"}},
+            "flat": {"type": "object", "properties": {"a": {"type": "string"}}},
+        },
+    }
+    deep = {"style": "deepObject", "explode": True}
+    media = {
+        "schema": schema,
+        "encoding": {"delivery_estimate": deep, "expand": deep, "flat": deep},
+    }
+    operation = _body_op({}, "application/x-www-form-urlencoded")
+    operation["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"] = media
+    api = autoui.load_spec(openapi("3.0.3", {"/echo/rates": operation}))
+    assert [w.split(": ", 1)[1] for w in warnings(api)] == [
+        "property 'delivery_estimate' of a form body has style deepObject, which OpenAPI "
+        "defines for objects of plain values only (1 operation): nested objects and arrays "
+        "go as delivery_estimate[name][0]=..., a single value as delivery_estimate=...",
+        "property 'expand' of a form body has style deepObject, which OpenAPI defines for "
+        "objects of plain values only (1 operation): nested objects and arrays go as "
+        "expand[name][0]=..., a single value as expand=...",
+    ]
+    plan = only(api)
+    values = {
+        "delivery_estimate": '{"maximum": {"unit": "day", "value": 3, "note": null, "x": {}}}',
+        "expand": ["a", "b"],
+        "flat": '{"a": "x"}',
+    }
+    values = {f.api_param: values[f.name] for f in plan.fields if f.name in values}
+    sent = Dispatcher(echo).call(plan, values)
+    assert sent.data["form"] == [
+        ["delivery_estimate[maximum][unit]", "day"],
+        ["delivery_estimate[maximum][value]", "3"],
+        ["expand[0]", "a"],
+        ["expand[1]", "b"],
+        ["flat[a]", "x"],
+    ], sent.error
