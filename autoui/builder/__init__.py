@@ -20,6 +20,7 @@ from autoui.builder.present import safe_markdown
 from autoui.builder.servers import needs_selector, server_panel, where_markdown
 from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
+from autoui.builder.widgets import style_element
 from autoui.layout import TABS_LIMIT, choose_layout
 from autoui.mapper import nothing_to_call
 from autoui.mapper.plan import AppPlan
@@ -72,7 +73,7 @@ def build_blocks(
         selector = dispatcher is not None and needs_selector(dispatcher)
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
-        gr.HTML(FONT_FIX, padding=False, elem_classes=["autoui-style"])
+        style_element(FONT_FIX)
         badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
         if not plan.operations:
             gr.Markdown(nothing_to_call(plan.api))
