@@ -265,6 +265,8 @@ def test_the_examples_menu_fills_every_field(page: Page, shop: tuple[str, FastAP
     choose(form, "Example", "Tom the cat")
     expect(form.get_by_label("name *")).to_have_value("Tom")
     expect(form.get_by_label("born")).to_have_value("2020-02-29")
+    expect(form.get_by_label("born")).to_be_visible()  # an example shows what it fills
+    expect(form.locator("#optional-adopt")).to_be_hidden()
     expect(form.get_by_label("pet.lives *")).to_have_value("9")
     expect(form.locator("#in-body-labels").get_by_test_id("cell-0-0")).to_have_text("age")
     before = len(backend.state.seen)
