@@ -79,8 +79,10 @@ def wait_for_gradio(page: Page, timeout: float = 30_000) -> None:
 def show_optional(page: Page) -> None:
     """Show the open form's optional fields, as a user does (a form starts with them
     hidden, behind a button saying how many there are)."""
-    buttons = page.locator('button[id^="optional-"]').filter(visible=True)
-    for element_id in [button.get_attribute("id") for button in buttons.all()]:
+    # The ids read at once: a locator of the nth visible button would wait when the
+    # page, still settling, shows another set of them.
+    shown = "bs => bs.filter(b => b.offsetParent !== null).map(b => b.id)"
+    for element_id in page.locator('button[id^="optional-"]').evaluate_all(shown):
         button = page.locator(f'[id="{element_id}"]')
         button.click()
         expect(button).to_be_hidden()
