@@ -20,6 +20,7 @@ from autoui.builder.present import safe_markdown
 from autoui.builder.servers import needs_selector, server_panel, where_markdown
 from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
+from autoui.builder.widgets import style_element
 from autoui.layout import TABS_LIMIT, choose_layout
 from autoui.mapper.calls import Backend, CheckFn, CurlFn
 from autoui.mapper.plan import AppPlan, nothing_to_call
@@ -75,7 +76,7 @@ def build_blocks(
         selector = dispatcher is not None and needs_selector(dispatcher)
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
-        gr.HTML(FONT_FIX, padding=False, elem_classes=["autoui-style"])
+        style_element(FONT_FIX)
         badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
         form = Form(call, concurrency, start, badge, check, curl)
         if not plan.operations:

@@ -31,6 +31,8 @@ import gradio as gr
 from autoui.builder.endpoints import add_session_endpoint, own_session, session_of
 from autoui.builder.messages import markdown
 from autoui.builder.present import safe_markdown
+from autoui.builder.reveal import on_expand
+from autoui.builder.widgets import style_element
 from autoui.errors import AuthProblem
 from autoui.ir import SecurityRequirement, SecurityScheme
 from autoui.mapper.calls import Authorizer
@@ -109,7 +111,7 @@ class AuthPanel:
 
     auth: Authorizer
     requirements: Requirements
-    style: gr.HTML
+    style: gr.Markdown
     fields: dict[str, tuple[str, str, gr.components.Component]]  # key -> (scheme, field, c)
     remember: gr.Checkbox | None = None
     status: gr.Markdown | None = None
@@ -226,12 +228,12 @@ def _scopes(scheme: SecurityScheme) -> list[str]:
 def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authorizer) -> AuthPanel:
     """Create the panel in `demo`, where it is placed (only the style if no schemes)."""
     requirements = Requirements.of(plan)
-    style = gr.HTML(
-        requirements.style(auth.available(None)), padding=False, elem_classes=["autoui-style"]
-    )
+    style = style_element(requirements.style(auth.available(None)))
     panel = AuthPanel(auth, requirements, style, {})
     everything_shared = set(auth.schemes) <= auth.available(None)
-    with gr.Accordion("Authorize", open=not everything_shared, elem_id="autoui-authorize"):
+    with gr.Accordion(
+        "Authorize", open=not everything_shared, elem_id="autoui-authorize"
+    ) as section:
         gr.Markdown(_intro(auth))
         for number, (name, scheme) in enumerate(auth.schemes.items()):
             _scheme_group(panel, number, name, scheme)
@@ -243,12 +245,15 @@ def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authorizer) -> AuthPan
             "readable by anyone who uses this browser profile, to restore it when you "
             "reload the page.",
             elem_id="autoui-remember",
+            visible=not everything_shared,  # drawn when opened (`builder.reveal`)
         )
         with gr.Row():
             authorize = gr.Button("Authorize", variant="primary", elem_id="autoui-authorize-button")
             logout = gr.Button("Log out", elem_id="autoui-logout-button")
         panel.status = gr.Markdown(status_markdown(auth.status(None)), elem_id="autoui-auth-status")
     digest = hashlib.sha256(f"{plan.api.source}|{plan.title}".encode()).hexdigest()[:12]
+    if everything_shared:
+        on_expand(section, [panel.remember])
     panel.stored = gr.BrowserState(None, storage_key=f"autoui-credentials-{digest}")
     _wire(demo, panel, authorize, logout)
     return panel

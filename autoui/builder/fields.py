@@ -2,13 +2,17 @@
 
 Fields that belong to one alternative of a selector (a `oneOf` variant, or the fields
 of one media type) sit in a `gr.Group` that is shown only while the selector has that
-choice; fields of a nested object sit in an accordion titled with its path. A
-dropdown of the operation's named examples, when it has any, fills every field.
+choice; fields of a nested object sit in an accordion titled with its path. Optional
+fields start hidden, where they belong, and a button under the fields shows them
+(`builder.reveal`: a form whose optional fields are not wanted loads none of their
+code). A dropdown of the operation's named examples, when it has any, fills every
+field, and shows them.
 Everything here reads the plan: which field belongs where is decided by the mapper.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +20,7 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.messages import markdown
+from autoui.builder.reveal import on_click, on_expand
 from autoui.builder.widgets import input_component, widget_value
 from autoui.mapper.calls import Issue
 from autoui.mapper.naming import RAW_BODY_PARAM
@@ -34,6 +39,8 @@ class InputArea:
     components: dict[str, gr.blocks.Block]  # by api_param, selectors included
     groups: list[tuple[When, gr.Group]]
     examples: gr.Dropdown | None = None
+    hidden: list[gr.blocks.Block] = dataclasses.field(default_factory=list)  # until asked for
+    more: gr.Button | None = None  # shows them
 
     @classmethod
     def create(cls, plan: OperationPlan) -> InputArea:
@@ -51,14 +58,24 @@ class InputArea:
         chosen = {f.key: str(f.default) for f in plan.fields if f.is_selector}
         components: dict[str, gr.blocks.Block] = {}
         groups: list[tuple[When, gr.Group]] = []
+        hidden: list[gr.blocks.Block] = []
         for when, run in itertools.groupby(plan.fields, key=lambda f: f.when):
             if not when:
-                _create(list(run), components)
+                _create(list(run), components, hidden)
                 continue
             with gr.Group(visible=holds(when, chosen), elem_classes=["autoui-variant"]) as box:
-                _create(list(run), components)
+                _create(list(run), components, hidden)
             groups.append((when, box))
-        return cls(plan, components, groups, examples)
+        more = None
+        if optional := sum(1 for f in plan.fields if _optional(f)):
+            more = gr.Button(
+                f"{optional} optional parameter{'s' if optional > 1 else ''}",
+                size="sm",
+                variant="secondary",
+                elem_id=f"optional-{plan.api_name}",
+            )
+            on_click(more, hidden)
+        return cls(plan, components, groups, examples, hidden, more)
 
     def wire(self) -> None:
         """Selectors show their alternative's groups; the examples dropdown fills the form."""
@@ -85,35 +102,63 @@ class InputArea:
             targets = [f for f in self.plan.fields if f.encoding not in ("base64", "file")]
             by_name = {e.name: e for e in self.plan.examples}
 
+            # Choosing one shows the optional fields too: no value goes unseen.
+            more = [self.more] if self.more is not None else []
+            shown = [gr.update(visible=True) for _ in self.hidden] + [
+                gr.update(visible=False)
+            ] * len(more)
+
             def fill(name: str | None) -> list[Any]:
                 example = by_name.get(name or "")
                 if example is None:
-                    return [gr.update() for _ in targets]
+                    return [gr.update() for _ in [*targets, *shown]]
                 return [
                     gr.update(value=widget_value(f, example.values[f.api_param]))
                     if f.api_param in example.values
                     else gr.update()
                     for f in targets
-                ]
+                ] + shown
 
             self.examples.change(
                 fill,
                 inputs=self.examples,
-                outputs=[self.components[f.api_param] for f in targets],
+                outputs=[*(self.components[f.api_param] for f in targets), *self.hidden, *more],
                 api_name=PRIVATE_NAME,
                 api_visibility="private",
                 queue=False,
             )
 
 
-def _create(fields: list[Field], components: dict[str, gr.blocks.Block]) -> None:
-    """Fields in order; the fields of one nested object in an accordion titled with its path."""
-    for group, members in itertools.groupby(fields, key=lambda f: f.group):
+def _optional(field: Field) -> bool:
+    """A field that starts hidden: not required, and not a selector (which says which
+    other fields are shown)."""
+    return not field.required and not field.is_selector
+
+
+def _create(
+    fields: list[Field], components: dict[str, gr.blocks.Block], hidden: list[gr.blocks.Block]
+) -> None:
+    """Fields in order; the fields of one nested object in an accordion titled with its
+    path (hidden too when all of them are). Adds what starts hidden to `hidden`."""
+    for group, run in itertools.groupby(fields, key=lambda f: f.group):
+        members = list(run)
         if not group:
-            components.update({f.api_param: input_component(f) for f in members})
+            _inputs(members, components, hidden)
             continue
-        with gr.Accordion(group, open=True, elem_classes=["autoui-object"]):
-            components.update({f.api_param: input_component(f) for f in members})
+        quiet = all(_optional(f) for f in members)
+        with gr.Accordion(
+            group, open=True, visible=not quiet, elem_classes=["autoui-object"]
+        ) as box:
+            _inputs(members, components, hidden)
+        hidden += [box] if quiet else []
+
+
+def _inputs(
+    fields: list[Field], components: dict[str, gr.blocks.Block], hidden: list[gr.blocks.Block]
+) -> None:
+    for f in fields:
+        components[f.api_param] = input_component(f, visible=not _optional(f))
+        hidden += [components[f.api_param]] if _optional(f) else []
 
 
 # The form's content types to pick from (any other can be typed).
@@ -131,14 +176,14 @@ _RAW_KEYS = ("autoui.raw.content_type", "autoui.raw.text", "autoui.raw.file")
 @dataclass
 class RawBodyArea:
     """The raw body (`autoui.dispatcher.raw`): a collapsed section of every form, for
-    specs that under-declare a body; sent only when filled."""
+    specs that under-declare a body, drawn when opened; sent only when filled."""
 
     components: dict[str, gr.components.Component]  # by the handler's keyword
 
     @classmethod
     def create(cls, plan: OperationPlan) -> RawBodyArea:
         name = plan.api_name
-        with gr.Accordion("Raw body", open=False, elem_id=f"raw-body-{name}"):
+        with gr.Accordion("Raw body", open=False, elem_id=f"raw-body-{name}") as section:
             content_type = gr.Dropdown(
                 RAW_TYPES,
                 value=None,
@@ -147,6 +192,7 @@ class RawBodyArea:
                 info="left empty: JSON if the text is JSON, else plain text; a file's own type",
                 elem_id=f"raw-type-{name}",
                 interactive=True,
+                visible=False,
             )
             text = gr.Textbox(
                 label="Body",
@@ -155,8 +201,12 @@ class RawBodyArea:
                 lines=3,
                 elem_id=f"raw-text-{name}",
                 interactive=True,
+                visible=False,
             )
-            file = gr.File(label="…or a file", type="filepath", elem_id=f"raw-file-{name}")
+            file = gr.File(
+                label="…or a file", type="filepath", elem_id=f"raw-file-{name}", visible=False
+            )
+        on_expand(section, [content_type, text, file])
         return cls(dict(zip(_RAW_KEYS, (content_type, text, file), strict=True)))
 
     @staticmethod

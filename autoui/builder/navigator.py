@@ -21,6 +21,7 @@ from gradio.context import get_blocks_context
 
 from autoui.builder.form import Form
 from autoui.builder.links import PARAMETER, REMEMBER_JS, linked
+from autoui.builder.widgets import style_element
 from autoui.mapper.naming import fastapi_function_name
 from autoui.mapper.plan import AppPlan, OperationPlan
 
@@ -71,7 +72,7 @@ def navigator(
     # `?op=` naming another operation: the browser clicks this (hidden) button, which
     # puts the operation in the box and builds its form, in one round trip.
     link = gr.Button("open the linked operation", elem_id=LINK_ID, elem_classes=[LINK_ID])
-    gr.HTML(f"<style>.{LINK_ID}{{display:none!important}}</style>", padding=False)
+    style_element(f"<style>.{LINK_ID}{{display:none!important}}</style>")
     demo.load(None, None, None, js=follow_link_js(first))
 
     def opened(request: gr.Request) -> str:

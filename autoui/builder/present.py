@@ -31,6 +31,7 @@ import nh3
 from gradio.utils import get_upload_folder
 
 from autoui.builder.messages import markdown
+from autoui.builder.reveal import on_expand
 from autoui.mapper.calls import CurlFn
 from autoui.mapper.output_kinds import KINDS, UNPLANNED
 from autoui.mapper.output_kinds.base import Holds
@@ -55,10 +56,12 @@ def output_kinds(plan: OperationPlan) -> list[str]:
     return kinds + [k for k in (*_ALWAYS, *kind.may_be) if k not in kinds]
 
 
-def _make(kind: str, visible: bool, name: str) -> gr.components.Component:
+def _make(kind: str, name: str) -> gr.components.Component:
+    """Hidden until a reply of its kind comes: the page loads a component's code only when
+    it is first shown."""
     spec = KINDS[kind].component
     component: gr.components.Component = getattr(gr, spec.cls)(
-        **spec.kwargs, label="Result", visible=visible, elem_id=f"result-{name}-{kind}"
+        **spec.kwargs, label="Result", visible=False, elem_id=f"result-{name}-{kind}"
     )
     return component
 
@@ -80,13 +83,22 @@ class OutputArea:
         name = plan.api_name
         status = gr.Markdown("", elem_classes=["autoui-status"], elem_id=f"status-{name}")
         kinds = output_kinds(plan)
-        results = {kind: _make(kind, i == 0, name) for i, kind in enumerate(kinds)}
-        with gr.Accordion("curl · headers · raw reply", open=False):
+        # Shown when a reply comes: until then the page loads none of their code.
+        results = {kind: _make(kind, name) for kind in kinds}
+        with gr.Accordion("curl · headers · raw reply", open=False) as details:
             curl = gr.Code(
-                language="shell", interactive=False, label="curl", lines=3, elem_id=f"curl-{name}"
+                language="shell",
+                interactive=False,
+                label="curl",
+                lines=3,
+                elem_id=f"curl-{name}",
+                visible=False,
             )
             reveal = gr.Checkbox(
-                False, label="Reveal credentials in the command", elem_id=f"reveal-{name}"
+                False,
+                label="Reveal credentials in the command",
+                elem_id=f"reveal-{name}",
+                visible=False,
             )
             raw = gr.Code(
                 language="json",
@@ -95,7 +107,9 @@ class OutputArea:
                 lines=4,
                 max_lines=40,
                 elem_id=f"raw-{name}",
+                visible=False,
             )
+        on_expand(details, [curl, reveal, raw])
         sent = gr.State(None)
 
         def shown(request: SentRequest | None, revealed: bool) -> str:

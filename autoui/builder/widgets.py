@@ -26,7 +26,18 @@ def widget_value(field: Field, value: Any) -> Any:
     return kind_of(field).to_widget(field, value)
 
 
-def input_component(field: Field) -> gr.components.Component:
+def input_component(field: Field, visible: bool = True) -> gr.components.Component:
     spec = kind_of(field).widget(field)
-    component: gr.components.Component = getattr(gr, spec.cls)(**spec.kwargs, **_common(field))
+    component: gr.components.Component = getattr(gr, spec.cls)(
+        **spec.kwargs, **_common(field), visible=visible
+    )
     return component
+
+
+def style_element(css: str) -> gr.Markdown:
+    """A `<style>` element of the page (`css` holds the tag; autoui's own rules only, so
+    nothing to sanitise), in a Markdown: the page loads Markdown's code anyway, and a
+    `gr.HTML` would add its own (six more requests before the page is drawn)."""
+    return gr.Markdown(
+        css, sanitize_html=False, padding=False, container=False, elem_classes=["autoui-style"]
+    )

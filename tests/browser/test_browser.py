@@ -12,7 +12,14 @@ import pytest
 import requests
 from PIL import Image
 from playwright.sync_api import Page, expect
-from support.browser import component, fill_row, open_gradio, save_screenshot, upload_file
+from support.browser import (
+    component,
+    fill_row,
+    open_gradio,
+    save_screenshot,
+    show_optional,
+    upload_file,
+)
 
 import autoui
 
@@ -29,6 +36,7 @@ def test_generate_in_the_browser(page: Page, autoui_server: str, example_api: st
     open_gradio(page, autoui_server)
     expect(page.get_by_role("heading", name="autoui example model API")).to_be_visible()
     open_operation(page, "text", "Continue a prompt")
+    show_optional(page)
     page.get_by_label("prompt *").fill("The parser")
     page.get_by_label("seed").fill("11")
     page.locator("#send-generate").click()
@@ -124,6 +132,7 @@ def test_the_config_file_tailors_the_page(
     expect(groups).to_have_text(["chat", "text", "image", "analysis", "audio", "documents"])
     expect(page.locator("#tab-chat_completions-button")).to_have_text("Chat")
     page.locator("#form-tab-chat_completions-button").click()  # the form, not the chat view
+    show_optional(page)
     expect(page.get_by_role("combobox", name="model").filter(visible=True)).to_have_value("markov")
     messages = [{"role": "user", "content": "Tell me about the socket"}]
     # A list of flat objects is a table: one row per message, a column per property.

@@ -152,14 +152,19 @@ def last_body(backend: FastAPI) -> tuple[str, bytes]:
     return seen["content_type"], base64.b64decode(seen["body"])
 
 
-def open_tab(page: Page, url: str, title: str, api_name: str) -> Locator:
-    """Open the operation's form: its tab, or in the navigator its deep link."""
+def open_tab(page: Page, url: str, title: str, api_name: str, *, optional: bool = False) -> Locator:
+    """Open the operation's form: its tab, or in the navigator its deep link; with
+    `optional`, show its optional fields too (they start hidden)."""
     open_gradio(page, f"{url}/?op={api_name}")
     if page.locator(f"#{NAVIGATOR_ID}").count():
         expect(page.locator(f"#send-{api_name}")).to_be_visible()
-        return page.locator(".gradio-container")
-    page.get_by_role("tab", name=title, exact=True).click()
-    return page.locator(f"#tab-{api_name}")
+        form = page.locator(".gradio-container")
+    else:
+        page.get_by_role("tab", name=title, exact=True).click()
+        form = page.locator(f"#tab-{api_name}")
+    if optional:
+        page.locator(f"#optional-{api_name}").click()
+    return form
 
 
 def choose(form: Locator, label: str, option: str) -> None:
@@ -180,7 +185,7 @@ def test_the_variant_selector_switches_the_fields_and_only_its_fields_are_sent(
     page: Page, shop: tuple[str, FastAPI]
 ) -> None:
     url, backend = shop
-    form = open_tab(page, url, "Adopt a pet", "adopt")
+    form = open_tab(page, url, "Adopt a pet", "adopt", optional=True)
     expect(form.get_by_label("pet.lives *")).to_be_visible()
     expect(form.get_by_label("pet.bark")).to_be_hidden()
     form.get_by_label("name *").fill("Tom")
@@ -200,7 +205,7 @@ def test_table_and_key_value_rows_go_over_the_wire_as_a_list_and_an_object(
     page: Page, shop: tuple[str, FastAPI]
 ) -> None:
     url, backend = shop
-    form = open_tab(page, url, "Adopt a pet", "adopt")
+    form = open_tab(page, url, "Adopt a pet", "adopt", optional=True)
     form.get_by_label("name *").fill("Tom")
     form.get_by_label("pet.lives *").fill("3")
     toys = form.locator("#in-body-toys")
@@ -217,6 +222,39 @@ def test_table_and_key_value_rows_go_over_the_wire_as_a_list_and_an_object(
     assert body["labels"] == {"age": 4}
 
 
+def test_optional_fields_and_collapsed_sections_are_drawn_when_asked_for(
+    page: Page, shop: tuple[str, FastAPI]
+) -> None:
+    """The optional fields, the raw body and the curl/raw reply section start hidden (the
+    page loads none of their code); shown, they work: a value typed into an optional
+    field shown later is sent, and the curl command shows it."""
+    url, backend = shop
+    form = open_tab(page, url, "Adopt a pet", "adopt")
+    expect(form.get_by_label("born")).to_be_hidden()
+    expect(page.locator("#raw-text-adopt")).to_be_hidden()
+    expect(page.locator("#curl-adopt")).to_be_hidden()
+    form.get_by_label("name *").fill("Tom")
+    form.get_by_label("pet.lives *").fill("3")
+    page.locator("#raw-body-adopt").get_by_text("Raw body").click()
+    expect(page.locator("#raw-text-adopt textarea")).to_be_visible()
+    more = page.locator("#optional-adopt")
+    expect(more).to_contain_text("optional parameters")
+    more.click()
+    expect(more).to_be_hidden()
+    form.get_by_label("born").fill("2020-02-29")
+    before = len(backend.state.seen)
+    page.locator("#send-adopt").click()
+    expect(form.locator(".autoui-status").first).to_contain_text("200 OK", timeout=30_000)
+    assert sent(backend, before) == {
+        "name": "Tom",
+        "born": "2020-02-29",
+        "pet": {"kind": "Cat", "lives": 3},
+    }
+    form.get_by_text("curl · headers · raw reply").click()
+    expect(page.locator("#curl-adopt")).to_contain_text("2020-02-29")
+    expect(page.locator("#raw-adopt")).to_contain_text('"status": 200')
+
+
 def test_the_examples_menu_fills_every_field(page: Page, shop: tuple[str, FastAPI]) -> None:
     url, backend = shop
     form = open_tab(page, url, "Adopt a pet", "adopt")
@@ -227,6 +265,8 @@ def test_the_examples_menu_fills_every_field(page: Page, shop: tuple[str, FastAP
     choose(form, "Example", "Tom the cat")
     expect(form.get_by_label("name *")).to_have_value("Tom")
     expect(form.get_by_label("born")).to_have_value("2020-02-29")
+    expect(form.get_by_label("born")).to_be_visible()  # an example shows what it fills
+    expect(form.locator("#optional-adopt")).to_be_hidden()
     expect(form.get_by_label("pet.lives *")).to_have_value("9")
     expect(form.locator("#in-body-labels").get_by_test_id("cell-0-0")).to_have_text("age")
     before = len(backend.state.seen)
@@ -244,7 +284,7 @@ def test_an_optional_boolean_is_sent_as_false_or_not_at_all(
     page: Page, shop: tuple[str, FastAPI]
 ) -> None:
     url, backend = shop
-    form = open_tab(page, url, "Adopt a pet", "adopt")
+    form = open_tab(page, url, "Adopt a pet", "adopt", optional=True)
     form.get_by_label("name *").fill("Tom")
     form.get_by_label("pet.lives *").fill("3")
     chipped = form.locator("#in-body-chipped")
@@ -271,7 +311,7 @@ def test_problems_are_shown_before_sending_and_send_anyway_sends(
     page: Page, shop: tuple[str, FastAPI]
 ) -> None:
     url, backend = shop
-    form = open_tab(page, url, "Adopt a pet", "adopt")
+    form = open_tab(page, url, "Adopt a pet", "adopt", optional=True)
     form.get_by_label("name *").fill("Tom")
     form.get_by_label("born").fill("2023-02-30")
     form.get_by_label("pet.lives *").fill("12")
@@ -297,7 +337,7 @@ def test_problems_are_shown_before_sending_and_send_anyway_sends(
 
 def test_the_user_chooses_the_media_type(page: Page, shop: tuple[str, FastAPI]) -> None:
     url, backend = shop
-    form = open_tab(page, url, "Write to us", "contact")
+    form = open_tab(page, url, "Write to us", "contact", optional=True)
     expect(form.get_by_label("send as *")).to_have_value("application/json")
     choose(form, "send as *", "application/x-www-form-urlencoded")
     form.get_by_label("email *").fill("ada@example.com")

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from playwright.sync_api import Browser, Page, expect
 from support.authorize import ALICE_KEY, authorize_key, badge, send
-from support.browser import component, open_gradio
+from support.browser import component, open_gradio, show_optional
 from support.echo import recorder_app
 from support.secured import secured_spec
 from support.servers import serve_asgi, serve_gradio
@@ -256,6 +256,7 @@ def test_no_script_from_a_spec_or_a_reply_runs(page: Page) -> None:
             page.keyboard.press("Escape")
             for name in ("as_json", "as_html", "as_markdown", "as_error"):
                 page.locator(f"#tab-{name}-button").click()
+                show_optional(page)  # its `mode` field lists the spec's descriptions
                 status = send(page, name)
                 expect(status).to_contain_text(
                     "HTTP 500" if name == "as_error" else "200 OK", timeout=30_000

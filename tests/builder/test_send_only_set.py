@@ -180,6 +180,7 @@ def test_the_form_as_it_opens_sends_only_the_required_fields(page: Page, served)
 def test_what_the_user_sets_on_the_page_is_sent(page: Page, served) -> None:
     url, backend = served
     open_gradio(page, f"{url}/?op=settings")
+    page.locator("#optional-settings").click()  # the optional fields start hidden
     _field(page, "q").locator("textarea, input").first.fill("hi")
     _field(page, "stream").get_by_label("false").check()  # not set / true / false
     number = _field(page, "temperature").locator('input[type="number"]')

@@ -456,10 +456,11 @@ def small_ui(backend: FaultBackend) -> Iterator[str]:
 
 def test_the_form_keeps_its_values_after_an_error(page, small_ui, backend) -> None:
     from playwright.sync_api import expect
-    from support.browser import open_gradio
+    from support.browser import open_gradio, show_optional
 
     open_gradio(page, small_ui)
     page.get_by_role("tab", name="POST /status/{code}", exact=True).click()
+    show_optional(page)
     typed = {
         "code (path) *": "503",
         "retry_after (query)": "3600",

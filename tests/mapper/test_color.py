@@ -17,7 +17,7 @@ import requests
 from fastapi import FastAPI
 from gradio_client import Client
 from playwright.sync_api import Page, expect
-from support.browser import open_gradio
+from support.browser import open_gradio, show_optional
 from support.echo import echo_app
 from support.servers import serve_asgi, serve_gradio
 
@@ -132,6 +132,7 @@ def test_gradio_client_sends_the_colour_given_and_nothing_else(served) -> None:
 def test_the_colour_picked_on_the_page_is_sent(page: Page, served) -> None:
     url, backend = served
     open_gradio(page, f"{url}/?op=paint")
+    show_optional(page)
     before = len(backend.state.seen)
     picker = page.locator('[id="in-body-ink"]')
     picker.get_by_role("button", name="ink", exact=True).click()  # opens the picker

@@ -26,7 +26,7 @@ import requests
 from gradio_client import Client
 from mcp import ClientSession
 from playwright.sync_api import Page, expect
-from support.browser import open_gradio, wait_for_gradio
+from support.browser import open_gradio, show_optional, wait_for_gradio
 from support.dockerfile import Image, build
 from support.mcp_client import session
 from support.servers import free_port, run_process
@@ -160,6 +160,7 @@ def test_mcp_tools_answer_through_the_balancer_after_a_replica_is_killed(
 def start_stream(page: Page) -> None:
     page.get_by_role("tab", name="text", exact=True).click()
     page.locator("#tab-generate_stream-button").click()
+    show_optional(page)
     page.get_by_label("prompt *").filter(visible=True).fill("The file")
     for label, value in ("number input for max_words", "20"), ("number input for delay", "1"):
         page.get_by_label(label).filter(visible=True).fill(value)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 from playwright.sync_api import Page, expect
-from support.browser import open_gradio
+from support.browser import open_gradio, show_optional
 from support.httpbin import TEAPOT, httpbin_app
 from support.servers import free_port, run_process, serve_asgi
 
@@ -113,6 +113,7 @@ def test_the_page_first_contact(page: Page, ui: str) -> None:
     def open_operation(api_name: str) -> None:
         open_gradio(page, f"{ui}/?op={api_name}")
         expect(page.locator(f"#send-{api_name}")).to_be_visible(timeout=BOUND)
+        show_optional(page)
 
     def status(api_name: str) -> object:
         return page.locator(f"#status-{api_name}")

@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from playwright.sync_api import Browser, Locator, Page, Playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # we run as root, where Chromium's sandbox refuses to start
@@ -74,6 +74,18 @@ def wait_for_gradio(page: Page, timeout: float = 30_000) -> None:
         arg=_BUSY,
         timeout=timeout,
     )
+
+
+def show_optional(page: Page) -> None:
+    """Show the open form's optional fields, as a user does (a form starts with them
+    hidden, behind a button saying how many there are)."""
+    # The ids read at once: a locator of the nth visible button would wait when the
+    # page, still settling, shows another set of them.
+    shown = "bs => bs.filter(b => b.offsetParent !== null).map(b => b.id)"
+    for element_id in page.locator('button[id^="optional-"]').evaluate_all(shown):
+        button = page.locator(f'[id="{element_id}"]')
+        button.click()
+        expect(button).to_be_hidden()
 
 
 def open_gradio(page: Page, url: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from support.browser import open_gradio
+from support.browser import open_gradio, show_optional
 
 WAIT = 20_000  # ms: how long a check waits for what must appear
 
@@ -33,6 +33,7 @@ class ModelPage:
         expect(
             self.page.locator(f'[id="send-{api_name}"], [id="chat-send-{api_name}"]').first
         ).to_be_visible(timeout=WAIT)
+        show_optional(self.page)
 
     def has_chat(self, api_name: str) -> bool:
         return self.page.locator(f'[id="chatbot-{api_name}"]').count() > 0
