@@ -28,14 +28,16 @@ A request Prism refuses (or one autoui refuses to send) is classified:
 - `design`: autoui's documented rule that an empty optional field is not sent;
 - `autoui`: everything else.
 
-Values the generator cannot draw (a schema it cannot satisfy, over GENERATE_SECONDS of CPU) are
-counted apart as `not_generated`. The whole corpus takes hours: each document's result
-is written as it finishes, one file a document under `benchmarks/results/conformance/`
-(its path with `/` as `__`), so that `--resume` skips the documents already there and
-`--only` reruns a few; `--one-request-above N` sends one request per operation (the
-richer) for documents of more than N operations, and the file says so. `--subset ci`
-writes `conformance-ci.json` instead. The summary of the run goes to stdout; the exit
-status is 1 when there is a failure of autoui's among the documents run.
+Values the generator cannot draw (a schema it cannot satisfy, over GENERATE_SECONDS of
+CPU) are counted apart as `not_generated`, and so are values only Python's regular
+expressions allow (`ECMA_WHITESPACE`). The whole corpus takes hours: each document's
+result is written as it finishes, one file a document under
+`benchmarks/results/conformance/` (its path with `/` as `__`), so that `--resume` skips
+the documents already there and `--only` reruns a few; `--one-request-above N` sends one
+request per operation (the richer) for documents of more than N operations, and the file
+says so. `--subset ci` writes `conformance-ci.json` instead. The summary of the run goes
+to stdout; the exit status is 1 when there is a failure of autoui's among the documents
+run.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -367,8 +370,47 @@ def classify(
         # formData array without collectionFormat, so Prism reads the form style
         # (repeated keys), not 2.0's default csv that autoui sends (`a,b,c`)
         return "prism", "reads a 2.0 form array without collectionFormat as repeated keys"
-    reason = spec_mistake(op, errors)
+    if sent is not None and ecma_whitespace(errors, sent):
+        return "not_generated", ECMA_WHITESPACE
+    reason = spec_mistake(op, errors, sent)
+    if not reason and sent is None:
+        reason = undeclared_required(op, error)
     return ("spec", reason) if reason else ("autoui", "")
+
+
+# Python's `\s` matches \x1c to \x1f, ECMA-262's (OpenAPI's regex dialect) does not; the
+# generator draws with Python's `re`, so such a value is not one the schema allows.
+ECMA_WHITESPACE = "a value that only Python's \\s lets through a pattern (\\x1c to \\x1f)"
+_PYTHON_ONLY_SPACE = re.compile("[\x1c-\x1f]")
+
+
+def ecma_whitespace(errors: list[prism.Violation], sent: prism.Exchange) -> bool:
+    """Whether Prism refused only patterns with `\\s` for characters only Python's
+    `\\s` matches, in a request that carries such a character."""
+    text = urllib.parse.unquote(sent.target) + sent.body.decode("utf-8", "replace")
+    return (
+        bool(errors)
+        and bool(_PYTHON_ONLY_SPACE.search(text))
+        and all(e.get("code") == "pattern" and "\\s" in str(e.get("message")) for e in errors)
+    )
+
+
+def undeclared_required(op: Any, error: str) -> str:
+    """autoui's check refused the body for a name its schema requires but does not declare
+    among its properties (box's `template_key` beside the property `templateKey`): the form
+    has no field for it, and no request both matches the schema and says what the author
+    meant."""
+    body = op.operation.body
+    if body is None or op.schemas is None:
+        return ""
+    labels = re.findall(r"(?:^|; |: )([^:;]+): a value is required", error)
+    for media in body.content.values():
+        schema = op.schemas.resolve(media.schema)
+        declared = schema.get("properties") or {}
+        required = schema.get("required") or []
+        if labels and all(name in required and name not in declared for name in labels):
+            return "required names a property the schema does not declare"
+    return ""
 
 
 def emptied(op: Any, given: Mapping[str, Any], error: str) -> bool:
@@ -385,7 +427,7 @@ def emptied(op: Any, given: Mapping[str, Any], error: str) -> bool:
     )
 
 
-def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
+def spec_mistake(op: Any, errors: list[prism.Violation], sent: prism.Exchange | None = None) -> str:
     """The document's own mistake that explains the failure, or ""."""
     path = op.operation.path
     if "#" in path or "?" in path:
@@ -444,6 +486,16 @@ def spec_mistake(op: Any, errors: list[prism.Violation]) -> str:
         # The form's Authorization parameter (filled by the user, so it wins) replaces the
         # credential of the security scheme beside it (zenoti.com): two ways to say one header.
         return "an Authorization header parameter beside a security scheme"
+    sent_type = sent.header("content-type").split(";")[0].strip() if sent is not None else ""
+    if (
+        errors
+        and sent_type
+        and not (sent_type.endswith("json") or sent_type in FORMS or sent_type.startswith("text/"))
+        and all(e.get("code") == "type" and e["location"] == ["body"] for e in errors)
+    ):
+        # An object schema under application/octet-stream or image/png (YouTube's
+        # captions, banners): bytes are not an object; Prism reads them as one and refuses
+        return "an object schema for a body of bytes (application/octet-stream, images)"
     return ""
 
 

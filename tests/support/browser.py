@@ -79,13 +79,12 @@ def wait_for_gradio(page: Page, timeout: float = 30_000) -> None:
 def show_optional(page: Page) -> None:
     """Show the open form's optional fields, as a user does (a form starts with them
     hidden, behind a button saying how many there are)."""
-    # The ids read at once: a locator of the nth visible button would wait when the
-    # page, still settling, shows another set of them.
-    shown = "bs => bs.filter(b => b.offsetParent !== null).map(b => b.id)"
-    for element_id in page.locator('button[id^="optional-"]').evaluate_all(shown):
-        button = page.locator(f'[id="{element_id}"]')
-        button.click()
-        expect(button).to_be_hidden()
+    # Found and pressed in one step: the page may still be settling (a chat operation's
+    # form tab is drawn, then hidden behind its Conversation tab), and a button seen
+    # visible a moment ago would then never become clickable.
+    press = "bs => bs.filter(b => b.offsetParent !== null).map(b => { b.click(); return b.id; })"
+    for element_id in page.locator('button[id^="optional-"]').evaluate_all(press):
+        expect(page.locator(f'[id="{element_id}"]')).to_be_hidden()
 
 
 def open_gradio(page: Page, url: str) -> None:
