@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
-SPECS = Path(os.environ.get("AUTOUI_BIG_SPECS", ROOT.parent.parent / "shared" / "specs" / "big"))
+SPECS = Path(os.environ.get("AUTOUI_BIG_SPECS", ROOT.parent / "shared" / "specs" / "big"))
 BIG = {
     "github": SPECS / "github" / "api.github.com.2022-06-11.json",
     "kubernetes": SPECS / "kubernetes" / "swagger.json",
