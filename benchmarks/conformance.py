@@ -373,8 +373,6 @@ def classify(
     if sent is not None and ecma_whitespace(errors, sent):
         return "not_generated", ECMA_WHITESPACE
     reason = spec_mistake(op, errors, sent)
-    if not reason and sent is None:
-        reason = undeclared_required(op, error)
     return ("spec", reason) if reason else ("autoui", "")
 
 
@@ -395,29 +393,31 @@ def ecma_whitespace(errors: list[prism.Violation], sent: prism.Exchange) -> bool
     )
 
 
-def undeclared_required(op: Any, error: str) -> str:
-    """autoui's check refused the body for a name its schema requires but does not declare
-    among its properties (box's `template_key` beside the property `templateKey`): the form
-    has no field for it, and no request both matches the schema and says what the author
-    meant."""
-    body = op.operation.body
-    if body is None or op.schemas is None:
-        return ""
-    labels = re.findall(r"(?:^|; |: )([^:;]+): a value is required", error)
-    for media in body.content.values():
+# The check's message for each value it misses, as `label: a value is required`.
+_REQUIRED = re.compile(r"(?:^|; |: )([^:;]+): a value is required")
+
+
+def undeclared_required(op: Any, refused: str) -> bool:
+    """Whether autoui's check refused the body only for names its schema requires but does
+    not declare among its properties (box's `template_key` beside the property
+    `templateKey`): the form has no field for them, and no request both matches the schema
+    and says what the author meant."""
+    labels = _REQUIRED.findall(refused)
+    if not labels or op.operation.body is None or op.schemas is None:
+        return False
+    for media in op.operation.body.content.values():
         schema = op.schemas.resolve(media.schema)
         declared = schema.get("properties") or {}
-        required = schema.get("required") or []
-        if labels and all(name in required and name not in declared for name in labels):
-            return "required names a property the schema does not declare"
-    return ""
+        if all(name in (schema.get("required") or []) and name not in declared for name in labels):
+            return True
+    return False
 
 
 def emptied(op: Any, given: Mapping[str, Any], error: str) -> bool:
     """Whether autoui refused the request for a property given as "" or []: an empty
     optional field means "not given" (the README's rule), and the property is required
     once its optional object is sent."""
-    labels = re.findall(r"(?:^|; |: )([^:;]+): a value is required", error)
+    labels = _REQUIRED.findall(error)
     return bool(labels) and all(
         any(
             f.label.removesuffix(" *") == label and given.get(f.api_param) in ("", [])
@@ -427,7 +427,7 @@ def emptied(op: Any, given: Mapping[str, Any], error: str) -> bool:
     )
 
 
-def spec_mistake(op: Any, errors: list[prism.Violation], sent: prism.Exchange | None = None) -> str:
+def spec_mistake(op: Any, errors: list[prism.Violation], sent: prism.Exchange | None) -> str:
     """The document's own mistake that explains the failure, or ""."""
     path = op.operation.path
     if "#" in path or "?" in path:
@@ -438,6 +438,8 @@ def spec_mistake(op: Any, errors: list[prism.Violation], sent: prism.Exchange | 
         # Prism requires it in the path, where the path key has no place for it
         return "a path parameter its path key does not hold"
     refused = " ".join(str(e.get("message")) for e in errors if e.get("code") == "not-sent")
+    if undeclared_required(op, refused):
+        return "required names a property the schema does not declare"
     if "cannot serialise" in refused and "styles define only" in refused:
         # OpenAPI's styles write primitives, arrays of them and flat objects: autoui says so
         return "a parameter whose schema allows values its style cannot write"
@@ -467,18 +469,6 @@ def spec_mistake(op: Any, errors: list[prism.Violation], sent: prism.Exchange | 
         # a pattern on the base64 text of a file that no base64 text matches (Adyen's
         # `^.{1,1}$`: base64 comes in groups of four characters)
         return "a pattern on a base64 string that no encoded file can match"
-    own = raw_operation(document, op.operation.pointer).get("consumes")
-    consumes = own if isinstance(own, list) else document.get("consumes")
-    refused_type = any(e.get("code") in (415, "INVALID_CONTENT_TYPE") for e in errors)
-    if document.get("swagger") and not consumes and refused_type:
-        # autoui sends the body as JSON, Swagger 2.0's default; Prism takes "no media type"
-        return "a Swagger 2.0 body without consumes (or with consumes: [])"
-    in_form = [p for p in raw_operation(document, op.operation.pointer).get("parameters") or []
-               if isinstance(p, Mapping) and p.get("in") == "formData"]  # fmt: skip
-    if document.get("swagger") and in_form and refused_type and not set(consumes) & set(FORMS):
-        # 2.0 says formData needs a form media type in consumes; gitlab's list only JSON,
-        # so Prism has no media type to read the form autoui sends
-        return "Swagger 2.0 formData with consumes that lists no form media type"
     if any(e.get("code") == 401 or "security" in str(e.get("message", "")) for e in errors) and any(
         p.location == "header" and p.name.lower() == "authorization"
         for p in op.operation.parameters
@@ -486,6 +476,30 @@ def spec_mistake(op: Any, errors: list[prism.Violation], sent: prism.Exchange | 
         # The form's Authorization parameter (filled by the user, so it wins) replaces the
         # credential of the security scheme beside it (zenoti.com): two ways to say one header.
         return "an Authorization header parameter beside a security scheme"
+    return media_type_mistake(op, errors, sent, document)
+
+
+def media_type_mistake(
+    op: Any,
+    errors: list[prism.Violation],
+    sent: prism.Exchange | None,
+    document: Mapping[str, Any],
+) -> str:
+    """The document's own mistake about the body's media type that explains the failure,
+    or ""."""
+    raw = raw_operation(document, op.operation.pointer)
+    own = raw.get("consumes")
+    consumes = own if isinstance(own, list) else document.get("consumes")
+    refused_type = any(e.get("code") in (415, "INVALID_CONTENT_TYPE") for e in errors)
+    if document.get("swagger") and not consumes and refused_type:
+        # autoui sends the body as JSON, Swagger 2.0's default; Prism takes "no media type"
+        return "a Swagger 2.0 body without consumes (or with consumes: [])"
+    in_form = [p for p in raw.get("parameters") or []
+               if isinstance(p, Mapping) and p.get("in") == "formData"]  # fmt: skip
+    if document.get("swagger") and in_form and refused_type and not set(consumes) & set(FORMS):
+        # 2.0 says formData needs a form media type in consumes; gitlab's list only JSON,
+        # so Prism has no media type to read the form autoui sends
+        return "Swagger 2.0 formData with consumes that lists no form media type"
     sent_type = sent.header("content-type").split(";")[0].strip() if sent is not None else ""
     if (
         errors
