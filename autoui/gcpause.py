@@ -1,4 +1,5 @@
-"""Pausing Python's cyclic garbage collector while a large spec is turned into an app.
+"""Python's memory around the building of a large app: the cyclic garbage collector
+paused while it is built, and the C heap trimmed once the first clients are served.
 
 Loading, planning and building a 1,000-operation spec create hundreds of thousands of
 objects that all live as long as the app. While they are being created, the collector
@@ -11,6 +12,8 @@ still frees everything else meanwhile.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import threading
 from collections.abc import Iterator
@@ -37,3 +40,19 @@ def paused_gc() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's `malloc_trim`; nothing
+    elsewhere).
+
+    Building the API endpoints and answering the first clients' requests for the API
+    description (several MB of JSON at 1,000 operations, made and thrown away) leave
+    free memory that glibc keeps in its heap: a Kubernetes server stays 15-20 MB above
+    what it uses. ctypes releases the GIL for the call.
+    """
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(name).malloc_trim(0)

@@ -104,7 +104,10 @@ def listen(host: str, port: int) -> socket.socket:
     in use is one line (`ConfigError`) rather than an address printed, then uvicorn's
     error. (uvicorn binds the same way: SO_REUSEADDR, IPv6 for an IPv6 address.)"""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP said outright: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on
+    # connections accepted from a socket that says it, and with Nagle on, each response
+    # written in parts (headers, body, end) waited ~40 ms for the browser's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

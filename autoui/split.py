@@ -29,7 +29,7 @@ from fastapi import FastAPI
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autoui.gcpause import paused_gc
+from autoui.gcpause import paused_gc, trim_heap
 from autoui.mounted import mount_blocks
 
 log = logging.getLogger("autoui")
@@ -98,6 +98,7 @@ class Endpoints:
         self._app: FastAPI | None = None
         self._failure = ""
         self._task: asyncio.Task[None] | None = None
+        self._described = False  # the API description has been asked for
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._serve())
@@ -127,6 +128,7 @@ class Endpoints:
             async with app.router.lifespan_context(app):
                 self._app = app
                 self._ready.set()
+                await anyio.to_thread.run_sync(trim_heap)
                 log.info(
                     "%d API endpoints ready in %.1f s",
                     len(blocks.fns),
@@ -153,6 +155,14 @@ class Endpoints:
             await JSONResponse({"error": message}, status_code=503)(scope, receive, send)
             return
         await self._app(scope, receive, send)
+        if not self._described and _asks_description(scope):
+            self._described = True
+            await anyio.to_thread.run_sync(trim_heap)
+
+
+def _asks_description(scope: Scope) -> bool:
+    """A request for the endpoints' API description (gradio_client's and the API page's)."""
+    return scope["type"] == "http" and scope["path"].rstrip("/").endswith("/gradio_api/info")
 
 
 def _is_page_request(scope: Scope) -> bool:

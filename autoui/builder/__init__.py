@@ -16,6 +16,7 @@ from autoui.builder.form import Badge, Form, no_badge
 from autoui.builder.mcp_tools import Blocks
 from autoui.builder.messages import markdown
 from autoui.builder.navigator import navigator
+from autoui.builder.page_only import page_only
 from autoui.builder.present import safe_markdown
 from autoui.builder.servers import needs_selector, server_panel, where_markdown
 from autoui.builder.sessions import session_endpoints
@@ -87,6 +88,7 @@ def build_blocks(
             tabs(demo, plan, form)
             for op in plan.operations:
                 add_endpoint(op, call, concurrency, start, check)
+    page_only(demo.blocks.values())
     if chosen == "navigator" and plan.operations:
         demo._autoui_endpoints = functools.partial(  # type: ignore[attr-defined]
             endpoint_blocks, plan, call, concurrency, start, dispatcher, check

@@ -47,8 +47,13 @@ from autoui.mapper.security import (
 
 AUTHORIZE_API = "autoui_authorize"
 LOGOUT_API = "autoui_logout"
+RESTORE_ID = "autoui-restore"
+RESTORE_JS = (
+    "(stored) => { if (stored && typeof stored === 'object' && Object.keys(stored).length) "
+    f"document.getElementById({json.dumps(RESTORE_ID)}).click(); }}"
+)
 _BASE_CSS = (
-    ".autoui-style{display:none!important}"
+    ".autoui-style,.autoui-restore{display:none!important}"
     ".autoui-auth-ok{display:none;color:#15803d}.autoui-auth-missing{color:#b45309}"
     ".autoui-lock{font-size:0.9em}"
 )
@@ -255,7 +260,8 @@ def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authorizer) -> AuthPan
     if everything_shared:
         on_expand(section, [panel.remember])
     panel.stored = gr.BrowserState(None, storage_key=f"autoui-credentials-{digest}")
-    _wire(demo, panel, authorize, logout)
+    restore = gr.Button("restore", elem_id=RESTORE_ID, elem_classes=["autoui-restore"])
+    _wire(demo, panel, authorize, logout, restore)
     return panel
 
 
@@ -306,7 +312,13 @@ def _scheme_group(panel: AuthPanel, number: int, name: str, scheme: SecuritySche
             )
 
 
-def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Button) -> None:
+def _wire(
+    demo: gr.Blocks,
+    panel: AuthPanel,
+    authorize: gr.Button,
+    logout: gr.Button,
+    restore: gr.Button,
+) -> None:
     auth = panel.auth
     inputs: dict[str, gr.blocks.Block] = {k: c for k, (_, _, c) in panel.fields.items()}
     inputs.update(panel.undeclared)
@@ -352,7 +364,11 @@ def _wire(demo: gr.Blocks, panel: AuthPanel, authorize: gr.Button, logout: gr.Bu
         api_visibility="private",
     )
     logout.click(on_logout, outputs=panel.outputs, api_visibility="private")
-    demo.load(on_load, inputs=[panel.stored], outputs=panel.outputs, api_visibility="private")
+    # A page opens with no session credentials, which is what it was drawn with: the
+    # server is asked only when this browser has some to restore (a round trip on every
+    # page load otherwise, before the page counts as loaded).
+    restore.click(on_load, inputs=[panel.stored], outputs=panel.outputs, api_visibility="private")
+    demo.load(None, inputs=[panel.stored], js=RESTORE_JS)
 
 
 def add_auth_endpoints(auth: Authorizer) -> None:

@@ -12,6 +12,7 @@ iterates over the growing text while `predict()` returns the whole answer.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import os
@@ -251,9 +252,14 @@ def with_request(sig: inspect.Signature) -> inspect.Signature:
 
 
 def endpoint_function(
-    plan: OperationPlan, call: CallFn, start: StartFn | None = None, check: CheckFn | None = None
+    plan: OperationPlan,
+    call: CallFn,
+    start: StartFn | None = None,
+    check: CheckFn | None = None,
+    sig: inspect.Signature | None = None,
 ) -> Callable[..., Any]:
-    sig = with_request(signature(plan))
+    """The endpoint of `plan`; `sig` is `signature(plan)`, when the caller has it already."""
+    sig = with_request(sig or signature(plan))
 
     def values_of(args: Any, kwargs: Any) -> tuple[dict[str, Any], str | None]:
         """The field values, checked against the schemas first (no way to skip that: the
@@ -312,8 +318,8 @@ def add_endpoint(
     two Gradio events may (the parameters' names come from the function), so a large
     spec has a few hundred.
     """
-    function = endpoint_function(plan, call, start, check)
     sig = signature(plan)
+    function = endpoint_function(plan, call, start, check, sig)
     root = get_blocks_context()
     assert root is not None, "add_endpoint outside a gr.Blocks"
     inputs = [_shared(root, p.annotation, i) for i, p in enumerate(sig.parameters.values())]
@@ -336,11 +342,21 @@ def add_endpoint(
 def _shared(root: BlocksConfig, kind: Any, index: int) -> Component:
     """The `Api` component of `root` for a value of type `kind` at position `index` (as
     `gr.api` makes it: no default value, labelled "1st", "2nd", ...)."""
-    schema = python_type_to_json_schema(kind)
+    try:
+        schema, text = _schema(kind)
+    except TypeError:  # an unhashable type (an enum of objects): not cached
+        schema, text = _schema.__wrapped__(kind)
     n = index + 1
     label = f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-    key = (json.dumps(schema, sort_keys=True, default=str), label)
     pool: dict[tuple[str, str], Component] = root.__dict__.setdefault("_autoui_api_pool", {})
-    if key not in pool:
-        pool[key] = Api(None, schema, label)
-    return pool[key]
+    if (text, label) not in pool:
+        pool[text, label] = Api(None, schema, label)
+    return pool[text, label]
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema(kind: Any) -> tuple[dict[str, Any], str]:
+    """The JSON schema of a parameter's type, and as text (the pool's key): a large spec's
+    endpoints have a few hundred types among some ten thousand parameters."""
+    schema = python_type_to_json_schema(kind)
+    return schema, json.dumps(schema, sort_keys=True, default=str)

@@ -173,6 +173,7 @@ def adapt(server: Any) -> None:
     """Renames `server`'s tools and wraps its replies and its tool list."""
     import mcp.types as types
 
+    server.get_block_fn_from_endpoint_name = _endpoint_lookup(server)
     server.tool_to_endpoint = _tool_names(server)
     server._get_or_create_client = _patient_client(server)
     server._execute_tool_without_progress = _named_failures(server._execute_tool_without_progress)
@@ -186,7 +187,7 @@ def adapt(server: Any) -> None:
         result = await list_tools(request)
         for tool in result.root.tools:
             tool.description = (tool.description or "").replace(gradio_file_text, FILE_HELP)
-            _describe_files(tool.inputSchema)
+            tool.inputSchema = _describe_files(tool.inputSchema)
             info = tool_info(server, tool.name)
             if info is not None:
                 tool.title = info.title
@@ -262,6 +263,16 @@ def _named_failures(execute: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return wait
 
 
+def _endpoint_lookup(server: Any) -> Callable[[str], Any]:
+    """Gradio's `get_block_fn_from_endpoint_name`, by a dict: Gradio's looks through
+    every function of the app, for each tool of a list (1,000² steps at 1,000 tools)."""
+    by_name: dict[str, Any] = {}
+    for fn in server.blocks.fns.values():
+        if fn.api_name:
+            by_name.setdefault(fn.api_name, fn)
+    return lambda endpoint_name: by_name.get(endpoint_name.lstrip("/"))
+
+
 def _tool_names(server: Any) -> dict[str, str]:
     """Gradio's tool-to-endpoint map with each operation's tool under its `mcp_name`."""
     names = {}
@@ -328,13 +339,15 @@ def _is_base64(text: str) -> bool:
     return True
 
 
-def _describe_files(schema: Any) -> None:
-    """Gradio's `format` of a file argument ("a http or https url") says what autoui takes."""
+def _describe_files(schema: Any) -> Any:
+    """`schema` where Gradio's `format` of a file argument ("a http or https url") says
+    what autoui takes. A copy: Gradio's tool schemas share their parts with the API
+    description that gradio_client reads."""
     if isinstance(schema, dict):
+        described = {key: _describe_files(value) for key, value in schema.items()}
         if str(schema.get("format", "")).startswith("Gradio File Input"):
-            schema["format"] = FILE_FORMAT
-        for value in schema.values():
-            _describe_files(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            _describe_files(value)
+            described["format"] = FILE_FORMAT
+        return described
+    if isinstance(schema, list):
+        return [_describe_files(value) for value in schema]
+    return schema

@@ -21,6 +21,7 @@ from gradio.context import get_blocks_context
 
 from autoui.builder.form import Form
 from autoui.builder.links import PARAMETER, REMEMBER_JS, linked
+from autoui.builder.page_only import page_only
 from autoui.builder.widgets import style_element
 from autoui.mapper.naming import fastapi_function_name
 from autoui.mapper.plan import AppPlan, OperationPlan
@@ -85,6 +86,9 @@ def navigator(
     def open_form(api_name: str | None, request: gr.Request, event: gr.EventData) -> None:
         by_link = getattr(event.target, "elem_id", None) == LINK_ID
         form(operations[opened(request) if by_link or api_name not in operations else api_name])
+        rendered = get_blocks_context()
+        assert rendered is not None
+        page_only(rendered.blocks.values())
 
     with _container_of_last_render():
         form(operations[first])

@@ -108,9 +108,12 @@ def test_remember_in_this_browser_is_opt_in(page: Page, served: tuple[str, Sessi
     url = served[0]
     open_gradio(page, url)
     authorize_key(page, ALICE_KEY)
+    joined: list[str] = []
+    page.on("request", lambda r: joined.append(r.url) if "/queue/join" in r.url else None)
     open_gradio(page, url)  # a reload is a new session: nothing was remembered
     expect(page.locator("#autoui-auth-status")).to_contain_text("KeyHeader: not set")
     expect(badge(page, "missing")).to_be_visible()
+    assert joined == []  # and with nothing to restore, the page asked the server nothing
     authorize_key(page, ALICE_KEY, remember=True)
     open_gradio(page, url)
     expect(page.locator("#autoui-auth-status")).to_contain_text("KeyHeader: set for this session")

@@ -94,6 +94,19 @@ def test_the_first_form_comes_with_the_page(navigator_server: str) -> None:
     assert "send-generate" in ids and "send-sentiment" not in ids
 
 
+def test_the_page_describes_no_component_as_an_api_parameter(navigator_server: str) -> None:
+    """Every event of the page is private, so its components carry no JSON schema for API
+    clients: Gradio would write each three times, the navigator's list of every operation
+    as an enum among them. The endpoints' own components (at the root) keep theirs."""
+    config = requests.get(f"{navigator_server}/ui/config", timeout=30).json()
+    types = {c["type"] for c in config["components"]}
+    assert {"dropdown", "textbox", "button", "markdown"} <= types
+    described = [c for c in config["components"] if "api_info" in c or not c["skip_api"]]
+    assert {c["type"] for c in described} <= {"api"}  # the page's own session endpoints
+    root = requests.get(f"{navigator_server}/config", timeout=30).json()
+    assert all("api_info" in c for c in root["components"] if c["type"] == "api")
+
+
 def test_a_deep_link_opens_its_operation(page: Page, navigator_server: str) -> None:
     open_gradio(page, f"{navigator_server}/?op=words")
     assert page.url == f"{navigator_server}/ui/?op=words"
