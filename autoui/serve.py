@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
+from autoui.assets import Assets
 from autoui.builder import endpoints_of, theme_of
 from autoui.builder.api_blocks import set_threads
 from autoui.builder.mcp_tools import check_mcp_server
@@ -52,6 +53,7 @@ def asgi_app(
     """
     set_threads(demo, concurrency)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(Assets)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     return mount_page(app, demo, "", auth=auth, mcp=mcp, max_file_size=max_file_size)
 

@@ -208,6 +208,8 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        for server in started.values():
+            server.settle()
         rss_idle = {name: server.rss_mb() for name, server in started.items()}
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in started}
         for round_ in range(-1, args.rounds):  # round -1 warms servers and caches up

@@ -134,6 +134,26 @@ class Server:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def settle(self, timeout: float = 300) -> None:
+        """Wait until the server is idle: its background work done (autoui validates
+        the spec in a child process and builds a navigator page's endpoints in a thread
+        after it starts serving), so that it does not weigh on what is measured next."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = self.cpu_s()
+            time.sleep(0.5)
+            if self.cpu_s() - before < 0.03 and self._group_size() == 1:
+                return
+
+    def _group_size(self) -> int:
+        """Processes in the server's process group (it and the children it started)."""
+        count = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == self.proc.pid:
+                    count += 1
+        return count
+
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)

@@ -294,8 +294,10 @@ def endpoint_function(
     if start is not None and may_stream(plan):
         function = streaming_endpoint
     function.__signature__ = sig  # type: ignore[attr-defined]
-    function.__annotations__ = {p.name: p.annotation for p in sig.parameters.values()}
-    function.__annotations__["return"] = sig.return_annotation
+    # Gradio reads the type hints only for the parameters it fills itself (gr.Request),
+    # and evaluates all of them several times per endpoint as it is added (a third of a
+    # large spec's endpoint build); the types clients see come from the `Api` components.
+    function.__annotations__ = {REQUEST_PARAM: gr.Request}
     function.__doc__ = docstring(plan)
     function.__name__ = plan.api_name
     mark_tool(function, plan)

@@ -7,6 +7,8 @@ came over the socket."""
 from __future__ import annotations
 
 import gzip
+import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -37,3 +39,30 @@ def test_a_client_that_does_not_accept_gzip_gets_plain_text(autoui_server: str) 
     reply, body = wire(autoui_server + "/config", encoding="identity")
     assert "content-encoding" not in reply.headers
     assert body.startswith(b"{")
+
+
+def test_the_front_end_s_files_come_compressed_once_and_cacheable(autoui_server: str) -> None:
+    """Gradio's built files (content-hashed names) are sent from memory, gzipped, with a
+    year's Cache-Control; the bytes are Gradio's own file."""
+    from gradio.route_utils import BUILD_PATH_LIB
+
+    page = requests.get(autoui_server + "/", timeout=60).text
+    name = re.search(r"/assets/(index-[\w-]+\.js)", page)
+    assert name is not None, "the page names its script"
+    reply, body = wire(f"{autoui_server}/assets/{name.group(1)}")
+    assert reply.status_code == 200
+    assert reply.headers["content-encoding"] == "gzip"
+    assert reply.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert reply.headers["content-type"].startswith(("application/javascript", "text/javascript"))
+    assert gzip.decompress(body) == (Path(BUILD_PATH_LIB) / name.group(1)).read_bytes()
+    plain, raw = wire(f"{autoui_server}/assets/{name.group(1)}", encoding="identity")
+    assert "content-encoding" not in plain.headers and raw == gzip.decompress(body)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/assets/Index-nosuchfil.js", "/assets/..%2F..%2Froutes-aaaaaaaa.js", "/assets/%2e%2e/x.js"],
+)
+def test_a_name_that_is_not_a_built_file_is_not_served(autoui_server: str, path: str) -> None:
+    reply, _ = wire(autoui_server + path)
+    assert reply.status_code in (403, 404)

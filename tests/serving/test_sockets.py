@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 
 from autoui.serve import listen
 
@@ -31,5 +32,8 @@ def test_connections_accepted_from_the_page_socket_send_each_write_at_once() -> 
                 await asyncio.sleep(0.01)
             writer.close()
 
-    asyncio.run(connect_once())
+    # In a thread of its own: the test's thread may hold another loop (Playwright's).
+    worker = threading.Thread(target=asyncio.run, args=(connect_once(),))
+    worker.start()
+    worker.join(30)
     assert nodelay and nodelay[0] != 0
