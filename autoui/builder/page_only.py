@@ -40,6 +40,8 @@ def _page_only_class(cls: type[Component]) -> type[Component]:
             "get_block_name": lambda self: name.lower(),
             "get_block_class": lambda self: name.lower(),
         }
-        metaclass: Any = type(cls)
-        _CLASSES[cls] = metaclass(cls.__name__, (cls,), namespace)
+        # `type.__new__` itself: Gradio's ComponentMeta would make the class's events
+        # again and rewrite the `.pyi` stub beside the component's module (in Gradio's
+        # installed package) for a class of that name, without its events.
+        _CLASSES[cls] = type.__new__(type(cls), cls.__name__, (cls,), namespace)
     return _CLASSES[cls]

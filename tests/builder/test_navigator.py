@@ -107,6 +107,54 @@ def test_the_page_describes_no_component_as_an_api_parameter(navigator_server: s
     assert all("api_info" in c for c in root["components"] if c["type"] == "api")
 
 
+def test_building_a_page_writes_nothing_into_gradio_s_package() -> None:
+    """Gradio's component metaclass rewrites the `.pyi` stub beside a component's module
+    for each class it makes; the page's components' classes (`builder.page_only`) must
+    not go through it (a stub rewritten without the component's events broke type checks
+    of code using Gradio)."""
+    import hashlib
+    from pathlib import Path
+
+    import gradio as gr
+
+    stubs = sorted(Path(gr.__file__).parent.glob("**/*.pyi"))
+
+    def fingerprint() -> list[tuple[str, str]]:
+        return [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in stubs]
+
+    before = fingerprint()
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Stubs", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "make",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "size": {"type": "integer"},
+                                        "kind": {"enum": ["a", "b"]},
+                                        "on": {"type": "boolean"},
+                                    },
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    demo = autoui.build_app(spec, base_url="http://127.0.0.1:9", layout="navigator")
+    assert all(b.skip_api for b in demo.blocks.values() if type(b).__name__ == "Textbox")
+    assert fingerprint() == before
+
+
 def test_a_deep_link_opens_its_operation(page: Page, navigator_server: str) -> None:
     open_gradio(page, f"{navigator_server}/?op=words")
     assert page.url == f"{navigator_server}/ui/?op=words"
