@@ -128,12 +128,12 @@ class Endpoints:
             async with app.router.lifespan_context(app):
                 self._app = app
                 self._ready.set()
-                await anyio.to_thread.run_sync(trim_heap)
                 log.info(
                     "%d API endpoints ready in %.1f s",
                     len(blocks.fns),
                     time.perf_counter() - started,
                 )
+                await anyio.to_thread.run_sync(trim_heap)
                 await self._stopping.wait()
         finally:
             self._app = None
