@@ -22,9 +22,12 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from autoui.split import PAGE
+
 FOLDER = Path(BUILD_PATH_LIB)
-# A built file's name: `Index-DAYzeNnX.js`, `index-DiEEvXS6.css` (no folder, no "..").
-_NAME = re.compile(r"/assets/([A-Za-z0-9_-]+-[A-Za-z0-9_-]{8,12}\.(?:js|css))$")
+# A built file of a page served at the root or at `ui/` (`autoui.split`), by its name:
+# `Index-DAYzeNnX.js`, `index-DiEEvXS6.css` (no folder, no "..").
+_NAME = re.compile(rf"(?:/{PAGE})?/assets/([A-Za-z0-9_-]+-[A-Za-z0-9_-]{{8,12}}\.(?:js|css))")
 _MAX_AGE = "public, max-age=31536000, immutable"
 
 
@@ -44,7 +47,7 @@ class Assets:
         self._lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = _NAME.search(scope.get("path", "")) if scope["type"] == "http" else None
+        found = _NAME.fullmatch(scope.get("path", "")) if scope["type"] == "http" else None
         asset = self._asset(found.group(1)) if found and scope["method"] == "GET" else None
         if asset is None:
             await self.app(scope, receive, send)

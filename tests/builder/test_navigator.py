@@ -6,6 +6,7 @@ talk to it."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -186,6 +187,10 @@ def test_the_page_does_not_carry_the_endpoints(navigator_server: str) -> None:
     hidden components; gzip is on."""
     page = requests.get(f"{navigator_server}/ui/", timeout=30)
     assert page.headers["content-encoding"] == "gzip"
+    script = re.search(r"/assets/(index-[\w-]+\.js)", page.text)
+    assert script is not None
+    asset = requests.get(f"{navigator_server}/ui/assets/{script.group(1)}", timeout=30)
+    assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
     config = requests.get(f"{navigator_server}/ui/config", timeout=30).json()
     assert not [d for d in config["dependencies"] if d.get("api_name") == "generate"]
     root = requests.get(f"{navigator_server}/config", timeout=30).json()

@@ -57,6 +57,9 @@ def test_the_front_end_s_files_come_compressed_once_and_cacheable(autoui_server:
     assert gzip.decompress(body) == (Path(BUILD_PATH_LIB) / name.group(1)).read_bytes()
     plain, raw = wire(f"{autoui_server}/assets/{name.group(1)}", encoding="identity")
     assert "content-encoding" not in plain.headers and raw == gzip.decompress(body)
+    # Only a page's own assets folder: a path that merely ends so is Gradio's to judge.
+    other, _ = wire(f"{autoui_server}/gradio_api/file=/tmp/assets/{name.group(1)}")
+    assert other.status_code in (403, 404) and "cache-control" not in other.headers
 
 
 @pytest.mark.parametrize(
