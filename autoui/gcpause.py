@@ -50,5 +50,5 @@ def trim_heap() -> None:
     free memory that glibc keeps in its heap: a Kubernetes server stayed 8-18 MB above
     what it uses. ctypes releases the GIL for the call.
     """
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)
