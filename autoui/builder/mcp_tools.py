@@ -44,6 +44,7 @@ FILE_HELP = (
 FILE_FORMAT = "a file: a data: URL, base64 text, or an http(s) URL on the API's origins"
 NOT_A_TOOL = "autoui-not-a-tool"  # an `_mcp_type` that Gradio's server lists nowhere
 _DESCRIPTION_LENGTH = 200
+_LISTS_KEPT = 16  # tool lists kept, one per selection of tools
 _READ_ONLY = ("GET", "HEAD", "OPTIONS")
 
 
@@ -183,7 +184,22 @@ def adapt(server: Any) -> None:
     handlers = server.mcp_server.request_handlers
     list_tools, call_tool = handlers[types.ListToolsRequest], handlers[types.CallToolRequest]
 
+    # The app's tools never change once it is served, and Gradio makes every tool's
+    # schema again for each list (0.8 s for Kubernetes' 1,123 tools): a list is made
+    # once per selection of tools (`?tools=`).
+    lists: dict[tuple[str, ...] | None, Any] = {}
+
     async def listed(request: Any) -> Any:
+        selected = server.get_selected_tools_from_request()
+        key = None if selected is None else tuple(sorted(selected))
+        if key in lists:
+            return lists[key]
+        result = await described_list(request)
+        if len(lists) < _LISTS_KEPT:  # a client cannot grow it by naming selections
+            lists[key] = result
+        return result
+
+    async def described_list(request: Any) -> Any:
         result = await list_tools(request)
         for tool in result.root.tools:
             tool.description = (tool.description or "").replace(gradio_file_text, FILE_HELP)

@@ -70,6 +70,20 @@ def test_every_visible_operation_is_a_described_tool(mcp_server: str) -> None:
     assert tools["chat_completions"].inputSchema["properties"]["messages"]["type"] == "array"
 
 
+def test_the_tool_list_is_made_once_per_selection_of_tools(mcp_server: str) -> None:
+    """Lists after the first are the same list (autoui keeps it: the tools never change),
+    and a client that selects tools (`?tools=`) gets those only, before and after."""
+
+    async def names(client: ClientSession) -> Any:
+        return [tool.name for tool in (await client.list_tools()).tools]
+
+    first = session(mcp_server, names)
+    assert len(first) == 8 and session(mcp_server, names) == first
+    assert sorted(session(f"{mcp_server}?tools=words,sentiment", names)) == ["sentiment", "words"]
+    assert session(f"{mcp_server}?tools=generate", names) == ["generate"]
+    assert session(mcp_server, names) == first
+
+
 def test_calling_a_tool_calls_the_api(mcp_server: str, example_api: str) -> None:
     direct = requests.post(
         f"{example_api}/generate", json={"prompt": "The parser", "seed": 5}, timeout=30
