@@ -31,6 +31,7 @@ from autoui.loader.parse import parse
 
 JsonPath = tuple[str | int, ...]
 SCHEMA_FILE = "autoui-config.schema.json"
+HINT = "x-autoui"  # the spec's own extension holding this config's parts
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_LINE_NODES = 100_000  # nodes walked for line numbers (aliases are not followed)
 

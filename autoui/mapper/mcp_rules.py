@@ -17,11 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from autoui.config import Config, ConfigFileError, check
+from autoui.config import HINT, Config, ConfigFileError, check
 from autoui.ir import Problem
 from autoui.mapper.plan import AppPlan, OperationPlan
-
-HINT = "x-autoui"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 import jsonschema
 
-from autoui.config import Config, ConfigFileError, JsonPath, check
+from autoui.config import HINT, Config, ConfigFileError, JsonPath, check
 from autoui.ir import Api, Problem, Tag
 from autoui.mapper import plan_api
 from autoui.mapper.kinds import KINDS, kind_of
@@ -45,7 +45,6 @@ from autoui.mapper.plan import (
 from autoui.mapper.shapes import main_type, prepare
 from autoui.schemas import Schemas
 
-HINT = "x-autoui"
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 # The keywords a value given in an override is checked against (no `$ref`s to follow).
 _VALUE_KEYWORDS = (
