@@ -12,6 +12,7 @@ iterates over the growing text while `predict()` returns the whole answer.
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import json
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import gradio as gr
+from gradio.block_function import BlockFunction
 from gradio.blocks import BlocksConfig
 from gradio.components import Component
 from gradio.components.api_component import Api
@@ -325,20 +327,87 @@ def add_endpoint(
     root = get_blocks_context()
     assert root is not None, "add_endpoint outside a gr.Blocks"
     inputs = [_shared(root, p.annotation, i) for i, p in enumerate(sig.parameters.values())]
-    root.set_event_trigger(
-        [],
-        function,
-        inputs,
-        [_shared(root, sig.return_annotation, 0)],
-        preprocess=False,
-        postprocess=False,
-        show_progress="hidden",
-        api_name=plan.api_name,
-        api_description=description(plan),
-        concurrency_limit=concurrency,
-        concurrency_id="autoui-calls",
-        trigger_mode=None,
-    )
+    outputs = [_shared(root, sig.return_annotation, 0)]
+    events: _Events = root.__dict__.setdefault("_autoui_events", _Events())
+    events.add(root, function, inputs, outputs, plan, concurrency)
+
+
+class _Events:
+    """A Blocks' endpoint events, made as copies of the first one.
+
+    Every endpoint event is the same but for its function, components and names, and
+    Gradio's `set_event_trigger` works out the rest again for each one (a third of
+    Kubernetes' endpoint build): it inspects the function's signature several times and
+    compares the name with every event's so far (1,000² steps). The second event is made
+    by Gradio too and compared with its copy: if a Gradio release makes an event differ
+    in more than what is set here, every event is made by Gradio.
+    """
+
+    def __init__(self) -> None:
+        self.template: BlockFunction | None = None
+        self.copies = False
+        self.names: set[str] = set()  # of the root's events, when it had `next_id` events
+        self.next_id = -1
+
+    def add(
+        self,
+        root: BlocksConfig,
+        function: Callable[..., Any],
+        inputs: list[Component],
+        outputs: list[Component],
+        plan: OperationPlan,
+        concurrency: int | None,
+    ) -> None:
+        if root.fn_id != self.next_id:  # events were added by others meanwhile
+            self.names = {fn.api_name for fn in root.fns.values() if isinstance(fn.api_name, str)}
+        if self.copies and plan.api_name not in self.names and self.template is not None:
+            made = self._copy(self.template, root.fn_id, function, inputs, outputs, plan)
+            root.fns[made._id] = made
+            root.fn_id += 1
+        else:
+            made, _ = root.set_event_trigger(
+                [],
+                function,
+                inputs,
+                outputs,
+                preprocess=False,
+                postprocess=False,
+                show_progress="hidden",
+                api_name=plan.api_name,
+                api_description=description(plan),
+                concurrency_limit=concurrency,
+                concurrency_id="autoui-calls",
+                trigger_mode=None,
+            )
+            if self.template is None:
+                self.template = made
+            elif not self.copies:
+                copied = self._copy(self.template, made._id, function, inputs, outputs, plan)
+                self.copies = vars(copied) == vars(made)
+        self.names.add(str(made.api_name))
+        self.next_id = root.fn_id
+
+    @staticmethod
+    def _copy(
+        template: BlockFunction,
+        fn_id: int,
+        function: Callable[..., Any],
+        inputs: list[Component],
+        outputs: list[Component],
+        plan: OperationPlan,
+    ) -> BlockFunction:
+        made = copy.copy(template)
+        made.fn = function
+        made._id = fn_id
+        made.name = function.__name__
+        made.inputs, made.outputs = inputs, outputs
+        made.api_name = plan.api_name
+        made.api_description = description(plan)
+        made.types_generator = inspect.isgeneratorfunction(function)
+        names: list[str | None] = list(inspect.signature(function).parameters)
+        made.input_parameter_names = names[1 : len(inputs) + 1]  # after the gr.Request
+        made.targets, made.cancels = [], []
+        return made
 
 
 def _shared(root: BlocksConfig, kind: Any, index: int) -> Component:

@@ -6,6 +6,7 @@ talk to it."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -293,3 +294,113 @@ def test_the_authorize_panel_and_server_selector_work_with_the_navigator(
             server=template, variables={"port": port}, api_name="/autoui_server"
         )
         assert chosen == base
+
+
+def _many_operations(count: int) -> dict[str, Any]:
+    """A spec of `count` operations of different shapes: a query, a JSON body, a file
+    and a token stream, in turn."""
+    shapes: list[dict[str, Any]] = [
+        {"parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}]},
+        {
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["prompt"],
+                            "properties": {
+                                "prompt": {"type": "string"},
+                                "n": {"type": "integer", "minimum": 1},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+        {
+            "requestBody": {
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"file": {"type": "string", "format": "binary"}},
+                        }
+                    }
+                }
+            }
+        },
+        {"responses": {"200": {"description": "tokens", "content": {"text/event-stream": {}}}}},
+    ]
+    paths = {
+        f"/echo/items/{i}": {
+            "post": {
+                "operationId": f"item{i}",
+                "summary": f"Item {i}",
+                "responses": {"200": {"description": "ok"}},
+                **shapes[i % len(shapes)],
+            }
+        }
+        for i in range(count)
+    }
+    return {"openapi": "3.1.0", "info": {"title": "Many", "version": "1"}, "paths": paths}
+
+
+def test_endpoint_events_are_the_ones_gradio_makes() -> None:
+    """Past the first two, the endpoints' events are copies of the first one with their
+    own function, components and names (`endpoints._Events`): each must be what
+    Gradio's `set_event_trigger` makes of the same endpoint, in another Blocks."""
+    import gradio as gr
+
+    demo = autoui.build_app(_many_operations(TABS_LIMIT + 8), base_url="http://127.0.0.1:9")
+    build = endpoints_of(demo)
+    assert build is not None
+    blocks = build()
+    events = [f for f in blocks.fns.values() if getattr(f.fn, "_autoui_tool", None)]
+    assert len(events) == TABS_LIMIT + 8
+    assert any(e.types_generator for e in events) and not all(e.types_generator for e in events)
+    with gr.Blocks() as other:
+        for made in events:
+            twin, _ = other.default_config.set_event_trigger(
+                [],
+                made.fn,
+                made.inputs,
+                made.outputs,
+                preprocess=False,
+                postprocess=False,
+                show_progress="hidden",
+                api_name=made.api_name,
+                api_description=made.api_description,
+                concurrency_limit=made.concurrency_limit,
+                concurrency_id="autoui-calls",
+                trigger_mode=None,
+            )
+            assert vars(twin) == {**vars(made), "_id": twin._id}
+
+
+def test_the_api_description_is_gradio_s_own(example_api: str) -> None:
+    """autoui answers `/gradio_api/info` from JSON it encodes once per address: it must
+    be what Gradio's own route answers for the same endpoints, in both encodings, and
+    name the address each client used in its code snippets."""
+    import gradio as gr
+    from fastapi import FastAPI
+
+    demo = autoui.build_app(_many_operations(TABS_LIMIT + 4), base_url=example_api)
+    build = endpoints_of(demo)
+    assert build is not None
+    plain = gr.mount_gradio_app(FastAPI(), build(), path="")  # Gradio's route answers
+    with serve_asgi(asgi_app(demo)) as ours, serve_asgi(plain) as gradios:
+        path = "/gradio_api/info?serialize=False"
+        expected = requests.get(gradios + path, timeout=60).text.replace(gradios, "ROOT")
+        zipped = requests.get(ours + path, timeout=60)
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert json.loads(zipped.text.replace(ours, "ROOT")) == json.loads(expected)
+        identity = requests.get(ours + path, headers={"Accept-Encoding": "identity"}, timeout=60)
+        assert "content-encoding" not in identity.headers
+        assert identity.text == zipped.text
+        other = ours.replace("127.0.0.1", "localhost")
+        named = requests.get(other + path, timeout=60).json()["named_endpoints"]
+        assert f'Client("{other}")' in named["/item0"]["code_snippets"]["python"]
+        # Gradio still answers what autoui does not (`all_endpoints`: unnamed ones too).
+        every = requests.get(f"{ours}/gradio_api/info?all_endpoints=True", timeout=60).json()
+        assert set(every["named_endpoints"]) == set(json.loads(expected)["named_endpoints"])
