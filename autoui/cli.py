@@ -71,8 +71,10 @@ def _serve_page(
 ) -> None:
     """Serve the page `make` builds, with the page options (--ui-auth, --share, --mcp,
     --max-file-size) and the warnings they call for."""
+    from autoui.gcpause import freeze_after_builds
     from autoui.serve import asgi_app, listen, serve, share
 
+    freeze_after_builds()
     ui_auth = parse_ui_auth(args.ui_auth)
     if args.share and reload:
         raise ConfigError("--share cannot be combined with --reload")

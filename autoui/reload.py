@@ -33,6 +33,7 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from autoui.errors import AutouiError
+from autoui.gcpause import collect_dropped
 from autoui.loader import is_url
 
 log = logging.getLogger("autoui")
@@ -197,6 +198,7 @@ class ReloadingApp:
             await asyncio.sleep(self._grace)
         finally:
             await self._stop(generation)
+            await anyio.to_thread.run_sync(collect_dropped)
 
     async def _events(self, request: Request) -> AsyncIterator[str]:
         """`event: reload` each time a new generation starts (and a heartbeat)."""

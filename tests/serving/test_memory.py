@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
-from autoui.gcpause import trim_heap
+from autoui.gcpause import collect_dropped, freeze_after_builds, paused_gc, trim_heap
 
 
 def rss_mb() -> float:
@@ -25,3 +26,37 @@ def test_trim_heap_gives_freed_memory_back_to_the_system() -> None:
     after = rss_mb()
     assert len(kept) == 5_000
     assert before - after > 100, (before, after)
+
+
+class _Node:
+    me: _Node | None = None
+
+
+def test_a_server_s_builds_are_kept_out_of_the_collector_s_sight() -> None:
+    """In `autoui serve`, what a build made is frozen as the build ends, so that no full
+    collection walks it again; what a reload drops is collected all the same."""
+    freeze_after_builds()
+    try:
+        with paused_gc():
+            kept = [_Node() for _ in range(1000)]
+            dropped = _Node()
+            dropped.me = dropped  # a cycle: only the collector can free it
+            probe = weakref.ref(dropped)
+        del dropped
+        assert gc.get_freeze_count() >= 1001
+        gc.collect()
+        assert probe() is not None  # frozen: out of the collector's sight
+        collect_dropped()
+        assert probe() is None
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        freeze_after_builds(False)
+        gc.unfreeze()
+
+
+def test_a_library_caller_s_objects_are_not_frozen() -> None:
+    gc.unfreeze()
+    with paused_gc():
+        made = [_Node() for _ in range(100)]
+    assert gc.get_freeze_count() == 0
+    assert len(made) == 100
