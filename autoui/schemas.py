@@ -18,7 +18,7 @@ Dialect = Literal["2.0", "3.0", "3.1"]
 
 # Siblings of a `$ref` that only annotate it; anything else beside a `$ref` is a
 # constraint and is combined with the target through `allOf`.
-_ANNOTATIONS = frozenset(
+ANNOTATIONS = frozenset(
     {
         "description",
         "title",
@@ -156,10 +156,10 @@ class Schemas:
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         if not siblings:
             return base
-        constraints = {k: v for k, v in siblings.items() if k not in _ANNOTATIONS}
+        constraints = {k: v for k, v in siblings.items() if k not in ANNOTATIONS}
         merged = {"allOf": [base, constraints]} if constraints else dict(base)
         for k, v in siblings.items():
-            if k in _ANNOTATIONS:
+            if k in ANNOTATIONS:
                 merged[k] = v
         return self._normalize(merged)
 
@@ -291,7 +291,7 @@ def _make_nullable(out: dict[str, Any]) -> None:
         if "null" not in kind:
             out["type"] = [*kind, "null"]
     else:
-        inner = {k: v for k, v in out.items() if k not in _ANNOTATIONS}
+        inner = {k: v for k, v in out.items() if k not in ANNOTATIONS}
         for k in inner:
             del out[k]
         out["anyOf"] = [inner, {"type": "null"}]
