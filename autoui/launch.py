@@ -27,6 +27,7 @@ from gradio.routes import App
 
 from autoui.builder import endpoints_of
 from autoui.builder.mcp_tools import Blocks, check_mcp_server
+from autoui.gcpause import paused_gc
 from autoui.mounted import ContentPolicy, mount_blocks
 from autoui.split import PAGE, PageRedirect
 
@@ -72,7 +73,8 @@ class Page(Blocks):
         if build is None:
             return super().launch(*args, **kwargs)
         self.close(verbose=False)
-        endpoints = self._autoui_api = build()
+        with paused_gc():
+            endpoints = self._autoui_api = build()
         app = App()
         page = {name: options[name] for name in PAGE_OPTIONS if name in options}
         footer = ["gradio", "settings"]

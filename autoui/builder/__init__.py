@@ -9,7 +9,7 @@ from typing import Any
 
 import gradio as gr
 
-from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_threads
+from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_queue
 from autoui.builder.auth import authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
 from autoui.builder.form import Badge, Form, no_badge
@@ -97,8 +97,7 @@ def build_blocks(
     # 10,000 latest sessions, about 37 kB each: 370 MB of a server's memory, growing in a
     # soak until then. A form's state is rebuilt by its next Send, so fewer will do.
     demo.state_session_capacity = SESSION_CAPACITY
-    demo.queue(default_concurrency_limit=concurrency)
-    set_threads(demo, concurrency)
+    set_queue(demo, concurrency)
     return demo
 
 

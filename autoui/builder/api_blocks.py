@@ -32,6 +32,14 @@ SESSION_CAPACITY = 16
 BUILDING = threading.Lock()
 
 
+def set_queue(blocks: gr.Blocks, concurrency: int | None) -> None:
+    """What `blocks.queue(default_concurrency_limit=concurrency)` does to the queue that
+    `gr.Blocks()` made, without the FastAPI app that `queue()` builds and drops (40 ms),
+    and `set_threads`."""
+    blocks._queue.default_concurrency_limit = concurrency
+    set_threads(blocks, concurrency)
+
+
 def set_threads(blocks: gr.Blocks, concurrency: int | None) -> None:
     """Gradio's worker threads and queue slots: room for `concurrency` calls plus
     Gradio's own default of 40 for everything else (forms being rendered, page loads).
@@ -75,9 +83,6 @@ def endpoint_blocks(
             session_endpoints(dispatcher)
         for op in plan.operations:
             add_endpoint(op, call, concurrency, start, check)
-    # What `api.queue(default_concurrency_limit=concurrency)` would do to the queue that
-    # Blocks() made, without the FastAPI app it builds and drops (0.04 s at 1,000 events).
-    api._queue.default_concurrency_limit = concurrency
-    set_threads(api, concurrency)
+    set_queue(api, concurrency)
     api.state_session_capacity = SESSION_CAPACITY
     return api
