@@ -18,6 +18,7 @@ import copy
 import gzip
 import json
 import threading
+import zlib
 from typing import Any, cast
 from urllib.parse import parse_qs
 
@@ -77,37 +78,60 @@ class Description:
             if root not in self._encoded:
                 if len(self._encoded) >= _KEPT:
                     self._encoded.pop(next(iter(self._encoded)))
-                text = json.dumps(
-                    prepared(self._blocks, root),
-                    ensure_ascii=False,
-                    allow_nan=False,
-                    separators=(",", ":"),
-                )
-                self._encoded[root] = gzip.compress(text.encode(), 6, mtime=0)
+                self._encoded[root] = gzipped_description(self._blocks, root)
             return self._encoded[root]
 
 
-def prepared(blocks: gr.Blocks, root: str) -> dict[str, Any]:
+def gzipped_description(blocks: gr.Blocks, root: str) -> bytes:
     """The description as Gradio's `/info` route makes it (`prepare_api_info`, Gradio
-    6.31) for a request to `root`: with each named endpoint's code snippets."""
-    info = route_utils.update_example_values_to_use_public_url(
-        _copy(cast(dict[str, Any], blocks.get_api_info()))
-    )
+    6.31) for a request to `root`, with each named endpoint's code snippets, as gzipped
+    JSON (`json.dumps` with Starlette's separators).
+
+    It is made and compressed one endpoint at a time: a prepared copy of the whole (its
+    11,000 parameters, 2 MB of snippets, 5 MB of text) made at once stays in the
+    process's memory as fragments once freed, 8 MB for Kubernetes.
+    """
+    info = cast(dict[str, Any], blocks.get_api_info())
     named = info.get("named_endpoints", {})
     space_id = blocks.space_id
     cli = generate_cli_snippet(named)
-    for name, endpoint in named.items():
-        endpoint["code_snippets"] = generate_code_snippets(
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip
+    parts: list[bytes] = []
+
+    def put(*texts: str) -> None:
+        parts.append(compressor.compress("".join(texts).encode()))
+
+    def prepared(name: str, endpoint: dict[str, Any]) -> dict[str, Any]:
+        endpoint = route_utils.update_example_values_to_use_public_url(_copy(endpoint))
+        snippets = generate_code_snippets(
             name, endpoint, root, space_id=space_id, api_prefix=API_PREFIX + "/"
         )
-        endpoint["code_snippets"]["cli"] = cli[name].replace("{space_id}", space_id or root)
-    return info
+        snippets["cli"] = cli[name].replace("{space_id}", space_id or root)
+        return {**endpoint, "code_snippets": snippets}
+
+    put("{")
+    for i, (key, value) in enumerate(info.items()):
+        put("," if i else "", _json(key), ":")
+        if key != "named_endpoints":
+            put(_json(route_utils.update_example_values_to_use_public_url(copy.deepcopy(value))))
+            continue
+        put("{")
+        for j, (name, endpoint) in enumerate(value.items()):
+            put("," if j else "", _json(name), ":", _json(prepared(name, endpoint)))
+        put("}")
+    put("}")
+    parts.append(compressor.flush())
+    return b"".join(parts)
 
 
-def _copy(info: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `info` in which preparing it changes nothing of `info`: the endpoints'
-    and parameters' dicts and the parameters' defaults (which Gradio rewrites) are new.
-    `copy.deepcopy` of Kubernetes' description takes 0.05-0.2 s; this, a few ms."""
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _copy(endpoint: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an endpoint's description in which preparing it changes nothing of
+    the original: its parameters' dicts and defaults (which Gradio rewrites) are new.
+    (`copy.deepcopy` of Kubernetes' whole description takes 0.05-0.2 s.)"""
 
     def parameter(described: dict[str, Any]) -> dict[str, Any]:
         copied = dict(described)
@@ -115,13 +139,6 @@ def _copy(info: dict[str, Any]) -> dict[str, Any]:
             copied["parameter_default"] = copy.deepcopy(copied["parameter_default"])
         return copied
 
-    def endpoint(described: dict[str, Any]) -> dict[str, Any]:
-        if "parameters" not in described:
-            return dict(described)
-        return {**described, "parameters": [parameter(p) for p in described["parameters"]]}
-
-    return {
-        **info,
-        "named_endpoints": {k: endpoint(v) for k, v in info.get("named_endpoints", {}).items()},
-        "unnamed_endpoints": copy.deepcopy(info.get("unnamed_endpoints", {})),
-    }
+    if "parameters" not in endpoint:
+        return dict(endpoint)
+    return {**endpoint, "parameters": [parameter(p) for p in endpoint["parameters"]]}

@@ -31,8 +31,9 @@ def freeze_after_builds(freezing: bool = True) -> None:
     Otherwise the next full collection walks them all, a few seconds after the build,
     while the first clients are being answered: 0.13 s for Kubernetes' endpoints, a
     seventh of the time to a first gradio_client call. They live as long as the app, so
-    there is nothing to find among them. Not done for a library caller: freezing covers
-    every object of the process, the caller's too.
+    there is nothing to find among them once the build's own garbage is collected. Not
+    done for a library caller: freezing covers every object of the process, the
+    caller's too.
     """
     global _freezing
     _freezing = freezing
@@ -63,6 +64,11 @@ def paused_gc() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _freezing:
+                # The build's garbage first (the page's: 100,000 objects, 6 MB, for
+                # Kubernetes), which only a collection can free. What the build made is
+                # all in the youngest generation (no collection ran), so this walks
+                # only that: 0.03 s, where a full collection takes 0.12 s.
+                gc.collect(0)
                 gc.freeze()
             if _depth == 0 and _was_enabled:
                 gc.enable()

@@ -34,7 +34,8 @@ class _Node:
 
 def test_a_server_s_builds_are_kept_out_of_the_collector_s_sight() -> None:
     """In `autoui serve`, what a build made is frozen as the build ends, so that no full
-    collection walks it again; what a reload drops is collected all the same."""
+    collection walks it again, once the build's own garbage is collected; what a reload
+    drops is collected all the same."""
     freeze_after_builds()
     try:
         with paused_gc():
@@ -42,6 +43,11 @@ def test_a_server_s_builds_are_kept_out_of_the_collector_s_sight() -> None:
             dropped = _Node()
             dropped.me = dropped  # a cycle: only the collector can free it
             probe = weakref.ref(dropped)
+            garbage = _Node()
+            garbage.me = garbage
+            gone = weakref.ref(garbage)
+            del garbage
+        assert gone() is None
         del dropped
         assert gc.get_freeze_count() >= 1001
         gc.collect()
