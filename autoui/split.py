@@ -29,7 +29,7 @@ from fastapi import FastAPI
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autoui.description import Description
+from autoui.documents import Documents
 from autoui.gcpause import paused_gc, trim_heap
 from autoui.mounted import mount_blocks
 
@@ -97,7 +97,7 @@ class Endpoints:
         self._ready = asyncio.Event()
         self._stopping = asyncio.Event()
         self._app: FastAPI | None = None
-        self._description: Description | None = None
+        self._documents: Documents | None = None
         self._failure = ""
         self._task: asyncio.Task[None] | None = None
         self._described = False  # the API description has been asked for
@@ -129,7 +129,7 @@ class Endpoints:
         try:
             async with app.router.lifespan_context(app):
                 self._app = app
-                self._description = Description(blocks, app)
+                self._documents = Documents(blocks, app)
                 self._ready.set()
                 log.info(
                     "%d API endpoints ready in %.1f s",
@@ -139,7 +139,7 @@ class Endpoints:
                 await anyio.to_thread.run_sync(trim_heap)
                 await self._stopping.wait()
         finally:
-            self._app = self._description = None
+            self._app = self._documents = None
             self._ready.set()
             blocks.close(verbose=False)
 
@@ -157,8 +157,8 @@ class Endpoints:
             message = self._failure or "the API endpoints are still being built; try again"
             await JSONResponse({"error": message}, status_code=503)(scope, receive, send)
             return
-        if self._description is not None and self._description.answers(scope):
-            await self._description(scope, receive, send)
+        if self._documents is not None and self._documents.answers(scope):
+            await self._documents(scope, receive, send)
         else:
             await self._app(scope, receive, send)
         if not self._described and _asks_description(scope):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -49,20 +50,34 @@ _READ_ONLY = ("GET", "HEAD", "OPTIONS")
 
 
 class ToolInfo:
-    """What an endpoint function carries for its MCP tool (`tool_info`)."""
+    """What an endpoint function carries for its MCP tool (`tool_info`). The output
+    schema is made when a tool list first asks for it: for Kubernetes' 1,123 operations
+    they are 2 MB, which a server that no MCP client lists keeps for nothing."""
 
     def __init__(self, plan: OperationPlan) -> None:
         op = plan.operation
+        self._plan = plan
         self.name = plan.mcp_name
         self.title = plan.title
         self.method = op.method
-        self.output_schema, self.wrapped = output_schema(plan)
         self.meta = {
             "method": op.method,
             "path": op.path,
             "operationId": op.operation_id,
             "tags": list(op.tags),
         }
+
+    @functools.cached_property
+    def _output(self) -> tuple[dict[str, Any] | None, bool]:
+        return output_schema(self._plan)
+
+    @property
+    def output_schema(self) -> dict[str, Any] | None:
+        return self._output[0]
+
+    @property
+    def wrapped(self) -> bool:
+        return self._output[1]
 
     def annotations(self) -> dict[str, Any]:
         read_only = self.method in _READ_ONLY

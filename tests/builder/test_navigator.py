@@ -6,6 +6,7 @@ talk to it."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import sys
@@ -378,29 +379,70 @@ def test_endpoint_events_are_the_ones_gradio_makes() -> None:
             assert vars(twin) == {**vars(made), "_id": twin._id}
 
 
-def test_the_api_description_is_gradio_s_own(example_api: str) -> None:
-    """autoui answers `/gradio_api/info` from JSON it encodes once per address: it must
-    be what Gradio's own route answers for the same endpoints, in both encodings, and
-    name the address each client used in its code snippets."""
+@pytest.fixture(scope="module")
+def demo_of_many(example_api: str) -> Any:
+    return autoui.build_app(_many_operations(TABS_LIMIT + 4), base_url=example_api)
+
+
+@pytest.fixture(scope="module")
+def served_by_gradio(demo_of_many: Any) -> Iterator[tuple[Any, str]]:
+    """The endpoints' Blocks of `demo_of_many`, served by Gradio alone."""
     import gradio as gr
     from fastapi import FastAPI
 
-    demo = autoui.build_app(_many_operations(TABS_LIMIT + 4), base_url=example_api)
-    build = endpoints_of(demo)
+    build = endpoints_of(demo_of_many)
     assert build is not None
-    plain = gr.mount_gradio_app(FastAPI(), build(), path="")  # Gradio's route answers
-    with serve_asgi(asgi_app(demo)) as ours, serve_asgi(plain) as gradios:
-        path = "/gradio_api/info?serialize=False"
-        expected = requests.get(gradios + path, timeout=60).text.replace(gradios, "ROOT")
-        zipped = requests.get(ours + path, timeout=60)
-        assert zipped.headers["content-encoding"] == "gzip"
-        assert json.loads(zipped.text.replace(ours, "ROOT")) == json.loads(expected)
-        identity = requests.get(ours + path, headers={"Accept-Encoding": "identity"}, timeout=60)
-        assert "content-encoding" not in identity.headers
-        assert identity.text == zipped.text
-        other = ours.replace("127.0.0.1", "localhost")
-        named = requests.get(other + path, timeout=60).json()["named_endpoints"]
-        assert f'Client("{other}")' in named["/item0"]["code_snippets"]["python"]
+    blocks = build()
+    with serve_asgi(gr.mount_gradio_app(FastAPI(), blocks, path="")) as url:
+        yield blocks, url
+
+
+def test_the_documents_are_gradio_s_own(served_by_gradio: tuple[Any, str]) -> None:
+    """autoui answers `/config` and `/gradio_api/info` with JSON it makes once per
+    address (`autoui.documents`): each must be what Gradio's own route answers."""
+    from autoui.documents import gzipped_config, gzipped_description
+
+    blocks, url = served_by_gradio
+    config = requests.get(f"{url}/config", timeout=60).json()
+    assert json.loads(gzip.decompress(gzipped_config(blocks, url))) == config
+    info = requests.get(f"{url}/gradio_api/info?serialize=False", timeout=60).json()
+    assert json.loads(gzip.decompress(gzipped_description(blocks, url))) == info
+
+
+def test_the_config_has_the_absolute_urls_of_files_gradio_gives(tmp_path: Any) -> None:
+    """The endpoints hold no file; a Blocks that shows one gets its URL made absolute,
+    as Gradio's route makes it, and Gradio's own config is left as it was."""
+    import gradio as gr
+    from fastapi import FastAPI
+    from PIL import Image
+
+    from autoui.documents import gzipped_config
+
+    picture = tmp_path / "dot.png"
+    Image.new("RGB", (2, 2), "red").save(picture)
+    with gr.Blocks() as blocks:
+        gr.Image(value=str(picture))
+    with serve_asgi(gr.mount_gradio_app(FastAPI(), blocks, path="")) as url:
+        before = json.dumps(blocks.config, sort_keys=True, default=str)
+        config = requests.get(f"{url}/config", timeout=60).json()
+        assert f"{url}/gradio_api/file=" in json.dumps(config)
+        assert json.loads(gzip.decompress(gzipped_config(blocks, url))) == config
+        assert json.dumps(blocks.config, sort_keys=True, default=str) == before
+
+
+def test_the_documents_name_the_address_each_client_used(demo_of_many: Any) -> None:
+    with serve_asgi(asgi_app(demo_of_many)) as ours:
+        for url in (ours, ours.replace("127.0.0.1", "localhost")):
+            for encoding in ("gzip", "identity"):
+                headers = {"Accept-Encoding": encoding}
+                answer = requests.get(f"{url}/config", headers=headers, timeout=60)
+                assert answer.headers.get("content-encoding", "identity") == encoding
+                assert answer.json()["root"] == url
+                path = f"{url}/gradio_api/info?serialize=False"
+                answer = requests.get(path, headers=headers, timeout=60)
+                assert answer.headers.get("content-encoding", "identity") == encoding
+                named = answer.json()["named_endpoints"]
+                assert f'Client("{url}")' in named["/item0"]["code_snippets"]["python"]
         # Gradio still answers what autoui does not (`all_endpoints`: unnamed ones too).
         every = requests.get(f"{ours}/gradio_api/info?all_endpoints=True", timeout=60).json()
-        assert set(every["named_endpoints"]) == set(json.loads(expected)["named_endpoints"])
+        assert set(every["named_endpoints"]) == set(named)
