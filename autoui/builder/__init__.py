@@ -78,7 +78,8 @@ def build_blocks(
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
         style_element(FONT_FIX)
-        badge = _session_panels(demo, plan, dispatcher) if dispatcher else no_badge
+        navigated = chosen == "navigator" and bool(plan.operations)
+        badge = _session_panels(demo, plan, dispatcher, navigated) if dispatcher else no_badge
         form = Form(call, concurrency, start, badge, check, curl)
         if not plan.operations:
             gr.Markdown(nothing_to_call(plan.api))
@@ -89,7 +90,7 @@ def build_blocks(
             for op in plan.operations:
                 add_endpoint(op, call, concurrency, start, check)
     page_only(demo.blocks.values())
-    if chosen == "navigator" and plan.operations:
+    if navigated:
         demo._autoui_endpoints = functools.partial(  # type: ignore[attr-defined]
             endpoint_blocks, plan, call, concurrency, start, dispatcher, check
         )
@@ -122,8 +123,11 @@ def theme_of(demo: gr.Blocks) -> str | None:
     return getattr(demo, "_autoui_theme", None)
 
 
-def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Backend) -> Badge:
-    """Server selector, Authorize panel and their endpoints; the session ends with the tab."""
+def _session_panels(
+    demo: gr.Blocks, plan: AppPlan, dispatcher: Backend, navigated: bool = False
+) -> Badge:
+    """Server selector, Authorize panel and their endpoints (those of a `navigated`
+    page are with its other endpoints, `api_blocks`); the session ends with the tab."""
     if needs_selector(dispatcher):
         server_panel(dispatcher)
 
@@ -139,7 +143,8 @@ def _session_panels(demo: gr.Blocks, plan: AppPlan, dispatcher: Backend) -> Badg
     if dispatcher.auth is None:
         return no_badge
     panel = authorize_panel(demo, plan, dispatcher.auth)
-    session_endpoints(dispatcher, server=False)
+    if not navigated:
+        session_endpoints(dispatcher, server=False)
     return lambda op: panel.requirements.badge(plan, op)
 
 

@@ -323,3 +323,21 @@ def test_the_server_selector_offers_only_the_apis_origins(
         )
         expect(where).to_contain_text(f"Requests go to {base}.")
         expect(send(page, "by_header")).to_contain_text("200 OK", timeout=30_000)
+
+
+def test_credentials_the_spec_does_not_declare_are_drawn_when_asked_for(
+    page: Page, served: tuple[str, SessionStore]
+) -> None:
+    """A spec that declares its credentials: the section for others starts closed, its
+    fields not drawn (a closed accordion's content is drawn when it opens); opened, what
+    is typed there is set for the session, beside the declared scheme."""
+    open_gradio(page, served[0])
+    expect(page.locator("#autoui-auth-0-value input")).to_be_visible()
+    expect(page.locator("#autoui-u-key-header")).to_have_count(0)
+    page.locator("#autoui-undeclared").get_by_text("Credentials the spec does not declare").click()
+    page.locator("#autoui-u-key-header textarea").fill("X-Team-Key")
+    page.locator("#autoui-u-key input").fill("team-key-5Rt")
+    page.locator("#autoui-authorize-button").click()
+    status = page.locator("#autoui-auth-status")
+    expect(status).to_contain_text("header:X-Team-Key: set for this session")
+    expect(status).to_contain_text("KeyHeader: not set")

@@ -186,7 +186,8 @@ def test_gradio_client_sees_every_operation_at_the_root(
 
 def test_the_page_does_not_carry_the_endpoints(navigator_server: str) -> None:
     """The browser's page and its config hold the navigator, not 10 endpoints'
-    hidden components; gzip is on."""
+    hidden components, nor the session endpoints (at the root with the others); gzip is
+    on."""
     page = requests.get(f"{navigator_server}/ui/", timeout=30)
     assert page.headers["content-encoding"] == "gzip"
     script = re.search(r"/assets/(index-[\w-]+\.js)", page.text)
@@ -194,9 +195,13 @@ def test_the_page_does_not_carry_the_endpoints(navigator_server: str) -> None:
     asset = requests.get(f"{navigator_server}/ui/assets/{script.group(1)}", timeout=30)
     assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
     config = requests.get(f"{navigator_server}/ui/config", timeout=30).json()
+    sessions = {"autoui_authorize", "autoui_logout"}
     assert not [d for d in config["dependencies"] if d.get("api_name") == "generate"]
+    assert not [d for d in config["dependencies"] if d.get("api_name") in sessions]
+    assert not [c for c in config["components"] if c["type"] == "api"]
     root = requests.get(f"{navigator_server}/config", timeout=30).json()
     assert [d["api_name"] for d in root["dependencies"]].count("generate") == 1
+    assert sessions <= {d["api_name"] for d in root["dependencies"]}
 
 
 def test_mcp_tools_at_the_root(navigator_server: str) -> None:
