@@ -198,13 +198,6 @@ def signature(plan: OperationPlan) -> inspect.Signature:
     return inspect.Signature([*params, raw], return_annotation=return_annotation(plan))
 
 
-RAW_BODY_HELP = (
-    "optional: a request body sent as it is, in place of the one the other arguments "
-    "make (for a spec that leaves out the body the API takes): text (JSON when it parses "
-    "as JSON, else plain text), or {content_type, text} or {content_type, file}"
-)
-
-
 def description(plan: OperationPlan) -> str:
     """Summary and description: the API page's text and the MCP tool's description."""
     op = plan.operation
@@ -212,17 +205,6 @@ def description(plan: OperationPlan) -> str:
     if op.description and op.description != op.summary:
         lines += ["", op.description.strip()]
     return safe_markdown("\n".join(lines))
-
-
-def docstring(plan: OperationPlan) -> str:
-    """The description and an Args section, from which Gradio takes each parameter's
-    description (for the API page and the MCP tool's input schema)."""
-    lines = [description(plan), "", "Args:"]
-    for f in plan.fields:
-        text = " ".join((f.info or f.label.removesuffix(" *")).split())
-        lines.append(f"    {f.api_param}: {text}")
-    lines.append(f"    {RAW_BODY_PARAM}: {RAW_BODY_HELP}")
-    return "\n".join(lines)
 
 
 def api_value(reply: Reply) -> Any:
@@ -300,7 +282,6 @@ def endpoint_function(
     # and evaluates all of them several times per endpoint as it is added (a third of a
     # large spec's endpoint build); the types clients see come from the `Api` components.
     function.__annotations__ = {REQUEST_PARAM: gr.Request}
-    function.__doc__ = docstring(plan)
     function.__name__ = plan.api_name
     mark_tool(function, plan)
     return function

@@ -20,6 +20,8 @@ is set there, whichever route made it (`autoui serve`, `launch()`, `autoui.mount
   and the method, path, operationId and tags in the tool's `_meta`;
 - files: the description says how to pass one; base64 is accepted beside `data:` URLs
   and URLs (which the dispatcher fetches only from the API's origins);
+- parameters: each one's description from the plan, where Gradio parses the function's
+  docstring (none is kept: Kubernetes' 1,123 would hold 3 MB, read only by a tool list);
 - its loopback gradio_client waits longer for a large app's API description.
 """
 
@@ -34,6 +36,7 @@ from typing import Any
 
 from autoui.builder.file_inputs import Blocks as FileBlocks
 from autoui.errors import ConfigError
+from autoui.mapper.naming import RAW_BODY_PARAM
 from autoui.mapper.output_kinds.answer import pick_media, success_response
 from autoui.mapper.plan import OperationPlan, is_json
 from autoui.mapper.shapes import main_type
@@ -47,6 +50,11 @@ NOT_A_TOOL = "autoui-not-a-tool"  # an `_mcp_type` that Gradio's server lists no
 _DESCRIPTION_LENGTH = 200
 _LISTS_KEPT = 16  # tool lists kept, one per selection of tools
 _READ_ONLY = ("GET", "HEAD", "OPTIONS")
+RAW_BODY_HELP = (
+    "optional: a request body sent as it is, in place of the one the other arguments "
+    "make (for a spec that leaves out the body the API takes): text (JSON when it parses "
+    "as JSON, else plain text), or {content_type, text} or {content_type, file}"
+)
 
 
 class ToolInfo:
@@ -78,6 +86,14 @@ class ToolInfo:
     @property
     def wrapped(self) -> bool:
         return self._output[1]
+
+    def parameters(self) -> dict[str, str]:
+        """Each parameter's description, by its name."""
+        described = {
+            f.api_param: " ".join((f.info or f.label.removesuffix(" *")).split())
+            for f in self._plan.fields
+        }
+        return {**described, RAW_BODY_PARAM: RAW_BODY_HELP}
 
     def annotations(self) -> dict[str, Any]:
         read_only = self.method in _READ_ONLY
@@ -190,6 +206,7 @@ def adapt(server: Any) -> None:
     import mcp.types as types
 
     server.get_block_fn_from_endpoint_name = _endpoint_lookup(server)
+    server.get_fn_description = _described_parameters(server.get_fn_description)
     server.tool_to_endpoint = _tool_names(server)
     server._get_or_create_client = _patient_client(server)
     server._execute_tool_without_progress = _named_failures(server._execute_tool_without_progress)
@@ -292,6 +309,20 @@ def _named_failures(execute: Callable[[Any], Any]) -> Callable[[Any], Any]:
             raise RuntimeError(f"the call failed: {type(exc).__name__}") from exc
 
     return wait
+
+
+def _described_parameters(
+    describe: Callable[[Any, str], tuple[str, dict[str, str]]],
+) -> Callable[[Any, str], tuple[str, dict[str, str]]]:
+    """Gradio's `get_fn_description` (the tool's description, which it takes from the
+    endpoint's `api_description`), with the parameters' descriptions of the plan."""
+
+    def description(block_fn: Any, tool_name: str) -> tuple[str, dict[str, str]]:
+        text, parameters = describe(block_fn, tool_name)
+        info = getattr(block_fn.fn, "_autoui_tool", None)
+        return text, info.parameters() if info is not None else parameters
+
+    return description
 
 
 def _endpoint_lookup(server: Any) -> Callable[[str], Any]:
