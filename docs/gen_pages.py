@@ -165,11 +165,17 @@ def targets() -> str:
             f"{_s(ours['answered_s'])} from process start (CPU {_s(ours['answered_cpu_s'])})"
         )
 
+    def with_endpoints(key: str) -> float:
+        """Load + build, then every endpoint built (as `autoui serve` builds them)."""
+        return b[f"library {key}"]["wall_s"] + b[f"autoui {key}"]["endpoints_wall_s"]
+
     def load_build(key: str) -> str:
-        lib = b[f"library {key}"]
+        lib, built = b[f"library {key}"], b[f"autoui {key}"]
         return (
-            f"**{_s(lib['wall_s'])}**, CPU {_s(lib['cpu_s'])}; + `launch()` building every "
-            f"endpoint {_s(lib['launch_wall_s'])}, CPU {_s(lib['launch_cpu_s'])}"
+            f"**{_s(with_endpoints(key))}** with every endpoint: {_s(lib['wall_s'])} "
+            f"(CPU {_s(lib['cpu_s'])}) + building the endpoints {_s(built['endpoints_wall_s'])} "
+            f"(CPU {_s(built['endpoints_cpu_s'])}); `launch()`, which builds them and starts "
+            f"Gradio's server: {_s(lib['launch_wall_s'])}"
         )
 
     def rss(key: str) -> str:
@@ -215,7 +221,7 @@ def targets() -> str:
             "`load_spec` + `build_app`, after imports: ≤ 1.0 s with every endpoint callable "
             "(wall and CPU time)",
             load_build,
-            lambda k: b[f"library {k}"]["wall_s"] + b[f"library {k}"]["launch_wall_s"] <= 1.0,
+            lambda k: with_endpoints(k) <= 1.0,
         ),
         row(
             "server RSS after the first call (every endpoint and MCP tool built): Kubernetes "
