@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gradio.route_utils import BUILD_PATH_LIB
-from starlette.datastructures import Headers
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from autoui.mounted import kept_gzipped
 from autoui.split import PAGE
 
 FOLDER = Path(BUILD_PATH_LIB)
@@ -52,12 +51,11 @@ class Assets:
         if asset is None:
             await self.app(scope, receive, send)
             return
-        gzipped = "gzip" in Headers(scope=scope).get("accept-encoding", "")
-        headers = {"cache-control": _MAX_AGE, "vary": "Accept-Encoding"}
-        if gzipped:
-            headers["content-encoding"] = "gzip"
-        body = asset.gzipped if gzipped else asset.plain
-        await Response(body, media_type=asset.media_type, headers=headers)(scope, receive, send)
+        headers = {"cache-control": _MAX_AGE}
+        response = kept_gzipped(
+            scope, asset.gzipped, lambda: asset.plain, asset.media_type, headers
+        )
+        await response(scope, receive, send)
 
     def _asset(self, name: str) -> _Asset | None:
         if name not in self._cache:

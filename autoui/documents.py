@@ -19,6 +19,7 @@ check.
 from __future__ import annotations
 
 import copy
+import functools
 import gzip
 import json
 import threading
@@ -35,11 +36,11 @@ from gradio.routes import API_PREFIX, App, ORJSONResponse
 from gradio_client.snippet import generate_code_snippets
 from gradio_client.utils import is_file_obj_with_url, traverse
 from hf_gradio.cli import generate_cli_snippet
-from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
+
+from autoui.mounted import kept_gzipped, relative_path
 
 CONFIG = "/config"
 DESCRIPTION = f"{API_PREFIX}/info"
@@ -67,8 +68,7 @@ class Documents:
             return None
         if self._gradio.auth is not None or self._gradio.auth_dependency is not None:
             return None
-        path, root = scope["path"], scope.get("root_path", "")
-        relative = (path[len(root) :] if root and path.startswith(root) else path).rstrip("/")
+        relative = relative_path(scope).rstrip("/")
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         if relative not in (CONFIG, DESCRIPTION) or _LEFT_TO_GRADIO & query.keys():
             return None
@@ -84,13 +84,8 @@ class Documents:
         else:
             root = route_utils.get_root_url(request, DESCRIPTION, self._gradio.root_path)
         gzipped = await anyio.to_thread.run_sync(self._gzipped, document, root)
-        headers = {"vary": "Accept-Encoding"}
-        if "gzip" in Headers(scope=scope).get("accept-encoding", ""):
-            headers["content-encoding"] = "gzip"
-            body = gzipped
-        else:
-            body = gzip.decompress(gzipped)
-        await Response(body, media_type="application/json", headers=headers)(scope, receive, send)
+        plain = functools.partial(gzip.decompress, gzipped)
+        await kept_gzipped(scope, gzipped, plain, "application/json")(scope, receive, send)
 
     def _gzipped(self, document: str, root: str) -> bytes:
         make = gzipped_config if document == CONFIG else gzipped_description
@@ -143,7 +138,7 @@ def gzipped_config(blocks: gr.Blocks, root: str) -> bytes:
         return processing_utils.add_root_url(dict(file), root, previous)
 
     def rooted(value: Any) -> bytes:
-        if previous is not None and previous == root:
+        if previous == root:
             return ORJSONResponse._render(value)
         return ORJSONResponse._render(traverse(value, file_rooted, is_file_obj_with_url))
 

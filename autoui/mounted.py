@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from autoui.builder import theme_of
@@ -43,6 +45,28 @@ class ContentPolicy:
             await send(message)
 
         await self.app(scope, receive, with_policy)
+
+
+def relative_path(scope: Scope) -> str:
+    """The request's path below the point where its app is mounted (`root_path`)."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def kept_gzipped(
+    scope: Scope,
+    gzipped: bytes,
+    plain: Callable[[], bytes],
+    media_type: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The response of a body kept gzipped: as it is to a client that takes gzip, else
+    `plain()` (the GZip middleware leaves a response that says its encoding alone)."""
+    sent = {**(headers or {}), "vary": "Accept-Encoding"}
+    if "gzip" in Headers(scope=scope).get("accept-encoding", ""):
+        sent["content-encoding"] = "gzip"
+        return Response(gzipped, media_type=media_type, headers=sent)
+    return Response(plain(), media_type=media_type, headers=sent)
 
 
 def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> FastAPI:

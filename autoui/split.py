@@ -29,9 +29,9 @@ from fastapi import FastAPI
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autoui.documents import Documents
+from autoui.documents import DESCRIPTION, Documents
 from autoui.gcpause import paused_gc, trim_heap
-from autoui.mounted import mount_blocks
+from autoui.mounted import mount_blocks, relative_path
 
 log = logging.getLogger("autoui")
 
@@ -168,13 +168,11 @@ class Endpoints:
 
 def _asks_description(scope: Scope) -> bool:
     """A request for the endpoints' API description (gradio_client's and the API page's)."""
-    return scope["type"] == "http" and scope["path"].rstrip("/").endswith("/gradio_api/info")
+    return scope["type"] == "http" and relative_path(scope).rstrip("/") == DESCRIPTION
 
 
 def _is_page_request(scope: Scope) -> bool:
     """A browser asking for the page at the mount point (not `?view=api`)."""
     if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
         return False
-    path, root = scope["path"], scope.get("root_path", "")
-    relative = path[len(root) :] if root and path.startswith(root) else path
-    return relative in ("", "/") and b"view=" not in scope.get("query_string", b"")
+    return relative_path(scope) in ("", "/") and b"view=" not in scope.get("query_string", b"")
