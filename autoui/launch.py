@@ -25,7 +25,7 @@ from typing import Any
 import gradio as gr
 from gradio.routes import App
 
-from autoui.builder import endpoints_of
+from autoui.builder import css_of, endpoints_of
 from autoui.builder.mcp_tools import Blocks, check_mcp_server
 from autoui.gcpause import paused_gc
 from autoui.mounted import ContentPolicy, mount_blocks
@@ -71,7 +71,7 @@ class Page(Blocks):
             check_mcp_server()  # Gradio would print why and serve a 404 at the MCP URL
         build = endpoints_of(self)
         if build is None:
-            return super().launch(*args, **kwargs)
+            return super().launch(*args, **{**kwargs, "css": css_of(self, options.get("css"))})
         self.close(verbose=False)
         with paused_gc():
             endpoints = self._autoui_api = build()

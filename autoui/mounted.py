@@ -12,7 +12,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from autoui.builder import theme_of
+from autoui.builder import css_of, theme_of
 from autoui.errors import ConfigError
 
 # What the page may load besides its own files: pictures, sounds and videos only from the
@@ -78,6 +78,7 @@ def mount_blocks(app: FastAPI, demo: gr.Blocks, path: str, **options: Any) -> Fa
     it to the API. tests/dispatcher/test_file_paths.py sends those requests.
     """
     options.setdefault("theme", theme_of(demo))
+    options["css"] = css_of(demo, options.get("css"))
     mounted = gr.mount_gradio_app(app, demo, path=path, **options)
     demo.has_launched = True
     # Gradio notes why its MCP server did not start, and serves on without it.

@@ -16,6 +16,9 @@ KIND is one of:
                `gr.ChatInterface` streaming from it with `requests`
   empty        an empty Gradio page (one text box, one button echoing it): the
                framework's own floor
+  floor        the empty page with a Markdown and a Dropdown: the least Gradio page
+               that shows what autoui's first page must (formatted text: the API's
+               and the operation's titles; a list to pick an operation from)
   swagger      Swagger UI (npm's swagger-ui-dist, downloaded into benchmarks/.cache)
                showing --spec
 
@@ -220,6 +223,18 @@ def empty() -> FastAPI:
     return gradio_app(build)
 
 
+def floor() -> FastAPI:
+    def build(gr: Any) -> Any:
+        with gr.Blocks(title="floor") as demo:
+            gr.Markdown("# An API\n\n### `GET` `/things`\n\nList the *things*.")
+            gr.Dropdown(["things · GET /things"], label="Operation", filterable=True)
+            box = gr.Textbox(label="Text", elem_id="empty")
+            gr.Button("Send").click(lambda text: text, box, box, api_name="echo")
+        return demo
+
+    return gradio_app(build)
+
+
 def swagger_dist() -> Path:
     """swagger-ui-dist from npm, downloaded once into benchmarks/.cache/npm."""
     dist = CACHE / "npm" / "node_modules" / "swagger-ui-dist"
@@ -254,7 +269,8 @@ def swagger(spec: Path) -> FastAPI:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    kinds = ["backend", "handwritten", "chat_backend", "handwritten_chat", "empty", "swagger"]
+    kinds = ["backend", "handwritten", "chat_backend", "handwritten_chat", "empty", "floor"]
+    kinds.append("swagger")
     parser.add_argument("kind", choices=kinds)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--backend", default="")
@@ -266,6 +282,7 @@ def main() -> None:
         "chat_backend": chat_backend,
         "handwritten_chat": lambda: handwritten_chat(args.backend),
         "empty": empty,
+        "floor": floor,
         "swagger": lambda: swagger(args.spec),
     }[args.kind]()
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")

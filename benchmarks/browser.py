@@ -10,6 +10,8 @@ Servers, each a process of its own on 127.0.0.1:
 - Swagger UI 5.35 (npm's swagger-ui-dist, installed into benchmarks/.cache) listing the
   same specs: the baseline the issue names.
 - An empty Gradio page (one text box, one button): the framework's own floor.
+- The same with a Markdown and a Dropdown (`baselines.py floor`): the least Gradio page
+  that shows what autoui's first page must, formatted text and a list of operations.
 
 Every page is opened in a fresh context (cold cache) of one headless Chromium
 (/usr/bin/chromium, never a downloaded one), round robin, `--rounds` times. Times are
@@ -19,7 +21,7 @@ animation frame where:
 - autoui: the first operation's Send button is shown and enabled and no event is
   pending (the navigator's form is built by a server round trip after load);
 - Swagger UI: its operations are listed (`.opblock` elements);
-- empty Gradio: the text box is shown and no event is pending.
+- empty Gradio (and the floor page): the text box is shown and no event is pending.
 
 Then, on the same page: switching to another operation (from the mouse press on its
 entry in the navigator, or its tab, or Swagger UI's operation header, to that
@@ -156,6 +158,7 @@ KINDS: dict[str, tuple[str, Callable[[Page], float] | None]] = {
     "autoui": (AUTOUI_READY, switch_gradio),
     "swagger": (SWAGGER_READY, switch_swagger),
     "empty": (EMPTY_READY, None),
+    "floor": (EMPTY_READY, None),
 }
 
 
@@ -202,8 +205,9 @@ def main() -> None:
             pages.append((f"autoui {name}", autoui_serve(spec), "/"))
         pages.append((f"swagger {name}", baseline("swagger", "--spec", str(spec)), "/"))
     pages.append(("empty gradio", baseline("empty"), "/"))
+    pages.append(("floor gradio", baseline("floor"), "/"))
     wanted = args.only.split(",")
-    pages = [p for p in pages if any(w in p[0] for w in wanted) or p[0] == "empty gradio"]
+    pages = [p for p in pages if any(w in p[0] for w in wanted) or p[0].endswith(" gradio")]
     with servers(*pages) as started, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -241,6 +245,7 @@ def main() -> None:
         ratios[spec] = {
             "vs_swagger": round(mine / summary.get(f"swagger {spec}", {}).get("usable_s", mine), 3),
             "vs_empty_gradio": round(mine / summary["empty gradio"]["usable_s"], 3),
+            "vs_floor_gradio": round(mine / summary["floor gradio"]["usable_s"], 3),
             "switch_vs_swagger": round(
                 summary[f"autoui {spec}"]["switch_s"]
                 / summary.get(f"swagger {spec}", {}).get("switch_s", 1),

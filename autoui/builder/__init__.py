@@ -10,18 +10,17 @@ from typing import Any
 import gradio as gr
 
 from autoui.builder.api_blocks import BUILDING, endpoint_blocks, set_queue
-from autoui.builder.auth import authorize_panel
+from autoui.builder.auth import AUTH_CSS, authorize_panel
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint, session_of
 from autoui.builder.form import Badge, Form, no_badge
 from autoui.builder.mcp_tools import Blocks
 from autoui.builder.messages import markdown
-from autoui.builder.navigator import navigator
+from autoui.builder.navigator import NAVIGATOR_CSS, navigator
 from autoui.builder.page_only import page_only
 from autoui.builder.present import safe_markdown
 from autoui.builder.servers import needs_selector, server_panel, where_markdown
 from autoui.builder.sessions import session_endpoints
 from autoui.builder.tabs import tabs
-from autoui.builder.widgets import style_element
 from autoui.layout import TABS_LIMIT, choose_layout
 from autoui.mapper.calls import Backend, CheckFn, CurlFn
 from autoui.mapper.plan import AppPlan, nothing_to_call
@@ -62,22 +61,24 @@ def build_blocks(
     """
     chosen = choose_layout(layout, len(plan.operations))
     with warnings.catch_warnings():
-        # Gradio 6 moved `theme` to launch() and mount_gradio_app() but still hands the
-        # constructor's to launch(); `theme_of` gives it to mount_gradio_app().
+        # Gradio 6 moved `theme` and `css` to launch() and mount_gradio_app() but still
+        # hands the constructor's to launch(); `theme_of` and `css_of` give them to
+        # mount_gradio_app().
         warnings.filterwarnings("ignore", message=".*moved from the Blocks constructor.*")
         options: dict[str, Any] = {"theme": plan.theme} if plan.theme else {}
         demo = page_class(
+            css=PAGE_CSS,
             title=plan.title or "autoui",
             delete_cache=(3600, 3600),
             analytics_enabled=False,
             **options,
         )
     demo._autoui_theme = plan.theme or None  # type: ignore[attr-defined]
+    demo._autoui_css = PAGE_CSS  # type: ignore[attr-defined]
     with BUILDING, demo:
         selector = dispatcher is not None and needs_selector(dispatcher)
         header = _page_header(plan, "" if selector else base_url, notes)
         gr.Markdown(header, elem_classes=["autoui-header"])
-        style_element(FONT_FIX)
         navigated = chosen == "navigator" and bool(plan.operations)
         badge = _session_panels(demo, plan, dispatcher, navigated) if dispatcher else no_badge
         form = Form(call, concurrency, start, badge, check, curl)
@@ -107,15 +108,24 @@ def build_blocks(
 # come from a fallback font, so each "A" of a heading stands out ("ᴀPI"). Its Bold file
 # holds them all, and this rule, coming later, wins for weight 600.
 FONT_FIX = (
-    "<style>@font-face{font-family:'Source Sans Pro';font-weight:600;font-style:normal;"
-    "src:url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2')}</style>"
+    "@font-face{font-family:'Source Sans Pro';font-weight:600;font-style:normal;"
+    "src:url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2')}"
 )
+# The page's own rules, in its stylesheet: each `<style>` in a component would be a
+# component more for the browser to mount as the page opens.
+PAGE_CSS = FONT_FIX + AUTH_CSS + NAVIGATOR_CSS
 
 
 def endpoints_of(demo: gr.Blocks) -> Callable[[], gr.Blocks] | None:
     """What builds the API endpoints of a navigator page (None when the page's own
     Blocks holds them)."""
     return getattr(demo, "_autoui_endpoints", None)
+
+
+def css_of(demo: gr.Blocks, css: str | None = None) -> str:
+    """An autoui page's own rules, then `css` (a caller's, which launch() or
+    mount_gradio_app() would otherwise put in their place)."""
+    return str(getattr(demo, "_autoui_css", "")) + (css or "")
 
 
 def theme_of(demo: gr.Blocks) -> str | None:
@@ -161,4 +171,4 @@ def _page_header(plan: AppPlan, base_url: str, notes: Iterable[str]) -> str:
     return "\n\n".join(lines)
 
 
-__all__ = ["TABS_LIMIT", "CallFn", "build_blocks", "endpoints_of", "theme_of"]
+__all__ = ["PAGE_CSS", "TABS_LIMIT", "CallFn", "build_blocks", "css_of", "endpoints_of", "theme_of"]

@@ -52,7 +52,9 @@ RESTORE_JS = (
     "(stored) => { if (stored && typeof stored === 'object' && Object.keys(stored).length) "
     f"document.getElementById({json.dumps(RESTORE_ID)}).click(); }}"
 )
-_BASE_CSS = (
+# In the page's stylesheet, where Gradio repeats each rule under its container's classes;
+# the session's rules (`Requirements.style`) beat those with `!important`.
+AUTH_CSS = (
     ".autoui-style,.autoui-restore{display:none!important}"
     ".autoui-auth-ok{display:none;color:#15803d}.autoui-auth-missing{color:#b45309}"
     ".autoui-lock{font-size:0.9em}"
@@ -90,11 +92,11 @@ class Requirements:
         """The `<style>` that marks each requirement the session meets as authorized."""
         met = [i for i, reqs in enumerate(self.lists) if satisfies(reqs, available)]
         rules = "".join(
-            f".autoui-req-{i} .autoui-auth-ok{{display:inline}}"
-            f".autoui-req-{i} .autoui-auth-missing{{display:none}}"
+            f".autoui-req-{i} .autoui-auth-ok{{display:inline!important}}"
+            f".autoui-req-{i} .autoui-auth-missing{{display:none!important}}"
             for i in met
         )
-        return f"<style>{_BASE_CSS}{rules}</style>"
+        return f"<style>{rules}</style>"
 
     def badge(self, plan: AppPlan, op: OperationPlan) -> str:
         """HTML for an operation's header: what it needs, and whether the session has it."""
@@ -235,10 +237,7 @@ def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authorizer) -> AuthPan
     requirements = Requirements.of(plan)
     style = style_element(requirements.style(auth.available(None)))
     panel = AuthPanel(auth, requirements, style, {})
-    everything_shared = set(auth.schemes) <= auth.available(None)
-    with gr.Accordion(
-        "Authorize", open=not everything_shared, elem_id="autoui-authorize"
-    ) as section:
+    with gr.Accordion("Authorize", open=False, elem_id="autoui-authorize") as section:
         gr.Markdown(_intro(auth))
         for number, (name, scheme) in enumerate(auth.schemes.items()):
             _scheme_group(panel, number, name, scheme)
@@ -250,15 +249,14 @@ def authorize_panel(demo: gr.Blocks, plan: AppPlan, auth: Authorizer) -> AuthPan
             "readable by anyone who uses this browser profile, to restore it when you "
             "reload the page.",
             elem_id="autoui-remember",
-            visible=not everything_shared,  # drawn when opened (`builder.reveal`)
+            visible=False,  # drawn when opened (`builder.reveal`)
         )
         with gr.Row():
             authorize = gr.Button("Authorize", variant="primary", elem_id="autoui-authorize-button")
             logout = gr.Button("Log out", elem_id="autoui-logout-button")
         panel.status = gr.Markdown(status_markdown(auth.status(None)), elem_id="autoui-auth-status")
     digest = hashlib.sha256(f"{plan.api.source}|{plan.title}".encode()).hexdigest()[:12]
-    if everything_shared:
-        on_expand(section, [panel.remember])
+    on_expand(section, [panel.remember])
     panel.stored = gr.BrowserState(None, storage_key=f"autoui-credentials-{digest}")
     restore = gr.Button("restore", elem_id=RESTORE_ID, elem_classes=["autoui-restore"])
     _wire(demo, panel, authorize, logout, restore)

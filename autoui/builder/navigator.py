@@ -10,31 +10,42 @@ the page costs the same at 10 or 1,000 operations (see docs/performance.md's fig
 The list is grouped by tag (tags in the document's order), and each entry holds the
 tag, the title, the method and path and the operationId, so typing any of them filters
 it. `?op=<api_name>` opens an operation directly (`autoui.builder.links`).
+
+The page's config holds the open operation's entry only: the browser is given the
+whole list when the box is first focused (a browser-only event; the list is in its
+code). Gradio's Dropdown makes a reactive object of each entry as the page starts:
+Kubernetes' 1,123 entries took 56 ms of a 450 ms page, for a list that a visitor who
+came by a link to one operation may never open. The server's Dropdown keeps every
+entry, so what is picked is checked against them all.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import gradio as gr
+from gradio.blocks import Block
 from gradio.context import get_blocks_context
 
 from autoui.builder.form import Form
 from autoui.builder.links import PARAMETER, REMEMBER_JS, linked
 from autoui.builder.page_only import page_only
-from autoui.builder.widgets import style_element
 from autoui.mapper.naming import fastapi_function_name
 from autoui.mapper.plan import AppPlan, OperationPlan
 
 NAVIGATOR_ID = "autoui-nav"
 LINK_ID = "autoui-open-link"
+NAVIGATOR_CSS = f".{LINK_ID}{{display:none!important}}"
 
 
 def choice_label(tag: str, plan: OperationPlan) -> str:
     """`repos · Get a repository — GET /repos/{owner}/{repo} (repos/get)`: the
     operationId, or the api_name when the id is FastAPI's generated one."""
     op = plan.operation
-    label = f"{tag} · {plan.title} — {op.method} {op.path}"
+    label = f"{tag} · {plan.title}"
+    if plan.title != op.label:
+        label += f" — {op.label}"
     name = plan.api_name if fastapi_function_name(op) else op.operation_id or plan.api_name
     return label if name in label else f"{label} ({name})"
 
@@ -70,16 +81,20 @@ def navigator(
         filterable=True,
         elem_id=NAVIGATOR_ID,
     )
+    _listed_when_focused(nav, entries)
     # `?op=` naming another operation: the browser clicks this (hidden) button, which
     # puts the operation in the box and builds its form, in one round trip.
     link = gr.Button("open the linked operation", elem_id=LINK_ID, elem_classes=[LINK_ID])
-    style_element(f"<style>.{LINK_ID}{{display:none!important}}</style>")
     demo.load(None, None, None, js=follow_link_js(first))
 
     def opened(request: gr.Request) -> str:
         return linked(request, operations) or first
 
-    link.click(opened, None, nav, api_visibility="private", show_progress="hidden")
+    def open_linked(request: gr.Request) -> Any:
+        # The box shows an entry's label only if the entry is in its list.
+        return gr.update(value=opened(request), choices=entries)
+
+    link.click(open_linked, None, nav, api_visibility="private", show_progress="hidden")
     nav.input(None, nav, None, js=REMEMBER_JS)
 
     @gr.render(inputs=nav, triggers=[link.click, nav.input], show_progress="hidden")
@@ -92,6 +107,30 @@ def navigator(
 
     with _container_of_last_render():
         form(operations[first])
+
+
+def _listed_when_focused(nav: gr.Dropdown, entries: list[tuple[str, str]]) -> None:
+    """The page's config lists `nav`'s value only; the box gets `entries` when focused."""
+    config = nav.get_config
+
+    def value_only(cls: type[Block] | None = None) -> dict[str, Any]:
+        found = config(cls)
+        found["choices"] = [c for c in found["choices"] if c[1] == nav.value]
+        return found
+
+    nav.get_config = value_only  # type: ignore[method-assign]
+    flag = f"window.__autoui_listed_{nav._id}"
+    # A string for JSON.parse, not an array literal: the page compiles each event's code
+    # as it starts, and a literal of Kubernetes' list took 10 ms of it.
+    listed = json.dumps(json.dumps(entries, ensure_ascii=False), ensure_ascii=False)
+    nav.focus(
+        None,
+        None,
+        nav,
+        js=f"() => {{ if ({flag}) return {{__type__: 'update'}}; {flag} = true; "
+        f"return {{__type__: 'update', choices: JSON.parse({listed})}}; }}",
+        show_progress="hidden",
+    )
 
 
 def _container_of_last_render() -> gr.Column | gr.Row:

@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from playwright.sync_api import Browser, Page, expect
-from support.authorize import ALICE_KEY, authorize_key, badge, send
+from support.authorize import ALICE_KEY, authorize_key, badge, open_authorize, send
 from support.browser import component, open_gradio, show_optional
 from support.echo import recorder_app
 from support.secured import secured_spec
@@ -111,18 +111,18 @@ def test_remember_in_this_browser_is_opt_in(page: Page, served: tuple[str, Sessi
     joined: list[str] = []
     page.on("request", lambda r: joined.append(r.url) if "/queue/join" in r.url else None)
     open_gradio(page, url)  # a reload is a new session: nothing was remembered
-    expect(page.locator("#autoui-auth-status")).to_contain_text("KeyHeader: not set")
     expect(badge(page, "missing")).to_be_visible()
+    expect(open_authorize(page)).to_contain_text("KeyHeader: not set")
     assert joined == []  # and with nothing to restore, the page asked the server nothing
     authorize_key(page, ALICE_KEY, remember=True)
     open_gradio(page, url)
-    expect(page.locator("#autoui-auth-status")).to_contain_text("KeyHeader: set for this session")
+    expect(open_authorize(page)).to_contain_text("KeyHeader: set for this session")
     expect(badge(page, "ok")).to_be_visible()
     expect(send(page, "by_header")).to_contain_text("200 OK", timeout=30_000)
     page.locator("#autoui-logout-button").click()
     expect(page.locator("#autoui-auth-status")).to_contain_text("KeyHeader: not set")
     open_gradio(page, url)
-    expect(page.locator("#autoui-auth-status")).to_contain_text("KeyHeader: not set")
+    expect(open_authorize(page)).to_contain_text("KeyHeader: not set")
     expect(page.locator("#autoui-auth-0-value input")).to_have_value("")
 
 
@@ -328,11 +328,18 @@ def test_the_server_selector_offers_only_the_apis_origins(
 def test_credentials_the_spec_does_not_declare_are_drawn_when_asked_for(
     page: Page, served: tuple[str, SessionStore]
 ) -> None:
-    """A spec that declares its credentials: the section for others starts closed, its
-    fields not drawn (a closed accordion's content is drawn when it opens); opened, what
-    is typed there is set for the session, beside the declared scheme."""
+    """The Authorize panel starts closed, nothing in it drawn (a closed accordion's
+    content is drawn when it opens), and each operation's badge says what it needs.
+    Opened, it shows the declared scheme's fields; the section for credentials the spec
+    does not declare is closed in turn, and what is typed there, opened, is set for the
+    session beside the declared scheme."""
     open_gradio(page, served[0])
+    expect(badge(page, "missing")).to_have_text("✗ not authorized: see Authorize")
+    expect(page.locator("#autoui-auth-0-value")).to_have_count(0)
+    expect(page.locator("#autoui-remember")).to_have_count(0)
+    open_authorize(page)
     expect(page.locator("#autoui-auth-0-value input")).to_be_visible()
+    expect(page.locator("#autoui-remember input")).to_be_visible()
     expect(page.locator("#autoui-u-key-header")).to_have_count(0)
     page.locator("#autoui-undeclared").get_by_text("Credentials the spec does not declare").click()
     page.locator("#autoui-u-key-header textarea").fill("X-Team-Key")

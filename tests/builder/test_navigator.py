@@ -91,10 +91,25 @@ def test_search_open_and_call_an_operation(
 
 def test_the_first_form_comes_with_the_page(navigator_server: str) -> None:
     """The first operation's form is in the page's config, drawn with the page: no load
-    event has to come back before it can be used. The others' are built when opened."""
+    event has to come back before it can be used. The others' are built when opened,
+    and the list of them comes with the box's first focus (the page's own code)."""
     config = requests.get(f"{navigator_server}/ui/config", timeout=30).json()
     ids = {c["props"].get("elem_id") for c in config["components"]}
     assert "send-generate" in ids and "send-sentiment" not in ids
+    (box,) = [c for c in config["components"] if c["props"].get("elem_id") == NAVIGATOR_ID]
+    assert box["props"]["choices"] == [["text · Continue a prompt — POST /generate", "generate"]]
+    (listing,) = [d for d in config["dependencies"] if d["targets"] == [[box["id"], "focus"]]]
+    assert "Words that follow a word — GET /words/{word}" in listing["js"]
+    assert listing["backend_fn"] is False
+
+
+def test_the_list_comes_when_the_box_is_focused(page: Page, navigator_server: str) -> None:
+    endpoints = requests.get(f"{navigator_server}/gradio_api/info", timeout=30).json()
+    operations = [e for e in endpoints["named_endpoints"] if not e.startswith("/autoui_")]
+    open_gradio(page, navigator_server)
+    navigator(page).click()
+    expect(page.get_by_role("option")).to_have_count(len(operations))
+    expect(page.get_by_role("option").nth(1)).to_contain_text("text · ")
 
 
 def test_the_page_describes_no_component_as_an_api_parameter(navigator_server: str) -> None:
@@ -164,6 +179,8 @@ def test_a_deep_link_opens_its_operation(page: Page, navigator_server: str) -> N
     expect(navigator(page)).to_have_value("text · Words that follow a word — GET /words/{word}")
     expect(page.get_by_label("word (path) *")).to_be_visible()
     expect(page.locator("#send-generate")).to_have_count(0)
+    pick(page, "sentim", "Rate the sentiment of a text")  # the whole list is there
+    expect(page.locator("#send-sentiment")).to_be_visible()
     # An unknown name opens the first operation rather than an error.
     open_gradio(page, f"{navigator_server}/ui/?op=nosuchthing")
     expect(page.locator("#send-generate")).to_be_visible()

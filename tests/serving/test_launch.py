@@ -24,7 +24,7 @@ from support.servers import free_port, serve_asgi
 from test_reload import spec
 
 import autoui
-from autoui.builder import endpoints_of
+from autoui.builder import PAGE_CSS, endpoints_of
 from autoui.builder.navigator import NAVIGATOR_ID
 
 OPERATIONS = 47
@@ -235,3 +235,19 @@ def test_launch_waits_for_a_page_slower_than_gradios_3_s_check(echo: str) -> Non
         page = requests.get(url, timeout=30)
     assert page.status_code == 200
     assert "gradio" in page.text.lower()
+
+
+@pytest.mark.parametrize("css", [None, ".mine{color:red}"])
+@pytest.mark.parametrize("operations", [3, OPERATIONS])
+def test_a_caller_s_css_comes_after_the_page_s_own(
+    echo: str, operations: int, css: str | None
+) -> None:
+    """The page's own rules (they hide its helper buttons, mark the operations whose
+    credentials the session holds, fix a font) are in its stylesheet: `launch(css=...)`
+    would put a caller's rules in their place; they come after them instead."""
+    demo = autoui.build_app(spec(*(f"op{i}" for i in range(operations))), base_url=echo)
+    page = "" if endpoints_of(demo) is None else "/ui"
+    with launched(demo, **({"css": css} if css else {})) as url:
+        sent = requests.get(f"{url}{page}/config", timeout=30).json()["css"]
+    assert sent == PAGE_CSS + (css or "")
+    assert ".autoui-restore{display:none!important}" in sent

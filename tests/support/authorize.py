@@ -19,7 +19,17 @@ def send(page: Page, api_name: str) -> Any:
     return page.locator(".autoui-status").filter(visible=True).first
 
 
+def open_authorize(page: Page) -> Any:
+    """Open the Authorize panel (closed when the page opens) unless it is; its status
+    line."""
+    status = page.locator("#autoui-auth-status")
+    if not status.is_visible():
+        page.locator("#autoui-authorize").get_by_text("Authorize", exact=True).first.click()
+    return status
+
+
 def authorize_key(page: Page, key: str, remember: bool = False) -> None:
+    open_authorize(page)
     page.locator("#autoui-auth-0-value input").fill(key)
     if remember:
         page.locator("#autoui-remember input").check()
