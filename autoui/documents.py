@@ -49,12 +49,12 @@ _LEFT_TO_GRADIO = {"page", "all_endpoints", "deep_link"}
 
 
 class Documents:
-    """Answers `GET /config` and `GET {DESCRIPTION}` of `app`, the endpoints' app made
-    by `mount_blocks`."""
+    """Answers `GET /config` and `GET {DESCRIPTION}` of `app`, the endpoints' app: one
+    made by `mount_blocks`, or Gradio's own, made by `launch()`."""
 
     def __init__(self, blocks: gr.Blocks, app: FastAPI) -> None:
         self._blocks = blocks
-        self._gradio = next(
+        self._gradio = app if isinstance(app, App) else next(
             r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, App)
         )
         self._encoded: dict[tuple[str, str], bytes] = {}

@@ -7,7 +7,8 @@ Gradio's own `launch()`, in an app where the page is mounted at `ui/` beforehand
 route Gradio gives an app of its own: `gr.Server` passes `_app` the same way). So every
 `launch()` option means what it means in Gradio (ports, `share`, `auth`, `mcp_server`,
 blocking, notebooks), and the app serves what `autoui serve` serves (`autoui.split`):
-the endpoints and tools at the root, the page at `ui/`, a browser sent there.
+the endpoints and tools at the root, the page at `ui/`, a browser sent there, and the
+endpoints' config and API description made once per address (`autoui.documents`).
 
 The endpoints are built when `launch()` is called (about 1 s of CPU for GitHub's 771
 operations, docs/performance.md), not in the background as `autoui serve` does: Gradio's
@@ -24,9 +25,11 @@ from typing import Any
 
 import gradio as gr
 from gradio.routes import App
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from autoui.builder import css_of, endpoints_of
 from autoui.builder.mcp_tools import Blocks, check_mcp_server
+from autoui.documents import Documents
 from autoui.gcpause import paused_gc
 from autoui.mounted import ContentPolicy, mount_blocks
 from autoui.split import PAGE, PageRedirect
@@ -58,6 +61,7 @@ class Page(Blocks):
     """An autoui page; with the navigator layout, `launch()` serves its endpoints too."""
 
     _autoui_api: gr.Blocks | None = None
+    _autoui_documents: Documents | None = None
 
     def launch(self, *args: Any, **kwargs: Any) -> Any:
         # Gradio would then ask its own page whether "localhost is accessible"
@@ -81,6 +85,7 @@ class Page(Blocks):
         mount_blocks(app, self, f"/{PAGE}", footer_links=footer, mcp_server=False, **page)
         app.add_middleware(ContentPolicy)
         app.add_middleware(PageRedirect)
+        app.add_middleware(_Documents, page=self)
         # Gradio sets the app's lifespan anew; the page's (its queue) goes in through it.
         lifespan = {"lifespan": app.router.lifespan_context}
         options["app_kwargs"] = {**(options.get("app_kwargs") or {}), **lifespan}
@@ -88,6 +93,7 @@ class Page(Blocks):
         block = _blocks(options)
         options.update(prevent_thread_lock=True, debug=False)
         launched = endpoints.launch(_app=app, **options)
+        self._autoui_documents = Documents(endpoints, app)
         for name in ("server_name", "server_port", "local_url", "local_api_url", "share_url"):
             setattr(self, name, getattr(endpoints, name, None))
         if block:
@@ -95,10 +101,27 @@ class Page(Blocks):
         return launched
 
     def close(self, verbose: bool = True) -> None:
+        self._autoui_documents = None
         if self._autoui_api is not None:
             self._autoui_api.close(verbose=verbose)
             self._autoui_api = None
         super().close(verbose=False)
+
+
+class _Documents:
+    """The endpoints' `/config` and API description made once per address, as `autoui
+    serve` answers them (`autoui.documents`), once `page`'s endpoints are served."""
+
+    def __init__(self, app: ASGIApp, page: Page) -> None:
+        self.app = app
+        self.page = page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        documents = self.page._autoui_documents
+        if documents is not None and documents.answers(scope):
+            await documents(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _blocks(options: dict[str, Any]) -> bool:

@@ -251,3 +251,21 @@ def test_a_caller_s_css_comes_after_the_page_s_own(
         sent = requests.get(f"{url}{page}/config", timeout=30).json()["css"]
     assert sent == PAGE_CSS + (css or "")
     assert ".autoui-restore{display:none!important}" in sent
+
+
+def test_the_documents_are_made_once_per_address(many: str) -> None:
+    """The endpoints' config and API description, which every gradio_client and Gradio's
+    MCP server read first, come from `autoui.documents` as `autoui serve` sends them:
+    made once per address and kept gzipped (Gradio's routes make them for every
+    request, uncompressed; 0.3 s for Kubernetes' description)."""
+    for url in (many, many.replace("127.0.0.1", "localhost")):
+        for encoding in ("gzip", "identity"):
+            headers = {"Accept-Encoding": encoding}
+            answer = requests.get(f"{url}/config", headers=headers, timeout=60)
+            assert answer.headers.get("content-encoding", "identity") == encoding
+            assert answer.json()["root"] == url
+            path = f"{url}/gradio_api/info?serialize=False"
+            answer = requests.get(path, headers=headers, timeout=60)
+            assert answer.headers.get("content-encoding", "identity") == encoding
+            named = answer.json()["named_endpoints"]
+            assert f'Client("{url}")' in named["/op1"]["code_snippets"]["python"]
