@@ -54,8 +54,10 @@ class Documents:
 
     def __init__(self, blocks: gr.Blocks, app: FastAPI) -> None:
         self._blocks = blocks
-        self._gradio = app if isinstance(app, App) else next(
-            r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, App)
+        self._gradio = (
+            app
+            if isinstance(app, App)
+            else next(r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, App))
         )
         self._encoded: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
