@@ -119,6 +119,8 @@ def _listed_when_focused(nav: gr.Dropdown, entries: list[tuple[str, str]]) -> No
         return found
 
     nav.get_config = value_only  # type: ignore[method-assign]
+    # Gradio numbers the components of every Blocks in the process: a page rebuilt by
+    # `--reload`, which an open page gets in place, has a box of another number.
     flag = f"window.__autoui_listed_{nav._id}"
     # A string for JSON.parse, not an array literal: the page compiles each event's code
     # as it starts, and a literal of Kubernetes' list took 10 ms of it.
