@@ -10,8 +10,8 @@ blocking, notebooks), and the app serves what `autoui serve` serves (`autoui.spl
 the endpoints and tools at the root, the page at `ui/`, a browser sent there, and the
 endpoints' config and API description made once per address (`autoui.documents`).
 
-The endpoints are built when `launch()` is called (about 1 s of CPU for GitHub's 771
-operations, docs/performance.md), not in the background as `autoui serve` does: Gradio's
+The endpoints are built when `launch()` is called (0.2 s for GitHub's 771 operations,
+docs/performance.md), not in the background as `autoui serve` does: Gradio's
 `launch()` needs the Blocks it serves, and a client started after `launch()` returns
 finds every endpoint.
 """
