@@ -21,6 +21,7 @@ import gradio as gr
 
 from autoui.builder.endpoints import CallFn, StartFn, add_endpoint
 from autoui.builder.mcp_tools import Blocks
+from autoui.builder.resting_queue import rest_when_quiet
 from autoui.builder.sessions import session_endpoints
 from autoui.mapper.calls import Backend, CheckFn
 from autoui.mapper.plan import AppPlan
@@ -35,9 +36,10 @@ BUILDING = threading.Lock()
 def set_queue(blocks: gr.Blocks, concurrency: int | None) -> None:
     """What `blocks.queue(default_concurrency_limit=concurrency)` does to the queue that
     `gr.Blocks()` made, without the FastAPI app that `queue()` builds and drops (40 ms),
-    and `set_threads`."""
+    and `set_threads`; the queue rests when quiet (`resting_queue`)."""
     blocks._queue.default_concurrency_limit = concurrency
     set_threads(blocks, concurrency)
+    rest_when_quiet(blocks._queue)
 
 
 def set_threads(blocks: gr.Blocks, concurrency: int | None) -> None:

@@ -9,6 +9,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +28,7 @@ from test_reload import spec
 import autoui
 from autoui.builder import PAGE_CSS, endpoints_of
 from autoui.builder.navigator import NAVIGATOR_ID
+from autoui.builder.resting_queue import RESTING, RESTLESS, RestingQueue
 
 OPERATIONS = 47
 
@@ -262,3 +264,22 @@ def test_the_documents_are_made_once_per_address(many: str) -> None:
     for url in (many, many.replace("127.0.0.1", "localhost")):
         named = documents_name(url)
         assert f'Client("{url}")' in named["/op1"]["code_snippets"]["python"]
+
+
+def test_a_call_after_a_quiet_spell_is_answered(echo: str) -> None:
+    """The page's queue and the endpoints' rest when quiet (they look for an event every
+    10 ms, not every 1 ms, after `RESTLESS` seconds without one: benchmarks/idle.py);
+    a call that comes then is answered, and the next ones as before."""
+    demo = autoui.build_app(spec(*(f"op{i}" for i in range(OPERATIONS))), base_url=echo)
+    with launched(demo) as url:
+        endpoints = demo._autoui_api
+        assert isinstance(demo._queue, RestingQueue)
+        assert isinstance(endpoints._queue, RestingQueue)
+        client = Client(url, verbose=False, download_files=False)
+        time.sleep(RESTLESS + 0.5)
+        assert endpoints._queue.sleep_when_free == RESTING  # resting
+        for i in (3, 4):
+            seen = client.predict(text=f"after {i}", api_name=f"/op{i}")
+            assert seen["path"] == f"/echo/op{i}"
+            assert json.loads(base64.b64decode(seen["body"])) == {"text": f"after {i}"}
+        assert endpoints._queue.sleep_when_free < RESTING  # awake again

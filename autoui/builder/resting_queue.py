@@ -1,0 +1,58 @@
+"""Gradio's queue, resting when nothing has happened for a while.
+
+Gradio's queue looks for a new event every millisecond (`Queue.sleep_when_free`, 1 ms
+on Linux, Gradio 6.31), busy or not: an idle server (autoui's, or an empty Gradio page)
+used 3.6-3.9% of a core doing nothing, on a laptop that runs autoui all day. Gradio's
+loops read their intervals before each sleep, so here they are Gradio's while the queue
+has events or jobs and for `RESTLESS` seconds after, and longer then: the first event
+after a quiet spell waits up to `RESTING` more to start (and its first progress update
+up to `RESTING_PROGRESS`), every later one as before (`benchmarks/idle.py` measures
+both). Waking the loop when an event comes, rather than shortening its sleeps, would
+mean rewriting Gradio's loop.
+"""
+
+from __future__ import annotations
+
+import time
+
+from gradio.queueing import Queue
+
+RESTLESS = 2.0  # seconds of quiet before the queue rests
+RESTING = 0.01  # seconds between looks for an event while resting (100 a second)
+RESTING_PROGRESS = 0.1  # and for progress to send (Gradio: every 10 ms)
+
+
+class RestingQueue(Queue):
+    """A `Queue` whose look-again intervals grow once it has been quiet for a while."""
+
+    _busy_until = 0.0
+
+    def _resting(self) -> bool:
+        now = time.monotonic()
+        if len(self) or any(job is not None for job in self.active_jobs):
+            self._busy_until = now + RESTLESS
+        return now >= self._busy_until
+
+    @property  # type: ignore[override]
+    def sleep_when_free(self) -> float:
+        gradio_s = float(self.__dict__.get("sleep_when_free", 0.001))
+        return max(gradio_s, RESTING) if self._resting() else gradio_s
+
+    @sleep_when_free.setter
+    def sleep_when_free(self, value: float) -> None:
+        self.__dict__["sleep_when_free"] = value
+
+    @property  # type: ignore[override]
+    def progress_update_sleep_when_free(self) -> float:
+        gradio_s = float(self.__dict__.get("progress_update_sleep_when_free", 0.01))
+        return max(gradio_s, RESTING_PROGRESS) if self._resting() else gradio_s
+
+    @progress_update_sleep_when_free.setter
+    def progress_update_sleep_when_free(self, value: float) -> None:
+        self.__dict__["progress_update_sleep_when_free"] = value
+
+
+def rest_when_quiet(queue: Queue) -> None:
+    """Make `queue` (made by `gr.Blocks()`) a `RestingQueue`."""
+    if not isinstance(queue, RestingQueue):
+        queue.__class__ = RestingQueue
