@@ -17,8 +17,10 @@ Gradio app (`baselines.py handwritten`: a `gr.api` function calling the backend 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -129,24 +131,32 @@ def concurrency(
     }
 
 
+@contextlib.contextmanager
+def fronted(*others: tuple[str, list[str], str]) -> Iterator[tuple[Server, dict[str, Server]]]:
+    """The backend, and autoui and the hand-written app in front of it (and `others`)."""
+    with servers(("backend", baseline("backend"), "/docs")) as started:
+        api = started["backend"].url
+        with servers(
+            ("autoui", autoui_serve(f"{api}/openapi.json", base_url=api), "/"),
+            ("handwritten", baseline("handwritten", "--backend", api), "/"),
+            *others,
+        ) as apps:
+            yield started["backend"], apps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="py-spy the servers' bursts")
     args = parser.parse_args()
-    with servers(("backend", baseline("backend"), "/docs")) as started:
-        api = started["backend"].url
-        with servers(
-            ("autoui", autoui_serve(f"{api}/openapi.json", base_url=api), "/"),
-            ("handwritten", baseline("handwritten", "--backend", api), "/"),
-        ) as apps:
-            clients = {name: Client(s.url, verbose=False) for name, s in apps.items()}
-            result = {"overhead": overhead(clients, apps, args.calls)}
-            print("overhead", result["overhead"]["median_s"], result["overhead"]["ratio"])
-            result["concurrency"] = concurrency(apps, started["backend"], args.rounds, args.profile)
-            print("64 at once", result["concurrency"]["median_s"], result["concurrency"]["ratio"])
-            result["server_rss_mb"] = {name: s.rss_mb() for name, s in apps.items()}
+    with fronted() as (backend, apps):
+        clients = {name: Client(s.url, verbose=False) for name, s in apps.items()}
+        result = {"overhead": overhead(clients, apps, args.calls)}
+        print("overhead", result["overhead"]["median_s"], result["overhead"]["ratio"])
+        result["concurrency"] = concurrency(apps, backend, args.rounds, args.profile)
+        print("64 at once", result["concurrency"]["median_s"], result["concurrency"]["ratio"])
+        result["server_rss_mb"] = {name: s.rss_mb() for name, s in apps.items()}
     save("calls", result)
 
 

@@ -20,8 +20,8 @@ import argparse
 import time
 from typing import Any
 
-from calls import ANSWER, PROMPT
-from common import Server, autoui_serve, baseline, load_average, median, save, servers
+from calls import ANSWER, PROMPT, fronted
+from common import Server, baseline, load_average, median, save
 from gradio_client import Client
 
 from autoui.builder.resting_queue import RESTLESS
@@ -68,29 +68,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
-    with servers(("backend", baseline("backend"), "/docs")) as started:
-        api = started["backend"].url
-        with servers(
-            ("autoui", autoui_serve(f"{api}/openapi.json", base_url=api), "/"),
-            ("handwritten", baseline("handwritten", "--backend", api), "/"),
-            ("empty gradio", baseline("empty"), "/"),
-        ) as apps:
-            clients = {
-                name: Client(apps[name].url, verbose=False) for name in ("autoui", "handwritten")
-            }
-            for client in clients.values():  # warm-up: connections, sessions, caches
-                for _ in range(5):
-                    timed_call(client)
-            for app in apps.values():
-                app.settle()
-            result: dict[str, Any] = {"idle_seconds": args.seconds}
-            result["idle_core_share"] = idle_share(apps, args.seconds)
-            result["idle_load_average"] = load_average()
-            print("idle, share of a core", result["idle_core_share"])
-            result["quiet"] = quiet_spells(clients, args.rounds)
-            quiet = result["quiet"]
-            print("after a quiet spell", quiet["after_quiet_median_s"], quiet["after_quiet_ratio"])
-            print("the call after", quiet["next_median_s"], quiet["next_ratio"])
+    with fronted(("empty gradio", baseline("empty"), "/")) as (_, apps):
+        fronts = ("autoui", "handwritten")
+        clients = {name: Client(apps[name].url, verbose=False) for name in fronts}
+        for client in clients.values():  # warm-up: connections, sessions, caches
+            for _ in range(5):
+                timed_call(client)
+        for app in apps.values():
+            app.settle()
+        result: dict[str, Any] = {"idle_seconds": args.seconds}
+        result["idle_core_share"] = idle_share(apps, args.seconds)
+        result["idle_load_average"] = load_average()
+        print("idle, share of a core", result["idle_core_share"])
+        result["quiet"] = quiet_spells(clients, args.rounds)
+        quiet = result["quiet"]
+        print("after a quiet spell", quiet["after_quiet_median_s"], quiet["after_quiet_ratio"])
+        print("the call after", quiet["next_median_s"], quiet["next_ratio"])
     save("idle", result)
 
 

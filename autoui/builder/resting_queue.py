@@ -14,6 +14,7 @@ mean rewriting Gradio's loop.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from gradio.queueing import Queue
 
@@ -22,34 +23,38 @@ RESTING = 0.01  # seconds between looks for an event while resting (100 a second
 RESTING_PROGRESS = 0.1  # and for progress to send (Gradio: every 10 ms)
 
 
+class _Interval:
+    """One of Gradio's look-again intervals: Gradio's own while the queue is busy (set
+    by Gradio's `Queue.__init__`), at least `resting` seconds once it is quiet."""
+
+    def __init__(self, resting: float) -> None:
+        self.resting = resting
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, queue: RestingQueue | None, owner: type | None = None) -> Any:
+        if queue is None:
+            return self
+        gradio_s = float(queue.__dict__[self.name])
+        return max(gradio_s, self.resting) if queue.resting() else gradio_s
+
+    def __set__(self, queue: RestingQueue, value: float) -> None:
+        queue.__dict__[self.name] = value
+
+
 class RestingQueue(Queue):
     """A `Queue` whose look-again intervals grow once it has been quiet for a while."""
 
+    sleep_when_free = _Interval(RESTING)
+    progress_update_sleep_when_free = _Interval(RESTING_PROGRESS)
     _busy_until = 0.0
 
-    def _resting(self) -> bool:
+    def resting(self) -> bool:
         now = time.monotonic()
         if len(self) or any(job is not None for job in self.active_jobs):
             self._busy_until = now + RESTLESS
         return now >= self._busy_until
-
-    @property  # type: ignore[override]
-    def sleep_when_free(self) -> float:
-        gradio_s = float(self.__dict__.get("sleep_when_free", 0.001))
-        return max(gradio_s, RESTING) if self._resting() else gradio_s
-
-    @sleep_when_free.setter
-    def sleep_when_free(self, value: float) -> None:
-        self.__dict__["sleep_when_free"] = value
-
-    @property  # type: ignore[override]
-    def progress_update_sleep_when_free(self) -> float:
-        gradio_s = float(self.__dict__.get("progress_update_sleep_when_free", 0.01))
-        return max(gradio_s, RESTING_PROGRESS) if self._resting() else gradio_s
-
-    @progress_update_sleep_when_free.setter
-    def progress_update_sleep_when_free(self, value: float) -> None:
-        self.__dict__["progress_update_sleep_when_free"] = value
 
 
 def rest_when_quiet(queue: Queue) -> None:
