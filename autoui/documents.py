@@ -38,7 +38,7 @@ from gradio_client.utils import is_file_obj_with_url, traverse
 from hf_gradio.cli import generate_cli_snippet
 from starlette.requests import Request
 from starlette.routing import Mount
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from autoui.mounted import kept_gzipped, relative_path
 
@@ -62,9 +62,6 @@ class Documents:
         self._encoded: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
 
-    def answers(self, scope: Scope) -> bool:
-        return self._document(scope) is not None
-
     def _document(self, scope: Scope) -> str | None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return None
@@ -76,9 +73,12 @@ class Documents:
             return None
         return relative
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def answer(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
+        """Answer a request for one of the documents; any other request, `app`."""
         document = self._document(scope)
-        assert document is not None, "not a request for a document (see `answers`)"
+        if document is None:
+            await app(scope, receive, send)
+            return
         request = Request(scope)
         if document == CONFIG:  # the root each of Gradio's routes computes
             root_path = self._gradio.root_path or scope.get("root_path") or ""

@@ -118,10 +118,10 @@ class _Documents:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         documents = self.page._autoui_documents
-        if documents is not None and documents.answers(scope):
-            await documents(scope, receive, send)
-        else:
+        if documents is None:
             await self.app(scope, receive, send)
+        else:
+            await documents.answer(scope, receive, send, self.app)
 
 
 def _blocks(options: dict[str, Any]) -> bool:

@@ -153,14 +153,11 @@ class Endpoints:
         if not self._ready.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._ready.wait(), READY_TIMEOUT)
-        if self._app is None:
+        if self._app is None or self._documents is None:  # set together
             message = self._failure or "the API endpoints are still being built; try again"
             await JSONResponse({"error": message}, status_code=503)(scope, receive, send)
             return
-        if self._documents is not None and self._documents.answers(scope):
-            await self._documents(scope, receive, send)
-        else:
-            await self._app(scope, receive, send)
+        await self._documents.answer(scope, receive, send, self._app)
         if not self._described and _asks_description(scope):
             self._described = True
             await anyio.to_thread.run_sync(trim_heap)

@@ -213,21 +213,15 @@ def handwritten_chat(url: str) -> FastAPI:
     return gradio_app(build)
 
 
-def empty() -> FastAPI:
+def empty(floor: bool = False) -> FastAPI:
+    """One text box and a button echoing it; with `floor`, a Markdown and a Dropdown
+    above them."""
+
     def build(gr: Any) -> Any:
-        with gr.Blocks(title="empty") as demo:
-            box = gr.Textbox(label="Text", elem_id="empty")
-            gr.Button("Send").click(lambda text: text, box, box, api_name="echo")
-        return demo
-
-    return gradio_app(build)
-
-
-def floor() -> FastAPI:
-    def build(gr: Any) -> Any:
-        with gr.Blocks(title="floor") as demo:
-            gr.Markdown("# An API\n\n### `GET` `/things`\n\nList the *things*.")
-            gr.Dropdown(["things · GET /things"], label="Operation", filterable=True)
+        with gr.Blocks(title="floor" if floor else "empty") as demo:
+            if floor:
+                gr.Markdown("# An API\n\n### `GET` `/things`\n\nList the *things*.")
+                gr.Dropdown(["things · GET /things"], label="Operation", filterable=True)
             box = gr.Textbox(label="Text", elem_id="empty")
             gr.Button("Send").click(lambda text: text, box, box, api_name="echo")
         return demo
@@ -269,8 +263,15 @@ def swagger(spec: Path) -> FastAPI:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    kinds = ["backend", "handwritten", "chat_backend", "handwritten_chat", "empty", "floor"]
-    kinds.append("swagger")
+    kinds = [
+        "backend",
+        "handwritten",
+        "chat_backend",
+        "handwritten_chat",
+        "empty",
+        "floor",
+        "swagger",
+    ]
     parser.add_argument("kind", choices=kinds)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--backend", default="")
@@ -282,7 +283,7 @@ def main() -> None:
         "chat_backend": chat_backend,
         "handwritten_chat": lambda: handwritten_chat(args.backend),
         "empty": empty,
-        "floor": floor,
+        "floor": lambda: empty(floor=True),
         "swagger": lambda: swagger(args.spec),
     }[args.kind]()
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
